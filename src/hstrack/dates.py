@@ -1,0 +1,396 @@
+"""Dates that carry their precision.
+
+A release is rarely known to the day: "2026", "Q3 2026", "autumn 2026" are what studios
+announce. A :class:`DateSpec` keeps such a date as a window ``[earliest, latest]`` plus the
+precision it was given at, and is never widened into a fake day such as 1 January.
+
+Every spec has one canonical spelling (``DateSpec.canonical``), which is what the store
+keeps; ``parse_date`` reads it back exactly, so a store round-trips without loss.
+
+Seasons are meteorological and northern-hemisphere: spring = March..May, summer =
+June..August, autumn (or fall) = September..November, and winter YEAR = December YEAR to
+the end of February YEAR+1.
+
+The common forms are matched by regular expressions (fast, and never guess); only free-form
+day spellings the patterns miss fall back to python-dateutil, imported lazily and checked
+so that it cannot fill a missing year, month or day from today's date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from hstrack.errors import UsageError
+
+
+class Precision(StrEnum):
+    TBA = "tba"
+    YEAR = "year"
+    HALF = "half"
+    QUARTER = "quarter"
+    SEASON = "season"
+    MONTH = "month"
+    DAY = "day"
+    INSTANT = "instant"
+
+
+ACCEPTED_FORMS = (
+    "TBA, 2026, H2 2026, Q3 2026, autumn 2026, 2026-10, October 2026, 2026-10-03, "
+    "3 October 2026, Oct 3 2026, 2026-10-03 08:00 Europe/London, 2026-10-03T00:00-07:00"
+)
+
+MIN_YEAR = 1000
+# winter 9998 ends in February 9999, the last year `datetime.date` can hold.
+MAX_YEAR = 9998
+
+SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
+SEASON_ALIASES = {"fall": "autumn"}
+
+MONTH_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTH_ABBR = {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
+MONTHS = {**MONTH_NAMES, **MONTH_ABBR, "sept": 9}
+WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+WEEKDAYS.update({name.lower(): i for i, name in enumerate(calendar.day_abbr)})
+
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+_WEEKDAY_RE = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+_YEAR = r"(?P<year>\d{4})"
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("year", re.compile(rf"{_YEAR}")),
+    ("half", re.compile(rf"h(?P<n>[12])[ -]?{_YEAR}|(?P<year2>\d{{4}})[ -]?h(?P<n2>[12])")),
+    ("quarter", re.compile(rf"q(?P<n>[1-4])[ -]?{_YEAR}|(?P<year2>\d{{4}})[ -]?q(?P<n2>[1-4])")),
+    (
+        "season",
+        re.compile(rf"(?P<season>spring|summer|autumn|fall|winter) {_YEAR}(?:/(?P<next>\d{{2}}|\d{{4}}))?"),
+    ),
+    ("iso-month", re.compile(rf"{_YEAR}-(?P<month>\d{{2}})")),
+    ("month", re.compile(rf"(?P<month>{_MONTH_RE})\.? {_YEAR}")),
+    ("iso-day", re.compile(r"\d{4}-\d{2}-\d{2}")),
+    (
+        "day-month",
+        re.compile(
+            rf"(?:(?P<wd>{_WEEKDAY_RE}),? )?(?P<day>\d{{1,2}})(?:st|nd|rd|th)? "
+            rf"(?P<month>{_MONTH_RE})\.?,? {_YEAR}"
+        ),
+    ),
+    (
+        "month-day",
+        re.compile(
+            rf"(?:(?P<wd>{_WEEKDAY_RE}),? )?(?P<month>{_MONTH_RE})\.? "
+            rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,? {_YEAR}"
+        ),
+    ),
+]
+_TIME = re.compile(r"(?P<date>.+?)[ T](?P<time>\d{1,2}:\d{2}(?::\d{2})?)(?: ?(?P<zone>\S+))?")
+_BRACKET_ZONE = re.compile(r"(?P<stamp>[^\[\]]+)\[(?P<zone>[^\[\]]+)\]")
+_OFFSET = re.compile(r"(?P<sign>[+-])(?P<h>\d{2}):?(?P<m>\d{2})")
+_HAS_TIME = re.compile(r"\d:\d")
+
+
+class DateError(UsageError):
+    """A date the user typed (or a store holds) that hstrack cannot read."""
+
+
+@dataclass(frozen=True, slots=True)
+class DateSpec:
+    """A date as precisely as it is known.
+
+    ``earliest``/``latest`` bound the window (equal for a day); ``at`` is the moment of
+    an instant (its ``earliest``/``latest`` are its calendar day in its own zone); ``zone``
+    is the IANA name an instant was given in, or None for a fixed UTC offset.
+    """
+
+    precision: Precision
+    earliest: date | None = None
+    latest: date | None = None
+    at: datetime | None = None
+    zone: str | None = None
+
+    @property
+    def is_tba(self) -> bool:
+        return self.precision is Precision.TBA
+
+    @property
+    def canonical(self) -> str:
+        """The one spelling the store keeps; ``parse_date`` reads it back exactly."""
+        p, lo = self.precision, self.earliest
+        if p is Precision.TBA:
+            return "TBA"
+        assert lo is not None
+        if p is Precision.YEAR:
+            return f"{lo.year:04d}"
+        if p is Precision.HALF:
+            return f"{lo.year:04d}-H{1 if lo.month == 1 else 2}"
+        if p is Precision.QUARTER:
+            return f"{lo.year:04d}-Q{(lo.month - 1) // 3 + 1}"
+        if p is Precision.SEASON:
+            return f"{_season_of(lo.month)} {lo.year:04d}"
+        if p is Precision.MONTH:
+            return f"{lo.year:04d}-{lo.month:02d}"
+        if p is Precision.DAY:
+            return lo.isoformat()
+        assert self.at is not None
+        stamp = self.at.isoformat()
+        return f"{stamp}[{self.zone}]" if self.zone else stamp
+
+    @property
+    def text(self) -> str:
+        """How a person would say it: "Q3 2026", "autumn 2026", "3 Oct 2026"."""
+        p, lo = self.precision, self.earliest
+        if p is Precision.TBA:
+            return "TBA"
+        assert lo is not None
+        if p is Precision.YEAR:
+            return str(lo.year)
+        if p is Precision.HALF:
+            return f"H{1 if lo.month == 1 else 2} {lo.year}"
+        if p is Precision.QUARTER:
+            return f"Q{(lo.month - 1) // 3 + 1} {lo.year}"
+        if p is Precision.SEASON:
+            season = _season_of(lo.month)
+            # Winter straddles a new year; say both so nobody reads it as Jan..Feb.
+            return f"winter {lo.year}/{(lo.year + 1) % 100:02d}" if season == "winter" else f"{season} {lo.year}"
+        if p is Precision.MONTH:
+            return f"{calendar.month_name[lo.month]} {lo.year}"
+        if p is Precision.DAY:
+            return format_day(lo)
+        assert self.at is not None
+        at = self.at
+        if self.zone:
+            return f"{format_day(at.date())} {at:%H:%M} {self.zone}"
+        offset = _format_offset(at)
+        return f"{format_day(at.date())} {at:%H:%M} UTC{'' if offset == '+00:00' else offset}"
+
+    @property
+    def window_iso(self) -> tuple[str | None, str | None]:
+        """``earliest``/``latest`` for the JSON contract: dates, or the instant itself."""
+        if self.at is not None:
+            stamp = self.at.isoformat()
+            return stamp, stamp
+        return (
+            self.earliest.isoformat() if self.earliest else None,
+            self.latest.isoformat() if self.latest else None,
+        )
+
+    def local_window(self, tz: tzinfo) -> tuple[date, date] | None:
+        """The window as calendar days where the viewer is (an instant moves to ``tz``)."""
+        if self.at is not None:
+            day = self.at.astimezone(tz).date()
+            return day, day
+        if self.earliest is None or self.latest is None:
+            return None
+        return self.earliest, self.latest
+
+    def sort_key(self) -> tuple[int, date, date, float]:
+        """TBA sorts last; then by start, end, and the moment of an instant."""
+        if self.earliest is None or self.latest is None:
+            return (1, date.max, date.max, 0.0)
+        return (0, self.earliest, self.latest, self.at.timestamp() if self.at else 0.0)
+
+
+def format_day(day: date) -> str:
+    return f"{day.day} {calendar.month_abbr[day.month]} {day.year}"
+
+
+def _format_offset(at: datetime) -> str:
+    offset = at.utcoffset() or timedelta(0)
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _season_of(month: int) -> str:
+    return {3: "spring", 6: "summer", 9: "autumn", 12: "winter"}[month]
+
+
+def _last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _refuse(value: str, reason: str | None = None) -> DateError:
+    shown = value if len(value) <= 60 else value[:57] + "..."
+    why = f" ({reason})" if reason else ""
+    return DateError(f"cannot read date {shown!r}{why}; accepted forms: {ACCEPTED_FORMS}")
+
+
+def _year(value: str, raw: str) -> int:
+    year = int(raw)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise _refuse(value, f"year must be between {MIN_YEAR} and {MAX_YEAR}")
+    return year
+
+
+def window(precision: Precision, earliest: date, latest: date) -> DateSpec:
+    return DateSpec(precision, earliest, latest)
+
+
+def parse_date(value: str) -> DateSpec:
+    """Read a date in any accepted form, or raise :class:`DateError` (exit 2)."""
+    text = " ".join(value.split()).lower()
+    if not text:
+        raise _refuse(value, "it is empty")
+    if text in ("tba", "tbd", "tbc", "unknown"):
+        return DateSpec(Precision.TBA)
+    for name, pattern in _PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            return _from_match(value, name, match)
+    if _HAS_TIME.search(text):
+        return _parse_instant(value)
+    return _parse_free_day(value, text)
+
+
+def _from_match(value: str, name: str, m: re.Match[str]) -> DateSpec:
+    if name == "iso-day":
+        try:
+            day = date.fromisoformat(m.group(0))
+        except ValueError as exc:
+            raise _refuse(value, str(exc)) from None
+        _year(value, m.group(0)[:4])
+        return window(Precision.DAY, day, day)
+    groups = m.groupdict()
+    year = _year(value, groups.get("year") or groups["year2"])
+    if name == "year":
+        return window(Precision.YEAR, date(year, 1, 1), date(year, 12, 31))
+    if name in ("half", "quarter"):
+        n = int(groups["n"] or groups["n2"])
+        months = 6 if name == "half" else 3
+        first = (n - 1) * months + 1
+        precision = Precision.HALF if name == "half" else Precision.QUARTER
+        return window(precision, date(year, first, 1), _last_day(year, first + months - 1))
+    if name == "season":
+        season = SEASON_ALIASES.get(groups["season"], groups["season"])
+        nxt = groups.get("next")
+        if nxt is not None:
+            # "winter 2026/27": the second year must follow the first, and only winter spans two.
+            expected = year + 1
+            if season != "winter" or int(nxt) not in (expected, expected % 100):
+                raise _refuse(value, "only winter spans two years, as in winter 2026/27")
+        start = SEASON_START[season]
+        end_year, end_month = (year + 1, 2) if season == "winter" else (year, start + 2)
+        return window(Precision.SEASON, date(year, start, 1), _last_day(end_year, end_month))
+    if name in ("iso-month", "month"):
+        raw = groups["month"]
+        month = int(raw) if raw.isdigit() else MONTHS[raw]
+        if not 1 <= month <= 12:
+            raise _refuse(value, "month must be 01 to 12")
+        return window(Precision.MONTH, date(year, month, 1), _last_day(year, month))
+    # day-month / month-day with English month names
+    try:
+        day = date(year, MONTHS[groups["month"]], int(groups["day"]))
+    except ValueError as exc:
+        raise _refuse(value, str(exc)) from None
+    _check_weekday(value, groups.get("wd"), day)
+    return window(Precision.DAY, day, day)
+
+
+def _check_weekday(value: str, weekday: str | None, day: date) -> None:
+    if weekday and WEEKDAYS[weekday] != day.weekday():
+        raise _refuse(value, f"{day.isoformat()} is a {calendar.day_name[day.weekday()]}")
+
+
+def _parse_free_day(value: str, text: str) -> DateSpec:
+    """Free-form day spellings the patterns miss ("October 3rd, 2026", "3-Oct-2026").
+
+    dateutil fills any missing part from its ``default``; parsing twice with two
+    different defaults exposes a missing part, which we refuse rather than guess.
+    Numeric-only forms such as 03/10/2026 are refused: day-first or month-first
+    cannot be told apart, and a wrong release date is worse than an error.
+    """
+    if not re.search(rf"\b({_MONTH_RE})\b", text) or not re.search(r"\b\d{4}\b", text):
+        raise _refuse(value)
+    from dateutil import parser  # lazy: only free-form input pays for it
+
+    defaults = (datetime(2000, 1, 1, 0, 0, 0), datetime(2004, 2, 2, 1, 1, 1))
+    try:
+        first, second = (parser.parse(text, default=d) for d in defaults)
+    except (ValueError, OverflowError):
+        raise _refuse(value) from None
+    if first.date() != second.date():
+        raise _refuse(value, "give day, month and year")
+    if (first.time(), second.time()) != (defaults[0].time(), defaults[1].time()) or first.tzinfo:
+        raise _refuse(value, "a time needs the form 2026-10-03 08:00 Europe/London")
+    year = _year(value, f"{first.year:04d}")
+    day = date(year, first.month, first.day)
+    weekdays = [w for w in re.findall(r"[a-z]+", text) if w in WEEKDAYS]
+    _check_weekday(value, weekdays[0] if weekdays else None, day)
+    return window(Precision.DAY, day, day)
+
+
+def _parse_zone(value: str, raw: str) -> tuple[tzinfo, str | None]:
+    if raw.upper() in ("Z", "UTC"):
+        return UTC, None
+    m = _OFFSET.fullmatch(raw)
+    if m:
+        minutes = int(m["h"]) * 60 + int(m["m"])
+        if minutes >= 24 * 60:
+            raise _refuse(value, f"offset {raw} is out of range")
+        sign = -1 if m["sign"] == "-" else 1
+        return timezone(sign * timedelta(minutes=minutes)), None
+    try:
+        zone = ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise _refuse(value, f"unknown time zone {raw!r}; use an IANA name such as Europe/London") from None
+    return zone, zone.key
+
+
+def _parse_instant(value: str) -> DateSpec:
+    """An instant: a day, a time and a zone (IANA name or UTC offset); never zone-less."""
+    text = " ".join(value.split())
+    bracket = _BRACKET_ZONE.fullmatch(text)
+    if bracket:
+        # Canonical "…+01:00[Europe/London]": the wall time in the zone is the fact
+        # (a drop at 08:00 London time); the offset is re-derived, so a tzdata update
+        # that moves an offset keeps the drop at 08:00 rather than shifting it.
+        stamp = bracket["stamp"]
+        zone, name = _parse_zone(value, bracket["zone"])
+        try:
+            naive = datetime.fromisoformat(stamp).replace(tzinfo=None)
+        except ValueError:
+            raise _refuse(value) from None
+        return _instant(value, naive, zone, name)
+    try:
+        iso = datetime.fromisoformat(text.replace(" ", "T", 1) if text.count(" ") == 1 and "T" not in text else text)
+    except ValueError:
+        iso = None
+    if iso is not None:
+        if iso.tzinfo is None:
+            raise _refuse(value, "a time needs a zone, e.g. Europe/London or +01:00")
+        return _instant(value, iso.replace(tzinfo=None), iso.tzinfo, None)
+    m = _TIME.fullmatch(text)
+    if not m:
+        raise _refuse(value)
+    if not m["zone"]:
+        raise _refuse(value, "a time needs a zone, e.g. Europe/London or +01:00")
+    day_spec = parse_date(m["date"])
+    if day_spec.precision is not Precision.DAY or day_spec.earliest is None:
+        raise _refuse(value, "a time needs a full date")
+    try:
+        clock = datetime.strptime(m["time"], "%H:%M:%S" if m["time"].count(":") == 2 else "%H:%M").time()
+    except ValueError:
+        raise _refuse(value, f"no such time {m['time']}") from None
+    zone, name = _parse_zone(value, m["zone"])
+    return _instant(value, datetime.combine(day_spec.earliest, clock), zone, name)
+
+
+def _instant(value: str, naive: datetime, zone: tzinfo, name: str | None) -> DateSpec:
+    if not MIN_YEAR <= naive.year <= MAX_YEAR:
+        raise _refuse(value, f"year must be between {MIN_YEAR} and {MAX_YEAR}")
+    at = naive.replace(tzinfo=zone)
+    if name is not None:
+        # A wall time skipped by a DST change (01:30 on a spring-forward night) does
+        # not exist; refuse it rather than silently move the drop by an hour.
+        # Ambiguous times (the repeated hour in autumn) take the first occurrence.
+        back = at.astimezone(UTC).astimezone(zone)
+        if back.replace(tzinfo=None) != naive:
+            raise _refuse(value, f"{naive:%H:%M} does not exist in {name} that day (clocks change)")
+        at = back
+    else:
+        at = at.astimezone(zone)
+    day = at.date()
+    return DateSpec(Precision.INSTANT, day, day, at, name)
