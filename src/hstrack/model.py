@@ -1,0 +1,311 @@
+"""Titles, milestones and their history, and how they are read from and written to JSON.
+
+The store is a person's data and may be kept in git, so the document is written in a
+fixed key order with stable sorting, and any field or record this version does not know
+is carried through untouched (``extra``) rather than dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from hstrack.dates import DateError, DateSpec, parse_date
+from hstrack.errors import UsageError
+
+SCHEMA_VERSION = 1
+
+TITLE_KINDS = ("film", "series", "season", "special", "other")
+
+# The production ladder, in order; the phase a milestone moves a title into.
+MILESTONE_LADDER = ("announced", "production-start", "production-end", "trailer", "release", "cancelled")
+MILESTONE_ALIASES = {
+    "confirmed": "announced",
+    "filming": "production-start",
+    "shooting": "production-start",
+    "wrap": "production-end",
+    "premiere": "release",
+}
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_SLUG = 64
+MAX_NAME = 200
+MAX_TEXT = 4000
+
+
+def slugify(name: str) -> str:
+    """A default id from a name: "Heartstopper: The Film!" -> "heartstopper-the-film"."""
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug[:MAX_SLUG].rstrip("-")
+
+
+def check_slug(value: str, what: str) -> str:
+    if not SLUG.fullmatch(value) or len(value) > MAX_SLUG:
+        raise UsageError(
+            f"{what} {value!r} is not a slug: use lowercase letters, digits and single hyphens, "
+            f"at most {MAX_SLUG} characters (e.g. heartstopper-film)"
+        )
+    return value
+
+
+def normalize_milestone(kind: str) -> str:
+    """The canonical kind for a user's word: "Filming" -> "production-start"."""
+    key = kind.strip().lower()
+    key = MILESTONE_ALIASES.get(key, key)
+    return check_slug(key, "milestone")
+
+
+def check_name(name: str) -> str:
+    """A display name: surrounding space trimmed, one line, not empty, not huge."""
+    cleaned = name.strip()
+    if not cleaned:
+        raise UsageError("a title's name cannot be empty")
+    if any(ch in cleaned for ch in "\r\n\x0b\x0c\x85\u2028\u2029"):
+        raise UsageError("a title's name must be one line")
+    if len(cleaned) > MAX_NAME:
+        raise UsageError(f"a title's name can be at most {MAX_NAME} characters (got {len(cleaned)})")
+    return cleaned
+
+
+def check_text(value: str | None, what: str) -> str | None:
+    if value is None:
+        return None
+    cleaned = value.strip()
+    if len(cleaned) > MAX_TEXT:
+        raise UsageError(f"{what} can be at most {MAX_TEXT} characters (got {len(cleaned)})")
+    return cleaned or None
+
+
+def milestone_rank(kind: str) -> tuple[int, str]:
+    """Ladder order for known kinds, then user kinds alphabetically."""
+    if kind in MILESTONE_LADDER:
+        return (MILESTONE_LADDER.index(kind), kind)
+    return (len(MILESTONE_LADDER), kind)
+
+
+@dataclass
+class Milestone:
+    kind: str
+    date: DateSpec
+    tentative: bool = False
+    source: str | None = None
+    note: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "date": self.date.canonical,
+            "tentative": self.tentative,
+            "source": self.source,
+            "note": self.note,
+            **_sorted(self.extra),
+        }
+
+    def same_fact(self, other: Milestone) -> bool:
+        return (self.date, self.tentative, self.source, self.note) == (
+            other.date,
+            other.tentative,
+            other.source,
+            other.note,
+        )
+
+
+@dataclass
+class Change:
+    """One recorded change of one milestone: when, and the milestone before and after."""
+
+    recorded: str
+    milestone: str
+    old: Milestone | None
+    new: Milestone | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "recorded": self.recorded,
+            "milestone": self.milestone,
+            "old": _milestone_fields(self.old),
+            "new": _milestone_fields(self.new),
+            **_sorted(self.extra),
+        }
+
+
+@dataclass
+class Title:
+    id: str
+    name: str
+    kind: str = "other"
+    platform: str | None = None
+    synopsis: str | None = None
+    notes: str | None = None
+    credits: dict[str, list[str]] = field(default_factory=dict)
+    milestones: dict[str, Milestone] = field(default_factory=dict)
+    history: list[Change] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "platform": self.platform,
+            "synopsis": self.synopsis,
+            "notes": self.notes,
+            "credits": self.credits,
+            "milestones": [m.to_json() for m in sorted_milestones(self.milestones.values())],
+            "history": [c.to_json() for c in self.history],
+            **_sorted(self.extra),
+        }
+
+
+@dataclass
+class Document:
+    """The whole store: titles by id, plus any top-level fields we do not know."""
+
+    titles: dict[str, Title] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA_VERSION,
+            "titles": [self.titles[key].to_json() for key in sorted(self.titles)],
+            **_sorted(self.extra),
+        }
+
+    def get(self, title_id: str) -> Title:
+        try:
+            return self.titles[title_id]
+        except KeyError:
+            known = ", ".join(sorted(self.titles)[:8]) or "none yet; add one with hstrack add"
+            raise UsageError(f"no title with id {title_id!r} (known: {known})") from None
+
+
+def sorted_milestones(items: Any) -> list[Milestone]:
+    return sorted(items, key=lambda m: milestone_rank(m.kind))
+
+
+def _sorted(extra: dict[str, Any]) -> dict[str, Any]:
+    return {key: extra[key] for key in sorted(extra)}
+
+
+def _milestone_fields(m: Milestone | None) -> dict[str, Any] | None:
+    if m is None:
+        return None
+    data = m.to_json()
+    del data["kind"]
+    return data
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+class ShapeError(ValueError):
+    """The JSON parsed but is not an hstrack document; says where."""
+
+
+def _expect(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise ShapeError(f"{where}: expected {names}, found {type(value).__name__}")
+    return value
+
+
+def _opt_str(data: dict[str, Any], key: str, where: str) -> str | None:
+    value = data.get(key)
+    return None if value is None else _expect(value, str, f"{where}.{key}")
+
+
+def _known(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in keys}
+
+
+_MILESTONE_KEYS = ("kind", "date", "tentative", "source", "note")
+
+
+def milestone_from_json(data: Any, where: str, kind: str | None = None) -> Milestone:
+    _expect(data, dict, where)
+    kind = kind if kind is not None else _expect(data.get("kind"), str, f"{where}.kind")
+    if not SLUG.fullmatch(kind):
+        raise ShapeError(f"{where}.kind: {kind!r} is not a slug")
+    raw = _expect(data.get("date"), str, f"{where}.date")
+    try:
+        spec = parse_date(raw)
+    except DateError:
+        raise ShapeError(f"{where}.date: {raw!r} is not a date") from None
+    return Milestone(
+        kind=kind,
+        date=spec,
+        tentative=_expect(data.get("tentative", False), bool, f"{where}.tentative"),
+        source=_opt_str(data, "source", where),
+        note=_opt_str(data, "note", where),
+        extra=_known(data, _MILESTONE_KEYS),
+    )
+
+
+def change_from_json(data: Any, where: str) -> Change:
+    _expect(data, dict, where)
+    kind = _expect(data.get("milestone"), str, f"{where}.milestone")
+    old, new = data.get("old"), data.get("new")
+    return Change(
+        recorded=_expect(data.get("recorded"), str, f"{where}.recorded"),
+        milestone=kind,
+        old=None if old is None else milestone_from_json(old, f"{where}.old", kind),
+        new=None if new is None else milestone_from_json(new, f"{where}.new", kind),
+        extra=_known(data, ("recorded", "milestone", "old", "new")),
+    )
+
+
+_TITLE_KEYS = ("id", "name", "kind", "platform", "synopsis", "notes", "credits", "milestones", "history")
+
+
+def title_from_json(data: Any, where: str) -> Title:
+    _expect(data, dict, where)
+    title_id = _expect(data.get("id"), str, f"{where}.id")
+    if not SLUG.fullmatch(title_id):
+        raise ShapeError(f"{where}.id: {title_id!r} is not a slug")
+    where = f"title {title_id!r}"
+    credits = _expect(data.get("credits") or {}, dict, f"{where}.credits")
+    for role, names in credits.items():
+        for name in _expect(names, list, f"{where}.credits.{role}"):
+            _expect(name, str, f"{where}.credits.{role}")
+    milestones: dict[str, Milestone] = {}
+    for i, raw in enumerate(_expect(data.get("milestones", []), list, f"{where}.milestones")):
+        m = milestone_from_json(raw, f"{where}.milestones[{i}]")
+        if m.kind in milestones:
+            raise ShapeError(f"{where}: milestone {m.kind!r} appears twice")
+        milestones[m.kind] = m
+    history = [
+        change_from_json(raw, f"{where}.history[{i}]")
+        for i, raw in enumerate(_expect(data.get("history", []), list, f"{where}.history"))
+    ]
+    return Title(
+        id=title_id,
+        name=_expect(data.get("name"), str, f"{where}.name"),
+        kind=_expect(data.get("kind", "other"), str, f"{where}.kind"),
+        platform=_opt_str(data, "platform", where),
+        synopsis=_opt_str(data, "synopsis", where),
+        notes=_opt_str(data, "notes", where),
+        credits=credits,
+        milestones=milestones,
+        history=history,
+        extra=_known(data, _TITLE_KEYS),
+    )
+
+
+def document_from_json(data: Any) -> Document:
+    _expect(data, dict, "top level")
+    schema = data.get("schema")
+    if schema != SCHEMA_VERSION:
+        raise ShapeError(f"schema {schema!r} is not one this hstrack reads (it reads {SCHEMA_VERSION})")
+    titles: dict[str, Title] = {}
+    for i, raw in enumerate(_expect(data.get("titles", []), list, "titles")):
+        title = title_from_json(raw, f"titles[{i}]")
+        if title.id in titles:
+            raise ShapeError(f"title id {title.id!r} appears twice")
+        titles[title.id] = title
+    return Document(titles=titles, extra=_known(data, ("schema", "titles")))
