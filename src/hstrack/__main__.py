@@ -1,0 +1,3 @@
+from hstrack.cli import main
+
+main()

@@ -1,0 +1,28 @@
+"""Renderers. The format is chosen once, at the top of a command (``choose``); every
+command then calls the same methods on whichever renderer it got."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from hstrack.report import Countdown, HistoryRow, Timeline, TitleReport
+
+
+class Renderer(Protocol):
+    def status(self, reports: list[TitleReport]) -> None: ...
+    def show(self, report: TitleReport, line: Timeline) -> None: ...
+    def timeline(self, line: Timeline) -> None: ...
+    def countdown(self, c: Countdown) -> None: ...
+    def history(self, report: TitleReport, rows: list[HistoryRow]) -> None: ...
+
+
+def choose(as_json: bool, now: datetime) -> Renderer:
+    # Imported here so a JSON run never loads Rich.
+    if as_json:
+        from hstrack.views.data import JsonRenderer
+
+        return JsonRenderer(now)
+    from hstrack.views.terminal import TerminalRenderer
+
+    return TerminalRenderer(now)

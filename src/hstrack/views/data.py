@@ -1,0 +1,136 @@
+"""The machine format: versioned JSON that stays the same whatever the terminal or locale.
+
+Contract (documented in the README): every document carries ``"schema": 1`` and
+``"now"``; every milestone object has the same fields wherever it appears. Fields are only
+ever added within a schema version, never renamed or removed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from datetime import datetime
+from typing import Any
+
+from hstrack.report import Assessed, Countdown, HistoryRow, Timeline, TitleReport
+
+OUTPUT_SCHEMA = 1
+
+# json.dumps escapes C0 controls but, with ensure_ascii=False, leaves DEL, C1 controls and
+# bidi overrides raw; a terminal that cats the output must not obey them either.
+_RAW_CONTROLS = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def to_text(data: Any) -> str:
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n"
+
+
+def milestone(a: Assessed) -> dict[str, Any]:
+    earliest, latest = a.date.window_iso
+    days = None if a.days_until is None else {"min": a.days_until[0], "max": a.days_until[1]}
+    data: dict[str, Any] = {
+        "kind": a.kind,
+        "text": a.date.text,
+        "date": a.date.canonical,
+        "precision": a.date.precision.value,
+        "earliest": earliest,
+        "latest": latest,
+        "zone": a.date.zone,
+        "tentative": a.milestone.tentative,
+        "source": a.milestone.source,
+        "note": a.milestone.note,
+        "state": a.state,
+        "reached": a.reached,
+        "days_until": days,
+        "days_since": a.days_since,
+        "countdown": a.countdown,
+    }
+    return data
+
+
+def _optional(a: Assessed | None) -> dict[str, Any] | None:
+    return None if a is None else milestone(a)
+
+
+def title(r: TitleReport, details: bool = False) -> dict[str, Any]:
+    t = r.title
+    data: dict[str, Any] = {
+        "id": t.id,
+        "name": t.name,
+        "kind": t.kind,
+        "platform": t.platform,
+        "phase": r.phase,
+        "milestones": [milestone(a) for a in r.milestones],
+        "last": _optional(r.last),
+        "next": _optional(r.next),
+        "release": _optional(r.release),
+    }
+    if details:
+        data.update(synopsis=t.synopsis, notes=t.notes, credits=t.credits)
+    return data
+
+
+def _envelope(now: datetime, **body: Any) -> dict[str, Any]:
+    return {"schema": OUTPUT_SCHEMA, "now": now.isoformat(timespec="seconds"), **body}
+
+
+class JsonRenderer:
+    """Only JSON on stdout, one document per command."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def _emit(self, data: dict[str, Any]) -> None:
+        sys.stdout.write(to_text(data))
+
+    def status(self, reports: list[TitleReport]) -> None:
+        self._emit(_envelope(self.now, titles=[title(r) for r in reports]))
+
+    def show(self, report: TitleReport, line: Timeline) -> None:
+        self._emit(_envelope(self.now, title=title(report, details=True), timeline=_timeline(line)))
+
+    def timeline(self, line: Timeline) -> None:
+        self._emit(_envelope(self.now, title=_ref(line.report), **_timeline(line)))
+
+    def countdown(self, c: Countdown) -> None:
+        seconds = c.target.seconds_until if c.target else None
+        self._emit(
+            _envelope(
+                self.now,
+                title=_ref(c.report),
+                milestone=_optional(c.target),
+                seconds_until=seconds,
+                since=_optional(c.since),
+                text=c.sentence,
+            )
+        )
+
+    def history(self, report: TitleReport, rows: list[HistoryRow]) -> None:
+        self._emit(_envelope(self.now, title=_ref(report), history=[_change(row) for row in rows]))
+
+
+def _ref(r: TitleReport) -> dict[str, Any]:
+    return {"id": r.title.id, "name": r.title.name, "phase": r.phase}
+
+
+def _timeline(line: Timeline) -> dict[str, Any]:
+    rows = []
+    for row in line.rows:
+        item = milestone(row.item)
+        item["gap_days"] = None if row.gap_days is None else {"min": row.gap_days[0], "max": row.gap_days[1]}
+        rows.append(item)
+    return {"milestones": rows, "today_index": line.today_index}
+
+
+def _change(row: HistoryRow) -> dict[str, Any]:
+    shift = None if row.shift_days is None else {"earliest": row.shift_days[0], "latest": row.shift_days[1]}
+    return {
+        "recorded": row.change.recorded,
+        "milestone": row.change.milestone,
+        "old": _optional(row.old),
+        "new": _optional(row.new),
+        "shift_days": shift,
+        "summary": row.summary,
+    }

@@ -1,0 +1,245 @@
+"""The view for people: Rich tables on a terminal, plain text when piped or NO_COLOR.
+
+Stored text is data: every string from the store goes through :func:`hstrack.text.inert`
+and into a ``rich.text.Text`` object, never into markup, so ``[link=…]`` or an escape
+sequence in a title's name prints literally.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich import box
+from rich.console import Console, Group
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from hstrack.dates import format_day
+from hstrack.report import Assessed, Countdown, HistoryRow, Timeline, TitleReport
+from hstrack.text import inert
+
+PHASE_STYLE = {
+    "rumoured": "magenta",
+    "announced": "cyan",
+    "in-production": "bold yellow",
+    "post-production": "bold blue",
+    "released": "bold green",
+    "cancelled": "bold red",
+}
+# Below this width the status table cannot hold its columns; titles are stacked instead.
+NARROW = 60
+STATE_MARK = {"past": "✓", "today": "●", "open": "◐", "future": "○", "tba": "?"}
+STATE_STYLE = {"past": "green", "today": "bold green", "open": "yellow", "future": "cyan", "tba": "dim"}
+
+
+def safe(value: str | None, style: str = "") -> Text:
+    """Stored text, shown inert. The only way stored strings reach the screen."""
+    return Text(inert(value or ""), style=style)
+
+
+def label(kind: str) -> str:
+    return kind.replace("-", " ")
+
+
+def _when(a: Assessed) -> Text:
+    text = Text(a.date.text, style="bold" if a.state != "tba" else "dim")
+    if a.milestone.tentative:
+        text.append(" (tentative)", style="italic dim")
+    return text
+
+
+def _milestone_cell(a: Assessed | None, empty: str) -> Text:
+    if a is None:
+        return Text(empty, style="dim")
+    cell = Text(label(a.kind), style=STATE_STYLE[a.state])
+    cell.append("\n")
+    cell.append_text(_when(a))
+    if a.state != "tba":
+        cell.append("\n")
+        cell.append(a.countdown, style=STATE_STYLE[a.state])
+    return cell
+
+
+def _release_cell(a: Assessed | None) -> Text:
+    if a is None:
+        return Text("not tracked", style="dim")
+    cell = _when(a)
+    if a.state != "tba":
+        cell.append("\n")
+        cell.append(a.countdown, style=STATE_STYLE[a.state])
+    return cell
+
+
+class TerminalRenderer:
+    def __init__(self, now: datetime, console: Console | None = None) -> None:
+        self.now = now
+        self.console = console or Console(highlight=False, markup=False, emoji=False)
+
+    def _print(self, *renderables: object) -> None:
+        self.console.print(*renderables)
+
+    def status(self, reports: list[TitleReport]) -> None:
+        if not reports:
+            self._print(Text("No titles yet. Add one: hstrack add NAME", style="dim"))
+            return
+        if self.console.width < NARROW:
+            for i, r in enumerate(reports):
+                if i:
+                    self._print()
+                self._print(self._status_card(r))
+            self._print(Text(f"as of {format_day(self.now.date())}", style="dim"))
+            return
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        # Ids are what people type next: keep them whole where a table can afford it.
+        widest_id = min(max(len(r.title.id) for r in reports), 20)
+        table.add_column("Title · phase", min_width=widest_id, overflow="fold")
+        table.add_column("Last reached", overflow="fold")
+        table.add_column("Next", overflow="fold")
+        table.add_column("Release", overflow="fold")
+        for r in reports:
+            name = safe(r.title.name, "bold")
+            name.append("\n")
+            name.append_text(safe(r.title.id, "dim"))
+            name.append("\n")
+            name.append(r.phase, style=PHASE_STYLE.get(r.phase, ""))
+            table.add_row(
+                name,
+                _milestone_cell(r.last, "—"),
+                _milestone_cell(r.next, "nothing ahead"),
+                _release_cell(r.release),
+            )
+        self._print(table)
+        self._print(Text(f"as of {format_day(self.now.date())}", style="dim"))
+
+    def _status_card(self, r: TitleReport) -> Text:
+        """One title as stacked lines, for terminals too narrow for the table."""
+        card = safe(r.title.name, "bold")
+        card.append("  ")
+        card.append(r.phase, style=PHASE_STYLE.get(r.phase, ""))
+        card.append("\n  ")
+        card.append_text(safe(r.title.id, "dim"))
+        for heading, a in (("last", r.last), ("next", r.next)):
+            if a is None:
+                continue
+            card.append(f"\n  {heading}: {label(a.kind)} · ")
+            card.append_text(_when(a))
+            if a.state != "tba":
+                card.append(f" · {a.countdown}", style=STATE_STYLE[a.state])
+        shown = {a.kind for a in (r.last, r.next) if a is not None}
+        if r.release is not None and "release" not in shown:
+            card.append(f"\n  release: {r.release_text}")
+        return card
+
+    def _timeline_lines(self, line: Timeline) -> Text:
+        """The timeline as stacked lines, for terminals too narrow for its table."""
+        out = Text()
+        today = Text(f"▶ today · {format_day(self.now.date())}\n", style="bold reverse")
+        for i, row in enumerate(line.rows):
+            if i == line.today_index:
+                out.append_text(today)
+            a = row.item
+            out.append(STATE_MARK[a.state] + " ", style=STATE_STYLE[a.state])
+            out.append_text(_when(a))
+            out.append(f"  {label(a.kind)}", style="bold")
+            out.append(f"\n    {a.countdown if a.state != 'tba' else 'date TBA'}", style=STATE_STYLE[a.state])
+            if row.gap_text:
+                out.append(f" ({row.gap_text})", style="dim")
+            for extra, style in ((a.milestone.source, "dim"), (a.milestone.note, "italic dim")):
+                if extra:
+                    out.append("\n    ")
+                    out.append_text(safe(extra, style))
+            out.append("\n")
+        if line.today_index >= len(line.rows):
+            out.append_text(today)
+        out.rstrip()
+        return out
+
+    def _timeline_table(self, line: Timeline) -> Table | Text:
+        if self.console.width < NARROW:
+            return self._timeline_lines(line)
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        table.add_column("", no_wrap=True)
+        table.add_column("When", min_width=10, max_width=24, overflow="fold")
+        table.add_column("Milestone", min_width=16, overflow="fold")
+        table.add_column("Gap", min_width=6, style="dim", overflow="fold")
+        table.add_column("Countdown", min_width=8, overflow="fold")
+        today = Text(f"today · {format_day(self.now.date())}", style="bold reverse")
+        for i, row in enumerate(line.rows):
+            if i == line.today_index:
+                table.add_row(Text("▶", style="bold"), today)
+            a = row.item
+            what = Text(label(a.kind), style="bold")
+            if a.milestone.source:
+                what.append("\n")
+                what.append_text(safe(a.milestone.source, "dim"))
+            if a.milestone.note:
+                what.append("\n")
+                what.append_text(safe(a.milestone.note, "italic dim"))
+            table.add_row(
+                Text(STATE_MARK[a.state], style=STATE_STYLE[a.state]),
+                _when(a),
+                what,
+                Text(row.gap_text),
+                Text(a.countdown if a.state != "tba" else "date TBA", style=STATE_STYLE[a.state]),
+            )
+        if line.today_index >= len(line.rows):
+            table.add_row(Text("▶", style="bold"), today)
+        return table
+
+    def timeline(self, line: Timeline) -> None:
+        r = line.report
+        heading = safe(r.title.name, "bold")
+        heading.append("  ")
+        heading.append(r.phase, style=PHASE_STYLE.get(r.phase, ""))
+        if not line.rows:
+            self._print(Group(heading, Text("no milestones yet: hstrack set ID MILESTONE DATE", style="dim")))
+            return
+        self._print(Group(heading, self._timeline_table(line)))
+
+    def show(self, report: TitleReport, line: Timeline) -> None:
+        t = report.title
+        heading = safe(t.name, "bold")
+        heading.append("  ")
+        heading.append(report.phase, style=PHASE_STYLE.get(report.phase, ""))
+        facts = Table.grid(padding=(0, 2))
+        facts.add_column(style="dim", no_wrap=True)
+        facts.add_column()
+        facts.add_row("id", safe(t.id))
+        facts.add_row("kind", safe(t.kind))
+        if t.platform:
+            facts.add_row("platform", safe(t.platform))
+        for role, names in t.credits.items():
+            facts.add_row(safe(role.lower()), safe(", ".join(names)))
+        facts.add_row("release", Text(report.release_text))
+        parts: list[object] = [heading, Padding(facts, (1, 0, 0, 0))]
+        if t.synopsis:
+            parts.append(Padding(safe(t.synopsis, "italic"), (1, 0, 0, 0)))
+        if t.notes:
+            parts.append(Padding(safe(t.notes), (1, 0, 0, 0)))
+        if line.rows:
+            parts.append(Padding(self._timeline_table(line), (1, 0, 0, 0)))
+        self._print(Group(*parts))  # type: ignore[arg-type]
+
+    def countdown(self, c: Countdown) -> None:
+        line = safe(c.report.title.name, "bold")
+        line.append(" · ")
+        line.append(inert(c.sentence))
+        self._print(line)
+
+    def history(self, report: TitleReport, rows: list[HistoryRow]) -> None:
+        if not rows:
+            self._print(Group(safe(report.title.name, "bold"), Text("no changes recorded yet", style="dim")))
+            return
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        table.add_column("Recorded", no_wrap=True, style="dim")
+        table.add_column("Milestone")
+        table.add_column("What changed")
+        for row in rows:
+            summary = Text(row.summary)
+            source = row.change.new.source if row.change.new else None
+            if source:
+                summary.append("\n")
+                summary.append_text(safe(source, "dim"))
+            table.add_row(Text(row.change.recorded.replace("T", " ")[:16]), Text(label(row.change.milestone)), summary)
+        self._print(Group(safe(report.title.name, "bold"), table))
