@@ -1,0 +1,74 @@
+"""Every test runs with its own HSTRACK_HOME, a pinned TZ and no clock from the caller."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from hstrack.cli import app
+
+NOW = "2026-11-27T12:00:00+00:00"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    home = tmp_path / "home"
+    monkeypatch.setenv("HSTRACK_HOME", str(home))
+    monkeypatch.setenv("TZ", "Europe/London")
+    monkeypatch.delenv("HSTRACK_NOW", raising=False)
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    # Never let a test find the real user's data through platformdirs.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    time.tzset()
+    yield home
+    monkeypatch.undo()
+    time.tzset()
+
+
+class Cli:
+    """Runs hstrack in-process with a fixed now; keeps stdout and stderr apart."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.runner = CliRunner()
+
+    @property
+    def store(self) -> Path:
+        return self.home / "store.json"
+
+    def __call__(self, *args: str, now: str | None = NOW, code: int | None = 0, **env: str) -> Any:
+        environment = {"HSTRACK_NOW": now} if now else {}
+        environment.update(env)
+        result = self.runner.invoke(app, list(args), env=environment, prog_name="hstrack")
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        if code is not None:
+            assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
+        return result
+
+    def json(self, *args: str, **kwargs: Any) -> Any:
+        return json.loads(self(*args, "--json", **kwargs).stdout)
+
+
+@pytest.fixture
+def cli(isolated: Path) -> Cli:
+    return Cli(isolated)
+
+
+@pytest.fixture
+def seeded(cli: Cli) -> Cli:
+    cli("status")
+    assert cli.store.exists()
+    return cli
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ.setdefault("HYPOTHESIS_PROFILE", "default")

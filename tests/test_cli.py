@@ -1,0 +1,237 @@
+"""Every command through CliRunner, with HSTRACK_HOME in a temp folder and a fixed now."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hstrack import __version__
+
+from .conftest import Cli
+
+MILESTONE_FIELDS = {
+    "kind",
+    "text",
+    "precision",
+    "earliest",
+    "latest",
+    "tentative",
+    "source",
+    "note",
+    "days_until",
+}
+TITLE_FIELDS = {"id", "name", "kind", "platform", "phase", "milestones", "next"}
+
+
+def test_first_command_creates_the_store_and_says_so_once(cli: Cli) -> None:
+    first = cli("status")
+    assert "created a new store" in first.stderr
+    assert str(cli.store) in first.stderr
+    assert "Heartstopper (film)" in first.stdout
+    assert "in-production" in first.stdout
+    second = cli("status")
+    assert second.stderr == ""
+
+
+def test_where_prints_the_path_without_creating(cli: Cli) -> None:
+    result = cli("where")
+    assert result.stdout.strip() == str(cli.store)
+    assert not cli.store.exists()
+
+
+def test_store_option_overrides_the_folder(cli: Cli, tmp_path: Path) -> None:
+    other = tmp_path / "elsewhere" / "mine.json"
+    cli("--store", str(other), "status")
+    assert other.exists()
+    assert not cli.store.exists()
+    assert cli("--store", str(other), "where").stdout.strip() == str(other)
+
+
+def test_version(cli: Cli) -> None:
+    assert cli("--version").stdout.strip() == f"hstrack {__version__}"
+
+
+def test_status_json_contract(seeded: Cli) -> None:
+    data = seeded.json("status")
+    assert data["schema"] == 1
+    assert data["now"] == "2026-11-27T12:00:00+00:00"
+    by_id = {t["id"]: t for t in data["titles"]}
+    film = by_id["heartstopper-film"]
+    assert set(film) >= TITLE_FIELDS
+    assert film["phase"] == "in-production"
+    assert film["platform"] == "Netflix"
+    for m in film["milestones"]:
+        assert set(m) >= MILESTONE_FIELDS
+    announced, start, release = film["milestones"]
+    assert (announced["precision"], announced["earliest"], announced["latest"]) == ("month", "2025-04-01", "2025-04-30")
+    assert announced["source"] == "Netflix announcement, 9 June 2025"
+    assert (start["precision"], start["earliest"], start["text"]) == ("day", "2025-06-09", "9 Jun 2025")
+    assert (release["precision"], release["earliest"], release["days_until"]) == ("tba", None, None)
+    assert film["next"]["kind"] == "release"
+    assert by_id["heartstopper-s3"]["phase"] == "released"
+
+
+def test_json_stdout_is_only_json_even_on_first_run(cli: Cli) -> None:
+    result = cli("status", "--json")
+    json.loads(result.stdout)
+    assert "created" in result.stderr
+
+
+def test_tour_fuzzy_then_firm_then_history(seeded: Cli) -> None:
+    seeded("set", "heartstopper-film", "release", "autumn 2027", "--source", "https://example.org/1", "--tentative")
+    data = seeded.json("countdown", "heartstopper-film", "release")
+    assert data["milestone"]["precision"] == "season"
+    assert data["milestone"]["days_until"] == {"min": 278, "max": 368}
+    assert data["milestone"]["tentative"] is True
+    seeded("set", "heartstopper-film", "premiere", "3 Oct 2027", "--source", "https://example.org/2")
+    seeded("set", "heartstopper-film", "release", "2028-01-05")
+    history = seeded.json("history", "heartstopper-film")["history"]
+    assert [h["summary"] for h in history] == [
+        "release dated: autumn 2027 (was TBA)",
+        "release firmed up from autumn 2027 to 3 Oct 2027",
+        "release moved 94 days later (3 Oct 2027 → 5 Jan 2028)",
+    ]
+    assert history[1]["old"]["text"] == "autumn 2027"
+    assert history[1]["new"]["text"] == "3 Oct 2027"
+    assert history[2]["shift_days"] == {"earliest": 94, "latest": 94}
+    table = " ".join(seeded("history", "heartstopper-film").stdout.split())
+    assert "release moved 94 days later" in table
+
+
+def test_countdown_forms(seeded: Cli) -> None:
+    out = seeded("countdown", "heartstopper-film").stdout
+    assert "release TBA · 18 months since production start (9 Jun 2025)" in " ".join(out.split())
+    seeded("set", "heartstopper-film", "trailer", "2026-12-01 17:00 America/Los_Angeles")
+    data = seeded.json("countdown", "heartstopper-film")
+    assert data["milestone"]["kind"] == "trailer"
+    assert data["seconds_until"] == (4 * 86400) + 13 * 3600  # 01:00 UTC on 2 Dec
+    assert data["text"] == "trailer 1 Dec 2026 17:00 America/Los_Angeles · in 4 days 13 hours"
+    assert seeded("countdown", "heartstopper-film", "nope", code=2).stderr.startswith("hstrack: ")
+
+
+def test_at_and_hstrack_now(seeded: Cli) -> None:
+    seeded("set", "heartstopper-film", "release", "2027-03-01")
+    via_env = seeded.json("countdown", "heartstopper-film", now="2027-02-27")
+    via_option = seeded.json("countdown", "heartstopper-film", "--at", "2027-02-27", now="2020-01-01")
+    via_global = seeded("--at", "2027-02-27", "countdown", "heartstopper-film", "--json", now=None)
+    assert via_env["milestone"]["days_until"] == {"min": 2, "max": 2}
+    assert via_option == via_env
+    assert json.loads(via_global.stdout) == via_env
+    bad = seeded("status", "--at", "yesterday", code=2)
+    assert "cannot read time 'yesterday'" in bad.stderr
+
+
+def test_bad_date_is_a_usage_error_and_leaves_the_store_untouched(seeded: Cli) -> None:
+    before = seeded.store.read_bytes()
+    for value in ("2025-02-30", "13/13/2026", "someday soon", "", "2026-10-03 08:00 Nowhere/Town"):
+        result = seeded("set", "heartstopper-film", "release", value, code=2)
+        assert result.stdout == ""
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1
+        assert repr(value) in lines[0]
+        assert "accepted forms" in lines[0]
+        assert "Traceback" not in result.stderr
+    assert seeded.store.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("show", "no-such-title"),
+        ("timeline", "no-such-title"),
+        ("countdown", "no-such-title"),
+        ("history", "no-such-title"),
+        ("set", "no-such-title", "release", "2026"),
+        ("unset", "heartstopper-film", "wrap"),
+        ("remove", "no-such-title", "--yes"),
+        ("add", "Heartstopper (film)", "--id", "heartstopper-film"),
+        ("add", "Bad id", "--id", "Not A Slug"),
+        ("add", "   "),
+        ("add", "two\nlines"),
+        ("add", "x" * 201),
+        ("add", "Thing", "--kind", "musical"),
+        ("set", "heartstopper-film", "Not a slug!", "2026"),
+        ("status", "--bogus"),
+        ("nonsense",),
+    ],
+)
+def test_usage_errors_exit_2_without_traceback(seeded: Cli, args: tuple[str, ...]) -> None:
+    before = seeded.store.read_bytes()
+    result = seeded(*args, code=2)
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+    assert seeded.store.read_bytes() == before
+
+
+def test_add_set_unset_remove_and_undo(seeded: Cli) -> None:
+    seeded("add", "Young Royals: The Film", "--kind", "film", "--platform", "Netflix")
+    ids = [t["id"] for t in seeded.json("status")["titles"]]
+    assert "young-royals-the-film" in ids
+    seeded("set", "young-royals-the-film", "filming", "Q2 2027", "--note", "per a casting call")
+    shown = seeded.json("show", "young-royals-the-film")
+    assert shown["title"]["milestones"][0]["kind"] == "production-start"
+    assert shown["title"]["milestones"][0]["note"] == "per a casting call"
+    assert "nothing changed" in seeded("set", "young-royals-the-film", "filming", "Q2 2027").stderr
+    seeded("unset", "young-royals-the-film", "shooting")
+    assert seeded.json("show", "young-royals-the-film")["title"]["milestones"] == []
+    assert seeded("remove", "young-royals-the-film", code=2).stderr.endswith("add --yes\n")
+    seeded("remove", "young-royals-the-film", "--yes")
+    assert "young-royals-the-film" not in [t["id"] for t in seeded.json("status")["titles"]]
+    assert "undid: remove young-royals-the-film" in seeded("undo").stderr
+    assert "young-royals-the-film" in [t["id"] for t in seeded.json("status")["titles"]]
+    for _ in ("unset", "set", "add"):
+        seeded("undo")
+    assert seeded("undo", code=1).stderr == "hstrack: nothing to undo\n"
+
+
+def test_show_has_credits_and_synopsis(seeded: Cli) -> None:
+    out = seeded("show", "heartstopper-film").stdout
+    flat = " ".join(out.split())
+    assert "Wash Westmoreland" in flat
+    assert "Kit Connor, Joe Locke, Alice Oseman, Patrick Walters, Ian Canning, Emile Sherman, Euros Lyn" in flat
+    assert "long-distance relationship" in flat
+    data = seeded.json("show", "heartstopper-film")["title"]
+    assert data["credits"]["Director"] == ["Wash Westmoreland"]
+
+
+def test_timeline_puts_tba_last_and_marks_today(seeded: Cli) -> None:
+    seeded("set", "heartstopper-film", "trailer", "TBA")
+    data = seeded.json("timeline", "heartstopper-film")
+    # TBA last; among TBA ones, the production ladder's order
+    assert [m["kind"] for m in data["milestones"]] == ["announced", "production-start", "trailer", "release"]
+    assert data["today_index"] == 2
+    assert data["milestones"][1]["gap_days"] == {"min": 40, "max": 69}
+    out = seeded("timeline", "heartstopper-film").stdout
+    assert "today · 27 Nov 2026" in out
+
+
+def test_views_have_no_escape_codes_when_piped(seeded: Cli) -> None:
+    for args in (
+        ("status",),
+        ("show", "heartstopper-film"),
+        ("timeline", "heartstopper-film"),
+        ("history", "heartstopper-film"),
+        ("countdown", "heartstopper-film"),
+    ):
+        assert "\x1b" not in seeded(*args, NO_COLOR="").stdout
+
+
+def test_hostile_stored_text_is_inert(seeded: Cli) -> None:
+    nasty = "E\x1b]52;c;ZXZpbA==\x07vil [link=file:///etc/passwd]x[/link] [/bad] \x9b2J"
+    seeded("add", nasty, "--id", "nasty")
+    seeded("set", "nasty", "release", "2027", "--source", "\x1b[2Jsrc", "--note", "[blink]n[/blink]")
+    for args in (("status",), ("show", "nasty"), ("timeline", "nasty"), ("countdown", "nasty")):
+        out = seeded(*args).stdout
+        assert "\x1b" not in out
+        assert "\x9b" not in out
+        assert "\x07" not in out
+    flat = "".join(seeded("show", "nasty").stdout.split())
+    assert "E^[]52;c;ZXZpbA==^Gvil" in flat
+    assert "[link=file:///etc/passwd]x[/link]" in flat
+    assert "<U+009B>2J" in flat
+    raw = seeded("status", "--json").stdout
+    assert "\x1b" not in raw
+    assert "\x9b" not in raw
+    assert nasty in [t["name"] for t in json.loads(raw)["titles"]]

@@ -1,0 +1,60 @@
+"""The README and --help cannot drift from the commands (after sqlite-utils' test_docs)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+
+from hstrack.cli import app
+
+from .conftest import Cli
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+COMMANDS = sorted(get_command(app).commands)  # type: ignore[attr-defined]
+
+
+def test_there_are_commands() -> None:
+    assert {
+        "status",
+        "show",
+        "timeline",
+        "countdown",
+        "history",
+        "add",
+        "set",
+        "unset",
+        "remove",
+        "undo",
+        "where",
+    } <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help_and_is_in_the_readme(cli: Cli, name: str) -> None:
+    result = cli(name, "--help")
+    assert result.stdout.startswith("Usage: hstrack " + name)
+    command = get_command(app).commands[name]  # type: ignore[attr-defined]
+    assert command.help
+    assert command.help.strip()
+    assert f"`hstrack {name}" in README
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    blocks = re.findall(r"```sh\n(.*?)\n```", README, re.S)
+    assert len(blocks) >= 2
+    install, test = blocks[0], blocks[1]
+    assert "hstrack status" in install
+    assert "pytest" in test
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert test in ci.splitlines()
+
+
+def test_readme_documents_every_precision_and_exit_code() -> None:
+    for precision in ("tba", "year", "half", "quarter", "season", "month", "day", "instant"):
+        assert f"| {precision} |" in README or f"`{precision}`" in README
+    for code in ("| 0 |", "| 1 |", "| 2 |"):
+        assert code in README

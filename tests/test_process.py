@@ -1,0 +1,83 @@
+"""The installed `hstrack` run as a real process, as a user or a cron job runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# The console script installed next to this interpreter (the venv the tests run in).
+SCRIPT = Path(sys.executable).with_name("hstrack")
+
+
+def run(*args: str, home: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {
+        "PATH": os.environ.get("PATH", ""),
+        "HSTRACK_HOME": str(home),
+        "HSTRACK_NOW": "2026-11-27T12:00:00+00:00",
+        "TZ": "Europe/London",
+        "LANG": "C.UTF-8",
+        **env,
+    }
+    return subprocess.run(
+        [*args], capture_output=True, text=True, encoding="utf-8", env=environment, timeout=60, check=False
+    )
+
+
+@pytest.fixture
+def script() -> str:
+    found = SCRIPT if SCRIPT.exists() else shutil.which("hstrack")
+    if found is None:
+        pytest.fail("the hstrack console script is not installed next to the test interpreter")
+    return str(found)
+
+
+def test_first_run_of_the_installed_script(script: str, tmp_path: Path) -> None:
+    result = run(script, "status", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Heartstopper (film)" in result.stdout
+    assert "created a new store" in result.stderr
+    assert "\x1b" not in result.stdout  # a pipe is not a terminal: no escape codes
+
+
+def test_python_dash_m_and_json_and_exit_codes(script: str, tmp_path: Path) -> None:
+    ok = run(sys.executable, "-m", "hstrack", "status", "--json", home=tmp_path)
+    assert ok.returncode == 0
+    assert json.loads(ok.stdout)["titles"][0]["id"] == "heartstopper-film"
+    before = (tmp_path / "store.json").read_bytes()
+    bad = run(script, "set", "heartstopper-film", "release", "2025-02-30", home=tmp_path)
+    assert bad.returncode == 2
+    assert bad.stdout == ""
+    assert bad.stderr.count("\n") == 1
+    assert "Traceback" not in bad.stderr
+    assert (tmp_path / "store.json").read_bytes() == before
+    missing = run(script, "show", "nope", home=tmp_path)
+    assert missing.returncode == 2
+
+
+def test_damaged_store_exits_1_with_one_line(script: str, tmp_path: Path) -> None:
+    (tmp_path / "store.json").write_bytes(b"\x00\x00\x00")
+    result = run(script, "status", home=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("hstrack: ")
+    assert result.stderr.count("\n") == 1
+    assert (tmp_path / "store.json").read_bytes() == b"\x00\x00\x00"
+
+
+def test_broken_pipe_is_quiet(script: str, tmp_path: Path) -> None:
+    run(script, "status", home=tmp_path)
+    shell = subprocess.run(
+        f"'{script}' status --json | head -c 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={"PATH": os.environ.get("PATH", ""), "HSTRACK_HOME": str(tmp_path)},
+    )
+    assert "Traceback" not in shell.stderr

@@ -1,0 +1,116 @@
+"""Property-based: any string either parses to an honest window that survives the store,
+or is refused as a usage error; never a traceback."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hstrack.dates import DateError, Precision, parse_date
+from hstrack.errors import EXIT_USAGE
+from hstrack.model import Document, document_from_json
+from hstrack.store import dumps
+from hstrack.tracker import add_title, set_milestone
+
+from .conftest import Cli
+
+NOW = datetime(2026, 11, 27, 12, tzinfo=ZoneInfo("Europe/London"))
+
+# Strings near the grammar find far more edge cases than uniform noise does.
+WORDS = st.sampled_from(
+    [
+        "TBA",
+        "Q3",
+        "H2",
+        "Q5",
+        "autumn",
+        "fall",
+        "winter",
+        "October",
+        "Oct",
+        "Sept.",
+        "3rd",
+        "Saturday",
+        "2026",
+        "2026-10",
+        "2026-10-03",
+        "2025-02-29",
+        "2024-02-29",
+        "08:00",
+        "25:61",
+        "Europe/London",
+        "Mars/Base",
+        "Z",
+        "+01:00",
+        "-07:00",
+        "T",
+        "/",
+        ",",
+        "-",
+        "9999",
+        "0000",
+        "12/12/2026",
+        "[Europe/London]",
+        "\x00",
+        "é",
+    ]
+)
+NEARLY_DATES = st.lists(WORDS, min_size=1, max_size=5).map(" ".join)
+ANY_TEXT = st.one_of(st.text(max_size=40), NEARLY_DATES)
+
+
+def check_store_round_trip(value: str) -> None:
+    refused: DateError | None = None
+    try:
+        spec = parse_date(value)
+    except DateError as exc:
+        refused = exc
+    if refused is not None:
+        assert refused.exit_code == EXIT_USAGE
+        assert "\n" not in refused.message
+        return
+    if spec.precision is Precision.TBA:
+        assert spec.earliest is None
+        assert spec.latest is None
+    else:
+        assert spec.earliest is not None
+        assert spec.latest is not None
+        assert spec.earliest <= spec.latest
+    doc = Document()
+    add_title(doc, "T", "t")
+    set_milestone(doc, "t", "release", value, NOW)
+    again = document_from_json(json.loads(dumps(doc)))
+    assert again.titles["t"].milestones["release"].date == spec
+
+
+@settings(max_examples=400, deadline=None)
+@given(ANY_TEXT)
+def test_any_string_parses_honestly_or_is_refused(value: str) -> None:
+    check_store_round_trip(value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(min_value=date(1000, 1, 1), max_value=date(9998, 12, 31)))
+def test_every_real_day_round_trips(day: date) -> None:
+    for form in (day.isoformat(), f"{day.day} {day:%B} {day.year:04d}", f"{day:%b} {day.day}, {day.year:04d}"):
+        spec = parse_date(form)
+        assert (spec.precision, spec.earliest, spec.latest) == (Precision.DAY, day, day)
+        check_store_round_trip(form)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(NEARLY_DATES)
+def test_cli_set_exits_0_or_2_and_never_crashes(seeded: Cli, value: str) -> None:
+    before = seeded.store.read_bytes()
+    result = seeded("set", "heartstopper-film", "release", value, code=None)
+    assert result.exit_code in (0, 2), (value, result.stderr)
+    assert "Traceback" not in result.stderr
+    if result.exit_code == 2:
+        assert seeded.store.read_bytes() == before
+    elif "nothing changed" not in result.stderr:
+        seeded("undo")
+        assert seeded.store.read_bytes() == before

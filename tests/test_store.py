@@ -1,0 +1,188 @@
+"""The store file: deterministic, atomic, mode-preserving, lossless, undoable."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from hstrack.errors import HstrackError, StoreError
+from hstrack.model import Document
+from hstrack.seed import seed_document
+from hstrack.store import Store, dumps
+from hstrack.tracker import add_title, set_milestone
+
+NOW = datetime(2026, 11, 27, 12, tzinfo=ZoneInfo("Europe/London"))
+
+
+def make(tmp_path: Path) -> Store:
+    store = Store(tmp_path / "store.json")
+    assert store.ensure(seed_document)
+    return store
+
+
+def set_release(store: Store, when: str) -> None:
+    store.change(
+        lambda doc: set_milestone(doc, "heartstopper-film", "release", when, NOW),
+        lambda c: f"set release {when}",
+        NOW,
+    )
+
+
+def test_seed_is_created_once_with_mode_0600(tmp_path: Path) -> None:
+    store = make(tmp_path)
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+    assert not store.ensure(seed_document)
+    doc = store.read()
+    assert sorted(doc.titles) == ["heartstopper-film", "heartstopper-s3"]
+
+
+def test_output_is_deterministic_and_readable(tmp_path: Path) -> None:
+    store = make(tmp_path)
+    raw = store.path.read_bytes()
+    assert raw == dumps(store.read())
+    assert raw.endswith(b"}\n")
+    data = json.loads(raw)
+    assert data["schema"] == 1
+    assert list(data["titles"][0]) == [
+        "id",
+        "name",
+        "kind",
+        "platform",
+        "synopsis",
+        "notes",
+        "credits",
+        "milestones",
+        "history",
+    ]
+    film = data["titles"][0]
+    assert [m["date"] for m in film["milestones"]] == ["2025-04", "2025-06-09", "TBA"]
+
+
+def test_existing_mode_is_kept(tmp_path: Path) -> None:
+    store = make(tmp_path)
+    os.chmod(store.path, 0o640)
+    set_release(store, "2027")
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o640
+
+
+def test_symlinked_store_stays_a_symlink(tmp_path: Path) -> None:
+    real = make(tmp_path / "real")
+    link = tmp_path / "link.json"
+    link.symlink_to(real.path)
+    set_release(Store(link), "2027")
+    assert link.is_symlink()
+    assert json.loads(real.path.read_text())["titles"][0]["milestones"][-1]["date"] == "2027"
+
+
+def test_no_temp_files_left_and_stale_ones_swept(tmp_path: Path) -> None:
+    store = make(tmp_path)
+    stale = tmp_path / ".store.json.abc123.tmp"
+    stale.write_text("half a store from a killed writer")
+    set_release(store, "2027")
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+def test_unknown_fields_survive_a_write(tmp_path: Path) -> None:
+    store = make(tmp_path)
+    data = json.loads(store.path.read_text())
+    data["future_top"] = {"kept": True}
+    data["titles"][0]["rating"] = "12A"
+    data["titles"][0]["milestones"][0]["confidence"] = 0.9
+    store.path.write_text(json.dumps(data))
+    set_release(store, "2027")
+    after = json.loads(store.path.read_text())
+    assert after["future_top"] == {"kept": True}
+    assert after["titles"][0]["rating"] == "12A"
+    assert after["titles"][0]["milestones"][0]["confidence"] == 0.9
+
+
+@pytest.mark.parametrize(
+    ("content", "fault"),
+    [
+        (b"", "is empty"),
+        (b'{"schema": 1, "titles": [', "not valid JSON"),
+        (b"\xff\xfe\x00", "not UTF-8"),
+        (b"[]", "expected dict"),
+        (b'{"schema": 99, "titles": []}', "schema 99"),
+        (b'{"schema": 1, "titles": [{"id": "Bad Id", "name": "x"}]}', "not a slug"),
+        (
+            b'{"schema": 1, "titles": [{"id": "x", "name": "x", "milestones": [{"kind": "release", "date": "soon"}]}]}',
+            "not a date",
+        ),
+    ],
+)
+def test_damaged_store_is_reported_and_never_rewritten(tmp_path: Path, content: bytes, fault: str) -> None:
+    store = Store(tmp_path / "store.json")
+    store.path.write_bytes(content)
+    with pytest.raises(StoreError) as caught:
+        store.read()
+    assert fault in caught.value.message
+    assert str(store.path) in caught.value.message
+    with pytest.raises(StoreError):
+        set_release(store, "2027")
+    assert not store.ensure(seed_document)
+    assert store.path.read_bytes() == content
+
+
+def test_undo_walks_back_and_refuses_over_outside_edits(tmp_path: Path) -> None:
+    store = make(tmp_path)
+    original = store.path.read_bytes()
+    set_release(store, "2027")
+    second = store.path.read_bytes()
+    set_release(store, "Q3 2027")
+    assert store.undo().description == "set release Q3 2027"
+    assert store.path.read_bytes() == second
+    assert store.undo().description == "set release 2027"
+    assert store.path.read_bytes() == original
+    with pytest.raises(HstrackError, match="nothing to undo"):
+        store.undo()
+    set_release(store, "2028")
+    store.path.write_bytes(store.path.read_bytes().replace(b'"2028"', b'"2029"'))
+    with pytest.raises(StoreError, match="changed outside hstrack"):
+        store.undo()
+
+
+def test_undo_depth_is_bounded(tmp_path: Path) -> None:
+    store = make(tmp_path)
+    for year in range(2030, 2060):
+        set_release(store, str(year))
+    assert len(store.undo_entries()) == 20
+
+
+def test_no_change_no_write(tmp_path: Path) -> None:
+    store = make(tmp_path)
+    set_release(store, "2027")
+    before = store.path.stat().st_mtime_ns, len(store.undo_entries())
+    set_release(store, "2027")
+    assert (store.path.stat().st_mtime_ns, len(store.undo_entries())) == before
+
+
+def test_round_trip_of_every_precision() -> None:
+    doc = Document()
+    add_title(doc, "All", "all")
+    for i, when in enumerate(
+        [
+            "TBA",
+            "2026",
+            "H2 2026",
+            "Q3 2026",
+            "winter 2026",
+            "2026-10",
+            "2026-10-03",
+            "2026-10-03 08:00 Europe/London",
+            "2026-10-03T00:00-07:00",
+        ]
+    ):
+        set_milestone(doc, "all", f"m{i}", when, NOW)
+    from hstrack.model import document_from_json
+
+    again = document_from_json(json.loads(dumps(doc)))
+    assert dumps(again) == dumps(doc)
+    assert again.titles["all"].milestones == doc.titles["all"].milestones
