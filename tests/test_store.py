@@ -22,7 +22,7 @@ NOW = datetime(2026, 11, 27, 12, tzinfo=ZoneInfo("Europe/London"))
 
 def make(tmp_path: Path) -> Store:
     store = Store(tmp_path / "store.json")
-    assert store.ensure(seed_document)
+    assert store.ensure(seed_document, NOW)
     return store
 
 
@@ -37,7 +37,7 @@ def set_release(store: Store, when: str) -> None:
 def test_seed_is_created_once_with_mode_0600(tmp_path: Path) -> None:
     store = make(tmp_path)
     assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
-    assert not store.ensure(seed_document)
+    assert not store.ensure(seed_document, NOW)
     doc = store.read()
     assert sorted(doc.titles) == ["heartstopper-film", "heartstopper-s3"]
 
@@ -107,10 +107,12 @@ def test_unknown_fields_survive_a_write(tmp_path: Path) -> None:
     ("content", "fault"),
     [
         (b"", "is empty"),
+        (b"\x00" * 4096, "only NUL bytes"),
         (b'{"schema": 1, "titles": [', "not valid JSON"),
         (b"\xff\xfe\x00", "not UTF-8"),
         (b"[]", "expected dict"),
-        (b'{"schema": 99, "titles": []}', "schema 99"),
+        (b'{"schema": 99, "titles": [{"id": 5}]}', "newer hstrack (schema 99"),
+        (b'{"schema": "1", "titles": []}', "'schema' must be a whole number"),
         (b'{"schema": 1, "titles": [{"id": "Bad Id", "name": "x"}]}', "not a slug"),
         (
             b'{"schema": 1, "titles": [{"id": "x", "name": "x", "milestones": [{"kind": "release", "date": "soon"}]}]}',
@@ -127,7 +129,7 @@ def test_damaged_store_is_reported_and_never_rewritten(tmp_path: Path, content: 
     assert str(store.path) in caught.value.message
     with pytest.raises(StoreError):
         set_release(store, "2027")
-    assert not store.ensure(seed_document)
+    assert not store.ensure(seed_document, NOW)
     assert store.path.read_bytes() == content
 
 
@@ -147,21 +149,37 @@ def test_undo_walks_back_and_refuses_over_outside_edits(tmp_path: Path) -> None:
     store.path.write_bytes(store.path.read_bytes().replace(b'"2028"', b'"2029"'))
     with pytest.raises(StoreError, match="changed outside hstrack"):
         store.undo()
+    # The next change keeps the hand edit as a version of its own, so undo returns to it.
+    hand_edited = store.path.read_bytes()
+    set_release(store, "2030")
+    store.undo()
+    assert store.path.read_bytes() == hand_edited
 
 
-def test_undo_depth_is_bounded(tmp_path: Path) -> None:
+def test_newest_backup_always_equals_the_store(tmp_path: Path) -> None:
     store = make(tmp_path)
-    for year in range(2030, 2060):
+    for year in range(2030, 2045):
         set_release(store, str(year))
-    assert len(store.undo_entries()) == 20
+        assert store.versions()[-1].read() == store.path.read_bytes()
+    assert len(store.versions()) == 10  # rotated: the last KEEP versions
+
+
+def test_version_written_but_store_not_replaced_is_dropped_by_undo(tmp_path: Path) -> None:
+    """A writer killed between keeping its version and replacing the store."""
+    store = make(tmp_path)
+    set_release(store, "2027")
+    current = store.path.read_bytes()
+    store._keep_version(current.replace(b'"2027"', b'"2031"'), "never landed", NOW)
+    assert store.undo().description == "set release 2027"
+    assert store.path.read_bytes() != current
 
 
 def test_no_change_no_write(tmp_path: Path) -> None:
     store = make(tmp_path)
     set_release(store, "2027")
-    before = store.path.stat().st_mtime_ns, len(store.undo_entries())
+    before = store.path.stat().st_mtime_ns, len(store.versions())
     set_release(store, "2027")
-    assert (store.path.stat().st_mtime_ns, len(store.undo_entries())) == before
+    assert (store.path.stat().st_mtime_ns, len(store.versions())) == before
 
 
 def test_round_trip_of_every_precision() -> None:

@@ -75,7 +75,7 @@ class Settings:
             from hstrack.seed import seed_document
 
             store = Store(self.path())
-            if store.ensure(seed_document):
+            if store.ensure(seed_document, self.now()):
                 typer.echo(
                     f"hstrack: created a new store at {store.given} with the Heartstopper film; "
                     "see it with hstrack status",
@@ -85,7 +85,14 @@ class Settings:
         return self._store
 
     def read(self) -> Document:
-        return self.store().read()
+        doc = self.store().read()
+        if doc.newer:
+            typer.echo(
+                f"hstrack: {self.path()} was written by a newer hstrack (schema {doc.read_schema}); "
+                "showing what this version understands; changes are refused until you upgrade",
+                err=True,
+            )
+        return doc
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -316,6 +323,54 @@ def undo(ctx: typer.Context) -> None:
     settings = _settings(ctx)
     entry = settings.store().undo()
     _done(f"undid: {entry.description} (recorded {entry.recorded})")
+
+
+@app.command()
+def doctor(
+    ctx: typer.Context,
+    restore: Annotated[
+        bool, typer.Option("--restore", help="Put back the newest good backup, keeping the damaged file beside it.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check the store and its backups; exit 1 if the store is damaged."""
+    from hstrack.doctor import examine
+
+    settings = _settings(ctx)
+    store = Store(settings.path())  # never creates or seeds: doctor only looks
+    checkup = examine(store)
+    restored = None
+    if restore and not checkup.healthy:
+        version, kept_as = store.restore_newest_good(settings.now())
+        restored = {
+            "backup": str(version.path),
+            "description": version.description,
+            "recorded": version.recorded,
+            "damaged_kept_as": str(kept_as) if kept_as else None,
+        }
+        checkup = examine(store)
+    if as_json:
+        from hstrack.views.data import to_text
+
+        findings = [{"level": f.level, "message": f.message} for f in checkup.findings]
+        data = {
+            "schema": 1,
+            "store": str(store.given),
+            "healthy": checkup.healthy,
+            "findings": findings,
+            "restored": restored,
+        }
+        sys.stdout.write(to_text(data))
+    else:
+        for finding in checkup.findings:
+            typer.echo(f"{finding.level}: {inert(finding.message)}")
+        if restored:
+            kept = f"; the damaged file is kept as {restored['damaged_kept_as']}" if restored["damaged_kept_as"] else ""
+            _done(f"restored {restored['backup']} ({restored['description']}, {restored['recorded']}){kept}")
+        elif restore:
+            _done("the store is healthy; nothing to restore")
+    if not checkup.healthy:
+        raise typer.Exit(1)
 
 
 def main() -> None:

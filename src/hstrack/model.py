@@ -8,6 +8,7 @@ is carried through untouched (``extra``) rather than dropped.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +60,12 @@ def normalize_milestone(kind: str) -> str:
     return check_slug(key, "milestone")
 
 
+# Typed input may not hold control characters (a stray ESC from a paste, a NUL); stored
+# text from elsewhere may, and is shown inert. Notes may span lines.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
 def check_name(name: str) -> str:
     """A display name: surrounding space trimmed, one line, not empty, not huge."""
     cleaned = name.strip()
@@ -66,15 +73,19 @@ def check_name(name: str) -> str:
         raise UsageError("a title's name cannot be empty")
     if any(ch in cleaned for ch in "\r\n\x0b\x0c\x85\u2028\u2029"):
         raise UsageError("a title's name must be one line")
+    if _CONTROL.search(cleaned):
+        raise UsageError("a title's name cannot contain control characters")
     if len(cleaned) > MAX_NAME:
         raise UsageError(f"a title's name can be at most {MAX_NAME} characters (got {len(cleaned)})")
     return cleaned
 
 
-def check_text(value: str | None, what: str) -> str | None:
+def check_text(value: str | None, what: str, multiline: bool = False) -> str | None:
     if value is None:
         return None
     cleaned = value.strip()
+    if (_CONTROL_BUT_NEWLINE if multiline else _CONTROL).search(cleaned):
+        raise UsageError(f"{what} cannot contain control characters" + ("" if multiline else " or line breaks"))
     if len(cleaned) > MAX_TEXT:
         raise UsageError(f"{what} can be at most {MAX_TEXT} characters (got {len(cleaned)})")
     return cleaned or None
@@ -165,10 +176,19 @@ class Title:
 
 @dataclass
 class Document:
-    """The whole store: titles by id, plus any top-level fields we do not know."""
+    """The whole store: titles by id, plus any top-level fields we do not know.
+
+    ``read_schema`` is the version the file said; it differs from SCHEMA_VERSION when
+    the file was older (and has been migrated in memory) or newer (read-only).
+    """
 
     titles: dict[str, Title] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    read_schema: int = field(default_factory=lambda: SCHEMA_VERSION)
+
+    @property
+    def newer(self) -> bool:
+        return self.read_schema > SCHEMA_VERSION
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -297,15 +317,48 @@ def title_from_json(data: Any, where: str) -> Title:
     )
 
 
+# Migrations from schema N to N+1, applied in order to the raw JSON before it is read.
+# Each takes and returns plain JSON data and must be idempotent on its own output. The
+# project has only ever had schema 1, so this is empty; tests/fixtures/ keeps one store
+# per schema version, and each new version adds its migration here and its fixture there.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def migrate(data: dict[str, Any], target: int | None = None) -> dict[str, Any]:
+    target = SCHEMA_VERSION if target is None else target
+    version = data.get("schema")
+    while isinstance(version, int) and version < target:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise ShapeError(f"schema {version} cannot be migrated (no migration from it)")
+        data = step(dict(data))
+        if data.get("schema") != version + 1:
+            raise ShapeError(f"the migration from schema {version} did not produce schema {version + 1}")
+        version = data["schema"]
+    return data
+
+
 def document_from_json(data: Any) -> Document:
+    """Read a store document; an older schema is migrated, a newer one read as far as
+    its shape allows (the store refuses to write it)."""
     _expect(data, dict, "top level")
     schema = data.get("schema")
-    if schema != SCHEMA_VERSION:
-        raise ShapeError(f"schema {schema!r} is not one this hstrack reads (it reads {SCHEMA_VERSION})")
-    titles: dict[str, Title] = {}
-    for i, raw in enumerate(_expect(data.get("titles", []), list, "titles")):
-        title = title_from_json(raw, f"titles[{i}]")
-        if title.id in titles:
-            raise ShapeError(f"title id {title.id!r} appears twice")
-        titles[title.id] = title
-    return Document(titles=titles, extra=_known(data, ("schema", "titles")))
+    if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
+        raise ShapeError(f"'schema' must be a whole number of at least 1, found {schema!r}")
+    if schema < SCHEMA_VERSION:
+        data = migrate(data)
+    try:
+        titles: dict[str, Title] = {}
+        for i, raw in enumerate(_expect(data.get("titles", []), list, "titles")):
+            title = title_from_json(raw, f"titles[{i}]")
+            if title.id in titles:
+                raise ShapeError(f"title id {title.id!r} appears twice")
+            titles[title.id] = title
+    except ShapeError as exc:
+        if schema > SCHEMA_VERSION:
+            raise ShapeError(
+                f"it was written by a newer hstrack (schema {schema}, this one reads {SCHEMA_VERSION}) and "
+                f"cannot be read ({exc}); upgrade hstrack"
+            ) from None
+        raise
+    return Document(titles=titles, extra=_known(data, ("schema", "titles")), read_schema=schema)

@@ -64,7 +64,7 @@ def set_milestone(
     title = doc.get(title_id)
     kind = normalize_milestone(kind)
     spec = parse_date(when)
-    source, note = check_text(source, "source"), check_text(note, "note")
+    source, note = check_text(source, "source"), check_text(note, "note", multiline=True)
     old = title.milestones.get(kind)
     if old is not None and old.date == spec:
         new = Milestone(
