@@ -15,6 +15,24 @@ from typer.testing import CliRunner
 from hstrack.cli import app
 
 NOW = "2026-11-27T12:00:00+00:00"
+SCHEMAS = Path(__file__).resolve().parent.parent / "schema"
+OUTPUT_SCHEMA = json.loads((SCHEMAS / "output-1.schema.json").read_text())
+STORE_SCHEMA = json.loads((SCHEMAS / "store-1.schema.json").read_text())
+
+
+def validate_output(data: Any, command: str) -> None:
+    """Every --json document must match its definition in schema/output-1.schema.json."""
+    import jsonschema
+
+    definition = {**OUTPUT_SCHEMA, "oneOf": [{"$ref": f"#/$defs/{command}"}]}
+    jsonschema.validate(data, definition, format_checker=jsonschema.FormatChecker())
+    jsonschema.validate(data, OUTPUT_SCHEMA)  # and it is one of the documented documents
+
+
+def validate_store(data: Any) -> None:
+    import jsonschema
+
+    jsonschema.validate(data, STORE_SCHEMA)
 
 
 @pytest.fixture(autouse=True)
@@ -55,7 +73,15 @@ class Cli:
         return result
 
     def json(self, *args: str, **kwargs: Any) -> Any:
-        return json.loads(self(*args, "--json", **kwargs).stdout)
+        data = json.loads(self(*args, "--json", **kwargs).stdout)
+        command = next(a for a in args if not a.startswith("-") and a not in self._global_values(args))
+        validate_output(data, command)
+        return data
+
+    @staticmethod
+    def _global_values(args: tuple[str, ...]) -> set[str]:
+        """Values of global options (--store FILE, --at DATE) that come before the command."""
+        return {args[i + 1] for i, a in enumerate(args[:-1]) if a in ("--store", "--at")}
 
 
 @pytest.fixture

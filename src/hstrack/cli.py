@@ -8,6 +8,7 @@ turned into one line on stderr and an exit code in exactly one place,
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -147,14 +148,137 @@ def _renderer(settings: Settings, as_json: bool, at: str | None) -> Any:
     return choose(as_json, settings.now(at))
 
 
+PlainOpt = Annotated[
+    bool, typer.Option("--plain", help="One tab-separated line per item, fixed columns (see the README).")
+]
+HeaderOpt = Annotated[bool, typer.Option("--header", help="With --plain: print the column names first.")]
+
+
+def _list_renderer(settings: Settings, as_json: bool, plain: bool, header: bool, at: str | None) -> Any:
+    if as_json and plain:
+        raise UsageError("choose one of --json and --plain")
+    if header and not plain:
+        raise UsageError("--header goes with --plain")
+    if plain:
+        from hstrack.views.plain import PlainRenderer
+
+        return PlainRenderer(header)
+    return _renderer(settings, as_json, at)
+
+
 @app.command()
-def status(ctx: typer.Context, as_json: JsonOpt = False, at: AtOpt = None) -> None:
+def status(
+    ctx: typer.Context,
+    as_json: JsonOpt = False,
+    plain: PlainOpt = False,
+    header: HeaderOpt = False,
+    at: AtOpt = None,
+) -> None:
     """Every title: its phase, the last milestone reached, the next one, the release."""
     from hstrack.report import status_report
 
     settings = _settings(ctx)
-    reports = status_report(settings.read(), settings.now(at))
-    _renderer(settings, as_json, at).status(reports)
+    renderer = _list_renderer(settings, as_json, plain, header, at)
+    renderer.status(status_report(settings.read(), settings.now(at)))
+
+
+@app.command()
+def upcoming(
+    ctx: typer.Context,
+    within: Annotated[
+        str, typer.Option("--within", metavar="DURATION", help="How far ahead: 12h, 7d, 2w, 3m, 1y.")
+    ] = "90d",
+    milestones: Annotated[
+        list[str] | None, typer.Option("--milestone", metavar="KIND", help="Only these milestones (repeatable).")
+    ] = None,
+    title_ids: Annotated[
+        list[str] | None, typer.Option("--title", metavar="ID", help="Only these titles (repeatable).")
+    ] = None,
+    as_json: JsonOpt = False,
+    plain: PlainOpt = False,
+    header: HeaderOpt = False,
+    at: AtOpt = None,
+) -> None:
+    """Milestones across all titles starting (or open) within a span, soonest first."""
+    from hstrack.dates import span_end
+    from hstrack.report import status_report
+    from hstrack.report import upcoming as build_upcoming
+
+    settings = _settings(ctx)
+    renderer = _list_renderer(settings, as_json, plain, header, at)
+    now = settings.now(at)
+    end = span_end(within, now)
+    kinds = {normalize_milestone(k) for k in milestones} if milestones else None
+    doc = settings.read()
+    wanted = {doc.get(t).id for t in title_ids} if title_ids else None
+    dated, tba = build_upcoming(status_report(doc, now), now, end, kinds, wanted)
+    if plain:
+        renderer.upcoming(dated, tba)
+    else:
+        renderer.upcoming(dated, tba, end)
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    title_id: IdArg,
+    released: Annotated[bool, typer.Option("--released", help="The title has been released.")] = False,
+    reached: Annotated[
+        list[str] | None, typer.Option("--reached", metavar="MILESTONE", help="This milestone has been reached.")
+    ] = None,
+    phase: Annotated[
+        list[str] | None, typer.Option("--phase", metavar="PHASE", help="The title is in this phase.")
+    ] = None,
+    has_date: Annotated[
+        list[str] | None,
+        typer.Option("--has-date", metavar="MILESTONE", help="This milestone is dated to the day or better."),
+    ] = None,
+    due_within: Annotated[
+        list[str] | None,
+        typer.Option("--due-within", metavar="DURATION", help="The next milestone's window starts within 7d, 2w, 3m."),
+    ] = None,
+    changed_since: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--changed-since",
+            metavar="DATE",
+            help="A milestone's date changed since DATE (ISO 8601, or a span like 7d).",
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; only the exit code.")] = False,
+    as_json: JsonOpt = False,
+    at: AtOpt = None,
+) -> None:
+    """Test conditions on a title, like grep: exit 0 if all hold, 1 if one does not, 2 on error."""
+    from hstrack.checks import Condition, run_checks, validate
+    from hstrack.report import report_title
+
+    settings = _settings(ctx)
+    try:
+        conditions = [Condition("--released")] if released else []
+        for option, values in (
+            ("--phase", phase), ("--reached", reached), ("--has-date", has_date),
+            ("--due-within", due_within), ("--changed-since", changed_since),
+        ):  # fmt: skip
+            conditions += [Condition(option, v) for v in values or []]
+        conditions = validate(conditions)
+        now = settings.now(at)
+        report = report_title(settings.read().get(title_id), now)
+        verdicts = run_checks(report, conditions, now)
+    except HstrackError as exc:
+        # grep's convention: 1 means "false", so a broken store or bad input must be 2.
+        raise CheckError(exc.message) from None
+    if as_json:
+        _renderer(settings, True, at).check(report, verdicts)
+    elif not quiet:
+        for v in verdicts:
+            typer.echo(f"{'true' if v.holds else 'false'}: {v.condition}: {inert(v.reason)}")
+    if not all(v.holds for v in verdicts):
+        raise typer.Exit(1)
+
+
+class CheckError(UsageError):
+    """Any failure of `check` is exit 2, so that exit 1 always means "a condition is false"."""
 
 
 @app.command()
@@ -371,6 +495,72 @@ def doctor(
             _done("the store is healthy; nothing to restore")
     if not checkup.healthy:
         raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="json|ics|csv", help="The file format.")] = "json",
+    title_ids: Annotated[
+        list[str] | None, typer.Option("--title", metavar="ID", help="Only these titles (repeatable).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write here instead of stdout.")
+    ] = None,
+    no_windows: Annotated[
+        bool, typer.Option("--no-windows", help="ICS: leave out milestones not known to the day.")
+    ] = False,
+) -> None:
+    """Export the store, or some titles, as JSON (the store's format), iCalendar or CSV."""
+    from hstrack.export import FORMATS, select
+    from hstrack.export import export as build_export
+
+    if fmt not in FORMATS:
+        raise UsageError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    settings = _settings(ctx)
+    data = build_export(select(settings.read(), title_ids or []), fmt, settings.now(), windows=not no_windows)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        from hstrack.store import write_atomic
+
+        target = Path(os.path.realpath(output))
+        write_atomic(data, target, mode=None if target.exists() else 0o644)
+        _done(f"wrote {output}")
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A JSON export (hstrack export --format json).")],
+    merge: Annotated[bool, typer.Option("--merge", help="Add new titles and update changed ones (default).")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Make the store exactly the file.")] = False,
+) -> None:
+    """Import a JSON export; the whole file is checked before anything is written."""
+    from hstrack import imports
+    from hstrack.model import Document
+
+    if merge and replace:
+        raise UsageError("choose one of --merge and --replace")
+    settings = _settings(ctx)
+    incoming = imports.read_import(file)
+    # Importing into a store that does not exist yet starts from an empty one, not from
+    # the Heartstopper seed: restoring an export should give back exactly the export.
+    store = Store(settings.path())
+    store.ensure(Document, settings.now())
+    now = settings.now()
+    result = store.change(
+        lambda doc: imports.replace(doc, incoming) if replace else imports.merge(doc, incoming, now),
+        lambda r: r.describe,
+        now,
+    )
+    if result.replaced:
+        _done(f"replaced the store with {len(result.added)} titles from {file}")
+    else:
+        added = ", ".join(result.added) or "none"
+        changed = ", ".join(result.changed) or "none"
+        _done(f"imported {file}: added {added}; changed {changed}; {len(result.unchanged)} unchanged")
 
 
 def main() -> None:

@@ -394,3 +394,31 @@ def _instant(value: str, naive: datetime, zone: tzinfo, name: str | None) -> Dat
         at = at.astimezone(zone)
     day = at.date()
     return DateSpec(Precision.INSTANT, day, day, at, name)
+
+
+# ---------------------------------------------------------------------------- spans of time
+
+_SPAN = re.compile(r"(?P<n>\d{1,4}) ?(?P<unit>h|d|w|m|y|hours?|days?|weeks?|months?|years?)")
+
+
+def span_end(value: str, start: datetime) -> datetime:
+    """The moment a span such as ``7d``, ``2w``, ``3m``, ``1y`` or ``12h`` ends, from ``start``.
+
+    Months and years are calendar months (31 Jan + 1m = 28 or 29 Feb), not 30-day blocks,
+    so "3m" means what a person means by it.
+    """
+    m = _SPAN.fullmatch(value.strip().lower())
+    if not m:
+        raise UsageError(f"cannot read duration {value!r}; use a number and a unit: 12h, 7d, 2w, 3m, 1y")
+    n, unit = int(m["n"]), m["unit"][0]
+    if unit == "h":
+        return start + timedelta(hours=n)
+    if unit in "dw":
+        return start + timedelta(days=n * (7 if unit == "w" else 1))
+    months = n * (12 if unit == "y" else 1)
+    year, month = divmod(start.month - 1 + months, 12)
+    year += start.year
+    if year > MAX_YEAR + 1:
+        raise UsageError(f"duration {value!r} reaches past the year {MAX_YEAR}")
+    day = min(start.day, calendar.monthrange(year, month + 1)[1])
+    return start.replace(year=year, month=month + 1, day=day)

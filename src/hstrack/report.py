@@ -302,3 +302,46 @@ def history(title: Title, now: datetime) -> list[HistoryRow]:
             )
         )
     return rows
+
+
+# ---------------------------------------------------------------------------- upcoming
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    report: TitleReport
+    item: Assessed
+
+
+def upcoming(
+    reports: list[TitleReport],
+    now: datetime,
+    end: datetime,
+    kinds: set[str] | None = None,
+    titles: set[str] | None = None,
+) -> tuple[list[Upcoming], list[Upcoming]]:
+    """Milestones whose window starts (or is already open) before ``end``, soonest first;
+    and, apart, the TBA milestones not yet reached."""
+    dated: list[Upcoming] = []
+    tba: list[Upcoming] = []
+    for r in reports:
+        if titles is not None and r.title.id not in titles:
+            continue
+        for a in r.milestones:
+            if kinds is not None and a.kind not in kinds:
+                continue
+            if a.state == "tba":
+                if a.kind != "cancelled":
+                    tba.append(Upcoming(r, a))
+            elif a.state in ("open", "today"):
+                dated.append(Upcoming(r, a))
+            elif a.state == "future":
+                if a.date.at is not None:
+                    starts_in_span = a.date.at.astimezone(UTC) <= end.astimezone(UTC)
+                else:
+                    starts_in_span = a.date.earliest is not None and a.date.earliest <= end.date()
+                if starts_in_span:
+                    dated.append(Upcoming(r, a))
+    dated.sort(key=lambda u: (u.item.date.sort_key(), u.report.title.name.lower(), milestone_rank(u.item.kind)))
+    tba.sort(key=lambda u: (u.report.title.name.lower(), milestone_rank(u.item.kind)))
+    return dated, tba

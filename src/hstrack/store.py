@@ -244,27 +244,7 @@ class Store:
                 path.unlink()
 
     def _write_atomic(self, data: bytes, target: Path, mode: int | None = None) -> None:
-        if mode is None:
-            try:
-                mode = os.stat(target).st_mode & 0o7777
-            except FileNotFoundError:
-                mode = NEW_STORE_MODE
-        try:
-            fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        except OSError as exc:
-            raise StoreError(f"cannot write {target}: {exc.strerror}; nothing was changed") from None
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temp, mode)
-            os.replace(temp, target)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise StoreError(f"cannot write {target}: {exc.strerror}; nothing was changed") from None
-        _fsync_dir(target.parent)
+        write_atomic(data, target, mode)
 
     # ------------------------------------------------------------------ versions
 
@@ -369,6 +349,32 @@ def _readable(version: Version) -> bool:
     except (OSError, StoreError):
         return False
     return sha256(raw) == version.digest
+
+
+def write_atomic(data: bytes, target: Path, mode: int | None = None) -> None:
+    """Temp file in the same folder, fsync, ``os.replace``, fsync the folder: the target
+    holds the old bytes or the new, never a mix. Keeps an existing file's mode."""
+    if mode is None:
+        try:
+            mode = os.stat(target).st_mode & 0o7777
+        except FileNotFoundError:
+            mode = NEW_STORE_MODE
+    try:
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise StoreError(f"cannot write {target}: {exc.strerror}; nothing was changed") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise StoreError(f"cannot write {target}: {exc.strerror}; nothing was changed") from None
+    _fsync_dir(target.parent)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from hstrack.report import Countdown, HistoryRow, Timeline, TitleReport
+from hstrack.report import Countdown, HistoryRow, Timeline, TitleReport, Upcoming
 
 
 class Renderer(Protocol):
@@ -15,6 +15,7 @@ class Renderer(Protocol):
     def timeline(self, line: Timeline) -> None: ...
     def countdown(self, c: Countdown) -> None: ...
     def history(self, report: TitleReport, rows: list[HistoryRow]) -> None: ...
+    def upcoming(self, dated: list[Upcoming], tba: list[Upcoming], until: datetime) -> None: ...
 
 
 def choose(as_json: bool, now: datetime) -> Renderer:

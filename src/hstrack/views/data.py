@@ -13,7 +13,8 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from hstrack.report import Assessed, Countdown, HistoryRow, Timeline, TitleReport
+from hstrack.checks import Verdict
+from hstrack.report import Assessed, Countdown, HistoryRow, Timeline, TitleReport, Upcoming
 
 OUTPUT_SCHEMA = 1
 
@@ -109,6 +110,20 @@ class JsonRenderer:
 
     def history(self, report: TitleReport, rows: list[HistoryRow]) -> None:
         self._emit(_envelope(self.now, title=_ref(report), history=[_change(row) for row in rows]))
+
+    def check(self, report: TitleReport, verdicts: list[Verdict]) -> None:
+        conditions = [{"condition": v.condition, "holds": v.holds, "reason": v.reason} for v in verdicts]
+        self._emit(_envelope(self.now, title=_ref(report), holds=all(v.holds for v in verdicts), conditions=conditions))
+
+    def upcoming(self, dated: list[Upcoming], tba: list[Upcoming], until: datetime) -> None:
+        self._emit(
+            _envelope(
+                self.now,
+                until=until.isoformat(timespec="seconds"),
+                upcoming=[{"title": _ref(u.report), "milestone": milestone(u.item)} for u in dated],
+                tba=[{"title": _ref(u.report), "milestone": milestone(u.item)} for u in tba],
+            )
+        )
 
 
 def _ref(r: TitleReport) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from hstrack.dates import format_day
-from hstrack.report import Assessed, Countdown, HistoryRow, Timeline, TitleReport
+from hstrack.report import Assessed, Countdown, HistoryRow, Timeline, TitleReport, Upcoming
 from hstrack.text import inert
 
 PHASE_STYLE = {
@@ -243,3 +243,28 @@ class TerminalRenderer:
                 summary.append_text(safe(source, "dim"))
             table.add_row(Text(row.change.recorded.replace("T", " ")[:16]), Text(label(row.change.milestone)), summary)
         self._print(Group(safe(report.title.name, "bold"), table))
+
+    def upcoming(self, dated: list[Upcoming], tba: list[Upcoming], until: datetime) -> None:
+        if not dated:
+            self._print(Text(f"Nothing dated before {format_day(until.date())}.", style="dim"))
+        else:
+            table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+            table.add_column("When", min_width=10, max_width=24, overflow="fold")
+            table.add_column("Title", min_width=12, overflow="fold")
+            table.add_column("Milestone", overflow="fold")
+            table.add_column("Countdown", min_width=8, overflow="fold")
+            for u in dated:
+                a = u.item
+                table.add_row(
+                    _when(a), safe(u.report.title.name, "bold"), Text(label(a.kind)),
+                    Text(a.countdown, style=STATE_STYLE[a.state]),
+                )  # fmt: skip
+            self._print(table)
+        if tba:
+            line = Text("Date TBA: ", style="dim")
+            for i, u in enumerate(tba):
+                if i:
+                    line.append(", ", style="dim")
+                line.append_text(safe(u.report.title.name))
+                line.append(f" {label(u.item.kind)}", style="dim")
+            self._print(line)

@@ -1,0 +1,175 @@
+"""Export the store (or some titles) as JSON, iCalendar or CSV.
+
+- JSON is the store's own format, so ``import`` of an export into an empty store and
+  ``export`` again gives the same bytes.
+- iCalendar is built with the ``icalendar`` library and is valid RFC 5545: a day is an
+  all-day event; an instant a timed event in its zone (with the VTIMEZONE it needs); a
+  wider window (month, quarter, season, half, year) an all-day event over the whole window
+  with the precision in its summary, unless ``windows=False``; TBA is left out. UIDs are
+  stable (``title.milestone@hstrack``) so a calendar re-importing the file updates events;
+  SEQUENCE counts the date changes and DTSTAMP is the last one, so a changed date wins.
+- CSV has one row per milestone with the JSON milestone fields.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from hstrack import __version__
+from hstrack.dates import Precision, format_day
+from hstrack.errors import UsageError
+from hstrack.model import Document, Milestone, Title, sorted_milestones
+from hstrack.report import report_title
+from hstrack.store import dumps
+from hstrack.text import inert
+from hstrack.views.data import milestone as milestone_json
+
+FORMATS = ("json", "ics", "csv")
+
+
+def select(doc: Document, title_ids: list[str]) -> Document:
+    """The chosen titles (all when none are named); unknown ids are a usage error."""
+    if not title_ids:
+        return doc
+    chosen = {}
+    for title_id in title_ids:
+        chosen[title_id] = doc.get(title_id)
+    return Document(titles=chosen, extra=doc.extra, read_schema=doc.read_schema)
+
+
+def to_json(doc: Document) -> bytes:
+    return dumps(doc)
+
+
+# ---------------------------------------------------------------------------- iCalendar
+
+
+def _date_changes(title: Title, kind: str) -> list[datetime]:
+    """When this milestone's date was set or changed, from the history."""
+    return [
+        datetime.fromisoformat(c.recorded)
+        for c in title.history
+        if c.milestone == kind and (c.old.date if c.old else None) != (c.new.date if c.new else None)
+    ]
+
+
+def _summary(title: Title, m: Milestone) -> str:
+    what = m.kind.replace("-", " ")
+    text = f"{inert(title.name)}: {what}"
+    if m.date.precision not in (Precision.DAY, Precision.INSTANT):
+        text += f" ({m.date.text}, exact date not yet known)"
+    if m.tentative:
+        text += " (tentative)"
+    return text
+
+
+def _description(m: Milestone) -> str:
+    lines = [f"Precision: {m.date.precision.value} ({m.date.text})"]
+    if m.date.earliest and m.date.latest and m.date.earliest != m.date.latest:
+        lines.append(f"Window: {format_day(m.date.earliest)} to {format_day(m.date.latest)}")
+    if m.tentative:
+        lines.append("Tentative: a rumoured or estimated date")
+    if m.source:
+        lines.append(f"Source: {inert(m.source)}")
+    if m.note:
+        lines.append(f"Note: {inert(m.note)}")
+    lines.append("Tracked with hstrack")
+    return "\n".join(lines)
+
+
+def to_ics(doc: Document, now: datetime, windows: bool = True) -> bytes:
+    from icalendar import Calendar, Event  # lazy: only ICS export pays for it
+
+    cal = Calendar()
+    cal.add("prodid", f"-//hstrack//hstrack {__version__}//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", "hstrack releases")
+    years: list[int] = []
+    for title_id in sorted(doc.titles):
+        title = doc.titles[title_id]
+        for m in sorted_milestones(title.milestones.values()):
+            spec = m.date
+            if spec.is_tba or (not windows and spec.precision not in (Precision.DAY, Precision.INSTANT)):
+                continue
+            event = Event()
+            event.add("uid", f"{title.id}.{m.kind}@hstrack")
+            event.add("summary", _summary(title, m))
+            if spec.at is not None:
+                at = spec.at if spec.zone else spec.at.astimezone(UTC)  # fixed offsets go as UTC
+                event.add("dtstart", at)
+                years.append(at.year)
+            else:
+                assert spec.earliest is not None
+                assert spec.latest is not None
+                event.add("dtstart", spec.earliest)
+                event.add("dtend", spec.latest + timedelta(days=1))  # DTEND is exclusive
+            changes = _date_changes(title, m.kind)
+            event.add("dtstamp", (changes[-1] if changes else now).astimezone(UTC))
+            event.add("sequence", max(len(changes) - 1, 0))
+            event.add("status", "TENTATIVE" if m.tentative else "CONFIRMED")
+            event.add("transp", "TRANSPARENT")  # a release does not make you busy
+            event.add("categories", [m.kind])
+            event.add("description", _description(m))
+            if m.source and m.source.startswith(("https://", "http://")) and not any(c.isspace() for c in m.source):
+                event.add("url", m.source)
+            cal.add_component(event)
+    if years:
+        cal.add_missing_timezones(first_date=date(min(years) - 1, 1, 1), last_date=date(max(years) + 2, 1, 1))
+    data: bytes = cal.to_ical()
+    return data
+
+
+# ---------------------------------------------------------------------------- CSV
+
+CSV_FIELDS = (
+    "title_id", "title_name", "kind", "text", "date", "precision", "earliest", "latest", "zone", "tentative",
+    "source", "note", "state", "reached", "days_until_min", "days_until_max", "days_since",
+)  # fmt: skip
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any, text: bool = False) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    cell = str(value)
+    # A name such as "=HYPERLINK(...)" would run as a formula when a spreadsheet opens the
+    # file (CSV injection); OWASP's advice is a leading apostrophe on such free text.
+    if text and cell.startswith(_FORMULA_START):
+        cell = "'" + cell
+    return cell
+
+
+def to_csv(doc: Document, now: datetime) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_FIELDS)
+    for title_id in sorted(doc.titles):
+        report = report_title(doc.titles[title_id], now)
+        for a in report.milestones:
+            data = milestone_json(a)
+            days = data["days_until"] or {}
+            row = {
+                **data,
+                "title_id": title_id,
+                "title_name": report.title.name,
+                "days_until_min": days.get("min"),
+                "days_until_max": days.get("max"),
+            }
+            writer.writerow(_cell(row[f], text=f in ("title_name", "source", "note")) for f in CSV_FIELDS)
+    return out.getvalue().encode("utf-8")
+
+
+def export(doc: Document, fmt: str, now: datetime, windows: bool = True) -> bytes:
+    if fmt == "json":
+        return to_json(doc)
+    if fmt == "ics":
+        return to_ics(doc, now, windows)
+    if fmt == "csv":
+        return to_csv(doc, now)
+    raise UsageError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")

@@ -1,0 +1,61 @@
+"""``--plain``: one line per item, tab-separated, fixed columns, for cut and awk.
+
+Columns never change order within schema 1 (new ones are only added at the end, before
+the free-text name, which stays last). A missing value is ``-``. Stored text is made inert,
+so a tab or newline inside a name cannot break a line into two records.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from hstrack.report import Assessed, TitleReport, Upcoming
+from hstrack.text import inert
+
+STATUS_COLUMNS = (
+    "id", "phase", "next_milestone", "next_date", "next_days_min", "next_days_max", "release_date",
+    "release_precision", "name",
+)  # fmt: skip
+UPCOMING_COLUMNS = ("days_min", "days_max", "id", "milestone", "date", "precision", "state", "name")
+
+
+def _field(value: object) -> str:
+    return "-" if value is None or value == "" else inert(str(value))
+
+
+def _line(values: list[object]) -> str:
+    return "\t".join(_field(v) for v in values) + "\n"
+
+
+def _days(a: Assessed | None, end: int) -> int | None:
+    return None if a is None or a.days_until is None else a.days_until[end]
+
+
+class PlainRenderer:
+    def __init__(self, header: bool = False) -> None:
+        self.header = header
+
+    def _emit(self, columns: tuple[str, ...], rows: list[list[object]]) -> None:
+        out = [("\t".join(columns) + "\n")] if self.header else []
+        out += [_line(row) for row in rows]
+        sys.stdout.write("".join(out))
+
+    def status(self, reports: list[TitleReport]) -> None:
+        rows: list[list[object]] = []
+        for r in reports:
+            n, rel = r.next, r.release
+            rows.append([
+                r.title.id, r.phase, n.kind if n else None, n.date.canonical if n else None, _days(n, 0), _days(n, 1),
+                rel.date.canonical if rel else None, rel.date.precision.value if rel else None, r.title.name,
+            ])  # fmt: skip
+        self._emit(STATUS_COLUMNS, rows)
+
+    def upcoming(self, dated: list[Upcoming], tba: list[Upcoming]) -> None:
+        rows: list[list[object]] = []
+        for u in [*dated, *tba]:
+            a = u.item
+            rows.append([
+                _days(a, 0), _days(a, 1), u.report.title.id, a.kind, a.date.canonical, a.date.precision.value,
+                a.state, u.report.title.name,
+            ])  # fmt: skip
+        self._emit(UPCOMING_COLUMNS, rows)
