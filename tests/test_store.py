@@ -52,6 +52,7 @@ def test_output_is_deterministic_and_readable(tmp_path: Path) -> None:
     assert list(data["titles"][0]) == [
         "id",
         "name",
+        "label",
         "kind",
         "platform",
         "synopsis",
@@ -139,20 +140,20 @@ def test_undo_walks_back_and_refuses_over_outside_edits(tmp_path: Path) -> None:
     set_release(store, "2027")
     second = store.path.read_bytes()
     set_release(store, "Q3 2027")
-    assert store.undo().description == "set release Q3 2027"
+    assert store.undo(NOW).description == "set release Q3 2027"
     assert store.path.read_bytes() == second
-    assert store.undo().description == "set release 2027"
+    assert store.undo(NOW).description == "set release 2027"
     assert store.path.read_bytes() == original
     with pytest.raises(HstrackError, match="nothing to undo"):
-        store.undo()
+        store.undo(NOW)
     set_release(store, "2028")
     store.path.write_bytes(store.path.read_bytes().replace(b'"2028"', b'"2029"'))
     with pytest.raises(StoreError, match="changed outside hstrack"):
-        store.undo()
+        store.undo(NOW)
     # The next change keeps the hand edit as a version of its own, so undo returns to it.
     hand_edited = store.path.read_bytes()
     set_release(store, "2030")
-    store.undo()
+    store.undo(NOW)
     assert store.path.read_bytes() == hand_edited
 
 
@@ -170,7 +171,7 @@ def test_version_written_but_store_not_replaced_is_dropped_by_undo(tmp_path: Pat
     set_release(store, "2027")
     current = store.path.read_bytes()
     store._keep_version(current.replace(b'"2027"', b'"2031"'), "never landed", NOW)
-    assert store.undo().description == "set release 2027"
+    assert store.undo(NOW).description == "set release 2027"
     assert store.path.read_bytes() != current
 
 

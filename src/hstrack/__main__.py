@@ -1,3 +1,3 @@
-from hstrack.cli import main
+from hstrack.entry import main
 
 main()

@@ -445,7 +445,7 @@ def remove(
 def undo(ctx: typer.Context) -> None:
     """Revert the last change to the store (repeat to go further back)."""
     settings = _settings(ctx)
-    entry = settings.store().undo()
+    entry = settings.store().undo(settings.now())
     _done(f"undid: {entry.description} (recorded {entry.recorded})")
 
 
@@ -561,6 +561,114 @@ def import_(
         added = ", ".join(result.added) or "none"
         changed = ", ".join(result.changed) or "none"
         _done(f"imported {file}: added {added}; changed {changed}; {len(result.unchanged)} unchanged")
+
+
+# ---------------------------------------------------------------------------- the prompt
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def prompt(
+    ctx: typer.Context,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", metavar="FORMAT", help="Placeholders: {label} {phase} {milestone} {days} {window} {text}."
+        ),
+    ] = None,
+    width: Annotated[int | None, typer.Option("--width", metavar="N", help="Cut the segment to N characters.")] = None,
+    refresh: Annotated[bool, typer.Option("--refresh", help="Rebuild the prompt cache and print nothing.")] = False,
+) -> None:
+    """The short segment for a shell prompt; prints nothing (exit 0) when there is nothing to show."""
+    from hstrack.prompt import main as prompt_main
+
+    argv = ["--store", str(_settings(ctx).path())]
+    argv += ["--format", fmt] if fmt is not None else []
+    argv += ["--width", str(width)] if width is not None else []
+    argv += ["--refresh"] if refresh else []
+    raise typer.Exit(prompt_main(argv + list(ctx.args)))
+
+
+@app.command()
+def pin(
+    ctx: typer.Context,
+    title_id: IdArg,
+    milestone: Annotated[
+        str | None, typer.Argument(metavar="[MILESTONE]", help="Default: the title's next dated milestone.")
+    ] = None,
+) -> None:
+    """Choose what the prompt shows: a title, and optionally one of its milestones."""
+    settings = _settings(ctx)
+    kind = normalize_milestone(milestone) if milestone is not None else None
+
+    def apply(doc: Document) -> str | None:
+        title = doc.get(title_id)
+        if kind is not None and kind not in title.milestones:
+            raise UsageError(f"{title_id} has no milestone {kind!r} (it has: {', '.join(title.milestones) or 'none'})")
+        if (doc.pin_title, doc.pin_milestone) == (title_id, kind):
+            return None
+        doc.pin_title, doc.pin_milestone = title_id, kind
+        return f"pin {title_id}" + (f" {kind}" if kind else "")
+
+    settings.store().change(apply, lambda d: d, settings.now())
+    _done(f"the prompt shows {title_id}" + (f" {kind}" if kind else ""))
+
+
+@app.command()
+def unpin(ctx: typer.Context) -> None:
+    """Let the prompt show the soonest dated milestone across all titles again."""
+    settings = _settings(ctx)
+
+    def apply(doc: Document) -> str | None:
+        if doc.pin_title is None:
+            return None
+        doc.pin_title = doc.pin_milestone = None
+        return "unpin"
+
+    settings.store().change(apply, lambda d: d, settings.now())
+    _done("the prompt shows the soonest dated milestone")
+
+
+@app.command()
+def label(
+    ctx: typer.Context,
+    title_id: IdArg,
+    text: Annotated[
+        str | None, typer.Argument(metavar="[TEXT]", help="The short label; omit to use the default.")
+    ] = None,
+) -> None:
+    """Set the short label the prompt shows for a title (e.g. 'HS film')."""
+    from hstrack.model import check_text
+
+    settings = _settings(ctx)
+    cleaned = check_text(text, "a label")
+    if cleaned is not None and len(cleaned) > 32:
+        raise UsageError("a label can be at most 32 characters")
+
+    def apply(doc: Document) -> str | None:
+        title = doc.get(title_id)
+        if title.label == cleaned:
+            return None
+        title.label = cleaned
+        return f"label {title_id}"
+
+    settings.store().change(apply, lambda d: d, settings.now())
+    _done(f"{title_id}: label {'is ' + repr(cleaned) if cleaned else 'reset to the default'}")
+
+
+SHELLS = ("bash", "zsh", "fish", "starship")
+
+
+@app.command()
+def init(
+    ctx: typer.Context,
+    shell: Annotated[str, typer.Argument(metavar="bash|zsh|fish|starship", help="Which shell to print a snippet for.")],
+) -> None:
+    """Print the prompt integration for a shell: eval "$(hstrack init bash)"."""
+    from hstrack.shells import snippet
+
+    if shell not in SHELLS:
+        raise UsageError(f"shell {shell!r} is not one of {', '.join(SHELLS)}")
+    sys.stdout.write(snippet(shell, _settings(ctx).path()))
 
 
 def main() -> None:

@@ -31,7 +31,11 @@ def local_zone() -> tzinfo:
                     return ZoneInfo.from_file(handle, key=name)
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError, OSError):
-            pass  # an unusable TZ falls back like the C library does: to the system zone
+            # A POSIX rule such as "EST5EDT" or "XXX-05:30": let the C library, which
+            # the shells use too, say what it means today.
+            fixed = datetime.now().astimezone().tzinfo
+            assert fixed is not None
+            return fixed
     try:
         with open("/etc/localtime", "rb") as handle:
             return ZoneInfo.from_file(handle, key="localtime")

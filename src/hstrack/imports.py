@@ -57,7 +57,7 @@ def read_import(path: Path) -> Document:
 
 
 def _same_title_fields(a: Title, b: Title) -> bool:
-    keys = ("name", "kind", "platform", "synopsis", "notes", "credits", "extra")
+    keys = ("name", "label", "kind", "platform", "synopsis", "notes", "credits", "extra")
     return all(getattr(a, k) == getattr(b, k) for k in keys)
 
 
@@ -72,7 +72,7 @@ def merge(doc: Document, incoming: Document, now: datetime) -> ImportResult:
             result.added.append(title_id)
             continue
         changed = not _same_title_fields(old, new)
-        for attr in ("name", "kind", "platform", "synopsis", "notes", "credits"):
+        for attr in ("name", "label", "kind", "platform", "synopsis", "notes", "credits"):
             setattr(old, attr, getattr(new, attr))
         old.extra.update(new.extra)
         for kind, milestone in new.milestones.items():
@@ -90,4 +90,5 @@ def merge(doc: Document, incoming: Document, now: datetime) -> ImportResult:
 def replace(doc: Document, incoming: Document) -> ImportResult:
     doc.titles = dict(incoming.titles)
     doc.extra = dict(incoming.extra)
+    doc.pin_title, doc.pin_milestone = incoming.pin_title, incoming.pin_milestone
     return ImportResult(added=sorted(incoming.titles), replaced=True)

@@ -151,6 +151,7 @@ class Title:
     id: str
     name: str
     kind: str = "other"
+    label: str | None = None  # the short name the prompt shows
     platform: str | None = None
     synopsis: str | None = None
     notes: str | None = None
@@ -163,6 +164,7 @@ class Title:
         return {
             "id": self.id,
             "name": self.name,
+            "label": self.label,
             "kind": self.kind,
             "platform": self.platform,
             "synopsis": self.synopsis,
@@ -185,17 +187,19 @@ class Document:
     titles: dict[str, Title] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     read_schema: int = field(default_factory=lambda: SCHEMA_VERSION)
+    pin_title: str | None = None  # what the prompt shows, when pinned
+    pin_milestone: str | None = None
 
     @property
     def newer(self) -> bool:
         return self.read_schema > SCHEMA_VERSION
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "schema": SCHEMA_VERSION,
-            "titles": [self.titles[key].to_json() for key in sorted(self.titles)],
-            **_sorted(self.extra),
-        }
+        data: dict[str, Any] = {"schema": SCHEMA_VERSION}
+        if self.pin_title is not None:
+            data["pin"] = {"title": self.pin_title, "milestone": self.pin_milestone}
+        data["titles"] = [self.titles[key].to_json() for key in sorted(self.titles)]
+        return {**data, **_sorted(self.extra)}
 
     def get(self, title_id: str) -> Title:
         try:
@@ -280,7 +284,7 @@ def change_from_json(data: Any, where: str) -> Change:
     )
 
 
-_TITLE_KEYS = ("id", "name", "kind", "platform", "synopsis", "notes", "credits", "milestones", "history")
+_TITLE_KEYS = ("id", "name", "label", "kind", "platform", "synopsis", "notes", "credits", "milestones", "history")
 
 
 def title_from_json(data: Any, where: str) -> Title:
@@ -306,6 +310,7 @@ def title_from_json(data: Any, where: str) -> Title:
     return Title(
         id=title_id,
         name=_expect(data.get("name"), str, f"{where}.name"),
+        label=_opt_str(data, "label", where),
         kind=_expect(data.get("kind", "other"), str, f"{where}.kind"),
         platform=_opt_str(data, "platform", where),
         synopsis=_opt_str(data, "synopsis", where),
@@ -361,4 +366,16 @@ def document_from_json(data: Any) -> Document:
                 f"cannot be read ({exc}); upgrade hstrack"
             ) from None
         raise
-    return Document(titles=titles, extra=_known(data, ("schema", "titles")), read_schema=schema)
+    pin = data.get("pin")
+    pin_title = pin_milestone = None
+    if pin is not None:
+        _expect(pin, dict, "pin")
+        pin_title = _expect(pin.get("title"), str, "pin.title")
+        pin_milestone = _opt_str(pin, "milestone", "pin")
+    return Document(
+        titles=titles,
+        extra=_known(data, ("schema", "titles", "pin")),
+        read_schema=schema,
+        pin_title=pin_title,
+        pin_milestone=pin_milestone,
+    )

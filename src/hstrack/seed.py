@@ -28,6 +28,7 @@ def seed_document() -> Document:
     film = Title(
         id="heartstopper-film",
         name="Heartstopper (film)",
+        label="HS film",
         kind="film",
         platform="Netflix",
         synopsis=SYNOPSIS,
@@ -56,6 +57,7 @@ def seed_document() -> Document:
     season = Title(
         id="heartstopper-s3",
         name="Heartstopper season 3",
+        label="HS s3",
         kind="season",
         milestones={
             "release": _milestone("release", "2024-10", "released about six months before the film was confirmed"),

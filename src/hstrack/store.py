@@ -172,9 +172,11 @@ class Store:
         with self.locked():
             if self.path.exists() or self.path.is_symlink():  # created while we waited
                 return False
-            new = dumps(seed())
+            doc = seed()
+            new = dumps(doc)
             self._keep_version(new, "create the store", now)
             self._write_atomic(new, self.path)
+            self._refresh_quietly(doc, now)
             return True
 
     def change(self, apply: Callable[[Document], T], describe: Callable[[T], str | None], now: datetime) -> T:
@@ -206,6 +208,7 @@ class Store:
             except StoreError:
                 self._forget(kept)
                 raise
+            self._refresh_quietly(doc, now)
             return result
 
     def _keep_current(self, raw: bytes, now: datetime, schema: int) -> None:
@@ -246,6 +249,33 @@ class Store:
     def _write_atomic(self, data: bytes, target: Path, mode: int | None = None) -> None:
         write_atomic(data, target, mode)
 
+    # ------------------------------------------------------------------ prompt cache
+
+    @property
+    def prompt_cache_path(self) -> Path:
+        return self.folder / f"{self.path.name}.prompt"
+
+    def refresh_prompt_cache(self, doc: Document | None = None, now: datetime | None = None) -> str:
+        """Write the prompt's cache for the store as it is now. A damaged or missing store
+        gets a cache that shows nothing, so shells do not retry on every prompt."""
+        from hstrack.clock import resolve_now
+        from hstrack.prompt_cache import build, build_empty
+
+        now = now or resolve_now(None)
+        if doc is None:
+            try:
+                doc = self.read()
+            except StoreError:
+                doc = None
+        text = build(doc, now) if doc is not None else build_empty(now)
+        write_atomic(text.encode("utf-8"), self.prompt_cache_path, mode=None)
+        return text
+
+    def _refresh_quietly(self, doc: Document | None, now: datetime) -> None:
+        # The cache is a convenience: a failure to write it must never fail a change.
+        with contextlib.suppress(Exception):
+            self.refresh_prompt_cache(doc, now)
+
     # ------------------------------------------------------------------ versions
 
     def _highest_sequence(self) -> int:
@@ -276,7 +306,7 @@ class Store:
                 continue
         return found
 
-    def undo(self) -> Version:
+    def undo(self, now: datetime) -> Version:
         """Go back one version. Returns the version that was undone."""
         with self.locked():
             current = self.read_raw()
@@ -301,6 +331,7 @@ class Store:
             parse_bytes(raw, previous.path)  # never put back something unreadable
             self._write_atomic(raw, self.path)
             self._forget(undone)
+            self._refresh_quietly(None, now)
             return undone
 
     def restore_newest_good(self, now: datetime) -> tuple[Version, Path | None]:
@@ -339,6 +370,7 @@ class Store:
                 except OSError:
                     self._write_atomic(damaged, kept_as, mode=NEW_STORE_MODE)
             self._write_atomic(good.read(), self.path)
+            self._refresh_quietly(None, now)
             return good, kept_as
 
 

@@ -1,0 +1,183 @@
+"""``hstrack prompt``: the segment for a shell prompt, on a path that costs almost nothing.
+
+This module runs before every prompt for starship and anyone who calls the command, so it
+imports only ``os``, ``sys`` and ``time``: no Typer, Click, Rich or dateutil, and no store
+parsing. It reads the small cache every store write refreshes (``prompt_cache``), and only
+rebuilds it, importing the core, when it is missing, older than the store, or past its
+horizon. It never takes the write lock, never prints to stdout on failure, and always
+exits 0: a broken prompt is worse than an empty one.
+
+Placeholders for ``--format`` (and ``HSTRACK_PROMPT_FORMAT`` in the shell snippets):
+``{label}`` the title's short label, ``{phase}`` its phase, ``{milestone}`` the milestone
+shown, ``{days}`` days to go (empty unless counting down), ``{window}`` the milestone's
+date as known ("Q3 2026", "3 Oct 2026"), ``{text}`` the short countdown: ``42d``,
+``today``, a window such as ``Q3 2026``, or the phase.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+DEFAULT_FORMAT = "{label} · {text}"
+DEFAULT_WIDTH = 40
+CACHE_SUFFIX = ".prompt"
+SEP = "\x1f"  # the cache's field separator (see prompt_cache)
+_PLACEHOLDERS = ("label", "phase", "milestone", "days", "window", "text")
+
+
+def store_path() -> str:
+    """The store's path, as ``hstrack.paths`` decides it, without importing platformdirs
+    unless no override is set."""
+    override = os.environ.get("HSTRACK_HOME")
+    if override:
+        return os.path.join(os.path.expanduser(override), "store.json")
+    from hstrack.paths import default_store
+
+    return str(default_store())
+
+
+def cache_path(store: str) -> str:
+    return os.path.realpath(store) + CACHE_SUFFIX
+
+
+def today_number() -> int:
+    """Today's local day number (days since 1970-01-01), honouring TZ and HSTRACK_NOW."""
+    fixed = os.environ.get("HSTRACK_NOW", "")
+    if len(fixed) >= 10 and fixed[4] == "-" and fixed[7] == "-":
+        # Enough for a prompt: the calendar day as written (a full timestamp's own offset
+        # is close enough at day granularity; the core handles exact instants).
+        y, m, d = int(fixed[0:4]), int(fixed[5:7]), int(fixed[8:10])
+    else:
+        now = time.localtime()
+        y, m, d = now.tm_year, now.tm_mon, now.tm_mday
+    return days_from_civil(y, m, d)
+
+
+def next_midnight() -> int:
+    """Epoch seconds of the next local midnight (mktime normalises day 32 and DST)."""
+    now = time.localtime()
+    return int(time.mktime((now.tm_year, now.tm_mon, now.tm_mday + 1, 0, 0, 0, 0, 0, -1)))
+
+
+def days_from_civil(y: int, m: int, d: int) -> int:
+    """Howard Hinnant's algorithm; the shell snippets run the same arithmetic."""
+    y -= m <= 2
+    era = (y if y >= 0 else y - 399) // 400
+    yoe = y - era * 400
+    doy = (153 * (m + (-3 if m > 2 else 9)) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def parse(text: str) -> tuple[int, list[list[str]]] | None:
+    """(horizon, lines) from cache text, or None if it is not a cache we can read."""
+    rows = text.split("\n")
+    if len(rows) < 2 or rows[0] != "hstrack-prompt 1" or not rows[1].startswith("horizon" + SEP):
+        return None
+    try:
+        horizon = int(rows[1].split(SEP)[1])
+    except (IndexError, ValueError):
+        return None
+    lines = [row.split(SEP) for row in rows[2:] if row]
+    for fields in lines:
+        if len(fields) != 8 or not (fields[0].isdigit() and fields[1].isdigit()):
+            return None
+        if not (fields[2].isdigit() or fields[2] == "-"):
+            return None
+    return horizon, lines
+
+
+def render(lines: list[list[str]], today: int, fmt: str = DEFAULT_FORMAT, width: int = DEFAULT_WIDTH) -> str | None:
+    """The segment for ``today``; None when no line covers today (the cache is stale)."""
+    for start, end, target, label, phase, milestone, window, text in lines:
+        if not int(start) <= today <= int(end):
+            continue
+        if not label and not text:
+            return ""
+        days = ""
+        if target != "-":
+            count = int(target) - today
+            days, text = str(count), "today" if count == 0 else f"{count}d"
+        values = {"label": label, "phase": phase, "milestone": milestone, "days": days, "window": window, "text": text}
+        out = fmt
+        for key in _PLACEHOLDERS:
+            out = out.replace("{" + key + "}", values[key])
+        out = " ".join(out.split())  # one line, whatever the format held
+        return out if len(out) <= width else out[: max(width - 1, 0)] + "…"
+    return None
+
+
+def _mtime(path: str) -> float | None:
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return None
+
+
+def refresh(store: str) -> str | None:
+    """Rebuild the cache from the store (the slow path, once per change). Returns the text."""
+    try:
+        from pathlib import Path
+
+        from hstrack.store import Store
+
+        return Store(Path(store)).refresh_prompt_cache()
+    except Exception:  # a prompt must never fail: no store, a damaged one, a read-only disk
+        return None
+
+
+def segment(store: str, fmt: str, width: int) -> str:
+    cache = cache_path(store)
+    today = today_number()
+    text: str | None = None
+    store_time, cache_time = _mtime(store), _mtime(cache)
+    if store_time is None:
+        return ""
+    if cache_time is not None and cache_time >= store_time:
+        try:
+            with open(cache, encoding="utf-8") as handle:
+                text = handle.read()
+        except (OSError, UnicodeDecodeError):
+            text = None
+    parsed = parse(text) if text is not None else None
+    rendered = render(parsed[1], today, fmt, width) if parsed is not None else None
+    if rendered is None:
+        fresh = refresh(store)
+        parsed = parse(fresh) if fresh is not None else None
+        rendered = render(parsed[1], today, fmt, width) if parsed is not None else None
+    return rendered or ""
+
+
+def _option(argv: list[str], name: str) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == name and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith(name + "="):
+            return arg[len(name) + 1 :]
+    return None
+
+
+def main(argv: list[str]) -> int:
+    """``hstrack prompt [--format F] [--width N] [--store FILE] [--refresh] [--until]``."""
+    try:
+        store = _option(argv, "--store") or store_path()
+        if "--refresh" in argv:
+            refresh(store)
+            return 0
+        fmt = _option(argv, "--format") or os.environ.get("HSTRACK_PROMPT_FORMAT") or DEFAULT_FORMAT
+        try:
+            width = int(_option(argv, "--width") or os.environ.get("HSTRACK_PROMPT_WIDTH") or DEFAULT_WIDTH)
+        except ValueError:
+            width = DEFAULT_WIDTH
+        out = segment(store, fmt, width)
+        if "--until" in argv:
+            # For fish: the text, then the moment (epoch seconds) the day turns, after
+            # which the text must be asked for again.
+            sys.stdout.write(f"{out}\n{next_midnight()}\n")
+        elif out:
+            sys.stdout.write(out + "\n")
+    except Exception:  # never break a prompt: empty output is the documented failure
+        return 0
+    return 0

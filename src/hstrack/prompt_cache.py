@@ -1,0 +1,185 @@
+"""The prompt cache: what the prompt shows, precomputed for every day until it changes.
+
+A prompt runs before every command, so it must not parse the store. Every store write
+(and ``hstrack prompt`` when the cache is missing or older than the store) writes
+``store.json.prompt``: a few lines, each valid for a range of days, holding either fixed
+text ("Q3 2026", "in production") or a day to count down to. Rendering a line needs only
+today's date, which bash, zsh and fish can all get without starting a process.
+
+Format (version 1), one record per line, fields separated by the ASCII unit separator
+(0x1f): a tab would not do, because shells' ``read`` merges runs of whitespace
+separators and so loses empty fields::
+
+    hstrack-prompt 1
+    horizon<US><day>
+    <from><US><to><US><target|-><US><label><US><phase><US><milestone><US><window><US><text>
+
+Days are day numbers (days since 1970-01-01, local calendar), ``from``/``to`` inclusive.
+With a target, {days} is ``target - today`` and {text} is ``Nd`` (or ``today``); without,
+{days} is empty and {text} is the fixed text. A line with empty label and text shows
+nothing. Past the horizon the cache is stale and is rebuilt.
+
+Every field is stripped of control characters here, so the shells only need to escape
+what their own prompt languages treat specially (``%`` in zsh).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from hstrack.dates import Precision
+from hstrack.model import Document, Milestone, Title
+from hstrack.report import assess, report_title
+
+CACHE_VERSION = 1
+HEADER = f"hstrack-prompt {CACHE_VERSION}"
+HORIZON_DAYS = 400
+MAX_LINES = 32
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+DEFAULT_LABEL_WIDTH = 16
+
+SEP = "\x1f"
+# Everything a terminal or a prompt language could act on: C0 (which includes SEP, so a
+# field can never split), DEL, C1, bidi controls, and the line/paragraph separators.
+_STRIP = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(value: str) -> str:
+    return _STRIP.sub("", value).strip()
+
+
+def day_number(day: date) -> int:
+    return day.toordinal() - EPOCH_ORDINAL
+
+
+def default_label(title: Title) -> str:
+    name = clean(title.name)
+    return name if len(name) <= DEFAULT_LABEL_WIDTH else name[: DEFAULT_LABEL_WIDTH - 1].rstrip() + "…"
+
+
+def label_of(title: Title) -> str:
+    return clean(title.label) if title.label else default_label(title)
+
+
+@dataclass(frozen=True)
+class Segment:
+    label: str = ""
+    phase: str = ""
+    milestone: str = ""
+    window: str = ""
+    text: str = ""
+    target: int | None = None  # a day number to count down to
+
+    def fields(self) -> list[str]:
+        return [self.label, self.phase, self.milestone, self.window, self.text]
+
+
+def _counts(m: Milestone) -> bool:
+    return m.date.precision in (Precision.DAY, Precision.INSTANT)
+
+
+def _segment_for(title: Title, m: Milestone | None, now: datetime) -> Segment:
+    report = report_title(title, now)
+    phase = report.phase.replace("-", " ")
+    label = label_of(title)
+    if m is None:
+        return Segment(label, phase, text=phase)
+    a = assess(m, now)
+    kind = m.kind.replace("-", " ")
+    if a.state == "tba":
+        return Segment(label, phase, kind, "TBA", f"{kind} TBA")
+    if a.state == "past":
+        return Segment(label, phase, kind, clean(m.date.text), phase)
+    if _counts(m):
+        window = a.date.local_window(now.tzinfo) if now.tzinfo else None
+        assert window is not None
+        return Segment(label, phase, kind, clean(m.date.text), "", day_number(window[0]))
+    return Segment(label, phase, kind, clean(m.date.text), clean(m.date.text))
+
+
+def _dated_ahead(title: Title, now: datetime) -> Milestone | None:
+    nxt = report_title(title, now).next
+    return None if nxt is None or nxt.state == "tba" else nxt.milestone
+
+
+def segment_at(doc: Document, now: datetime, candidates: list[tuple[Title, Milestone]]) -> Segment:
+    """What the prompt shows at ``now``: the pinned title (and milestone), or else the
+    soonest dated milestone not yet past across all titles."""
+    if doc.pin_title is not None and doc.pin_title in doc.titles:
+        title = doc.titles[doc.pin_title]
+        pinned = title.milestones.get(doc.pin_milestone) if doc.pin_milestone else None
+        return _segment_for(title, pinned or _dated_ahead(title, now), now)
+    today = now.date()
+    for title, m in candidates:
+        window = m.date.local_window(now.tzinfo) if now.tzinfo else None
+        if window is not None and window[1] >= today:
+            return _segment_for(title, m, now)
+    return Segment()
+
+
+def _candidates(doc: Document, now: datetime) -> list[tuple[Title, Milestone]]:
+    """Dated milestones not yet past, soonest first (for the unpinned prompt)."""
+    today = now.date()
+    found = []
+    for title in doc.titles.values():
+        for m in title.milestones.values():
+            if m.kind == "cancelled" or m.date.is_tba:
+                continue
+            window = m.date.local_window(now.tzinfo) if now.tzinfo else None
+            if window is not None and window[1] >= today:
+                found.append((title, m))
+    found.sort(key=lambda tm: (tm[1].date.sort_key(), tm[0].name.lower(), tm[1].kind))
+    return found
+
+
+def _breakpoints(candidates: list[tuple[Title, Milestone]], pinned: Title | None, now: datetime) -> list[date]:
+    """Days on which what the prompt shows can change: a window opening or closing."""
+    today = now.date()
+    limit = today + timedelta(days=HORIZON_DAYS)
+    milestones = list(pinned.milestones.values()) if pinned is not None else [m for _, m in candidates]
+    days = {today}
+    for m in milestones:
+        window = m.date.local_window(now.tzinfo) if now.tzinfo else None
+        if window is None:
+            continue
+        for day in (window[0], window[1] + timedelta(days=1)):
+            if today < day <= limit:
+                days.add(day)
+    return sorted(days)
+
+
+def build(doc: Document, now: datetime) -> str:
+    """The cache text for ``doc`` as of ``now`` (an aware datetime in the viewer's zone)."""
+    tz = now.tzinfo
+    assert tz is not None
+    pinned = doc.titles.get(doc.pin_title) if doc.pin_title else None
+    candidates = [] if pinned is not None else _candidates(doc, now)
+    days = _breakpoints(candidates, pinned, now)
+    horizon = now.date() + timedelta(days=HORIZON_DAYS)
+    if len(days) > MAX_LINES:
+        horizon = days[MAX_LINES] - timedelta(days=1)
+        days = days[:MAX_LINES]
+    rows: list[list[str]] = []
+    for i, day in enumerate(days):
+        # Each line lasts until the next breakpoint; the last until the horizon, after
+        # which the cache counts as stale and is rebuilt (once, not per prompt).
+        until = day_number(days[i + 1]) - 1 if i + 1 < len(days) else day_number(horizon)
+        moment = now if i == 0 else datetime.combine(day, time(0, 0), tzinfo=tz)
+        seg = segment_at(doc, moment, candidates)
+        row = [str(day_number(day)), str(until), "-" if seg.target is None else str(seg.target), *seg.fields()]
+        if rows and rows[-1][2:] == row[2:]:
+            rows[-1][1] = row[1]  # the same as the day before: one longer line
+        else:
+            rows.append(row)
+    lines = [HEADER, f"horizon{SEP}{day_number(horizon)}", *(SEP.join(row) for row in rows)]
+    return "\n".join(lines) + "\n"
+
+
+def build_empty(now: datetime) -> str:
+    """A cache that shows nothing until the horizon (no store, or a damaged one)."""
+    start = day_number(now.date())
+    horizon = day_number(now.date() + timedelta(days=HORIZON_DAYS))
+    line = SEP.join([str(start), str(horizon), "-", *Segment().fields()])
+    return f"{HEADER}\nhorizon{SEP}{horizon}\n{line}\n"

@@ -1,0 +1,65 @@
+# hstrack prompt segment for fish 3.5+: hstrack init fish | source  (in config.fish)
+#
+# fish has no clock builtin, so this starts `hstrack prompt` only when the cache changes
+# (every hstrack write refreshes it) or the day turns; every other prompt reuses the last
+# text. "Now" comes from `path mtime` and `path mtime --relative`, and the cache is read
+# with `read`: all builtins.
+# fish prints prompt text as it is, and hstrack strips every control character.
+# Settings: HSTRACK_PROMPT_DISABLE=1 (off), HSTRACK_PROMPT_POSITION=left|right|none,
+# HSTRACK_PROMPT_FORMAT ('{label} · {text}'), HSTRACK_PROMPT_WIDTH (40).
+
+set -g __hstrack_bin @BIN@
+set -g __hstrack_store @STORE@
+set -g __hstrack_cache @CACHE@
+set -g __hstrack_seen ''
+set -g __hstrack_until 0
+set -g HSTRACK_PROMPT ''
+
+function __hstrack_update
+    if set -q HSTRACK_PROMPT_DISABLE; and test -n "$HSTRACK_PROMPT_DISABLE"
+        set -g HSTRACK_PROMPT ''
+        return
+    end
+    if not test -e $__hstrack_store
+        set -g HSTRACK_PROMPT ''
+        return
+    end
+    set -l now (math (path mtime $__hstrack_store) + (path mtime --relative $__hstrack_store))
+    # The cache's content, not its mtime: `path mtime` counts whole seconds, and two
+    # changes within one second must not look like none.
+    set -l content ''
+    test -r $__hstrack_cache; and read -z content < $__hstrack_cache
+    if test "$content" = "$__hstrack_seen"; and test $now -lt $__hstrack_until
+        and not test $__hstrack_store -nt $__hstrack_cache
+        return
+    end
+    # The day turned, the cache changed, or the store was edited outside hstrack: one process.
+    set -l out ($__hstrack_bin prompt --store $__hstrack_store --until 2>/dev/null </dev/null)
+    set -g HSTRACK_PROMPT "$out[1]"
+    set -g __hstrack_until (string match -r '^[0-9]+$' -- "$out[2]"; or echo 0)
+    set content ''
+    test -r $__hstrack_cache; and read -z content < $__hstrack_cache
+    set -g __hstrack_seen "$content"
+end
+
+if not functions -q __hstrack_orig_fish_prompt
+    functions -q fish_prompt; and functions -c fish_prompt __hstrack_orig_fish_prompt
+end
+if not functions -q __hstrack_orig_fish_right_prompt
+    functions -q fish_right_prompt; and functions -c fish_right_prompt __hstrack_orig_fish_right_prompt
+end
+
+function fish_prompt
+    __hstrack_update
+    if test -n "$HSTRACK_PROMPT"; and test "$HSTRACK_PROMPT_POSITION" != none; and test "$HSTRACK_PROMPT_POSITION" != right
+        printf '%s ' "$HSTRACK_PROMPT"
+    end
+    functions -q __hstrack_orig_fish_prompt; and __hstrack_orig_fish_prompt
+end
+
+function fish_right_prompt
+    if test -n "$HSTRACK_PROMPT"; and test "$HSTRACK_PROMPT_POSITION" = right
+        printf '%s' "$HSTRACK_PROMPT"
+    end
+    functions -q __hstrack_orig_fish_right_prompt; and __hstrack_orig_fish_right_prompt
+end

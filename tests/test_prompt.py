@@ -1,0 +1,336 @@
+"""The prompt widget, in real shells: bash, zsh and fish through a pty, processes counted
+with strace, the clock really passing midnight, and hostile titles that must stay inert.
+
+Midnight without fake clocks: TZ is set to a POSIX rule ("XXX-05:27:13") whose offset puts
+local time a few seconds before midnight, and the test waits for the real clock to pass it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from datetime import date, datetime, timedelta, timezone
+from datetime import time as dtime
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from hstrack.dates import parse_date
+from hstrack.model import Document, Milestone, Title
+from hstrack.prompt import parse, render
+from hstrack.prompt_cache import build, day_number, segment_at
+
+BIN = Path(sys.executable).with_name("hstrack")
+ANSI = re.compile(r"\x1b\[[0-9;?]*[a-zA-Z]|\x1b\][^\x07]*\x07|\x1b[=>]")
+HOSTILE = "100% %F{$(touch P1)} $(touch P2) `touch P3` \\u \\$ %n !"
+
+
+def need(program: str) -> str:
+    found = shutil.which(program)
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{program} is not installed; .ci/run must install it")
+        pytest.skip(f"{program} is not installed here (CI installs it)")
+    return found
+
+
+def posix_tz(seconds_to_midnight: float) -> tuple[str, timezone]:
+    """A TZ rule under which local midnight is `seconds_to_midnight` away right now."""
+    offset = int(86400 - seconds_to_midnight - time.time() % 86400) % 86400
+    h, rest = divmod(offset, 3600)
+    # POSIX puts the sign the other way round: XXX-05:00 is five hours *ahead* of UTC.
+    return f"XXX-{h:02d}:{rest // 60:02d}:{rest % 60:02d}", timezone(timedelta(seconds=offset))
+
+
+def local_today(zone: timezone) -> date:
+    return datetime.now(zone).date()
+
+
+def env_for(home: Path, tz: str, **extra: str) -> dict[str, str]:
+    return {
+        "HOME": str(home.parent / "shell-home"),
+        "PATH": f"{BIN.parent}:/usr/local/bin:/usr/bin:/bin",
+        "TZ": tz,
+        "HSTRACK_HOME": str(home),
+        "LANG": "C.UTF-8",
+        "TERM": "dumb",
+        **extra,
+    }
+
+
+def hstrack(home: Path, tz: str, *args: str) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([str(BIN), *args], env=env_for(home, tz), capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def film_home(tmp_path: Path, tz: str, zone: timezone, days: int = 42) -> Path:
+    home = tmp_path / "home"
+    (tmp_path / "shell-home").mkdir(exist_ok=True)
+    hstrack(home, tz, "set", "heartstopper-film", "release", (local_today(zone) + timedelta(days=days)).isoformat())
+    hstrack(home, tz, "pin", "heartstopper-film")
+    return home
+
+
+class Shell:
+    """An interactive shell on a pty whose prompt ends in 'PS> '."""
+
+    # 'P''S> ' so that the echo of this very line does not look like a prompt.
+    SETUP: ClassVar[dict[str, str]] = {
+        "bash": "PS1='P''S> '; eval \"$(hstrack init bash)\"",
+        "zsh": "PROMPT='P''S> '; eval \"$(hstrack init zsh)\"",
+        "fish": "function fish_prompt; printf 'P''S> '; end; hstrack init fish | source",
+    }
+    ARGS: ClassVar[dict[str, list[str]]] = {
+        "bash": ["--norc", "--noprofile", "-i"],
+        "zsh": ["-f", "-i"],
+        "fish": ["--no-config", "-i"],
+    }
+
+    def __init__(self, name: str, env: dict[str, str], cwd: Path, strace_log: Path | None = None) -> None:
+        import pexpect
+
+        program = need(name)
+        argv = [program, *self.ARGS[name]]
+        if strace_log is not None:
+            argv = [need("strace"), "-f", "-qq", "-e", "trace=process", "-o", str(strace_log), *argv]
+        self.name = name
+        self.count = 0
+        self.child = pexpect.spawn(argv[0], argv[1:], env=env, cwd=str(cwd), encoding="utf-8", timeout=20,
+                                   dimensions=(40, 300))  # fmt: skip
+        self.run(self.SETUP[name])
+
+    def run(self, line: str) -> str:
+        """Send a line; return the text the prompt after it shows before 'PS> '.
+
+        fish repaints the prompt while a line is typed, so 'PS> ' alone does not mean the
+        command has run. A builtin printf whose output ('SYNC-n') differs from its echo
+        ('SYNC n') marks the point; the prompt after it is the one we read."""
+        self.count += 1
+        self.child.sendline(line)
+        self.child.sendline(f"printf '%s-%s\\n' SYNC {self.count}")
+        self.child.expect_exact(f"SYNC-{self.count}")
+        self.child.expect_exact("PS> ")
+        return self.segment()
+
+    def segment(self) -> str:
+        text = ANSI.sub("", self.child.before or "")
+        last = text.replace("\r\n", "\n").split("\n")[-1]
+        return last.split("\r")[-1].strip()
+
+    def close(self) -> None:
+        self.child.sendline("exit")
+        self.child.expect(__import__("pexpect").EOF)
+
+
+# ---------------------------------------------------------------------------- the core of it
+
+
+def test_cache_renders_what_the_core_computes_every_day() -> None:
+    """For 400 days, the cache line a shell would pick gives the same segment as asking
+    the core directly for that day: the breakpoints are where they must be."""
+    zone = timezone(timedelta(hours=1))
+    now = datetime(2026, 11, 27, 12, tzinfo=zone)
+    doc = Document()
+    specs = {"a": ("release", "2026-12-25"), "b": ("trailer", "Q1 2027"), "c": ("release", "2027-03-10 17:00 UTC"),
+             "d": ("production-start", "autumn 2027"), "e": ("release", "TBA")}  # fmt: skip
+    for tid, (kind, when) in specs.items():
+        doc.titles[tid] = Title(id=tid, name=f"Title {tid}", kind="film",
+                                milestones={kind: Milestone(kind, parse_date(when))})  # fmt: skip
+    for pin in (None, "a", "c"):
+        doc.pin_title = pin
+        parsed = parse(build(doc, now))
+        assert parsed is not None
+        _, lines = parsed
+        for offset in range(400):
+            day = now.date() + timedelta(days=offset)
+            moment = now if offset == 0 else datetime.combine(day, dtime(0), tzinfo=zone)
+            seg = segment_at(doc, moment, sorted(
+                ((t, m) for t in doc.titles.values() for m in t.milestones.values() if not m.date.is_tba),
+                key=lambda tm: (tm[1].date.sort_key(), tm[0].name.lower(), tm[1].kind)))  # fmt: skip
+            expected_text = seg.text
+            if seg.target is not None:
+                count = seg.target - day_number(day)
+                expected_text = "today" if count == 0 else f"{count}d"
+            expected = "" if not seg.label and not expected_text else f"{seg.label} · {expected_text}"
+            assert render(lines, day_number(day)) == expected, (pin, day)
+
+
+def test_placeholders_and_width(tmp_path: Path) -> None:
+    tz, zone = posix_tz(43200)
+    home = film_home(tmp_path, tz, zone, days=42)
+    fmt = "[{label}|{phase}|{milestone}|{days}|{window}|{text}]"
+    out = hstrack(home, tz, "prompt", "--format", fmt, "--width", "200").stdout
+    when = local_today(zone) + timedelta(days=42)
+    assert out == f"[HS film|in production|release|42|{when.day} {when:%b %Y}|42d]\n"
+    assert hstrack(home, tz, "prompt", "--width", "8").stdout == "HS film…\n"
+    hstrack(home, tz, "pin", "heartstopper-film", "production-start")
+    assert hstrack(home, tz, "prompt").stdout == "HS film · in production\n"
+    hstrack(home, tz, "unpin")
+    assert hstrack(home, tz, "prompt").stdout == "HS film · 42d\n"
+
+
+def test_prompt_never_breaks(tmp_path: Path) -> None:
+    tz, _ = posix_tz(43200)
+    home = tmp_path / "home"
+    for setup in ("missing", "damaged", "garbage-cache", "empty-store"):
+        if setup == "damaged":
+            home.mkdir(exist_ok=True)
+            (home / "store.json").write_text("{ not json")
+        elif setup == "garbage-cache":
+            (home / "store.json.prompt").write_text("\x00\x01garbage")
+            os.utime(home / "store.json.prompt", (time.time() + 10, time.time() + 10))
+        elif setup == "empty-store":
+            (home / "store.json").write_text('{"schema": 1, "titles": []}\n')
+        result = subprocess.run([str(BIN), "prompt"], env=env_for(home, tz), capture_output=True, text=True,
+                                check=False)  # fmt: skip
+        assert (result.returncode, result.stdout, result.stderr) == (0, "", ""), setup
+
+
+def test_the_process_path_imports_no_heavy_library(tmp_path: Path) -> None:
+    tz, zone = posix_tz(43200)
+    home = film_home(tmp_path, tz, zone)
+    code = "import sys; sys.argv = ['hstrack', 'prompt']; from hstrack.entry import main; main()"
+    banned = ("typer", "click", "rich", "dateutil", "icalendar", "filelock", "jsonschema")
+    for state in ("fresh cache", "stale cache"):
+        if state == "stale cache":
+            (home / "store.json.prompt").unlink()
+        result = subprocess.run([sys.executable, "-X", "importtime", "-c", code], env=env_for(home, tz),
+                                capture_output=True, text=True, check=False)  # fmt: skip
+        assert result.stdout == "HS film · 42d\n", state
+        loaded = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+        heavy = sorted(m for m in loaded if m.split(".")[0] in banned)
+        assert heavy == [], f"{state}: the prompt path imported {heavy}"
+        if state == "fresh cache":
+            # Nothing of the core either: only the cache is read.
+            assert not {"hstrack.store", "hstrack.report", "hstrack.dates"} & loaded
+
+
+def test_starship_module(tmp_path: Path) -> None:
+    tz, zone = posix_tz(43200)
+    home = film_home(tmp_path, tz, zone)
+    config = tomllib.loads(hstrack(home, tz, "init", "starship").stdout)
+    module = config["custom"]["hstrack"]
+    assert "$output" in module["format"]
+    assert module["when"] is True
+    out = subprocess.run([*module["shell"], "-c", module["command"]], env=env_for(home, tz), capture_output=True,
+                         text=True, check=False)  # fmt: skip
+    assert out.stdout.strip() == "HS film · 42d"
+
+
+# ---------------------------------------------------------------------------- real shells
+
+
+@pytest.mark.parametrize("name", ["bash", "zsh", "fish"])
+def test_segment_updates_after_set_and_across_midnight(tmp_path: Path, name: str) -> None:
+    need(name)
+    tz, zone = posix_tz(6)
+    home = film_home(tmp_path, tz, zone, days=42)
+    shell = Shell(name, env_for(home, tz), tmp_path)
+    assert shell.run("") == "HS film · 42d"
+    soon = (local_today(zone) + timedelta(days=10)).isoformat()
+    assert shell.run(f"hstrack set heartstopper-film release {soon} 2>/dev/null") == "HS film · 10d"
+    midnight = datetime.combine(local_today(zone) + timedelta(days=1), dtime(0), tzinfo=zone)
+    wait = (midnight - datetime.now(zone)).total_seconds()
+    assert 0 < wait < 7, "the shell took too long to start: midnight passed already"
+    time.sleep(wait + 0.5)
+    assert shell.run("") == "HS film · 9d"
+    shell.close()
+
+
+@pytest.mark.parametrize("name", ["bash", "zsh", "fish"])
+def test_nothing_for_an_empty_store_or_none(tmp_path: Path, name: str) -> None:
+    need(name)
+    tz, _ = posix_tz(43200)
+    home = tmp_path / "home"
+    (tmp_path / "shell-home").mkdir()
+    shell = Shell(name, env_for(home, tz), tmp_path)
+    assert shell.run("") == ""  # no store at all
+    home.mkdir()
+    (home / "store.json").write_text('{"schema": 1, "titles": []}\n')
+    assert shell.run("") == ""
+    assert shell.run("echo $HSTRACK_PROMPT") == ""
+    shell.close()
+
+
+@pytest.mark.parametrize(("name", "setup"), [("bash", ""), ("zsh", ""), ("zsh", "setopt prompt_subst"), ("fish", "")])
+def test_hostile_title_is_inert(tmp_path: Path, name: str, setup: str) -> None:
+    need(name)
+    tz, zone = posix_tz(43200)
+    home = film_home(tmp_path, tz, zone)
+    data = json.loads((home / "store.json").read_text())
+    film = next(t for t in data["titles"] if t["id"] == "heartstopper-film")
+    film["label"] = HOSTILE + "\x1b[2J\x07\x9b"
+    (home / "store.json").write_text(json.dumps(data))  # an edit from outside, like an import
+    work = tmp_path / "work"
+    work.mkdir()
+    env = env_for(home, tz, HSTRACK_PROMPT_FORMAT="{label}", HSTRACK_PROMPT_WIDTH="300")
+    shell = Shell(name, env, work)
+    if setup:
+        shell.run(setup)
+    for _ in range(3):
+        assert shell.run("") == HOSTILE + "[2J"  # ESC, BEL and CSI stripped; the rest is text
+    shell.close()
+    assert sorted(p.name for p in work.iterdir()) == []  # P1, P2, P3 were never created
+
+
+def strace_counts(log: Path, begin: str, end: str) -> dict[str, int]:
+    """Process events between two marker commands (the fork that runs `end` included)."""
+    lines = log.read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if "execve(" in line and begin in line)
+    stop = next(i for i, line in enumerate(lines) if "execve(" in line and end in line)
+    counts = {"fork": 0, "execve": 0}
+    for line in lines[start + 1 : stop]:
+        if "CLONE_THREAD" in line:
+            continue  # a thread inside the shell (fish's I/O pool), not a process
+        if re.search(r"\b(clone3?|v?fork)\(", line):
+            counts["fork"] += 1
+        elif "execve(" in line:
+            counts["execve"] += 1
+    return counts
+
+
+@pytest.mark.parametrize("name", ["bash", "zsh", "fish"])
+def test_zero_processes_per_prompt(tmp_path: Path, name: str) -> None:
+    need(name)
+    tz, zone = posix_tz(43200)
+    home = film_home(tmp_path, tz, zone)
+    log = tmp_path / "strace.log"
+    shell = Shell(name, env_for(home, tz), tmp_path, strace_log=log)
+    assert shell.run("") == "HS film · 42d"
+    shell.run("/bin/true begin-marker")
+    for _ in range(40):
+        assert shell.run("") == "HS film · 42d"
+    shell.run("/bin/true end-marker")
+    shell.close()
+    counts = strace_counts(log, "begin-marker", "end-marker")
+    # One fork: the one that runs /bin/true end-marker. None for 40 prompts.
+    assert counts == {"fork": 1, "execve": 0}, counts
+
+
+def test_fish_calls_hstrack_only_when_the_cache_changes(tmp_path: Path) -> None:
+    need("fish")
+    tz, zone = posix_tz(43200)
+    home = film_home(tmp_path, tz, zone)
+    log = tmp_path / "strace.log"
+    shell = Shell("fish", env_for(home, tz), tmp_path, strace_log=log)
+    shell.run("/bin/true begin-marker")
+    later = (local_today(zone) + timedelta(days=5)).isoformat()
+    assert shell.run(f"hstrack set heartstopper-film release {later} 2>/dev/null") == "HS film · 5d"
+    for _ in range(10):
+        assert shell.run("") == "HS film · 5d"
+    shell.run("/bin/true end-marker")
+    shell.close()
+    lines = log.read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if "begin-marker" in line)
+    stop = next(i for i, line in enumerate(lines) if "end-marker" in line)
+    execs = [line for line in lines[start + 1 : stop] if "execve(" in line]
+    prompts = [line for line in execs if '"prompt"' in line]
+    assert len(prompts) == 1, execs  # once, after the cache changed; not on the 10 prompts after
