@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hstrack.dates import DateError, Precision, parse_date
+from hstrack.dates import DateError, Precision, parse_canonical, parse_date
 from hstrack.errors import EXIT_USAGE
 from hstrack.model import Document, document_from_json
 from hstrack.store import dumps
@@ -114,3 +114,31 @@ def test_cli_set_exits_0_or_2_and_never_crashes(seeded: Cli, value: str) -> None
     elif "nothing changed" not in result.stderr:
         seeded("undo")
         assert seeded.store.read_bytes() == before
+
+
+def outcome(parse: object, value: str) -> object:
+    try:
+        return parse(value)  # type: ignore[operator]
+    except DateError as exc:
+        return ("refused", exc.exit_code)
+
+
+CANONICAL_LIKE = st.one_of(
+    st.from_regex(r"\A\d{4}(-(H[0-3]|Q[0-5]|\d{2}(-\d{2}(T\d{2}:\d{2}:\d{2}([+-]\d{2}:\d{2})?)?)?))?\Z"),
+    st.builds(
+        "{} {}".format, st.sampled_from(["autumn", "spring", "summer", "winter", "fall"]), st.integers(0, 10_000)
+    ),
+    st.builds(
+        "{}[{}]".format,
+        st.from_regex(r"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}\Z"),
+        st.sampled_from(["Europe/London", "America/Los_Angeles", "UTC", "Nowhere/Land", ""]),
+    ),
+    ANY_TEXT,
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(CANONICAL_LIKE)
+def test_the_store_fast_path_reads_exactly_what_the_full_grammar_reads(value: str) -> None:
+    """parse_canonical is an optimisation: it must never disagree with parse_date."""
+    assert outcome(parse_canonical, value) == outcome(parse_date, value)

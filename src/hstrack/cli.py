@@ -6,10 +6,9 @@ turned into one line on stderr and an exit code in exactly one place,
 :meth:`HstrackGroup.invoke`.
 """
 
-from __future__ import annotations
-
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -37,14 +36,34 @@ class HstrackGroup(TyperGroup):
             raise typer.Exit(exc.exit_code) from None
 
 
-app = typer.Typer(
-    cls=HstrackGroup,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    help="Track upcoming films and shows and their production milestones, with dates as precise as they are known.",
-)
+# Commands are registered here and put on a Typer app by build_app(). Typer builds every
+# registered command's parameters on each run (about 5 ms for twenty), so main() builds an
+# app holding only the command being run; --help and the tests get them all.
+_COMMANDS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {}
+
+
+def command(name: str | None = None, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        _COMMANDS[name or func.__name__] = (func, kwargs)
+        return func
+
+    return register
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    app = typer.Typer(
+        cls=HstrackGroup,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        help="Track upcoming films and shows and their production milestones, with dates as precise as they are known.",
+    )
+    app.callback()(root)
+    for name, (func, kwargs) in _COMMANDS.items():
+        if only is None or name == only:
+            app.command(name, **kwargs)(func)
+    return app
 
 
 @dataclass
@@ -116,7 +135,6 @@ AtOpt = Annotated[
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="The title's id, as shown by hstrack status.")]
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
     store: Annotated[
@@ -166,7 +184,7 @@ def _list_renderer(settings: Settings, as_json: bool, plain: bool, header: bool,
     return _renderer(settings, as_json, at)
 
 
-@app.command()
+@command()
 def status(
     ctx: typer.Context,
     as_json: JsonOpt = False,
@@ -182,7 +200,7 @@ def status(
     renderer.status(status_report(settings.read(), settings.now(at)))
 
 
-@app.command()
+@command()
 def upcoming(
     ctx: typer.Context,
     within: Annotated[
@@ -218,7 +236,7 @@ def upcoming(
         renderer.upcoming(dated, tba, end)
 
 
-@app.command()
+@command()
 def check(
     ctx: typer.Context,
     title_id: IdArg,
@@ -281,7 +299,7 @@ class CheckError(UsageError):
     """Any failure of `check` is exit 2, so that exit 1 always means "a condition is false"."""
 
 
-@app.command()
+@command()
 def show(ctx: typer.Context, title_id: IdArg, as_json: JsonOpt = False, at: AtOpt = None) -> None:
     """A title in detail: kind, platform, credits, synopsis, notes and its timeline."""
     from hstrack.report import timeline as build_timeline
@@ -291,7 +309,7 @@ def show(ctx: typer.Context, title_id: IdArg, as_json: JsonOpt = False, at: AtOp
     _renderer(settings, as_json, at).show(report, build_timeline(report))
 
 
-@app.command()
+@command()
 def timeline(ctx: typer.Context, title_id: IdArg, as_json: JsonOpt = False, at: AtOpt = None) -> None:
     """A title's milestones in time order, the gaps between them and where today is."""
     from hstrack.report import timeline as build_timeline
@@ -300,7 +318,7 @@ def timeline(ctx: typer.Context, title_id: IdArg, as_json: JsonOpt = False, at: 
     _renderer(settings, as_json, at).timeline(build_timeline(_report(settings, title_id, at)))
 
 
-@app.command()
+@command()
 def countdown(
     ctx: typer.Context,
     title_id: IdArg,
@@ -322,7 +340,7 @@ def countdown(
     _renderer(settings, as_json, at).countdown(build_countdown(report, kind))
 
 
-@app.command()
+@command()
 def history(ctx: typer.Context, title_id: IdArg, as_json: JsonOpt = False, at: AtOpt = None) -> None:
     """Every recorded change of a title's milestones: when, old → new, and the shift."""
     from hstrack.report import history as build_history
@@ -332,7 +350,7 @@ def history(ctx: typer.Context, title_id: IdArg, as_json: JsonOpt = False, at: A
     _renderer(settings, as_json, at).history(report, build_history(report.title, settings.now(at)))
 
 
-@app.command()
+@command()
 def where(ctx: typer.Context) -> None:
     """Print the path of the store file."""
     typer.echo(str(_settings(ctx).path()))
@@ -345,7 +363,7 @@ def _done(message: str) -> None:
     typer.echo(f"hstrack: {inert(message)}", err=True)
 
 
-@app.command()
+@command()
 def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The title's name, e.g. 'Heartstopper (film)'.")],
@@ -369,7 +387,7 @@ def add(
     _done(f"added {title.id}")
 
 
-@app.command("set")
+@command("set")
 def set_(
     ctx: typer.Context,
     title_id: IdArg,
@@ -401,7 +419,7 @@ def set_(
         _done(f"{title_id}: {change.milestone} is {change.new.date.text}")
 
 
-@app.command()
+@command()
 def unset(
     ctx: typer.Context,
     title_id: IdArg,
@@ -420,7 +438,7 @@ def unset(
     _done(f"{title_id}: removed {change.milestone}")
 
 
-@app.command()
+@command()
 def remove(
     ctx: typer.Context,
     title_id: IdArg,
@@ -441,7 +459,7 @@ def remove(
     _done(f"removed {title_id}")
 
 
-@app.command()
+@command()
 def undo(ctx: typer.Context) -> None:
     """Revert the last change to the store (repeat to go further back)."""
     settings = _settings(ctx)
@@ -449,7 +467,7 @@ def undo(ctx: typer.Context) -> None:
     _done(f"undid: {entry.description} (recorded {entry.recorded})")
 
 
-@app.command()
+@command()
 def doctor(
     ctx: typer.Context,
     restore: Annotated[
@@ -497,7 +515,7 @@ def doctor(
         raise typer.Exit(1)
 
 
-@app.command()
+@command()
 def export(
     ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="json|ics|csv", help="The file format.")] = "json",
@@ -530,7 +548,7 @@ def export(
         _done(f"wrote {output}")
 
 
-@app.command("import")
+@command("import")
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A JSON export (hstrack export --format json).")],
@@ -566,7 +584,7 @@ def import_(
 # ---------------------------------------------------------------------------- the prompt
 
 
-@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+@command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def prompt(
     ctx: typer.Context,
     fmt: Annotated[
@@ -588,7 +606,7 @@ def prompt(
     raise typer.Exit(prompt_main(argv + list(ctx.args)))
 
 
-@app.command()
+@command()
 def pin(
     ctx: typer.Context,
     title_id: IdArg,
@@ -613,7 +631,7 @@ def pin(
     _done(f"the prompt shows {title_id}" + (f" {kind}" if kind else ""))
 
 
-@app.command()
+@command()
 def unpin(ctx: typer.Context) -> None:
     """Let the prompt show the soonest dated milestone across all titles again."""
     settings = _settings(ctx)
@@ -628,7 +646,7 @@ def unpin(ctx: typer.Context) -> None:
     _done("the prompt shows the soonest dated milestone")
 
 
-@app.command()
+@command()
 def label(
     ctx: typer.Context,
     title_id: IdArg,
@@ -658,7 +676,7 @@ def label(
 SHELLS = ("bash", "zsh", "fish", "starship")
 
 
-@app.command()
+@command()
 def init(
     ctx: typer.Context,
     shell: Annotated[str, typer.Argument(metavar="bash|zsh|fish|starship", help="Which shell to print a snippet for.")],
@@ -671,9 +689,33 @@ def init(
     sys.stdout.write(snippet(shell, _settings(ctx).path()))
 
 
+def selected_command(argv: list[str]) -> str | None:
+    """The command a command line runs, if it is plain enough to know without Typer."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("--store", "--at"):
+            i += 2
+        elif arg.startswith(("--store=", "--at=")):
+            i += 1
+        elif arg.startswith("-"):
+            return None  # --help, --version, or a mistake Typer should explain
+        else:
+            return arg if arg in _COMMANDS else None
+    return None
+
+
+def __getattr__(name: str) -> Any:
+    # `from hstrack.cli import app` (tests, docs) gets the full app, built on first use,
+    # so that an ordinary run never pays for building it.
+    if name == "app":
+        return build_app()
+    raise AttributeError(name)
+
+
 def main() -> None:
     try:
-        app(prog_name="hstrack")
+        build_app(selected_command(sys.argv[1:]))(prog_name="hstrack")
     except BrokenPipeError:
         # `hstrack status | head -1`: the reader left; that is not an error worth a traceback.
         sys.stderr.close()

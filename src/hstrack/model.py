@@ -7,12 +7,13 @@ is carried through untouched (``extra``) rather than dropped.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from hstrack.dates import DateError, DateSpec, parse_date
+from hstrack.dates import DateError, DateSpec, parse_canonical
 from hstrack.errors import UsageError
 
 SCHEMA_VERSION = 1
@@ -244,31 +245,68 @@ def _opt_str(data: dict[str, Any], key: str, where: str) -> str | None:
     return None if value is None else _expect(value, str, f"{where}.{key}")
 
 
-def _known(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if k not in keys}
+def _known(data: dict[str, Any], keys: frozenset[str]) -> dict[str, Any]:
+    """The fields we do not know, kept as they are (a set difference: most records have none)."""
+    unknown = data.keys() - keys
+    return {k: data[k] for k in data if k in unknown} if unknown else {}
 
 
-_MILESTONE_KEYS = ("kind", "date", "tentative", "source", "note")
+_MILESTONE_KEYS = frozenset(("kind", "date", "tentative", "source", "note"))
+_SLUGS_SEEN: set[str] = set()
 
 
-def milestone_from_json(data: Any, where: str, kind: str | None = None) -> Milestone:
-    _expect(data, dict, where)
-    kind = kind if kind is not None else _expect(data.get("kind"), str, f"{where}.kind")
-    if not SLUG.fullmatch(kind):
-        raise ShapeError(f"{where}.kind: {kind!r} is not a slug")
-    raw = _expect(data.get("date"), str, f"{where}.date")
+def _is_slug(value: str) -> bool:
+    # A store repeats the same few milestone kinds tens of thousands of times.
+    if value in _SLUGS_SEEN:
+        return True
+    if SLUG.fullmatch(value) and len(value) <= MAX_SLUG:
+        if len(_SLUGS_SEEN) < 10_000:
+            _SLUGS_SEEN.add(value)
+        return True
+    return False
+
+
+@functools.lru_cache(maxsize=8192)
+def _date(raw: str) -> DateSpec:
+    # DateSpec is immutable, and a store repeats dates ("TBA", "2026", ...) constantly.
+    return parse_canonical(raw)
+
+
+def milestone_from_json(data: Any, where: str, kind: str | None = None, index: int | None = None) -> Milestone:
+    # The hot loop of reading a large store: plain type checks, no helper calls on the
+    # common path; _expect only builds the message when something is wrong.
+    if index is not None:
+        try:
+            return milestone_from_json(data, where, kind)
+        except ShapeError as exc:
+            raise ShapeError(str(exc).replace(where, f"{where}[{index}]", 1)) from None
+    if type(data) is not dict:
+        _expect(data, dict, where)
+    if kind is None:
+        kind = data.get("kind")
+        if type(kind) is not str:
+            _expect(kind, str, f"{where}.kind")
+        if not _is_slug(kind):
+            raise ShapeError(f"{where}.kind: {kind!r} is not a slug")
+    raw = data.get("date")
+    if type(raw) is not str:
+        _expect(raw, str, f"{where}.date")
     try:
-        spec = parse_date(raw)
+        spec = _date(raw)
     except DateError:
         raise ShapeError(f"{where}.date: {raw!r} is not a date") from None
-    return Milestone(
-        kind=kind,
-        date=spec,
-        tentative=_expect(data.get("tentative", False), bool, f"{where}.tentative"),
-        source=_opt_str(data, "source", where),
-        note=_opt_str(data, "note", where),
-        extra=_known(data, _MILESTONE_KEYS),
-    )
+    tentative = data.get("tentative", False)
+    if type(tentative) is not bool:
+        _expect(tentative, bool, f"{where}.tentative")
+    source, note = data.get("source"), data.get("note")
+    if source is not None and type(source) is not str:
+        _expect(source, str, f"{where}.source")
+    if note is not None and type(note) is not str:
+        _expect(note, str, f"{where}.note")
+    return Milestone(kind, spec, tentative, source, note, _known(data, _MILESTONE_KEYS))
+
+
+_CHANGE_KEYS = frozenset(("recorded", "milestone", "old", "new"))
 
 
 def change_from_json(data: Any, where: str) -> Change:
@@ -280,17 +318,19 @@ def change_from_json(data: Any, where: str) -> Change:
         milestone=kind,
         old=None if old is None else milestone_from_json(old, f"{where}.old", kind),
         new=None if new is None else milestone_from_json(new, f"{where}.new", kind),
-        extra=_known(data, ("recorded", "milestone", "old", "new")),
+        extra=_known(data, _CHANGE_KEYS),
     )
 
 
-_TITLE_KEYS = ("id", "name", "label", "kind", "platform", "synopsis", "notes", "credits", "milestones", "history")
+_TITLE_KEYS = frozenset(
+    ("id", "name", "label", "kind", "platform", "synopsis", "notes", "credits", "milestones", "history")
+)
 
 
 def title_from_json(data: Any, where: str) -> Title:
     _expect(data, dict, where)
     title_id = _expect(data.get("id"), str, f"{where}.id")
-    if not SLUG.fullmatch(title_id):
+    if not SLUG.fullmatch(title_id) or len(title_id) > MAX_SLUG:
         raise ShapeError(f"{where}.id: {title_id!r} is not a slug")
     where = f"title {title_id!r}"
     credits = _expect(data.get("credits") or {}, dict, f"{where}.credits")
@@ -298,8 +338,9 @@ def title_from_json(data: Any, where: str) -> Title:
         for name in _expect(names, list, f"{where}.credits.{role}"):
             _expect(name, str, f"{where}.credits.{role}")
     milestones: dict[str, Milestone] = {}
-    for i, raw in enumerate(_expect(data.get("milestones", []), list, f"{where}.milestones")):
-        m = milestone_from_json(raw, f"{where}.milestones[{i}]")
+    where_ms = f"{where}.milestones"
+    for i, raw in enumerate(_expect(data.get("milestones", []), list, where_ms)):
+        m = milestone_from_json(raw, where_ms, index=i)
         if m.kind in milestones:
             raise ShapeError(f"{where}: milestone {m.kind!r} appears twice")
         milestones[m.kind] = m
@@ -374,7 +415,7 @@ def document_from_json(data: Any) -> Document:
         pin_milestone = _opt_str(pin, "milestone", "pin")
     return Document(
         titles=titles,
-        extra=_known(data, ("schema", "titles", "pin")),
+        extra=_known(data, frozenset(("schema", "titles", "pin"))),
         read_schema=schema,
         pin_title=pin_title,
         pin_milestone=pin_milestone,

@@ -25,6 +25,7 @@ what their own prompt languages treat specially (``%`` in zsh).
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -119,61 +120,86 @@ def segment_at(doc: Document, now: datetime, candidates: list[tuple[Title, Miles
     return Segment()
 
 
-def _candidates(doc: Document, now: datetime) -> list[tuple[Title, Milestone]]:
-    """Dated milestones not yet past, soonest first (for the unpinned prompt)."""
-    today = now.date()
-    found = []
-    for title in doc.titles.values():
-        for m in title.milestones.values():
-            if m.kind == "cancelled" or m.date.is_tba:
-                continue
-            window = m.date.local_window(now.tzinfo) if now.tzinfo else None
-            if window is not None and window[1] >= today:
-                found.append((title, m))
-    found.sort(key=lambda tm: (tm[1].date.sort_key(), tm[0].name.lower(), tm[1].kind))
-    return found
+def _midnight(day: date, now: datetime) -> datetime:
+    return now if day == now.date() else datetime.combine(day, time(0, 0), tzinfo=now.tzinfo)
 
 
-def _breakpoints(candidates: list[tuple[Title, Milestone]], pinned: Title | None, now: datetime) -> list[date]:
-    """Days on which what the prompt shows can change: a window opening or closing."""
-    today = now.date()
-    limit = today + timedelta(days=HORIZON_DAYS)
-    milestones = list(pinned.milestones.values()) if pinned is not None else [m for _, m in candidates]
-    days = {today}
-    for m in milestones:
+def _boundaries(title: Title, now: datetime) -> list[date]:
+    """Days on which something about this title can change: a window opening or closing."""
+    days = []
+    for m in title.milestones.values():
         window = m.date.local_window(now.tzinfo) if now.tzinfo else None
-        if window is None:
-            continue
-        for day in (window[0], window[1] + timedelta(days=1)):
-            if today < day <= limit:
-                days.add(day)
-    return sorted(days)
+        if window is not None:
+            days += [window[0], window[1] + timedelta(days=1)]
+    return days
+
+
+def _pinned_rows(doc: Document, title: Title, now: datetime, horizon: date) -> list[list[str]]:
+    rows = []
+    days = sorted({d for d in _boundaries(title, now) if now.date() < d <= horizon} | {now.date()})
+    for i, day in enumerate(days[:MAX_LINES]):
+        until = days[i + 1] - timedelta(days=1) if i + 1 < len(days) else horizon
+        rows.append(_row(day, until, segment_at(doc, _midnight(day, now), [])))
+    return rows
+
+
+def _unpinned_rows(doc: Document, now: datetime, horizon: date) -> list[list[str]]:
+    """Walk from breakpoint to breakpoint. Only the first dated milestone not yet past (in
+    the order ``upcoming`` uses) is ever shown, and once past a milestone stays past, so a
+    heap gives it in a few pops even when the store holds 50,000 milestones."""
+    tz, today = now.tzinfo, now.date()
+    heap = []
+    for title in doc.titles.values():
+        name = title.name.lower()
+        for m in title.milestones.values():
+            spec = m.date
+            if spec.earliest is None or spec.latest is None or m.kind == "cancelled":
+                continue
+            # local_window() and sort_key(), inlined: this loop sees every milestone.
+            last = spec.latest if spec.at is None else spec.at.astimezone(tz).date()
+            if last >= today:
+                key = (0, spec.earliest, spec.latest, spec.at.timestamp() if spec.at else 0.0)
+                heap.append((key, name, m.kind, id(m), title, m, last))
+    heapq.heapify(heap)
+    rows: list[list[str]] = []
+    day = today
+    while day <= horizon and len(rows) < MAX_LINES:
+        while heap and heap[0][6] < day:
+            heapq.heappop(heap)  # past: it will never be shown again
+        if heap:
+            title, m, last = heap[0][4], heap[0][5], heap[0][6]
+            seg = _segment_for(title, m, _midnight(day, now))
+            later = [d for d in _boundaries(title, now) if d > day] + [last + timedelta(days=1)]
+            following = min(later)
+        else:
+            seg, following = Segment(), horizon + timedelta(days=1)
+        until = min(following - timedelta(days=1), horizon)
+        rows.append(_row(day, until, seg))
+        day = until + timedelta(days=1)
+    if rows and day <= horizon:
+        rows[-1][1] = str(day_number(day) - 1)  # stop where the lines stop: stale after
+    return rows
+
+
+def _row(day: date, until: date, seg: Segment) -> list[str]:
+    target = "-" if seg.target is None else str(seg.target)
+    return [str(day_number(day)), str(day_number(until)), target, *seg.fields()]
 
 
 def build(doc: Document, now: datetime) -> str:
     """The cache text for ``doc`` as of ``now`` (an aware datetime in the viewer's zone)."""
-    tz = now.tzinfo
-    assert tz is not None
-    pinned = doc.titles.get(doc.pin_title) if doc.pin_title else None
-    candidates = [] if pinned is not None else _candidates(doc, now)
-    days = _breakpoints(candidates, pinned, now)
+    assert now.tzinfo is not None
     horizon = now.date() + timedelta(days=HORIZON_DAYS)
-    if len(days) > MAX_LINES:
-        horizon = days[MAX_LINES] - timedelta(days=1)
-        days = days[:MAX_LINES]
-    rows: list[list[str]] = []
-    for i, day in enumerate(days):
-        # Each line lasts until the next breakpoint; the last until the horizon, after
-        # which the cache counts as stale and is rebuilt (once, not per prompt).
-        until = day_number(days[i + 1]) - 1 if i + 1 < len(days) else day_number(horizon)
-        moment = now if i == 0 else datetime.combine(day, time(0, 0), tzinfo=tz)
-        seg = segment_at(doc, moment, candidates)
-        row = [str(day_number(day)), str(until), "-" if seg.target is None else str(seg.target), *seg.fields()]
-        if rows and rows[-1][2:] == row[2:]:
-            rows[-1][1] = row[1]  # the same as the day before: one longer line
+    pinned = doc.titles.get(doc.pin_title) if doc.pin_title else None
+    rows = _pinned_rows(doc, pinned, now, horizon) if pinned is not None else _unpinned_rows(doc, now, horizon)
+    merged: list[list[str]] = []
+    for row in rows:
+        if merged and merged[-1][2:] == row[2:] and int(merged[-1][1]) + 1 == int(row[0]):
+            merged[-1][1] = row[1]  # the same as the day before: one longer line
         else:
-            rows.append(row)
-    lines = [HEADER, f"horizon{SEP}{day_number(horizon)}", *(SEP.join(row) for row in rows)]
+            merged.append(row)
+    last = int(merged[-1][1]) if merged else day_number(horizon)
+    lines = [HEADER, f"horizon{SEP}{last}", *(SEP.join(row) for row in merged)]
     return "\n".join(lines) + "\n"
 
 

@@ -62,28 +62,42 @@ class Assessed:
         return until_range(low, high)
 
 
-def assess(m: Milestone, now: datetime) -> Assessed:
-    spec = m.date
+def assess(m: Milestone, now: datetime, memo: dict[int, tuple[DateSpec, State]] | None = None) -> Assessed:
+    """A milestone seen from ``now``. ``memo`` remembers each date's state for one ``now``:
+    a store hands out one DateSpec object per distinct date, and a large store repeats them."""
+    if memo is None:
+        return Assessed(m, *_state(m.date, now))
+    hit = memo.get(id(m.date))
+    if hit is None or hit[0] is not m.date:
+        hit = memo[id(m.date)] = (m.date, _state(m.date, now))
+    return Assessed(m, *hit[1])
+
+
+State = tuple[str, tuple[int, int] | None, int | None, int | None]
+
+
+def _state(spec: DateSpec, now: datetime) -> State:
+    """(state, days_until, days_since, seconds_until) of a date seen from ``now``."""
     today = now.date()
     local = spec.local_window(now.tzinfo) if now.tzinfo else None
     if local is None:
-        return Assessed(m, "tba", None, None, None)
+        return "tba", None, None, None
     earliest, latest = local
     if spec.at is not None:
         # Subtract in UTC: Python subtracts two datetimes that share a tzinfo as wall
         # times, which would make the 25-hour night of a DST change 24 hours long.
         seconds = int((spec.at.astimezone(UTC) - now.astimezone(UTC)).total_seconds())
         if seconds <= 0:
-            return Assessed(m, "past", None, (today - latest).days, None)
+            return "past", None, (today - latest).days, None
         days = (earliest - today).days
-        return Assessed(m, "future", (days, days), None, seconds)
+        return "future", (days, days), None, seconds
     if latest < today:
-        return Assessed(m, "past", None, (today - latest).days, None)
+        return "past", None, (today - latest).days, None
     if earliest == latest == today:
-        return Assessed(m, "today", (0, 0), 0, None)
+        return "today", (0, 0), 0, None
     if earliest <= today:
-        return Assessed(m, "open", (0, (latest - today).days), None, None)
-    return Assessed(m, "future", ((earliest - today).days, (latest - today).days), None, None)
+        return "open", (0, (latest - today).days), None, None
+    return "future", ((earliest - today).days, (latest - today).days), None, None
 
 
 def _time_key(a: Assessed) -> tuple[tuple[int, date, date, float], tuple[int, str]]:
@@ -121,8 +135,8 @@ def phase_of(assessed: list[Assessed]) -> str:
     return "announced" if reached else "rumoured"
 
 
-def report_title(title: Title, now: datetime) -> TitleReport:
-    assessed = sorted((assess(m, now) for m in title.milestones.values()), key=_time_key)
+def report_title(title: Title, now: datetime, memo: dict[int, tuple[DateSpec, State]] | None = None) -> TitleReport:
+    assessed = sorted((assess(m, now, memo) for m in title.milestones.values()), key=_time_key)
     reached = [a for a in assessed if a.reached]
     ahead = [a for a in assessed if not a.reached and a.state != "tba"]
     tba = sorted(
@@ -135,7 +149,7 @@ def report_title(title: Title, now: datetime) -> TitleReport:
         milestones=assessed,
         last=reached[-1] if reached else None,
         next=(ahead or tba)[0] if ahead or tba else None,
-        release=assess(release, now) if release else None,
+        release=assess(release, now, memo) if release else None,
     )
 
 
@@ -147,7 +161,8 @@ def _status_key(r: TitleReport) -> tuple[int, tuple[int, date, date, float], str
 
 
 def status_report(doc: Document, now: datetime) -> list[TitleReport]:
-    return sorted((report_title(t, now) for t in doc.titles.values()), key=_status_key)
+    memo: dict[int, tuple[DateSpec, State]] = {}
+    return sorted((report_title(t, now, memo) for t in doc.titles.values()), key=_status_key)
 
 
 # ---------------------------------------------------------------------------- timeline

@@ -19,11 +19,9 @@ or the state after it, nothing else.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -74,6 +72,8 @@ def parse_bytes(raw: bytes, where: Path, hint: str = DOCTOR_HINT) -> Document:
 
 
 def sha256(raw: bytes) -> str:
+    import hashlib  # lazy: views never hash; OpenSSL's import costs a few ms
+
     return hashlib.sha256(raw).hexdigest()
 
 
@@ -391,6 +391,8 @@ def write_atomic(data: bytes, target: Path, mode: int | None = None) -> None:
             mode = os.stat(target).st_mode & 0o7777
         except FileNotFoundError:
             mode = NEW_STORE_MODE
+    import tempfile  # lazy: only writes need it
+
     try:
         fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
