@@ -1,0 +1,60 @@
+"""Import hygiene of the fast paths: what each command loads, measured, not timed.
+
+Startup is a feature (issue: speed at every size): a command pays only for the libraries it
+needs. Each case runs a real process with ``-X importtime`` and reads which modules it
+loaded; the positive controls prove the check can fail.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("typer", "click", "rich", "dateutil", "icalendar", "filelock", "jsonschema", "pydantic", "hashlib")
+
+
+def loaded(home: Path, *argv: str) -> set[str]:
+    code = f"import sys; sys.argv = {['hstrack', *argv]!r}; from hstrack.entry import main; main()"
+    env = {"HSTRACK_HOME": str(home), "HSTRACK_NOW": "2026-11-27T12:00:00+00:00", "TZ": "Europe/London",
+           "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}  # fmt: skip
+    result = subprocess.run([sys.executable, "-X", "importtime", "-c", code], env=env, capture_output=True,
+                            text=True, check=False)  # fmt: skip
+    assert result.returncode in (0, 1), result.stderr[-2000:]
+    return {line.split("|")[-1].strip().split(".")[0] for line in result.stderr.splitlines() if "|" in line}
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("imports")
+    subprocess.run([sys.executable, "-m", "hstrack", "status"], env={"HSTRACK_HOME": str(folder), "PATH": "/usr/bin"},
+                   capture_output=True, check=True)  # fmt: skip
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("argv", "allowed"),
+    [
+        (["prompt"], set()),
+        (["status", "--json"], {"typer", "click"}),
+        (["check", "heartstopper-film", "--released"], {"typer", "click"}),
+        (["countdown", "heartstopper-film", "--json"], {"typer", "click"}),
+        (["status"], {"typer", "click", "rich"}),
+        (["show", "heartstopper-film"], {"typer", "click", "rich"}),
+        (["set", "heartstopper-film", "trailer", "2027-03-01"], {"typer", "click", "filelock", "hashlib"}),
+        (["set", "heartstopper-film", "trailer", "Q2 2027"], {"typer", "click", "filelock", "hashlib"}),
+    ],
+)
+def test_a_fast_path_loads_only_what_it_needs(home: Path, argv: list[str], allowed: set[str]) -> None:
+    heavy = {m for m in loaded(home, *argv) if m in HEAVY} - allowed
+    assert heavy == set(), f"hstrack {' '.join(argv)} loaded {sorted(heavy)}"
+
+
+def test_the_libraries_load_where_they_are_needed(home: Path) -> None:
+    """Positive controls: the same check sees them when they are used."""
+    assert "dateutil" in loaded(home, "set", "heartstopper-film", "trailer", "3-Oct-2027")  # only dateutil reads it
+    assert "icalendar" in loaded(home, "export", "--format", "ics")
+    assert "rich" in loaded(home, "status")
+    assert "typer" not in loaded(home, "prompt")
