@@ -142,3 +142,18 @@ CANONICAL_LIKE = st.one_of(
 def test_the_store_fast_path_reads_exactly_what_the_full_grammar_reads(value: str) -> None:
     """parse_canonical is an optimisation: it must never disagree with parse_date."""
     assert outcome(parse_canonical, value) == outcome(parse_date, value)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(JSON_VALUES)
+def test_the_store_encoder_writes_exactly_what_json_dumps_writes(value: object) -> None:
+    from hstrack.store import indented_json
+
+    assert indented_json(value) == json.dumps(value, indent=2, ensure_ascii=False)

@@ -23,6 +23,10 @@ OUTPUT_SCHEMA = 1
 _RAW_CONTROLS = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+def _escape(text: str) -> str:
+    return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
 def to_text(data: Any, pretty: bool | None = None) -> str:
     """Indented on a terminal, for people; one compact line otherwise, for programs. The
     content is the same: indenting makes json use its pure-Python encoder, ten times
@@ -31,7 +35,7 @@ def to_text(data: Any, pretty: bool | None = None) -> str:
         pretty = sys.stdout.isatty()
     text = json.dumps(data, indent=2 if pretty else None, separators=None if pretty else (",", ":"),
                       ensure_ascii=False)  # fmt: skip
-    return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n"
+    return _escape(text) + "\n"
 
 
 def milestone(a: Assessed) -> dict[str, Any]:
@@ -93,7 +97,17 @@ class JsonRenderer:
         sys.stdout.write(to_text(data))
 
     def status(self, reports: list[TitleReport]) -> None:
-        self._emit(_envelope(self.now, titles=[title(r) for r in reports]))
+        if sys.stdout.isatty():
+            self._emit(_envelope(self.now, titles=[title(r) for r in reports]))
+            return
+        # Compact output is written a title at a time: the same document, but a 10,000-title
+        # status never holds its 40 MB of JSON as one string.
+        head = to_text(_envelope(self.now), pretty=False)[:-2]  # without the closing "}\n"
+        out = sys.stdout
+        out.write(head + ',"titles":[')
+        for i, r in enumerate(reports):
+            out.write(("," if i else "") + _escape(json.dumps(title(r), ensure_ascii=False, separators=(",", ":"))))
+        out.write("]}\n")
 
     def show(self, report: TitleReport, line: Timeline) -> None:
         self._emit(_envelope(self.now, title=title(report, details=True), timeline=_timeline(line)))
