@@ -32,6 +32,11 @@ PYTHON = sys.executable
 HSTRACK = str(Path(sys.executable).with_name("hstrack"))
 PRECISIONS = ["TBA", "2027", "H2 2027", "Q3 2027", "autumn 2027", "2027-10", "2027-10-03",
               "2027-10-03 08:00 Europe/London"]  # fmt: skip
+FLOORS = {
+    "python -c pass": [PYTHON, "-c", "pass"],
+    "import typer": [PYTHON, "-c", "import typer"],
+    "import typer, rich": [PYTHON, "-c", "import typer, rich.console, rich.table"],
+}
 KINDS = ["announced", "production-start", "production-end", "trailer", "release"]
 
 
@@ -69,6 +74,16 @@ def median_ms(argv: list[str], env: dict[str, str], runs: int) -> float:
         subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
+
+
+def paired_ratio(argv: list[str], floor: list[str], env: dict[str, str], runs: int) -> float:
+    """The median of command/floor ratios taken in alternation, so that the machine's
+    drift during the run hits both sides of each ratio alike."""
+    ratios = []
+    for _ in range(runs):
+        cmd, base = median_ms(argv, env, 1), median_ms(floor, env, 1)
+        ratios.append(cmd / base)
+    return statistics.median(ratios)
 
 
 def peak_rss_mib(argv: list[str], env: dict[str, str]) -> float:
@@ -110,11 +125,7 @@ def main() -> None:
                 "HOME": tempfile.gettempdir()}  # fmt: skip
     runs = args.runs
 
-    floors = {
-        "python -c pass": median_ms([PYTHON, "-c", "pass"], base_env, runs),
-        "import typer": median_ms([PYTHON, "-c", "import typer"], base_env, runs),
-        "import typer, rich": median_ms([PYTHON, "-c", "import typer, rich.console, rich.table"], base_env, runs),
-    }
+    floors = {name: median_ms(argv, base_env, runs) for name, argv in FLOORS.items()}
     commands = {
         "status --json": (["status", "--json"], "import typer"),
         "status (Rich, piped)": (["status"], "import typer, rich"),
@@ -124,6 +135,7 @@ def main() -> None:
         "export --format ics": (["export", "--format", "ics"], "import typer"),
     }
     results: dict[str, dict[int, float]] = {name: {} for name in commands}
+    paired: dict[str, float] = {}
     rss: dict[str, float] = {}
     shells: dict[str, float | None] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -149,6 +161,9 @@ def main() -> None:
                     rss[name] = peak_rss_mib([HSTRACK, *argv], env)
             if size == min(sizes):
                 shells = {shell: shell_render_us(shell, env) for shell in ("bash", "zsh")}
+                for name, (argv, floor) in commands.items():
+                    if not name.startswith("set"):  # a write changes the store; its floor ratio is shown plain
+                        paired[name] = paired_ratio([HSTRACK, *argv], FLOORS[floor], env, runs)
 
     smallest, largest = min(sizes), max(sizes)
     print(f"hstrack benchmark · {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
@@ -162,7 +177,8 @@ def main() -> None:
     print("| --- | --- |" + " ---: |" * len(sizes) + " ---: | ---: | ---: |")
     for name, (_, floor) in commands.items():
         times = " | ".join(f"{results[name][s]:.1f} ms" for s in sizes)
-        print(f"| `{name}` | `{floor}` | {times} | {results[name][smallest] / floors[floor]:.2f} | "
+        ratio = paired.get(name, results[name][smallest] / floors[floor])
+        print(f"| `{name}` | `{floor}` | {times} | {ratio:.2f} | "
               f"{results[name][largest] / results[name][smallest]:.2f} | {rss.get(name, 0):.0f} MiB |")  # fmt: skip
     print("\n| snippet | µs per prompt (1,000 renders, no process) |\n| --- | ---: |")
     for shell, us in shells.items():

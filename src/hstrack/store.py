@@ -45,7 +45,7 @@ def dumps(doc: Document) -> bytes:
     return (indented_json(doc.to_json()) + "\n").encode("utf-8")
 
 
-def indented_json(value: object) -> str:
+def indented_json(value: object, indent: str = "") -> str:
     """Exactly ``json.dumps(value, indent=2, ensure_ascii=False)``, 1.6 times as fast.
 
     With ``indent`` set, json falls back to its pure-Python encoder; this walks the same
@@ -81,7 +81,10 @@ def indented_json(value: object) -> str:
             sep = "[\n" + inner
             for item in obj:
                 add(sep)
-                walk(item, inner)
+                if len(obj) > 64:
+                    add(indented_json(item, inner))  # one joined string per title: bounded memory
+                else:
+                    walk(item, inner)
                 sep = ",\n" + inner
             add("\n" + indent + "]")
         elif obj is None:
@@ -93,7 +96,7 @@ def indented_json(value: object) -> str:
         else:
             add(json.dumps(obj, ensure_ascii=False))  # floats (and anything else) as json says
 
-    walk(value, "")
+    walk(value, indent)
     return "".join(out)
 
 
