@@ -94,7 +94,10 @@ class Shell:
         "fish": ["--no-config", "-i"],
     }
 
-    def __init__(self, name: str, env: dict[str, str], cwd: Path, strace_log: Path | None = None) -> None:
+    def __init__(
+        self, name: str, env: dict[str, str], cwd: Path, strace_log: Path | None = None, before: str = ""
+    ) -> None:
+        """``before``: a line of the user's own, run just before the snippet is evaluated."""
         import pexpect
 
         program = need(name)
@@ -103,9 +106,10 @@ class Shell:
             argv = [need("strace"), "-f", "-qq", "-e", "trace=process", "-o", str(strace_log), *argv]
         self.name = name
         self.count = 0
+        setup = f"{before}; {self.SETUP[name]}" if before else self.SETUP[name]
         self.child = pexpect.spawn(argv[0], argv[1:], env=env, cwd=str(cwd), encoding="utf-8", timeout=20,
                                    dimensions=(40, 300))  # fmt: skip
-        self.run(self.SETUP[name])
+        self.run(setup)
 
     def run(self, line: str) -> str:
         """Send a line; return the text the prompt after it shows before 'PS> '.
@@ -334,3 +338,32 @@ def test_fish_calls_hstrack_only_when_the_cache_changes(tmp_path: Path) -> None:
     execs = [line for line in lines[start + 1 : stop] if "execve(" in line]
     prompts = [line for line in execs if '"prompt"' in line]
     assert len(prompts) == 1, execs  # once, after the cache changed; not on the 10 prompts after
+
+
+@pytest.mark.parametrize("name", ["bash", "zsh"])
+def test_users_hooks_keep_working_and_the_variable_turns_it_off(tmp_path: Path, name: str) -> None:
+    """A PROMPT_COMMAND or precmd hook the user had before still runs at every prompt."""
+    need(name)
+    tz, zone = posix_tz(43200)
+    home = film_home(tmp_path, tz, zone)
+    hook = {
+        "bash": "user_hook() { user_count=$((user_count+1)); }; PROMPT_COMMAND=user_hook; user_count=0",
+        "zsh": "user_hook() { user_count=$((user_count+1)) }; precmd_functions=(user_hook); user_count=0",
+    }[name]
+    shell = Shell(name, env_for(home, tz), tmp_path, before=hook)
+    assert shell.run("") == "HS film · 42d"
+
+    def count() -> int:
+        shell.child.sendline("printf 'count=%s\\n' $user_count")
+        shell.child.expect(r"count=(\d+)")
+        value = int(shell.child.match.group(1))
+        shell.child.expect_exact("PS> ")
+        return value
+
+    first = count()
+    for _ in range(3):
+        assert shell.run("") == "HS film · 42d"
+    assert count() >= first + 3  # the user's own hook ran at every prompt, ours too
+    assert shell.run("HSTRACK_PROMPT_DISABLE=1") == ""
+    assert shell.run("unset HSTRACK_PROMPT_DISABLE") == "HS film · 42d"
+    shell.close()
