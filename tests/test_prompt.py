@@ -25,7 +25,7 @@ import pytest
 from hstrack.dates import parse_date
 from hstrack.model import Document, Milestone, Title
 from hstrack.prompt import parse, render
-from hstrack.prompt_cache import build, day_number, segment_at
+from hstrack.prompt_cache import Segment, _segment_for, build, day_number, pinned_segment
 
 BIN = Path(sys.executable).with_name("hstrack")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[a-zA-Z]|\x1b\][^\x07]*\x07|\x1b[=>]")
@@ -137,6 +137,23 @@ class Shell:
 # ---------------------------------------------------------------------------- the core of it
 
 
+def expected_segment(doc: Document, now: datetime) -> Segment:
+    """The prompt's definition, written the plain way: the pinned title, or else the first
+    dated milestone not yet past, in the order `upcoming` uses."""
+    if doc.pin_title is not None:
+        return pinned_segment(doc.titles[doc.pin_title], doc.pin_milestone, now)
+    dated = sorted(
+        ((t, m) for t in doc.titles.values() for m in t.milestones.values()
+         if not m.date.is_tba and m.kind != "cancelled"),
+        key=lambda tm: (tm[1].date.sort_key(), tm[0].name.lower(), tm[1].kind),
+    )  # fmt: skip
+    for title, m in dated:
+        window = m.date.local_window(now.tzinfo) if now.tzinfo else None
+        if window is not None and window[1] >= now.date():
+            return _segment_for(title, m, now)
+    return Segment()
+
+
 def test_cache_renders_what_the_core_computes_every_day() -> None:
     """For 400 days, the cache line a shell would pick gives the same segment as asking
     the core directly for that day: the breakpoints are where they must be."""
@@ -156,9 +173,7 @@ def test_cache_renders_what_the_core_computes_every_day() -> None:
         for offset in range(400):
             day = now.date() + timedelta(days=offset)
             moment = now if offset == 0 else datetime.combine(day, dtime(0), tzinfo=zone)
-            seg = segment_at(doc, moment, sorted(
-                ((t, m) for t in doc.titles.values() for m in t.milestones.values() if not m.date.is_tba),
-                key=lambda tm: (tm[1].date.sort_key(), tm[0].name.lower(), tm[1].kind)))  # fmt: skip
+            seg = expected_segment(doc, moment)
             expected_text = seg.text
             if seg.target is not None:
                 count = seg.target - day_number(day)

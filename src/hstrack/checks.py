@@ -127,7 +127,7 @@ def _changed_since(report: TitleReport, condition: Condition, now: datetime) -> 
     changes = [
         row
         for row in history(report.title, now)
-        if (row.change.old.date if row.change.old else None) != (row.change.new.date if row.change.new else None)
+        if row.change.date_changed
         and datetime.fromisoformat(row.change.recorded).astimezone(UTC) >= since.astimezone(UTC)
     ]
     if not changes:

@@ -72,15 +72,15 @@ class Settings:
 
     store_path: Path | None
     at: str | None
-    _now: datetime | None = field(default=None, repr=False)
+    _nows: dict[str | None, datetime] = field(default_factory=dict, repr=False)
     _store: Store | None = field(default=None, repr=False)
 
     def now(self, at: str | None = None) -> datetime:
-        if at is not None:
-            return resolve_now(at)
-        if self._now is None:
-            self._now = resolve_now(self.at)
-        return self._now
+        """A command's own ``--at`` wins over the global one; each is read once."""
+        key = at if at is not None else self.at
+        if key not in self._nows:
+            self._nows[key] = resolve_now(key)
+        return self._nows[key]
 
     def path(self) -> Path:
         if self.store_path is not None:

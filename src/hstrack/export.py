@@ -49,11 +49,7 @@ def to_json(doc: Document) -> bytes:
 
 def _date_changes(title: Title, kind: str) -> list[datetime]:
     """When this milestone's date was set or changed, from the history."""
-    return [
-        datetime.fromisoformat(c.recorded)
-        for c in title.history
-        if c.milestone == kind and (c.old.date if c.old else None) != (c.new.date if c.new else None)
-    ]
+    return [datetime.fromisoformat(c.recorded) for c in title.history if c.milestone == kind and c.date_changed]
 
 
 def _summary(title: Title, m: Milestone) -> str:

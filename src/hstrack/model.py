@@ -137,6 +137,12 @@ class Change:
     new: Milestone | None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def date_changed(self) -> bool:
+        """The date appeared, moved or went: what history, checks and calendars care about
+        (a note or source edit alone is not a change of date)."""
+        return (self.old.date if self.old else None) != (self.new.date if self.new else None)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "recorded": self.recorded,

@@ -105,19 +105,11 @@ def _dated_ahead(title: Title, now: datetime) -> Milestone | None:
     return None if nxt is None or nxt.state == "tba" else nxt.milestone
 
 
-def segment_at(doc: Document, now: datetime, candidates: list[tuple[Title, Milestone]]) -> Segment:
-    """What the prompt shows at ``now``: the pinned title (and milestone), or else the
-    soonest dated milestone not yet past across all titles."""
-    if doc.pin_title is not None and doc.pin_title in doc.titles:
-        title = doc.titles[doc.pin_title]
-        pinned = title.milestones.get(doc.pin_milestone) if doc.pin_milestone else None
-        return _segment_for(title, pinned or _dated_ahead(title, now), now)
-    today = now.date()
-    for title, m in candidates:
-        window = m.date.local_window(now.tzinfo) if now.tzinfo else None
-        if window is not None and window[1] >= today:
-            return _segment_for(title, m, now)
-    return Segment()
+def pinned_segment(title: Title, pinned: str | None, now: datetime) -> Segment:
+    """What the prompt shows at ``now`` for a pinned title: the pinned milestone, or else
+    the title's next dated one, or else its phase."""
+    milestone = title.milestones.get(pinned) if pinned else None
+    return _segment_for(title, milestone or _dated_ahead(title, now), now)
 
 
 def _midnight(day: date, now: datetime) -> datetime:
@@ -139,7 +131,7 @@ def _pinned_rows(doc: Document, title: Title, now: datetime, horizon: date) -> l
     days = sorted({d for d in _boundaries(title, now) if now.date() < d <= horizon} | {now.date()})
     for i, day in enumerate(days[:MAX_LINES]):
         until = days[i + 1] - timedelta(days=1) if i + 1 < len(days) else horizon
-        rows.append(_row(day, until, segment_at(doc, _midnight(day, now), [])))
+        rows.append(_row(day, until, pinned_segment(title, doc.pin_milestone, _midnight(day, now))))
     return rows
 
 

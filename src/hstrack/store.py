@@ -230,7 +230,7 @@ class Store:
             doc = seed()
             new = dumps(doc)
             self._keep_version(new, "create the store", now)
-            self._write_atomic(new, self.path)
+            write_atomic(new, self.path)
             self._refresh_quietly(doc, now)
             return True
 
@@ -259,7 +259,7 @@ class Store:
             self._keep_current(raw, now, doc.read_schema)
             kept = self._keep_version(new, description, now)
             try:
-                self._write_atomic(new, self.path)
+                write_atomic(new, self.path)
             except StoreError:
                 self._forget(kept)
                 raise
@@ -282,10 +282,10 @@ class Store:
         try:
             self.backup_dir.mkdir(exist_ok=True)
             path = self.backup_dir / f"{sequence:08d}.json"
-            self._write_atomic(data, path, mode=NEW_STORE_MODE)
+            write_atomic(data, path, mode=NEW_STORE_MODE)
             meta = {"description": description, "recorded": now.isoformat(timespec="seconds"), "sha256": sha256(data)}
             meta_bytes = (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode()
-            self._write_atomic(meta_bytes, self._meta_path(path), mode=NEW_STORE_MODE)
+            write_atomic(meta_bytes, self._meta_path(path), mode=NEW_STORE_MODE)
         except (OSError, StoreError) as exc:
             raise StoreError(f"cannot keep a backup in {self.backup_dir}: {exc}; nothing was changed") from None
         for old in versions[: max(0, len(versions) + 1 - KEEP)]:
@@ -300,9 +300,6 @@ class Store:
         for path in (version.path, self._meta_path(version.path)):
             with contextlib.suppress(OSError):
                 path.unlink()
-
-    def _write_atomic(self, data: bytes, target: Path, mode: int | None = None) -> None:
-        write_atomic(data, target, mode)
 
     # ------------------------------------------------------------------ prompt cache
 
@@ -384,7 +381,7 @@ class Store:
             if sha256(raw) != previous.digest:
                 raise StoreError(f"the backup {previous.path} is damaged; not restoring it{DOCTOR_HINT}")
             parse_bytes(raw, previous.path)  # never put back something unreadable
-            self._write_atomic(raw, self.path)
+            write_atomic(raw, self.path)
             self._forget(undone)
             self._refresh_quietly(None, now)
             return undone
@@ -423,8 +420,8 @@ class Store:
                 try:
                     os.link(self.path, kept_as)  # keep it first; the store is replaced next
                 except OSError:
-                    self._write_atomic(damaged, kept_as, mode=NEW_STORE_MODE)
-            self._write_atomic(good.read(), self.path)
+                    write_atomic(damaged, kept_as, mode=NEW_STORE_MODE)
+            write_atomic(good.read(), self.path)
             self._refresh_quietly(None, now)
             return good, kept_as
 

@@ -29,10 +29,6 @@ def inert(value: str) -> str:
     return _UNSAFE.sub(_caret, value)
 
 
-def has_unsafe(value: str) -> bool:
-    return _UNSAFE.search(value) is not None
-
-
 def plural(n: int, unit: str) -> str:
     return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
 
