@@ -184,20 +184,67 @@ def _list_renderer(settings: Settings, as_json: bool, plain: bool, header: bool,
     return _renderer(settings, as_json, at)
 
 
+ChartOpt = Annotated[bool, typer.Option("--chart", help="Draw it on a time axis instead of a table.")]
+SvgOpt = Annotated[
+    Path | None, typer.Option("--svg", metavar="FILE", help="Also save what is shown as an SVG picture, in colour.")
+]
+HtmlOpt = Annotated[
+    Path | None, typer.Option("--html", metavar="FILE", help="Also save what is shown as an HTML page, in colour.")
+]
+
+
+def _write_file(data: bytes, output: Path) -> None:
+    from hstrack.store import write_atomic
+
+    target = Path(os.path.realpath(output))
+    write_atomic(data, target, mode=None if target.exists() else 0o644)
+    _done(f"wrote {output}")
+
+
+def _pictures_allowed(svg: Path | None, html: Path | None, *conflicts: tuple[bool, str]) -> None:
+    for given, option in conflicts:
+        if given and (svg is not None or html is not None):
+            raise UsageError(f"--svg and --html save what a terminal shows; they do not go with {option}")
+
+
+def _draw(renderer: Any, draw: Callable[[Any], None], svg: Path | None, html: Path | None, title: str) -> None:
+    """Show a view, then save the same view as pictures: drawn again on a recording
+    console at this terminal's width, in colour even when this terminal has none."""
+    draw(renderer)
+    if svg is None and html is None:
+        return
+    from hstrack.views.pictures import save_pictures
+    from hstrack.views.terminal import TerminalRenderer
+
+    now, width = renderer.now, renderer.console.width
+    for path, data in save_pictures(lambda console: draw(TerminalRenderer(now, console)), width, title, svg, html):
+        _write_file(data, path)
+
+
 @command()
 def status(
     ctx: typer.Context,
     as_json: JsonOpt = False,
     plain: PlainOpt = False,
     header: HeaderOpt = False,
+    chart: ChartOpt = False,
+    svg: SvgOpt = None,
+    html: HtmlOpt = None,
     at: AtOpt = None,
 ) -> None:
     """Every title: its phase, the last milestone reached, the next one, the release."""
     from hstrack.report import status_report
 
+    if chart and (as_json or plain):
+        raise UsageError("--chart draws a picture; it does not go with --json or --plain")
+    _pictures_allowed(svg, html, (as_json, "--json"), (plain, "--plain"))
     settings = _settings(ctx)
     renderer = _list_renderer(settings, as_json, plain, header, at)
-    renderer.status(status_report(settings.read(), settings.now(at)))
+    reports = status_report(settings.read(), settings.now(at))
+    if chart:
+        _draw(renderer, lambda r: r.status_chart(reports), svg, html, "hstrack status --chart")
+    else:
+        _draw(renderer, lambda r: r.status(reports), svg, html, "hstrack status")
 
 
 @command()
@@ -310,12 +357,59 @@ def show(ctx: typer.Context, title_id: IdArg, as_json: JsonOpt = False, at: AtOp
 
 
 @command()
-def timeline(ctx: typer.Context, title_id: IdArg, as_json: JsonOpt = False, at: AtOpt = None) -> None:
+def timeline(
+    ctx: typer.Context,
+    title_id: IdArg,
+    as_json: JsonOpt = False,
+    chart: ChartOpt = False,
+    svg: SvgOpt = None,
+    html: HtmlOpt = None,
+    at: AtOpt = None,
+) -> None:
     """A title's milestones in time order, the gaps between them and where today is."""
     from hstrack.report import timeline as build_timeline
 
+    if chart and as_json:
+        raise UsageError("--chart draws a picture; it does not go with --json")
+    _pictures_allowed(svg, html, (as_json, "--json"))
     settings = _settings(ctx)
-    _renderer(settings, as_json, at).timeline(build_timeline(_report(settings, title_id, at)))
+    line = build_timeline(_report(settings, title_id, at))
+    renderer = _renderer(settings, as_json, at)
+    title = f"hstrack timeline {line.report.title.name}"
+    if chart:
+        _draw(renderer, lambda r: r.timeline_chart(line), svg, html, title)
+    else:
+        _draw(renderer, lambda r: r.timeline(line), svg, html, title)
+
+
+@command()
+def calendar(
+    ctx: typer.Context,
+    month: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[MONTH]",
+            help="2026-12, December 2026, a month name (this year), or a window: Q1 2027 shows its three months.",
+        ),
+    ] = None,
+    months: Annotated[
+        int | None, typer.Option("--months", "-n", metavar="N", min=1, max=36, help="How many months to show.")
+    ] = None,
+    as_json: JsonOpt = False,
+    svg: SvgOpt = None,
+    html: HtmlOpt = None,
+    at: AtOpt = None,
+) -> None:
+    """A month grid with milestones on their days and windows shaded over their span."""
+    from hstrack.month_calendar import month_calendar, parse_month
+    from hstrack.report import status_report
+
+    _pictures_allowed(svg, html, (as_json, "--json"))
+    settings = _settings(ctx)
+    now = settings.now(at)
+    first, span = parse_month(" ".join(month) if month else None, now.date())
+    cal = month_calendar(status_report(settings.read(), now), now, first, months or span or 1)
+    _draw(_renderer(settings, as_json, at), lambda r: r.calendar(cal), svg, html, f"hstrack calendar {first.iso}")
 
 
 @command()
@@ -541,11 +635,7 @@ def export(
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        from hstrack.store import write_atomic
-
-        target = Path(os.path.realpath(output))
-        write_atomic(data, target, mode=None if target.exists() else 0o644)
-        _done(f"wrote {output}")
+        _write_file(data, output)
 
 
 @command("import")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
+from hstrack.month_calendar import MonthCalendar
 from hstrack.report import Countdown, HistoryRow, Timeline, TitleReport, Upcoming
 
 
@@ -16,6 +17,7 @@ class Renderer(Protocol):
     def countdown(self, c: Countdown) -> None: ...
     def history(self, report: TitleReport, rows: list[HistoryRow]) -> None: ...
     def upcoming(self, dated: list[Upcoming], tba: list[Upcoming], until: datetime) -> None: ...
+    def calendar(self, cal: MonthCalendar) -> None: ...
 
 
 def choose(as_json: bool, now: datetime) -> Renderer:

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from hstrack.checks import Verdict
+from hstrack.month_calendar import MonthCalendar
 from hstrack.report import Assessed, Countdown, HistoryRow, Timeline, TitleReport, Upcoming
 
 OUTPUT_SCHEMA = 1
@@ -142,6 +143,22 @@ class JsonRenderer:
                 until=until.isoformat(timespec="seconds"),
                 upcoming=[{"title": _ref(u.report), "milestone": milestone(u.item)} for u in dated],
                 tba=[{"title": _ref(u.report), "milestone": milestone(u.item)} for u in tba],
+            )
+        )
+
+    def calendar(self, cal: MonthCalendar) -> None:
+        events = [
+            {"title": _ref(e.report), "milestone": milestone(e.item), "first": e.first.isoformat(),
+             "last": e.last.isoformat()}
+            for e in cal.events
+        ]  # fmt: skip
+        self._emit(
+            _envelope(
+                self.now,
+                months=[m.iso for m in cal.months],
+                first=cal.first.isoformat(),
+                last=cal.last.isoformat(),
+                events=events,
             )
         )
 

@@ -15,9 +15,12 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from hstrack.chart import slate_chart, title_chart
 from hstrack.dates import format_day
+from hstrack.month_calendar import MonthCalendar
 from hstrack.report import Assessed, Countdown, HistoryRow, Timeline, TitleReport, Upcoming
 from hstrack.text import inert
+from hstrack.views.pictures import calendar_renderable, chart_renderable
 
 PHASE_STYLE = {
     "rumoured": "magenta",
@@ -71,6 +74,16 @@ def _release_cell(a: Assessed | None) -> Text:
     return cell
 
 
+NO_MILESTONES = Text("no milestones yet: hstrack set ID MILESTONE DATE", style="dim")
+
+
+def _heading(r: TitleReport) -> Text:
+    heading = safe(r.title.name, "bold")
+    heading.append("  ")
+    heading.append(r.phase, style=PHASE_STYLE.get(r.phase, ""))
+    return heading
+
+
 class TerminalRenderer:
     def __init__(self, now: datetime, console: Console | None = None) -> None:
         self.now = now
@@ -111,6 +124,28 @@ class TerminalRenderer:
             )
         self._print(table)
         self._print(Text(f"as of {format_day(self.now.date())}", style="dim"))
+
+    def status_chart(self, reports: list[TitleReport]) -> None:
+        """Every title on one time axis, a row each."""
+        if not reports:
+            self.status(reports)
+            return
+        width = self.console.width
+        chart = slate_chart(reports, self.now, width, format_day(self.now.date()))
+        self._print(chart_renderable(chart, width))
+
+    def _title_chart(self, report: TitleReport) -> Group:
+        width = self.console.width
+        return chart_renderable(title_chart(report, self.now, width, format_day(self.now.date())), width)
+
+    def timeline_chart(self, line: Timeline) -> None:
+        if not line.rows:
+            self._print(Group(_heading(line.report), NO_MILESTONES))
+            return
+        self._print(Group(_heading(line.report), Text(), self._title_chart(line.report)))
+
+    def calendar(self, cal: MonthCalendar) -> None:
+        self._print(calendar_renderable(cal, self.console.width))
 
     def _status_card(self, r: TitleReport) -> Text:
         """One title as stacked lines, for terminals too narrow for the table."""
@@ -188,20 +223,14 @@ class TerminalRenderer:
         return table
 
     def timeline(self, line: Timeline) -> None:
-        r = line.report
-        heading = safe(r.title.name, "bold")
-        heading.append("  ")
-        heading.append(r.phase, style=PHASE_STYLE.get(r.phase, ""))
         if not line.rows:
-            self._print(Group(heading, Text("no milestones yet: hstrack set ID MILESTONE DATE", style="dim")))
+            self._print(Group(_heading(line.report), NO_MILESTONES))
             return
-        self._print(Group(heading, self._timeline_table(line)))
+        self._print(Group(_heading(line.report), self._timeline_table(line)))
 
     def show(self, report: TitleReport, line: Timeline) -> None:
         t = report.title
-        heading = safe(t.name, "bold")
-        heading.append("  ")
-        heading.append(report.phase, style=PHASE_STYLE.get(report.phase, ""))
+        heading = _heading(report)
         facts = Table.grid(padding=(0, 2))
         facts.add_column(style="dim", no_wrap=True)
         facts.add_column()
@@ -218,6 +247,7 @@ class TerminalRenderer:
         if t.notes:
             parts.append(Padding(safe(t.notes), (1, 0, 0, 0)))
         if line.rows:
+            parts.append(Padding(self._title_chart(report), (1, 0, 0, 0)))
             parts.append(Padding(self._timeline_table(line), (1, 0, 0, 0)))
         self._print(Group(*parts))  # type: ignore[arg-type]
 

@@ -1,0 +1,125 @@
+"""A month calendar with milestones on it, like ``cal`` with events.
+
+A milestone known to the day sits on that day; a window (a month, Q3, autumn, a year)
+covers every day it spans, because the event could be on any of them. Weeks start on
+Monday (ISO 8601). Days are the viewer's calendar days: an instant moves to the
+viewer's zone, so a 01:00 UTC drop shows on the day it happens where you are.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from hstrack.dates import DateError, Precision, parse_date
+from hstrack.errors import UsageError
+from hstrack.model import milestone_rank
+from hstrack.report import Assessed, TitleReport
+
+_MONTH_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
+    name.lower(): i for i, name in enumerate(calendar.month_abbr) if name
+}
+
+
+@dataclass(frozen=True)
+class Event:
+    report: TitleReport
+    item: Assessed
+    first: date
+    last: date
+
+    @property
+    def exact(self) -> bool:
+        """Known to the day (or the moment), as opposed to a window."""
+        return self.item.date.precision in (Precision.DAY, Precision.INSTANT)
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+
+    @property
+    def first(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last(self) -> date:
+        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    @property
+    def name(self) -> str:
+        return f"{calendar.month_name[self.month]} {self.year}"
+
+    @property
+    def iso(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    def weeks(self) -> list[list[date | None]]:
+        """Monday-first weeks; None pads the days of other months."""
+        grid = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(self.year, self.month)
+        return [[d if d.month == self.month else None for d in week] for week in grid]
+
+    def next(self) -> Month:
+        return Month(self.year + self.month // 12, self.month % 12 + 1)
+
+
+@dataclass(frozen=True)
+class MonthCalendar:
+    months: list[Month]
+    today: date
+    events: list[Event]  # every dated milestone touching the months shown, by start
+
+    @property
+    def first(self) -> date:
+        return self.months[0].first
+
+    @property
+    def last(self) -> date:
+        return self.months[-1].last
+
+    def on(self, day: date) -> list[Event]:
+        return [e for e in self.events if e.first <= day <= e.last]
+
+
+def month_calendar(reports: list[TitleReport], now: datetime, first: Month, count: int) -> MonthCalendar:
+    months = [first]
+    while len(months) < count:
+        if months[-1].year == 9999 and months[-1].month == 12:
+            break
+        months.append(months[-1].next())
+    start, end = months[0].first, months[-1].last
+    events = []
+    for r in reports:
+        for a in r.milestones:
+            local = a.date.local_window(now.tzinfo) if now.tzinfo else None
+            if local is not None and local[0] <= end and local[1] >= start:
+                events.append(Event(r, a, *local))
+    # Days before windows that start the same day: the sharper date first.
+    events.sort(key=lambda e: (e.first, not e.exact, e.last, e.report.title.name.lower(), milestone_rank(e.item.kind)))
+    return MonthCalendar(months, now.date(), events)
+
+
+def parse_month(value: str | None, today: date) -> tuple[Month, int | None]:
+    """Which months to show: this month by default; "2026-12", "December 2026", a bare
+    month name or number (this year); a day shows its month; a wider window (Q1 2027,
+    autumn 2026, 2027) shows every month it spans, unless --months says otherwise."""
+    if value is None:
+        return Month(today.year, today.month), None
+    text = value.strip().lower()
+    if text in _MONTH_NAMES:
+        return Month(today.year, _MONTH_NAMES[text]), None
+    if text.isdigit() and 1 <= int(text) <= 12:
+        return Month(today.year, int(text)), None
+    try:
+        spec = parse_date(value)
+    except DateError:
+        spec = None
+    if spec is None or spec.earliest is None or spec.latest is None:
+        raise UsageError(f"cannot show {value!r}: give a month (2026-12, December 2026) or a window (Q1 2027)")
+    first, last = spec.earliest, spec.latest
+    if spec.precision in (Precision.DAY, Precision.INSTANT, Precision.MONTH):
+        return Month(first.year, first.month), None
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
+    return Month(first.year, first.month), span

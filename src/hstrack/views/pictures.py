@@ -1,0 +1,233 @@
+"""Charts and calendars on a terminal: the layouts of ``hstrack.chart`` and
+``hstrack.month_calendar`` given colour, and saved as SVG or HTML.
+
+Every line is built to fit the console's width exactly, so a terminal never wraps one;
+the glyphs carry the meaning and colour only adds to it (NO_COLOR loses nothing).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.text import Text
+
+from hstrack.chart import BAND, DAY, TENTATIVE_DAY, Cell, Chart
+from hstrack.dates import format_day
+from hstrack.month_calendar import Event, MonthCalendar
+from hstrack.text import inert
+
+COLOUR = {
+    "rumoured": "magenta",
+    "announced": "cyan",
+    "in-production": "yellow",
+    "post-production": "blue",
+    "released": "green",
+    "cancelled": "red",
+    "other": "white",
+}
+MARKER_STYLE = {
+    "past": "bold green",
+    "today": "bold green",
+    "open": "bold yellow",
+    "future": "bold cyan",
+    "tentative": "magenta",
+}
+
+
+def role_style(role: str) -> str:
+    kind, _, arg = role.partition(":")
+    if kind == "phase":
+        return COLOUR[arg]
+    if kind == "ahead":
+        return f"{COLOUR[arg]} dim"
+    if kind == "band":
+        return COLOUR.get(arg, "white")
+    if kind == "marker":
+        return MARKER_STYLE.get(arg, "bold")
+    if kind in ("today", "cancel"):
+        return "bold red"
+    if kind == "open":
+        return "dim"
+    return ""
+
+
+def cells_text(cells: list[Cell]) -> Text:
+    """A row of cells as Text, one span per run of the same role."""
+    out = Text()
+    run, role = "", None
+    for char, cell_role in cells:
+        if cell_role != role and run:
+            out.append(run, style=role_style(role or ""))
+            run = ""
+        run, role = run + char, cell_role
+    if run:
+        out.append(run, style=role_style(role or ""))
+    out.rstrip()
+    return out
+
+
+def legend_lines(entries: list[tuple[str, str]], width: int) -> list[Text]:
+    """Legend entries packed into lines that fit; an entry is never split."""
+    lines: list[Text] = []
+    line = Text()
+    for glyph, meaning in entries:
+        entry_len = len(glyph) + 1 + len(meaning)
+        if line.cell_len and line.cell_len + 2 + entry_len > width:
+            lines.append(line)
+            line = Text()
+        if line.cell_len:
+            line.append("  ")
+        line.append(glyph)
+        line.append(" " + meaning, style="dim")
+    if line.cell_len:
+        lines.append(line)
+    return lines
+
+
+def chart_renderable(chart: Chart, width: int) -> Group:
+    pad = " " * (chart.label_width + 1)
+    lines: list[RenderableType] = [Text(pad + label, style="dim") for label in chart.axis.labels()]
+    for row in chart.rows:
+        # Names are stored text: inert, never markup, cut by cell width with an ellipsis.
+        label = Text(inert(row.label), style="bold")
+        label.truncate(chart.label_width, overflow="ellipsis", pad=True)
+        label.append(" ")
+        label.append_text(cells_text(row.cells))
+        lines.append(label)
+    lines.append(Text(pad + chart.today, style="bold red"))
+    lines.extend(legend_lines(chart.legend, width))
+    return Group(*lines)
+
+
+# ---------------------------------------------------------------------------- calendar
+
+# Each day is four cells: a today mark, the day number, an event mark.
+CELL = 4
+WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+MONTH_GAP = 3
+
+
+def _day_mark(events: list[Event]) -> tuple[str, str]:
+    exact = [e for e in events if e.exact]
+    if exact:
+        firm = [e for e in exact if not e.item.milestone.tentative]
+        chosen = (firm or exact)[0]
+        mark = DAY if firm else TENTATIVE_DAY
+        return mark, MARKER_STYLE["tentative" if not firm else chosen.item.state]
+    if events:
+        return BAND, "dim"
+    return " ", ""
+
+
+def _month_lines(cal: MonthCalendar, index: int) -> list[Text]:
+    month = cal.months[index]
+    lines = [Text(month.name.center(CELL * 7).rstrip(), style="bold")]
+    lines.append(Text("".join(f" {d} " for d in WEEKDAYS).rstrip(), style="dim"))
+    for week in month.weeks():
+        line = Text()
+        for day in week:
+            if day is None:
+                line.append(" " * CELL)
+                continue
+            mark, mark_style = _day_mark(cal.on(day))
+            is_today = day == cal.today
+            line.append("▸" if is_today else " ", style="bold red")
+            number_style = "reverse bold" if is_today else ("bold" if mark not in (" ", BAND) else "")
+            line.append(f"{day.day:>2}", style=number_style)
+            line.append(mark, style=mark_style)
+        line.rstrip()
+        lines.append(line)
+    return lines
+
+
+def _side_by_side(blocks: list[list[Text]], block_width: int) -> list[Text]:
+    out = []
+    for i in range(max(len(b) for b in blocks)):
+        line = Text()
+        for j, block in enumerate(blocks):
+            part = block[i] if i < len(block) else Text()
+            if j:
+                line.append(" " * MONTH_GAP)
+            if j < len(blocks) - 1:
+                part = part.copy()
+                part.pad_right(block_width - part.cell_len)
+            line.append_text(part)
+        line.rstrip()
+        out.append(line)
+    return out
+
+
+def _event_when(e: Event) -> str:
+    """A window says which days it covers when its name does not ("Q1 2027" does not,
+    "December 2026" does)."""
+    precision = e.item.date.precision.value
+    if precision in ("day", "instant", "month", "year"):
+        return e.item.date.text
+    return f"{e.item.date.text} ({e.first.day} {e.first:%b} – {e.last.day} {e.last:%b})"
+
+
+def _event_lines(e: Event, width: int) -> list[RenderableType]:
+    """One line per event; two (the date, then what) when one would not fit."""
+    a = e.item
+    mark, style = _day_mark([e])
+    when = Text(mark, style=style)
+    when.append(" ")
+    when.append(_event_when(e), style="bold" if e.exact else "")
+    if a.milestone.tentative:
+        when.append(" (tentative)", style="italic dim")
+    what = Text(inert(e.report.title.name), style="bold")
+    what.append(f" · {a.kind.replace('-', ' ')}")
+    what.append(f" · {a.countdown}", style=MARKER_STYLE.get(a.state, "dim"))
+    if when.cell_len + 2 + what.cell_len <= width:
+        return [Text.assemble(when, "  ", what)]
+    return [when, Padding(what, (0, 0, 0, 4))]
+
+
+def calendar_renderable(cal: MonthCalendar, width: int) -> Group:
+    per_row = max(1, (width + MONTH_GAP) // (CELL * 7 + MONTH_GAP))
+    parts: list[RenderableType] = []
+    for start in range(0, len(cal.months), per_row):
+        if start:
+            parts.append(Text())
+        blocks = [_month_lines(cal, i) for i in range(start, min(start + per_row, len(cal.months)))]
+        parts.extend(_side_by_side(blocks, CELL * 7))
+    parts.append(Text())
+    if not cal.events:
+        shown = cal.months[0].name if len(cal.months) == 1 else f"{cal.months[0].name} to {cal.months[-1].name}"
+        parts.append(Text(f"No dated milestones in {shown}.", style="dim"))
+    for e in cal.events:
+        parts.extend(_event_lines(e, width))
+    parts.append(Text(f"▸ today {format_day(cal.today)}", style="dim"))
+    return Group(*parts)
+
+
+# ---------------------------------------------------------------------------- pictures
+
+
+def save_pictures(
+    draw: Callable[[Console], None], width: int, title: str, svg: Path | None, html: Path | None
+) -> list[tuple[Path, bytes]]:
+    """Draw once more on a recording console, in colour whatever this terminal does, and
+    return the SVG and HTML files to write."""
+    console = Console(
+        file=io.StringIO(),
+        record=True,
+        width=width,
+        force_terminal=True,
+        color_system="truecolor",
+        highlight=False,
+        markup=False,
+        emoji=False,
+        legacy_windows=False,
+    )
+    draw(console)
+    files = []
+    if svg is not None:
+        files.append((svg, console.export_svg(title=inert(title), clear=False).encode("utf-8")))
+    if html is not None:
+        files.append((html, console.export_html(clear=False).encode("utf-8")))
+    return files
