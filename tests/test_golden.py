@@ -1,4 +1,4 @@
-"""Golden renders of the terminal views at fixed widths, colour off.
+"""Golden renders of the terminal views at fixed widths, colour off (and a few in colour).
 
 To accept a deliberate change of layout, run with HSTRACK_UPDATE_GOLDEN=1 and review the
 diff of tests/golden/ like any other change.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +18,8 @@ import pytest
 from rich.console import Console
 
 from hstrack.model import Document
-from hstrack.report import history, report_title, status_report, timeline
+from hstrack.month_calendar import Month, month_calendar
+from hstrack.report import Timeline, history, report_title, status_report, timeline
 from hstrack.seed import seed_document
 from hstrack.tracker import add_title, set_milestone
 from hstrack.views.terminal import TerminalRenderer
@@ -46,6 +48,8 @@ def slate() -> Document:
         set_milestone(doc, title.id, milestone, when, recorded)
     add_title(doc, "Rumoured sequel", "rumoured-sequel", kind="film")
     set_milestone(doc, "rumoured-sequel", "production-start", "summer 2027", recorded, tentative=True)
+    add_title(doc, "Untitled spin-off", "untitled-spin-off", kind="series")
+    set_milestone(doc, "untitled-spin-off", "release", "TBA", recorded)
     add_title(doc, "Axed show", "axed-show", kind="series")
     set_milestone(doc, "axed-show", "production-start", "2025-03-01", recorded)
     set_milestone(doc, "axed-show", "cancelled", "2026-02-14", recorded)
@@ -84,7 +88,19 @@ def render(width: int, draw: Callable[[TerminalRenderer], None], color: bool = F
     return buffer.getvalue()
 
 
+def film_timeline(doc: Document) -> Timeline:
+    return timeline(report_title(doc.titles["heartstopper-film"], NOW))
+
+
 CASES: dict[str, Callable[[TerminalRenderer], None]] = {
+    "chart-film": lambda r: r.timeline_chart(film_timeline(seed_document())),
+    "chart-film-history": lambda r: r.timeline_chart(film_timeline(film_with_history())),
+    "gantt-seed": lambda r: r.status_chart(status_report(seed_document(), NOW)),
+    "gantt-slate": lambda r: r.status_chart(status_report(slate(), NOW)),
+    "calendar-slate": lambda r: r.calendar(month_calendar(status_report(slate(), NOW), NOW, Month(2026, 11), 3)),
+    "calendar-seed-june-2025": lambda r: r.calendar(
+        month_calendar(status_report(seed_document(), NOW), NOW, Month(2025, 6), 1)
+    ),
     "status-seed": lambda r: r.status(status_report(seed_document(), NOW)),
     "status-slate": lambda r: r.status(status_report(slate(), NOW)),
     "timeline-film": lambda r: r.timeline(timeline(report_title(film_with_history().titles["heartstopper-film"], NOW))),
@@ -116,7 +132,11 @@ def test_golden(case: str, width: int) -> None:
     check(f"{case}-{width}", actual)
 
 
-def test_golden_in_colour() -> None:
-    actual = render(100, CASES["status-slate"], color=True)
+@pytest.mark.parametrize(("case", "width"), [("status-slate", 100), ("gantt-slate", 100), ("chart-film", 80),
+                                           ("calendar-slate", 80)])  # fmt: skip
+def test_golden_in_colour(case: str, width: int) -> None:
+    actual = render(width, CASES[case], color=True)
     assert "\x1b[" in actual
-    check("status-slate-100-colour", actual)
+    check(f"{case}-{width}-colour", actual)
+    # Colour only adds: without the escape codes it is the colourless render, glyph for glyph.
+    assert re.sub("\x1b\\[[0-9;]*m", "", actual) == render(width, CASES[case])

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from hstrack.report import Assessed, TitleReport
+from hstrack.text import inert
 
 # What each phase looks like on a bar; the glyphs alone tell the phases apart.
 GLYPH = {
@@ -77,12 +78,12 @@ class Axis:
         if step >= 12:
             return [_place(self.width, [(self.col(d), str(d.year)) for d in months])]
         month_line = [(self.col(d), calendar.month_abbr[d.month]) for d in months]
-        # The year goes over each January, and over the first month shown.
-        year_line = [(self.col(d), str(d.year)) for i, d in enumerate(months) if d.month == 1 or i == 0]
-        years = _place(self.width, year_line)
-        if not years.strip() and months:
-            years = _place(self.width, [(0, str(self.start.year))])
-        return [years, _place(self.width, month_line)]
+        # The year goes over each January; over the first month shown too, if that
+        # leaves room for the next January's (which says more).
+        year_line = [(self.col(d), str(d.year)) for d in months if d.month == 1]
+        if months and months[0].month != 1:
+            year_line.append((self.col(months[0]), str(months[0].year)))
+        return [_place(self.width, year_line), _place(self.width, month_line)]
 
     def _month_starts(self, step: int) -> list[date]:
         """First days of the months on the axis whose month number is a multiple of ``step``."""
@@ -104,15 +105,17 @@ class Axis:
 
 
 def _place(width: int, labels: list[tuple[int, str]]) -> str:
-    """Labels written at their columns; one that would touch the previous label or run
-    off the edge is left out rather than moved (a moved label would point at the wrong time)."""
+    """Labels written at their columns, in order of importance; one that would touch a
+    label already placed or run off the edge is left out rather than moved (a moved
+    label would point at the wrong time)."""
     line = [" "] * width
-    free = 0
+    taken = [False] * (width + 1)
     for col, text in labels:
-        if col < free or col + len(text) > width:
+        stop = col + len(text)
+        if stop > width or any(taken[max(col - 1, 0) : stop + 1]):
             continue
-        line[col : col + len(text)] = text
-        free = col + len(text) + 1
+        line[col:stop] = text
+        taken[col:stop] = [True] * len(text)
     return "".join(line).rstrip()
 
 
@@ -243,13 +246,14 @@ def milestone_row(a: Assessed, first: date | None, last: date | None, axis: Axis
     else:
         for col in range(start, stop + 1):
             cells[col] = (BAND, f"band:{ENTERS.get(a.kind, 'other')}")
-    for text in (f"{a.date.text} (tentative)", f"{a.date.text}?") if a.milestone.tentative else (a.date.text,):
-        if stop + 2 + len(text) <= axis.width:
-            _write(cells, stop + 2, text, "text")
-            break
-        if start - 1 - len(text) >= 0:
-            _write(cells, start - 1 - len(text), text, "text")
-            break
+    texts = (f"{a.date.text} (tentative)", f"{a.date.text}?") if a.milestone.tentative else (a.date.text,)
+    places = [(text, col) for text in texts for col in (stop + 2, start - 1 - len(text))]
+    places = [(text, col) for text, col in places if col >= 0 and col + len(text) <= axis.width]
+    # Beside the marker, preferably without cutting through the today line.
+    clear = [(text, col) for text, col in places if not col <= today_col < col + len(text)]
+    if clear or places:
+        text, col = (clear or places)[0]
+        _write(cells, col, text, "text")
     return cells
 
 
@@ -288,7 +292,7 @@ def legend(rows: list[list[Cell]]) -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class ChartRow:
-    label: str
+    label: str  # shown as it is: already inert
     cells: list[Cell]
 
 
@@ -313,9 +317,11 @@ def _label_width(labels: list[str], width: int) -> int:
 
 def slate_chart(reports: list[TitleReport], now: datetime, width: int, day_text: str) -> Chart:
     """Every title on one shared axis, one row each (a Gantt chart)."""
-    label_width = _label_width([r.title.name for r in reports], width)
+    # Names as they will be shown (control characters spelled out), so widths are right.
+    names = [inert(r.title.name) for r in reports]
+    label_width = _label_width(names, width)
     axis = make_axis(reports, now, width - label_width - 1)
-    rows = [ChartRow(r.title.name, bar(r, axis, now)) for r in reports]
+    rows = [ChartRow(name, bar(r, axis, now)) for name, r in zip(names, reports, strict=True)]
     return Chart(axis, label_width, rows, today_line(axis, now, day_text))
 
 

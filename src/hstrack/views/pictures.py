@@ -92,8 +92,8 @@ def chart_renderable(chart: Chart, width: int) -> Group:
     pad = " " * (chart.label_width + 1)
     lines: list[RenderableType] = [Text(pad + label, style="dim") for label in chart.axis.labels()]
     for row in chart.rows:
-        # Names are stored text: inert, never markup, cut by cell width with an ellipsis.
-        label = Text(inert(row.label), style="bold")
+        # Labels are inert already; a Text, never markup; cut by cell width with an ellipsis.
+        label = Text(row.label, style="bold")
         label.truncate(chart.label_width, overflow="ellipsis", pad=True)
         label.append(" ")
         label.append_text(cells_text(row.cells))
