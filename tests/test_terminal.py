@@ -1,0 +1,171 @@
+"""The charts on a real terminal screen: hstrack runs inside tmux at 80×24 and 40×24 and
+the screen is read back with ``capture-pane``.
+
+What only a terminal can tell: whether a line fills the width and wraps (tmux marks a
+wrapped line, and ``capture-pane -J`` joins it back), and what colour reaches the screen.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from .test_process import SCRIPT
+
+DONE = "__HSTRACK_SCREEN_DONE__"
+COLOUR = re.compile(r"\x1b\[[0-9;]*(3[0-7]|9[0-7]|38;[0-9;]+)m")
+
+
+@dataclass
+class Screen:
+    lines: list[str]  # the screen as text, trailing blank lines dropped
+    joined: list[str]  # the same with wrapped lines joined back (capture-pane -J)
+    escapes: str  # the screen with its colours and attributes (capture-pane -e)
+
+
+@pytest.fixture(scope="module")
+def tmux() -> str:
+    found = shutil.which("tmux")
+    if found is None:
+        pytest.fail("tmux is not installed; .ci/run must install it")
+    return found
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    home = tmp_path / "home"
+    env = {"PATH": os.environ["PATH"], "HSTRACK_HOME": str(home), "LANG": "C.UTF-8"}
+    subprocess.run([str(SCRIPT), "status"], env=env, capture_output=True, check=True, timeout=60)  # seed it
+    return home
+
+
+def run_on_screen(tmux: str, home: Path, args: list[str], width: int, height: int = 24, **env: str) -> Screen:
+    socket = home.parent / f"tmux-{width}x{height}.sock"
+    base = [tmux, "-S", str(socket), "-f", "/dev/null"]
+    client_env = {"PATH": os.environ["PATH"], "LANG": "C.UTF-8", "TERM": "xterm-256color"}
+    pane_env = {
+        "HSTRACK_HOME": str(home),
+        "HSTRACK_NOW": "2026-11-27T12:00:00+00:00",
+        "TZ": "Europe/London",
+        "LANG": "C.UTF-8",
+        **env,
+    }
+    flags = [flag for name, value in pane_env.items() for flag in ("-e", f"{name}={value}")]
+    if "NO_COLOR" not in env:
+        flags += ["-e", "NO_COLOR="]  # an empty NO_COLOR is "not set" (no-color.org)
+    # The pane stays open after hstrack exits, so the screen can be read at leisure.
+    command = f"{shlex.join([str(SCRIPT), *args])}; printf '%s\\n' {DONE}; exec sleep 600"
+    subprocess.run(
+        [*base, "new-session", "-d", "-x", str(width), "-y", str(height), *flags, "sh", "-c", command],
+        env=client_env,
+        check=True,
+        timeout=30,
+    )
+    try:
+
+        def capture(*options: str) -> str:
+            result = subprocess.run(
+                [*base, "capture-pane", "-p", "-S", "-", "-E", "-", *options],
+                env=client_env,
+                capture_output=True,
+                check=True,
+                timeout=30,
+            )
+            return result.stdout.decode("utf-8")
+
+        deadline = time.monotonic() + 30
+        while DONE not in capture():
+            assert time.monotonic() < deadline, capture()
+            time.sleep(0.05)
+        raw, joined, escapes = capture(), capture("-J"), capture("-e")
+    finally:
+        subprocess.run([*base, "kill-server"], env=client_env, check=False, timeout=30)
+
+    def trim(text: str) -> list[str]:
+        lines = text.split("\n")
+        lines = lines[: next(i for i, line in enumerate(lines) if DONE in line)]
+        return [line.rstrip() for line in lines]
+
+    return Screen(trim(raw), trim(joined), escapes)
+
+
+def assert_fits(screen: Screen, width: int) -> None:
+    assert screen.lines == screen.joined, "a line wrapped on the terminal"
+    assert all(len(line) <= width for line in screen.lines)
+    assert screen.lines, "nothing on the screen"
+
+
+def column_of_today(lines: list[str]) -> int:
+    (line,) = [line for line in lines if "▲" in line]
+    return line.index("▲")
+
+
+@pytest.mark.parametrize("width", [80, 40])
+def test_timeline_chart_on_a_real_screen(tmux: str, home: Path, width: int) -> None:
+    screen = run_on_screen(tmux, home, ["timeline", "heartstopper-film", "--chart"], width)
+    assert_fits(screen, width)
+    lines = screen.lines
+    assert lines[0].startswith("Heartstopper (film)  in-production")
+    phase = next(line for line in lines if line.startswith("phase "))
+    announced = next(line for line in lines if line.startswith("announced "))
+    start = next(line for line in lines if line.startswith("production s"))
+    release = next(line for line in lines if line.startswith("release "))
+    assert "━" in phase
+    assert phase.endswith("TBA →")
+    assert "░" in announced
+    assert "April 2025" in announced
+    assert "◆ 9 Jun 2025" in start
+    assert release.endswith("TBA →")
+    # The today line: the marker under the chart and the line through every row agree.
+    today = column_of_today(lines)
+    for row in (phase, announced, start, release):
+        assert row[today] == "│", (row, today)
+    # A real terminal gets colour (NO_COLOR unset) and the chart's glyphs are the same.
+    assert COLOUR.search(screen.escapes)
+
+
+@pytest.mark.parametrize("width", [80, 40])
+def test_status_chart_on_a_real_screen(tmux: str, home: Path, width: int) -> None:
+    screen = run_on_screen(tmux, home, ["status", "--chart"], width)
+    assert_fits(screen, width)
+    film = next(line for line in screen.lines if line.startswith("Heartstopper"))
+    season = next(line for line in screen.lines if line.startswith("Heartstopper") and line != film)
+    assert film.endswith("TBA →")
+    assert "█" in season
+    today = column_of_today(screen.lines)
+    assert film[today] == "│"
+    assert season[today] == "│"
+    if width == 40:
+        assert film.startswith("Heartstopper… ")  # a long name is cut with an ellipsis
+    legend = " ".join(screen.lines[-3:])
+    assert "in production" in legend
+    assert "today" in legend
+
+
+def test_no_color_loses_nothing_on_a_real_screen(tmux: str, home: Path) -> None:
+    coloured = run_on_screen(tmux, home, ["status", "--chart"], 80)
+    plain = run_on_screen(tmux, home, ["status", "--chart"], 80, NO_COLOR="1")
+    assert COLOUR.search(coloured.escapes)
+    assert not COLOUR.search(plain.escapes)
+    assert plain.lines == coloured.lines
+
+
+@pytest.mark.parametrize("width", [80, 40])
+def test_calendar_on_a_real_screen(tmux: str, home: Path, width: int) -> None:
+    screen = run_on_screen(tmux, home, ["calendar", "2025-06", "--months", "2"], width)
+    assert_fits(screen, width)
+    text = "\n".join(screen.lines)
+    assert "June 2025" in text
+    assert "July 2025" in text
+    assert "  9◆" in text
+    assert "Heartstopper (film) · production" in text
+    header = next(line for line in screen.lines if line.lstrip().startswith("Mo"))
+    assert header.count("Mo") == (2 if width == 80 else 1)  # side by side when there is room
