@@ -96,5 +96,17 @@ def seeded(cli: Cli) -> Cli:
     return cli
 
 
+def need(program: str) -> str:
+    """A program a test drives for real: missing fails in CI (which installs it), skips elsewhere."""
+    import shutil
+
+    found = shutil.which(program)
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{program} is not installed; .ci/run must install it")
+        pytest.skip(f"{program} is not installed here (CI installs it)")
+    return found
+
+
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("HYPOTHESIS_PROFILE", "default")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -27,18 +26,11 @@ from hstrack.model import Document, Milestone, Title
 from hstrack.prompt import parse, render
 from hstrack.prompt_cache import Segment, _segment_for, build, day_number, pinned_segment
 
+from .conftest import need
+
 BIN = Path(sys.executable).with_name("hstrack")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[a-zA-Z]|\x1b\][^\x07]*\x07|\x1b[=>]")
 HOSTILE = "100% %F{$(touch P1)} $(touch P2) `touch P3` \\u \\$ %n !"
-
-
-def need(program: str) -> str:
-    found = shutil.which(program)
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{program} is not installed; .ci/run must install it")
-        pytest.skip(f"{program} is not installed here (CI installs it)")
-    return found
 
 
 def posix_tz(seconds_to_midnight: float) -> tuple[str, timezone]:

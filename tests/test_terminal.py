@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import time
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import need
 from .test_process import SCRIPT
 
 DONE = "__HSTRACK_SCREEN_DONE__"
@@ -33,10 +33,7 @@ class Screen:
 
 @pytest.fixture(scope="module")
 def tmux() -> str:
-    found = shutil.which("tmux")
-    if found is None:
-        pytest.fail("tmux is not installed; .ci/run must install it")
-    return found
+    return need("tmux")
 
 
 @pytest.fixture
