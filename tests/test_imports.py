@@ -17,13 +17,18 @@ HEAVY = ("typer", "click", "rich", "dateutil", "icalendar", "filelock", "jsonsch
 
 
 def loaded(home: Path, *argv: str) -> set[str]:
+    """The top-level packages a run imports."""
+    return {name.split(".")[0] for name in loaded_modules(home, *argv)}
+
+
+def loaded_modules(home: Path, *argv: str) -> set[str]:
     code = f"import sys; sys.argv = {['hstrack', *argv]!r}; from hstrack.entry import main; main()"
     env = {"HSTRACK_HOME": str(home), "HSTRACK_NOW": "2026-11-27T12:00:00+00:00", "TZ": "Europe/London",
            "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}  # fmt: skip
     result = subprocess.run([sys.executable, "-X", "importtime", "-c", code], env=env, capture_output=True,
                             text=True, check=False)  # fmt: skip
     assert result.returncode in (0, 1), result.stderr[-2000:]
-    return {line.split("|")[-1].strip().split(".")[0] for line in result.stderr.splitlines() if "|" in line}
+    return {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
 
 
 @pytest.fixture(scope="module")
@@ -58,3 +63,16 @@ def test_the_libraries_load_where_they_are_needed(home: Path) -> None:
     assert "icalendar" in loaded(home, "export", "--format", "ics")
     assert "rich" in loaded(home, "status")
     assert "typer" not in loaded(home, "prompt")
+
+
+PICTURES = {"hstrack.chart", "hstrack.month_calendar", "hstrack.views.pictures"}
+
+
+@pytest.mark.parametrize("argv", [["status"], ["status", "--json"], ["timeline", "heartstopper-film"]])
+def test_tables_and_json_do_not_load_the_charts(home: Path, argv: list[str]) -> None:
+    assert loaded_modules(home, *argv) & PICTURES == set()
+
+
+def test_charts_load_where_they_are_drawn(home: Path) -> None:
+    assert {"hstrack.chart", "hstrack.views.pictures"} <= loaded_modules(home, "status", "--chart")
+    assert "hstrack.month_calendar" in loaded_modules(home, "calendar", "--json")

@@ -4,10 +4,12 @@ command then calls the same methods on whichever renderer it got."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from hstrack.month_calendar import MonthCalendar
 from hstrack.report import Countdown, HistoryRow, Timeline, TitleReport, Upcoming
+
+if TYPE_CHECKING:  # the calendar is loaded only by the command that draws it
+    from hstrack.month_calendar import MonthCalendar
 
 
 class Renderer(Protocol):

@@ -11,11 +11,13 @@ import json
 import re
 import sys
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hstrack.checks import Verdict
-from hstrack.month_calendar import MonthCalendar
 from hstrack.report import Assessed, Countdown, HistoryRow, Timeline, TitleReport, Upcoming
+
+if TYPE_CHECKING:  # the calendar is loaded only by the command that draws it
+    from hstrack.month_calendar import MonthCalendar
 
 OUTPUT_SCHEMA = 1
 

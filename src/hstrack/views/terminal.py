@@ -8,6 +8,7 @@ sequence in a title's name prints literally.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, Group
@@ -15,12 +16,12 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from hstrack.chart import slate_chart, title_chart
 from hstrack.dates import format_day
-from hstrack.month_calendar import MonthCalendar
 from hstrack.report import Assessed, Countdown, HistoryRow, Timeline, TitleReport, Upcoming
 from hstrack.text import inert
-from hstrack.views.pictures import calendar_renderable, chart_renderable
+
+if TYPE_CHECKING:  # charts and the calendar are loaded only by the commands that draw them
+    from hstrack.month_calendar import MonthCalendar
 
 PHASE_STYLE = {
     "rumoured": "magenta",
@@ -130,11 +131,17 @@ class TerminalRenderer:
         if not reports:
             self.status(reports)
             return
+        from hstrack.chart import slate_chart
+        from hstrack.views.pictures import chart_renderable
+
         width = self.console.width
         chart = slate_chart(reports, self.now, width, format_day(self.now.date()))
         self._print(chart_renderable(chart, width))
 
     def _title_chart(self, report: TitleReport) -> Group:
+        from hstrack.chart import title_chart
+        from hstrack.views.pictures import chart_renderable
+
         width = self.console.width
         return chart_renderable(title_chart(report, self.now, width, format_day(self.now.date())), width)
 
@@ -145,6 +152,8 @@ class TerminalRenderer:
         self._print(Group(_heading(line.report), Text(), self._title_chart(line.report)))
 
     def calendar(self, cal: MonthCalendar) -> None:
+        from hstrack.views.pictures import calendar_renderable
+
         self._print(calendar_renderable(cal, self.console.width))
 
     def _status_card(self, r: TitleReport) -> Text:
