@@ -129,6 +129,8 @@ def main() -> None:
     commands = {
         "status --json": (["status", "--json"], "import typer"),
         "status (Rich, piped)": (["status"], "import typer, rich"),
+        "status --chart": (["status", "--chart"], "import typer, rich"),
+        "calendar": (["calendar", "--months", "3"], "import typer, rich"),
         "check": (["check", "title-00000", "--has-date", "release"], "import typer"),
         "set (one write)": (["set", "title-00001", "trailer", "2027-05-01"], "import typer"),
         "prompt": (["prompt"], "python -c pass"),

@@ -16,9 +16,10 @@ def test_benchmark_smoke_run() -> None:
                             text=True, timeout=300, check=False)  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     for row in ("`python -c pass`", "`status --json`", "`status (Rich, piped)`", "`check`", "`set (one write)`",
-                "`prompt`", "`export --format ics`", "| bash |", "| zsh |"):  # fmt: skip
+                "`prompt`", "`export --format ics`", "`status --chart`", "`calendar`",
+                "| bash |", "| zsh |"):  # fmt: skip
         assert row in result.stdout
     data = json.loads(result.stdout.strip().splitlines()[-1])
     assert set(data["results"]) == {"status --json", "status (Rich, piped)", "check", "set (one write)", "prompt",
-                                    "export --format ics"}  # fmt: skip
+                                    "export --format ics", "status --chart", "calendar"}  # fmt: skip
     assert all(value > 0 for value in data["floors"].values())
