@@ -201,7 +201,7 @@ def bar(report: TitleReport, axis: Axis, now: datetime) -> list[Cell]:
         _span(cells, phase, from_col, axis.width, today_col)
 
     for a, first, last in dated:
-        if a.date.precision.value in ("day", "instant"):
+        if a.date.is_exact:
             continue
         band_role = f"band:{ENTERS.get(a.kind, 'other')}"
         for col in range(axis.col(first), axis.col(last) + 1):
@@ -211,7 +211,7 @@ def bar(report: TitleReport, axis: Axis, now: datetime) -> list[Cell]:
     for a, first, _last in dated:
         if a.kind == "cancelled" and not a.milestone.tentative:
             cells[axis.col(first)] = (CANCEL, "cancel")
-        elif a.date.precision.value in ("day", "instant"):
+        elif a.date.is_exact:
             cells[axis.col(first)] = _marker(a)
     if ending is not None:
         _write(cells, axis.width - len(ending), ending, "open")
@@ -241,7 +241,7 @@ def milestone_row(a: Assessed, first: date | None, last: date | None, axis: Axis
         _write(cells, axis.width - len(TBA_END), TBA_END, "open")
         return cells
     start, stop = axis.col(first), axis.col(last)
-    if a.date.precision.value in ("day", "instant"):
+    if a.date.is_exact:
         cells[start] = (CANCEL, "cancel") if a.kind == "cancelled" else _marker(a)
     else:
         for col in range(start, stop + 1):

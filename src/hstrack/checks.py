@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from hstrack.clock import parse_now
-from hstrack.dates import Precision, span_end
+from hstrack.dates import span_end
 from hstrack.errors import UsageError
 from hstrack.model import normalize_milestone
 from hstrack.report import PHASES, Assessed, TitleReport, history
@@ -86,7 +86,7 @@ def evaluate(report: TitleReport, condition: Condition, now: datetime) -> Verdic
         found = _find(report, arg)
         if found is None:
             return Verdict(label, False, f"no {arg} milestone")
-        precise = found.date.precision in (Precision.DAY, Precision.INSTANT)
+        precise = found.date.is_exact
         detail = "" if precise or found.date.is_tba else f", known only to the {found.date.precision.value}"
         return Verdict(label, precise, f"{arg} is {found.date.text}{detail}")
     if option == "--due-within":

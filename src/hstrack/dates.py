@@ -125,6 +125,11 @@ class DateSpec:
         return self.precision is Precision.TBA
 
     @property
+    def is_exact(self) -> bool:
+        """Known to the day or the moment, as opposed to a window (or TBA)."""
+        return self.precision is Precision.DAY or self.precision is Precision.INSTANT
+
+    @property
     def canonical(self) -> str:
         """The one spelling the store keeps; ``parse_date`` reads it back exactly."""
         p, lo = self.precision, self.earliest

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from hstrack import __version__
-from hstrack.dates import Precision, format_day
+from hstrack.dates import format_day
 from hstrack.errors import UsageError
 from hstrack.model import Document, Milestone, Title, sorted_milestones
 from hstrack.report import report_title
@@ -55,7 +55,7 @@ def _date_changes(title: Title, kind: str) -> list[datetime]:
 def _summary(title: Title, m: Milestone) -> str:
     what = m.kind.replace("-", " ")
     text = f"{inert(title.name)}: {what}"
-    if m.date.precision not in (Precision.DAY, Precision.INSTANT):
+    if not m.date.is_exact:
         text += f" ({m.date.text}, exact date not yet known)"
     if m.tentative:
         text += " (tentative)"
@@ -89,7 +89,7 @@ def to_ics(doc: Document, now: datetime, windows: bool = True) -> bytes:
         title = doc.titles[title_id]
         for m in sorted_milestones(title.milestones.values()):
             spec = m.date
-            if spec.is_tba or (not windows and spec.precision not in (Precision.DAY, Precision.INSTANT)):
+            if spec.is_tba or (not windows and not spec.is_exact):
                 continue
             event = Event()
             event.add("uid", f"{title.id}.{m.kind}@hstrack")

@@ -32,7 +32,7 @@ class Event:
     @property
     def exact(self) -> bool:
         """Known to the day (or the moment), as opposed to a window."""
-        return self.item.date.precision in (Precision.DAY, Precision.INSTANT)
+        return self.item.date.is_exact
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from hstrack.dates import Precision
 from hstrack.model import Document, Milestone, Title
 from hstrack.report import assess, report_title
 
@@ -78,7 +77,7 @@ class Segment:
 
 
 def _counts(m: Milestone) -> bool:
-    return m.date.precision in (Precision.DAY, Precision.INSTANT)
+    return m.date.is_exact
 
 
 def _segment_for(title: Title, m: Milestone | None, now: datetime) -> Segment:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
@@ -17,8 +18,10 @@ from rich.text import Text
 
 from hstrack.chart import BAND, DAY, TENTATIVE_DAY, Cell, Chart
 from hstrack.dates import format_day
-from hstrack.month_calendar import Event, MonthCalendar
 from hstrack.text import inert
+
+if TYPE_CHECKING:
+    from hstrack.month_calendar import Event, MonthCalendar
 
 COLOUR = {
     "rumoured": "magenta",
@@ -112,12 +115,13 @@ MONTH_GAP = 3
 
 
 def _day_mark(events: list[Event]) -> tuple[str, str]:
+    """What a day shows: a firm date beats a tentative one, and either beats a window."""
     exact = [e for e in events if e.exact]
+    firm = [e for e in exact if not e.item.milestone.tentative]
+    if firm:
+        return DAY, MARKER_STYLE[firm[0].item.state]
     if exact:
-        firm = [e for e in exact if not e.item.milestone.tentative]
-        chosen = (firm or exact)[0]
-        mark = DAY if firm else TENTATIVE_DAY
-        return mark, MARKER_STYLE["tentative" if not firm else chosen.item.state]
+        return TENTATIVE_DAY, MARKER_STYLE["tentative"]
     if events:
         return BAND, "dim"
     return " ", ""
