@@ -201,8 +201,11 @@ def _write_file(data: bytes, output: Path) -> None:
     _done(f"wrote {output}")
 
 
-def _pictures_allowed(svg: Path | None, html: Path | None, *conflicts: tuple[bool, str]) -> None:
-    for given, option in conflicts:
+def _picture_options(chart: bool, svg: Path | None, html: Path | None, *formats: tuple[bool, str]) -> None:
+    """--chart, --svg and --html are about what a terminal shows: not with --json or --plain."""
+    for given, option in formats:
+        if given and chart:
+            raise UsageError(f"--chart draws a picture; it does not go with {option}")
         if given and (svg is not None or html is not None):
             raise UsageError(f"--svg and --html save what a terminal shows; they do not go with {option}")
 
@@ -235,9 +238,7 @@ def status(
     """Every title: its phase, the last milestone reached, the next one, the release."""
     from hstrack.report import status_report
 
-    if chart and (as_json or plain):
-        raise UsageError("--chart draws a picture; it does not go with --json or --plain")
-    _pictures_allowed(svg, html, (as_json, "--json"), (plain, "--plain"))
+    _picture_options(chart, svg, html, (as_json, "--json"), (plain, "--plain"))
     settings = _settings(ctx)
     renderer = _list_renderer(settings, as_json, plain, header, at)
     reports = status_report(settings.read(), settings.now(at))
@@ -369,9 +370,7 @@ def timeline(
     """A title's milestones in time order, the gaps between them and where today is."""
     from hstrack.report import timeline as build_timeline
 
-    if chart and as_json:
-        raise UsageError("--chart draws a picture; it does not go with --json")
-    _pictures_allowed(svg, html, (as_json, "--json"))
+    _picture_options(chart, svg, html, (as_json, "--json"))
     settings = _settings(ctx)
     line = build_timeline(_report(settings, title_id, at))
     renderer = _renderer(settings, as_json, at)
@@ -404,7 +403,7 @@ def calendar(
     from hstrack.month_calendar import month_calendar, parse_month
     from hstrack.report import status_report
 
-    _pictures_allowed(svg, html, (as_json, "--json"))
+    _picture_options(False, svg, html, (as_json, "--json"))
     settings = _settings(ctx)
     now = settings.now(at)
     first, span = parse_month(" ".join(month) if month else None, now.date())
