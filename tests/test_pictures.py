@@ -130,6 +130,7 @@ def test_calendar_of_a_window_shows_its_months_and_shades_it(seeded: Cli) -> Non
         ("timeline", "heartstopper-film", "--chart", "--json"),
         ("timeline", "heartstopper-film", "--html", "x.html", "--json"),
         ("calendar", "--svg", "x.svg", "--json"),
+        ("show", "heartstopper-film", "--svg", "x.svg", "--json"),
         ("calendar", "--months", "0"),
         ("calendar", "--months", "37"),
         ("calendar", "TBA"),
@@ -150,6 +151,7 @@ def test_picture_usage_errors(seeded: Cli, args: tuple[str, ...], tmp_path: Path
         (("timeline", "heartstopper-film", "--chart"), "production start"),
         (("timeline", "heartstopper-film"), "Netflix announcement"),
         (("calendar", "2025-06"), "Heartstopper (film)"),
+        (("show", "heartstopper-film"), "Wash Westmoreland"),
     ],
 )
 def test_svg_and_html_are_well_formed_and_hold_the_picture(

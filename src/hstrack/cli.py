@@ -348,13 +348,22 @@ class CheckError(UsageError):
 
 
 @command()
-def show(ctx: typer.Context, title_id: IdArg, as_json: JsonOpt = False, at: AtOpt = None) -> None:
-    """A title in detail: kind, platform, credits, synopsis, notes and its timeline."""
+def show(
+    ctx: typer.Context,
+    title_id: IdArg,
+    as_json: JsonOpt = False,
+    svg: SvgOpt = None,
+    html: HtmlOpt = None,
+    at: AtOpt = None,
+) -> None:
+    """A title in detail: kind, platform, credits, synopsis, notes, a chart and its timeline."""
     from hstrack.report import timeline as build_timeline
 
+    _picture_options(False, svg, html, (as_json, "--json"))
     settings = _settings(ctx)
     report = _report(settings, title_id, at)
-    _renderer(settings, as_json, at).show(report, build_timeline(report))
+    line, title = build_timeline(report), f"hstrack show {report.title.name}"
+    _draw(_renderer(settings, as_json, at), lambda r: r.show(report, line), svg, html, title)
 
 
 @command()
