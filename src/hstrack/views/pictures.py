@@ -55,7 +55,17 @@ def role_style(role: str) -> str:
         return "bold red"
     if kind == "open":
         return "dim"
-    return ""
+    # Plain text still gets a style ("default" is no colour at all), so it is a run of its
+    # own and never merges with the blank cells before it (see `indented`).
+    return "" if kind == "blank" else "default"
+
+
+def indented(text: str, style: str) -> Text:
+    """Text whose leading spaces carry no style. Rich writes an SVG line as one element
+    per styled run placed at its column; spaces inside a styled run are kept only by
+    renderers that respect non-breaking spaces, and some (librsvg) drop them."""
+    body = text.lstrip(" ")
+    return Text.assemble(text[: len(text) - len(body)], (body, style))
 
 
 def cells_text(cells: list[Cell]) -> Text:
@@ -64,11 +74,11 @@ def cells_text(cells: list[Cell]) -> Text:
     run, role = "", None
     for char, cell_role in cells:
         if cell_role != role and run:
-            out.append(run, style=role_style(role or ""))
+            out.append_text(indented(run, role_style(role or "")))
             run = ""
         run, role = run + char, cell_role
     if run:
-        out.append(run, style=role_style(role or ""))
+        out.append_text(indented(run, role_style(role or "")))
     out.rstrip()
     return out
 
@@ -84,8 +94,9 @@ def legend_lines(entries: list[tuple[str, str]], width: int) -> list[Text]:
             line = Text()
         if line.cell_len:
             line.append("  ")
-        line.append(glyph)
-        line.append(" " + meaning, style="dim")
+        line.append(glyph, style="default")
+        line.append(" ")
+        line.append(meaning, style="dim")
     if line.cell_len:
         lines.append(line)
     return lines
@@ -93,7 +104,7 @@ def legend_lines(entries: list[tuple[str, str]], width: int) -> list[Text]:
 
 def chart_renderable(chart: Chart, width: int) -> Group:
     pad = " " * (chart.label_width + 1)
-    lines: list[RenderableType] = [Text(pad + label, style="dim") for label in chart.axis.labels()]
+    lines: list[RenderableType] = [indented(pad + label, "dim") for label in chart.axis.labels()]
     for row in chart.rows:
         # Labels are inert already; a Text, never markup; cut by cell width with an ellipsis.
         label = Text(row.label, style="bold")
@@ -101,7 +112,7 @@ def chart_renderable(chart: Chart, width: int) -> Group:
         label.append(" ")
         label.append_text(cells_text(row.cells))
         lines.append(label)
-    lines.append(Text(pad + chart.today, style="bold red"))
+    lines.append(indented(pad + chart.today, "bold red"))
     lines.extend(legend_lines(chart.legend, width))
     return Group(*lines)
 
@@ -129,8 +140,8 @@ def _day_mark(events: list[Event]) -> tuple[str, str]:
 
 def _month_lines(cal: MonthCalendar, index: int) -> list[Text]:
     month = cal.months[index]
-    lines = [Text(month.name.center(CELL * 7).rstrip(), style="bold")]
-    lines.append(Text("".join(f" {d} " for d in WEEKDAYS).rstrip(), style="dim"))
+    lines = [indented(month.name.center(CELL * 7).rstrip(), "bold")]
+    lines.append(indented("".join(f" {d} " for d in WEEKDAYS).rstrip(), "dim"))
     for week in month.weeks():
         line = Text()
         for day in week:
@@ -140,8 +151,8 @@ def _month_lines(cal: MonthCalendar, index: int) -> list[Text]:
             mark, mark_style = _day_mark(cal.on(day))
             is_today = day == cal.today
             line.append("▸" if is_today else " ", style="bold red")
-            number_style = "reverse bold" if is_today else ("bold" if mark not in (" ", BAND) else "")
-            line.append(f"{day.day:>2}", style=number_style)
+            number_style = "reverse bold" if is_today else ("bold" if mark not in (" ", BAND) else "default")
+            line.append_text(indented(f"{day.day:>2}", number_style))
             line.append(mark, style=mark_style)
         line.rstrip()
         lines.append(line)
@@ -182,10 +193,12 @@ def _event_lines(e: Event, width: int) -> list[RenderableType]:
     when.append(" ")
     when.append(_event_when(e), style="bold" if e.exact else "")
     if a.milestone.tentative:
-        when.append(" (tentative)", style="italic dim")
+        when.append(" ")
+        when.append("(tentative)", style="italic dim")
     what = Text(inert(e.report.title.name), style="bold")
     what.append(f" · {a.kind.replace('-', ' ')}")
-    what.append(f" · {a.countdown}", style=MARKER_STYLE.get(a.state, "dim"))
+    what.append(" · ")
+    what.append(a.countdown, style=MARKER_STYLE.get(a.state, "dim"))
     if when.cell_len + 2 + what.cell_len <= width:
         return [Text.assemble(when, "  ", what)]
     return [when, Padding(what, (0, 0, 0, 4))]

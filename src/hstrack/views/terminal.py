@@ -49,7 +49,8 @@ def label(kind: str) -> str:
 def _when(a: Assessed) -> Text:
     text = Text(a.date.text, style="bold" if a.state != "tba" else "dim")
     if a.milestone.tentative:
-        text.append(" (tentative)", style="italic dim")
+        text.append(" ")  # unstyled, so a picture places the word by itself (see views.pictures.indented)
+        text.append("(tentative)", style="italic dim")
     return text
 
 
