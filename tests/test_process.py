@@ -81,3 +81,33 @@ def test_broken_pipe_is_quiet(script: str, tmp_path: Path) -> None:
         env={"PATH": os.environ.get("PATH", ""), "HSTRACK_HOME": str(tmp_path)},
     )
     assert "Traceback" not in shell.stderr
+
+
+def run_bytes(*args: str, home: Path, **env: str) -> subprocess.CompletedProcess[bytes]:
+    environment = {"PATH": os.environ.get("PATH", ""), "HSTRACK_HOME": str(home),
+                   "HSTRACK_NOW": "2026-11-27T12:00:00+00:00", "TZ": "Europe/London", **env}  # fmt: skip
+    return subprocess.run([*args], capture_output=True, env=environment, timeout=60, check=False)
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1", "cp1252"])
+def test_a_stdout_without_utf8_gets_ascii_charts_and_exact_json(script: str, tmp_path: Path, encoding: str) -> None:
+    """A Windows pipe (cp1252) or an old locale cannot take ◆ or ✓: no traceback, charts in
+    ASCII stand-ins, tables with "?" where a glyph has none, JSON escaped but identical."""
+    run_bytes(script, "add", "Amélie — 東京", "--id", "amelie", home=tmp_path)
+    run_bytes(script, "set", "amelie", "release", "Q3 2027", home=tmp_path)
+    env = {"PYTHONIOENCODING": encoding, "COLUMNS": "80"}
+    for args in (("status", "--chart"), ("timeline", "heartstopper-film", "--chart"), ("calendar", "2025-06"),
+                 ("status",), ("timeline", "heartstopper-film"), ("show", "amelie")):  # fmt: skip
+        result = run_bytes(script, *args, home=tmp_path, **env)
+        assert result.returncode == 0, (args, result.stderr.decode(errors="replace"))
+        assert b"Traceback" not in result.stderr
+        result.stdout.decode(encoding)  # nothing the stream could not take
+    chart = run_bytes(script, "status", "--chart", home=tmp_path, **env).stdout.decode(encoding)
+    assert "TBA >" in chart
+    assert "*" in chart
+    assert "^ today" in chart or "today 27 Nov 2026 ^" in chart
+    escaped = run_bytes(script, "status", "--json", home=tmp_path, **env).stdout
+    assert escaped.isascii()
+    utf8 = run_bytes(script, "status", "--json", home=tmp_path).stdout
+    assert json.loads(escaped) == json.loads(utf8)
+    assert "Amélie — 東京" in {t["name"] for t in json.loads(escaped)["titles"]}

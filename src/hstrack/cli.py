@@ -811,7 +811,18 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
+def _never_fail_on_encoding() -> None:
+    """A stream that cannot take UTF-8 (a Windows pipe in cp1252, PYTHONIOENCODING=ascii)
+    shows "?" for a character it cannot encode instead of ending in a traceback; JSON is
+    written as ASCII there (views.data), and charts draw in ASCII (views.pictures)."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "").replace("_", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
 def main() -> None:
+    _never_fail_on_encoding()
     try:
         build_app(selected_command(sys.argv[1:]))(prog_name="hstrack")
     except BrokenPipeError:

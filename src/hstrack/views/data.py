@@ -30,14 +30,21 @@ def _escape(text: str) -> str:
     return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
+def utf8_stdout() -> bool:
+    encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("-", "").replace("_", "")
+    return encoding == "utf8"
+
+
 def to_text(data: Any, pretty: bool | None = None) -> str:
     """Indented on a terminal, for people; one compact line otherwise, for programs. The
     content is the same: indenting makes json use its pure-Python encoder, ten times
     slower than the C one, which matters for a 10,000-title status."""
     if pretty is None:
         pretty = sys.stdout.isatty()
+    # A stdout that cannot take UTF-8 (a Windows pipe, LANG=...ISO-8859-1) gets \\u escapes:
+    # the same JSON, in ASCII, rather than a name with "?" in it.
     text = json.dumps(data, indent=2 if pretty else None, separators=None if pretty else (",", ":"),
-                      ensure_ascii=False)  # fmt: skip
+                      ensure_ascii=not utf8_stdout())  # fmt: skip
     return _escape(text) + "\n"
 
 
@@ -106,10 +113,11 @@ class JsonRenderer:
         # Compact output is written a title at a time: the same document, but a 10,000-title
         # status never holds its 40 MB of JSON as one string.
         head = to_text(_envelope(self.now), pretty=False)[:-2]  # without the closing "}\n"
-        out = sys.stdout
+        out, ascii_only = sys.stdout, not utf8_stdout()
         out.write(head + ',"titles":[')
         for i, r in enumerate(reports):
-            out.write(("," if i else "") + _escape(json.dumps(title(r), ensure_ascii=False, separators=(",", ":"))))
+            text = json.dumps(title(r), ensure_ascii=ascii_only, separators=(",", ":"))
+            out.write(("," if i else "") + _escape(text))
         out.write("]}\n")
 
     def show(self, report: TitleReport, line: Timeline) -> None:

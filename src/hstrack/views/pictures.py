@@ -102,7 +102,24 @@ def legend_lines(entries: list[tuple[str, str]], width: int) -> list[Text]:
     return lines
 
 
-def chart_renderable(chart: Chart, width: int) -> Group:
+# For a terminal or pipe that cannot take UTF-8: each glyph has a distinct ASCII stand-in.
+ASCII = str.maketrans({
+    "─": "-", "━": "=", "═": "~", "█": "#", "┄": ".", "░": ":", "◆": "*", "◇": "o", "│": "|", "→": ">",
+    "✕": "x", "▲": "^", "▸": ">", "…": "~", "·": "-", "–": "-",
+})  # fmt: skip
+
+
+def _encoded(console: Console, parts: list[RenderableType]) -> Group:
+    """The parts as a Group, in ASCII when the console's encoding cannot show the glyphs."""
+    if not console.encoding.replace("-", "").replace("_", "").startswith("utf"):
+        for part in parts:
+            text = part.renderable if isinstance(part, Padding) else part
+            if isinstance(text, Text):
+                text.plain = text.plain.translate(ASCII)  # one character for one: styles stay put
+    return Group(*parts)
+
+
+def chart_renderable(chart: Chart, console: Console) -> Group:
     pad = " " * (chart.label_width + 1)
     lines: list[RenderableType] = [indented(pad + label, "dim") for label in chart.axis.labels()]
     for row in chart.rows:
@@ -113,8 +130,8 @@ def chart_renderable(chart: Chart, width: int) -> Group:
         label.append_text(cells_text(row.cells))
         lines.append(label)
     lines.append(indented(pad + chart.today, "bold red"))
-    lines.extend(legend_lines(chart.legend, width))
-    return Group(*lines)
+    lines.extend(legend_lines(chart.legend, console.width))
+    return _encoded(console, lines)
 
 
 # ---------------------------------------------------------------------------- calendar
@@ -204,7 +221,8 @@ def _event_lines(e: Event, width: int) -> list[RenderableType]:
     return [when, Padding(what, (0, 0, 0, 4))]
 
 
-def calendar_renderable(cal: MonthCalendar, width: int) -> Group:
+def calendar_renderable(cal: MonthCalendar, console: Console) -> Group:
+    width = console.width
     per_row = max(1, (width + MONTH_GAP) // (CELL * 7 + MONTH_GAP))
     parts: list[RenderableType] = []
     for start in range(0, len(cal.months), per_row):
@@ -219,7 +237,7 @@ def calendar_renderable(cal: MonthCalendar, width: int) -> Group:
     for e in cal.events:
         parts.extend(_event_lines(e, width))
     parts.append(Text(f"▸ today {format_day(cal.today)}", style="dim"))
-    return Group(*parts)
+    return _encoded(console, parts)
 
 
 # ---------------------------------------------------------------------------- pictures

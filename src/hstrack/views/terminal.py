@@ -137,14 +137,14 @@ class TerminalRenderer:
 
         width = self.console.width
         chart = slate_chart(reports, self.now, width, format_day(self.now.date()))
-        self._print(chart_renderable(chart, width))
+        self._print(chart_renderable(chart, self.console))
 
     def _title_chart(self, report: TitleReport) -> Group:
         from hstrack.chart import title_chart
         from hstrack.views.pictures import chart_renderable
 
         width = self.console.width
-        return chart_renderable(title_chart(report, self.now, width, format_day(self.now.date())), width)
+        return chart_renderable(title_chart(report, self.now, width, format_day(self.now.date())), self.console)
 
     def timeline_chart(self, line: Timeline) -> None:
         if not line.rows:
@@ -155,7 +155,7 @@ class TerminalRenderer:
     def calendar(self, cal: MonthCalendar) -> None:
         from hstrack.views.pictures import calendar_renderable
 
-        self._print(calendar_renderable(cal, self.console.width))
+        self._print(calendar_renderable(cal, self.console))
 
     def _status_card(self, r: TitleReport) -> Text:
         """One title as stacked lines, for terminals too narrow for the table."""
