@@ -29,7 +29,6 @@ COLOUR = {
     "in-production": "yellow",
     "post-production": "blue",
     "released": "green",
-    "cancelled": "red",
     "other": "white",
 }
 MARKER_STYLE = {
