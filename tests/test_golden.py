@@ -140,3 +140,11 @@ def test_golden_in_colour(case: str, width: int) -> None:
     check(f"{case}-{width}-colour", actual)
     # Colour only adds: without the escape codes it is the colourless render, glyph for glyph.
     assert re.sub("\x1b\\[[0-9;]*m", "", actual) == render(width, CASES[case])
+
+
+def test_golden_calendar_below_28_columns() -> None:
+    """Narrower than a month of four-column days: three-column days, today marked "<"."""
+    actual = render(24, CASES["calendar-slate"])
+    assert all(len(line) <= 24 for line in actual.splitlines())
+    assert "27<" in actual
+    check("calendar-slate-24", actual)

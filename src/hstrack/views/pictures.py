@@ -154,19 +154,25 @@ def _day_mark(events: list[Event]) -> tuple[str, str]:
     return " ", ""
 
 
-def _month_lines(cal: MonthCalendar, index: int) -> list[Text]:
+def _month_lines(cal: MonthCalendar, index: int, cell: int) -> list[Text]:
+    """A month as lines; ``cell`` is 4 (a today mark, the day, an event mark) or, on a
+    terminal narrower than 28 columns, 3 (no today mark: today is the reverse-video day,
+    or "<" after it when nothing else is on that day)."""
     month = cal.months[index]
-    lines = [indented(month.name.center(CELL * 7).rstrip(), "bold")]
-    lines.append(indented("".join(f" {d} " for d in WEEKDAYS).rstrip(), "dim"))
+    lines = [indented(month.name.center(cell * 7).rstrip(), "bold")]
+    lines.append(indented("".join(f"{' ' if cell == 4 else ''}{d} " for d in WEEKDAYS).rstrip(), "dim"))
     for week in month.weeks():
         line = Text()
         for day in week:
             if day is None:
-                line.append(" " * CELL)
+                line.append(" " * cell)
                 continue
             mark, mark_style = _day_mark(cal.on(day))
             is_today = day == cal.today
-            line.append("▸" if is_today else " ", style="bold red")
+            if cell == 4:
+                line.append("▸" if is_today else " ", style="bold red")
+            elif is_today and mark == " ":
+                mark, mark_style = "<", "bold red"
             number_style = "reverse bold" if is_today else ("bold" if mark not in (" ", BAND) else "default")
             line.append_text(indented(f"{day.day:>2}", number_style))
             line.append(mark, style=mark_style)
@@ -222,20 +228,21 @@ def _event_lines(e: Event, width: int) -> list[RenderableType]:
 
 def calendar_renderable(cal: MonthCalendar, console: Console) -> Group:
     width = console.width
-    per_row = max(1, (width + MONTH_GAP) // (CELL * 7 + MONTH_GAP))
+    cell = CELL if width >= CELL * 7 else CELL - 1
+    per_row = max(1, (width + MONTH_GAP) // (cell * 7 + MONTH_GAP))
     parts: list[RenderableType] = []
     for start in range(0, len(cal.months), per_row):
         if start:
             parts.append(Text())
-        blocks = [_month_lines(cal, i) for i in range(start, min(start + per_row, len(cal.months)))]
-        parts.extend(_side_by_side(blocks, CELL * 7))
+        blocks = [_month_lines(cal, i, cell) for i in range(start, min(start + per_row, len(cal.months)))]
+        parts.extend(_side_by_side(blocks, cell * 7))
     parts.append(Text())
     if not cal.events:
         shown = cal.months[0].name if len(cal.months) == 1 else f"{cal.months[0].name} to {cal.months[-1].name}"
         parts.append(Text(f"No dated milestones in {shown}.", style="dim"))
     for e in cal.events:
         parts.extend(_event_lines(e, width))
-    parts.append(Text(f"▸ today {format_day(cal.today)}", style="dim"))
+    parts.append(Text(f"{'▸' if cell == CELL else '<'} today {format_day(cal.today)}", style="dim"))
     return _encoded(console, parts)
 
 
