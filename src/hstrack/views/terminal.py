@@ -76,7 +76,7 @@ def _release_cell(a: Assessed | None) -> Text:
     return cell
 
 
-NO_MILESTONES = Text("no milestones yet: hstrack set ID MILESTONE DATE", style="dim")
+NO_MILESTONES = "no milestones yet: hstrack set ID MILESTONE DATE"
 
 
 def _heading(r: TitleReport) -> Text:
@@ -148,7 +148,7 @@ class TerminalRenderer:
 
     def timeline_chart(self, line: Timeline) -> None:
         if not line.rows:
-            self._print(Group(_heading(line.report), NO_MILESTONES))
+            self._print(Group(_heading(line.report), Text(NO_MILESTONES, style="dim")))
             return
         self._print(Group(_heading(line.report), Text(), self._title_chart(line.report)))
 
@@ -234,7 +234,7 @@ class TerminalRenderer:
 
     def timeline(self, line: Timeline) -> None:
         if not line.rows:
-            self._print(Group(_heading(line.report), NO_MILESTONES))
+            self._print(Group(_heading(line.report), Text(NO_MILESTONES, style="dim")))
             return
         self._print(Group(_heading(line.report), self._timeline_table(line)))
 
