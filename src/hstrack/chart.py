@@ -119,14 +119,9 @@ def _place(width: int, labels: list[tuple[int, str]]) -> str:
     return "".join(line).rstrip()
 
 
-def windows(report: TitleReport, now: datetime) -> list[tuple[Assessed, date, date]]:
+def dated(report: TitleReport) -> list[tuple[Assessed, date, date]]:
     """Each dated milestone with its window in the viewer's calendar days."""
-    out = []
-    for a in report.milestones:
-        local = a.date.local_window(now.tzinfo) if now.tzinfo else None
-        if local is not None:
-            out.append((a, *local))
-    return out
+    return [(a, *a.window) for a in report.milestones if a.window is not None]
 
 
 def make_axis(reports: list[TitleReport], now: datetime, width: int) -> Axis:
@@ -134,7 +129,7 @@ def make_axis(reports: list[TitleReport], now: datetime, width: int) -> Axis:
     today = now.date()
     days = [today]
     for r in reports:
-        for _, first, last in windows(r, now):
+        for _, first, last in dated(r):
             days += [first, last]
     low, high = min(days), max(days)
     if (high - low).days < MIN_DAYS:
@@ -180,12 +175,12 @@ def bar(report: TitleReport, axis: Axis, now: datetime) -> list[Cell]:
     the day as markers, today as a line, and an open end when the release is TBA."""
     today_col = axis.col(now.date())
     cells: list[Cell] = [(" ", "blank")] * axis.width
-    dated = windows(report, now)
+    milestones = dated(report)
 
     # Phase spans: each phase runs from the end of the milestone that entered it to the
     # start of the next one. A tentative milestone enters a rumoured phase, not a real one.
     phase, from_col = None, 0
-    for a, first, last in dated:
+    for a, first, last in milestones:
         entered = "cancelled" if a.kind == "cancelled" else ENTERS.get(a.kind)
         if entered is None or (entered == "cancelled" and a.milestone.tentative):
             continue
@@ -200,7 +195,7 @@ def bar(report: TitleReport, axis: Axis, now: datetime) -> list[Cell]:
     if phase is not None and (phase == "released" or ending is not None):
         _span(cells, phase, from_col, axis.width, today_col)
 
-    for a, first, last in dated:
+    for a, first, last in milestones:
         if a.date.is_exact:
             continue
         band_role = f"band:{ENTERS.get(a.kind, 'other')}"
@@ -208,7 +203,7 @@ def bar(report: TitleReport, axis: Axis, now: datetime) -> list[Cell]:
             cells[col] = (BAND, band_role)
     if 0 <= today_col < axis.width:
         cells[today_col] = (TODAY, "today")
-    for a, first, _last in dated:
+    for a, first, _last in milestones:
         if a.kind == "cancelled" and not a.milestone.tentative:
             cells[axis.col(first)] = (CANCEL, "cancel")
         elif a.date.is_exact:
@@ -231,16 +226,16 @@ def _write(cells: list[Cell], col: int, text: str, role: str) -> None:
             cells[col + i] = (char, role)
 
 
-def milestone_row(a: Assessed, first: date | None, last: date | None, axis: Axis, today_col: int) -> list[Cell]:
+def milestone_row(a: Assessed, axis: Axis, today_col: int) -> list[Cell]:
     """One milestone on its own row (the single-title chart): its marker or band, and
     its date written beside it where there is room."""
     cells: list[Cell] = [(" ", "blank")] * axis.width
     if 0 <= today_col < axis.width:
         cells[today_col] = (TODAY, "today")
-    if first is None or last is None:
+    if a.window is None:
         _write(cells, axis.width - len(TBA_END), TBA_END, "open")
         return cells
-    start, stop = axis.col(first), axis.col(last)
+    start, stop = axis.col(a.window[0]), axis.col(a.window[1])
     if a.date.is_exact:
         cells[start] = (CANCEL, "cancel") if a.kind == "cancelled" else _marker(a)
     else:
@@ -333,7 +328,5 @@ def title_chart(report: TitleReport, now: datetime, width: int, day_text: str) -
     today_col = axis.col(now.date())
     rows = [ChartRow("phase", bar(report, axis, now))]
     for a in report.milestones:
-        local = a.date.local_window(now.tzinfo) if now.tzinfo else None
-        first, last = local if local is not None else (None, None)
-        rows.append(ChartRow(a.kind.replace("-", " "), milestone_row(a, first, last, axis, today_col)))
+        rows.append(ChartRow(a.kind.replace("-", " "), milestone_row(a, axis, today_col)))
     return Chart(axis, label_width, rows, today_line(axis, now, day_text))

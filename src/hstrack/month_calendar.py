@@ -25,9 +25,17 @@ _MONTH_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if
 @dataclass(frozen=True)
 class Event:
     report: TitleReport
-    item: Assessed
-    first: date
-    last: date
+    item: Assessed  # dated: its window is the days the event covers
+
+    @property
+    def first(self) -> date:
+        assert self.item.window is not None
+        return self.item.window[0]
+
+    @property
+    def last(self) -> date:
+        assert self.item.window is not None
+        return self.item.window[1]
 
     @property
     def exact(self) -> bool:
@@ -93,9 +101,8 @@ def month_calendar(reports: list[TitleReport], now: datetime, first: Month, coun
     events = []
     for r in reports:
         for a in r.milestones:
-            local = a.date.local_window(now.tzinfo) if now.tzinfo else None
-            if local is not None and local[0] <= end and local[1] >= start:
-                events.append(Event(r, a, *local))
+            if a.window is not None and a.window[0] <= end and a.window[1] >= start:
+                events.append(Event(r, a))
     # Days before windows that start the same day: the sharper date first.
     events.sort(key=lambda e: (e.first, not e.exact, e.last, e.report.title.name.lower(), milestone_rank(e.item.kind)))
     return MonthCalendar(months, now.date(), events)

@@ -93,9 +93,8 @@ def _segment_for(title: Title, m: Milestone | None, now: datetime) -> Segment:
     if a.state == "past":
         return Segment(label, phase, kind, clean(m.date.text), phase)
     if _counts(m):
-        window = a.date.local_window(now.tzinfo) if now.tzinfo else None
-        assert window is not None
-        return Segment(label, phase, kind, clean(m.date.text), "", day_number(window[0]))
+        assert a.window is not None
+        return Segment(label, phase, kind, clean(m.date.text), "", day_number(a.window[0]))
     return Segment(label, phase, kind, clean(m.date.text), clean(m.date.text))
 
 

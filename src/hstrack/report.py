@@ -31,6 +31,7 @@ class Assessed:
     days_until: tuple[int, int] | None
     days_since: int | None
     seconds_until: int | None  # instants only, while still ahead
+    window: tuple[date, date] | None  # its days where the viewer is (an instant moved to their zone); None if TBA
 
     @property
     def kind(self) -> str:
@@ -73,31 +74,31 @@ def assess(m: Milestone, now: datetime, memo: dict[int, tuple[DateSpec, State]] 
     return Assessed(m, *hit[1])
 
 
-State = tuple[str, tuple[int, int] | None, int | None, int | None]
+State = tuple[str, tuple[int, int] | None, int | None, int | None, tuple[date, date] | None]
 
 
 def _state(spec: DateSpec, now: datetime) -> State:
-    """(state, days_until, days_since, seconds_until) of a date seen from ``now``."""
+    """(state, days_until, days_since, seconds_until, window) of a date seen from ``now``."""
     today = now.date()
     local = spec.local_window(now.tzinfo) if now.tzinfo else None
     if local is None:
-        return "tba", None, None, None
+        return "tba", None, None, None, None
     earliest, latest = local
     if spec.at is not None:
         # Subtract in UTC: Python subtracts two datetimes that share a tzinfo as wall
         # times, which would make the 25-hour night of a DST change 24 hours long.
         seconds = int((spec.at.astimezone(UTC) - now.astimezone(UTC)).total_seconds())
         if seconds <= 0:
-            return "past", None, (today - latest).days, None
+            return "past", None, (today - latest).days, None, local
         days = (earliest - today).days
-        return "future", (days, days), None, seconds
+        return "future", (days, days), None, seconds, local
     if latest < today:
-        return "past", None, (today - latest).days, None
+        return "past", None, (today - latest).days, None, local
     if earliest == latest == today:
-        return "today", (0, 0), 0, None
+        return "today", (0, 0), 0, None, local
     if earliest <= today:
-        return "open", (0, (latest - today).days), None, None
-    return "future", ((earliest - today).days, (latest - today).days), None, None
+        return "open", (0, (latest - today).days), None, None, local
+    return "future", ((earliest - today).days, (latest - today).days), None, None, local
 
 
 def _time_key(a: Assessed) -> tuple[tuple[int, date, date, float], tuple[int, str]]:

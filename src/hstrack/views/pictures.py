@@ -201,8 +201,7 @@ def _side_by_side(blocks: list[list[Text]], block_width: int) -> list[Text]:
 def _event_when(e: Event) -> str:
     """A window says which days it covers when its name does not ("Q1 2027" does not,
     "December 2026" does)."""
-    precision = e.item.date.precision.value
-    if precision in ("day", "instant", "month", "year"):
+    if e.exact or e.item.date.precision.value in ("month", "year"):
         return e.item.date.text
     return f"{e.item.date.text} ({e.first.day} {e.first:%b} – {e.last.day} {e.last:%b})"
 
