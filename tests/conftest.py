@@ -96,6 +96,21 @@ def seeded(cli: Cli) -> Cli:
     return cli
 
 
+# The day a store made from the seed holds the film in production with its release TBA:
+# the seed replays only what was public by the day the store is created.
+EARLY = "2025-06-10T12:00:00+01:00"
+
+
+@pytest.fixture
+def early(cli: Cli) -> Cli:
+    """A store as a new user got it on 10 June 2025 (the film in production, its release
+    TBA); every command then runs on 27 November 2026, like any other test. For tests about
+    mechanics (charts, scripting) that want a TBA release, not the film's later news."""
+    cli("status", now=EARLY)
+    assert cli.store.exists()
+    return cli
+
+
 def need(program: str) -> str:
     """A program a test drives for real: missing fails in CI (which installs it), skips elsewhere."""
     import shutil

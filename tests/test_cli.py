@@ -29,8 +29,9 @@ def test_first_command_creates_the_store_and_says_so_once(cli: Cli) -> None:
     first = cli("status")
     assert "created a new store" in first.stderr
     assert str(cli.store) in first.stderr
-    assert "Heartstopper (film)" in first.stdout
-    assert "in-production" in first.stdout
+    assert "Heartstopper" in first.stdout
+    assert "Forever" in first.stdout
+    assert "post-production" in first.stdout
     second = cli("status")
     assert second.stderr == ""
 
@@ -60,15 +61,17 @@ def test_status_json_contract(seeded: Cli) -> None:
     by_id = {t["id"]: t for t in data["titles"]}
     film = by_id["heartstopper-film"]
     assert set(film) >= TITLE_FIELDS
-    assert film["phase"] == "in-production"
+    assert film["phase"] == "post-production"
     assert film["platform"] == "Netflix"
     for m in film["milestones"]:
         assert set(m) >= MILESTONE_FIELDS
-    announced, start, release = film["milestones"]
+    announced, start, end, release = film["milestones"]
     assert (announced["precision"], announced["earliest"], announced["latest"]) == ("month", "2025-04-01", "2025-04-30")
     assert announced["source"] == "Netflix announcement, 9 June 2025"
     assert (start["precision"], start["earliest"], start["text"]) == ("day", "2025-06-09", "9 Jun 2025")
-    assert (release["precision"], release["earliest"], release["days_until"]) == ("tba", None, None)
+    assert (end["kind"], end["earliest"], end["state"]) == ("production-end", "2025-07-27", "past")
+    assert (release["precision"], release["earliest"], release["latest"]) == ("half", "2026-07-01", "2026-12-31")
+    assert (release["state"], release["days_until"]) == ("open", {"min": 0, "max": 34})
     assert film["next"]["kind"] == "release"
     assert by_id["heartstopper-s3"]["phase"] == "released"
 
@@ -80,14 +83,15 @@ def test_json_stdout_is_only_json_even_on_first_run(cli: Cli) -> None:
 
 
 def test_tour_fuzzy_then_firm_then_history(seeded: Cli) -> None:
+    seeded("set", "heartstopper-film", "release", "TBA")
     seeded("set", "heartstopper-film", "release", "autumn 2027", "--source", "https://example.org/1", "--tentative")
     data = seeded.json("countdown", "heartstopper-film", "release")
     assert data["milestone"]["precision"] == "season"
     assert data["milestone"]["days_until"] == {"min": 278, "max": 368}
     assert data["milestone"]["tentative"] is True
-    seeded("set", "heartstopper-film", "premiere", "3 Oct 2027", "--source", "https://example.org/2")
+    seeded("set", "heartstopper-film", "release", "3 Oct 2027", "--source", "https://example.org/2")
     seeded("set", "heartstopper-film", "release", "2028-01-05")
-    history = seeded.json("history", "heartstopper-film")["history"]
+    history = seeded.json("history", "heartstopper-film")["history"][-3:]
     assert [h["summary"] for h in history] == [
         "release dated: autumn 2027 (was TBA)",
         "release firmed up from autumn 2027 to 3 Oct 2027",
@@ -102,12 +106,15 @@ def test_tour_fuzzy_then_firm_then_history(seeded: Cli) -> None:
 
 def test_countdown_forms(seeded: Cli) -> None:
     out = seeded("countdown", "heartstopper-film").stdout
-    assert "release TBA · 18 months since production start (9 Jun 2025)" in " ".join(out.split())
+    assert "release H2 2026 · window open until 31 Dec 2026, closes in 4 weeks" in " ".join(out.split())
+    seeded("set", "heartstopper-film", "release", "TBA")
+    out = seeded("countdown", "heartstopper-film").stdout
+    assert "release TBA · 16 months since production end (27 Jul 2025)" in " ".join(out.split())
     seeded("set", "heartstopper-film", "trailer", "2026-12-01 17:00 America/Los_Angeles")
     data = seeded.json("countdown", "heartstopper-film")
     assert data["milestone"]["kind"] == "trailer"
     assert data["seconds_until"] == (4 * 86400) + 13 * 3600  # 01:00 UTC on 2 Dec
-    assert data["text"] == "trailer 1 Dec 2026 17:00 America/Los_Angeles · in 4 days 13 hours"
+    assert data["text"] == "trailer 1 Dec 2026 17:00 America/Los_Angeles · in 5 days (109 h 00 min)"
     assert seeded("countdown", "heartstopper-film", "nope", code=2).stderr.startswith("hstrack: ")
 
 
@@ -144,7 +151,9 @@ def test_bad_date_is_a_usage_error_and_leaves_the_store_untouched(seeded: Cli) -
         ("countdown", "no-such-title"),
         ("history", "no-such-title"),
         ("set", "no-such-title", "release", "2026"),
-        ("unset", "heartstopper-film", "wrap"),
+        ("unset", "heartstopper-film", "trailer"),
+        ("unset", "heartstopper-film", "relase"),
+        ("set", "heartstopper-film", "relase", "2027"),
         ("remove", "no-such-title", "--yes"),
         ("add", "Heartstopper (film)", "--id", "heartstopper-film"),
         ("add", "Bad id", "--id", "Not A Slug"),
@@ -199,13 +208,17 @@ def test_show_has_credits_and_synopsis(seeded: Cli) -> None:
 
 def test_timeline_puts_tba_last_and_marks_today(seeded: Cli) -> None:
     seeded("set", "heartstopper-film", "trailer", "TBA")
+    seeded("set", "heartstopper-film", "premiere", "TBA")
+    seeded("set", "heartstopper-film", "release", "2027")
     data = seeded.json("timeline", "heartstopper-film")
     # TBA last; among TBA ones, the production ladder's order
-    assert [m["kind"] for m in data["milestones"]] == ["announced", "production-start", "trailer", "release"]
-    assert data["today_index"] == 2
+    kinds = ["announced", "production-start", "production-end", "release", "trailer", "premiere"]
+    assert [m["kind"] for m in data["milestones"]] == kinds
+    assert data["today_index"] == 3
     assert data["milestones"][1]["gap_days"] == {"min": 40, "max": 69}
     out = seeded("timeline", "heartstopper-film").stdout
-    assert "today · 27 Nov 2026" in out
+    assert "today 27 Nov 2026" in " ".join(out.split())
+    assert all(len(line) <= 80 for line in out.splitlines())
 
 
 def test_views_have_no_escape_codes_when_piped(seeded: Cli) -> None:

@@ -26,11 +26,15 @@ from hstrack.views.terminal import TerminalRenderer
 
 GOLDEN = Path(__file__).parent / "golden"
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=ZoneInfo("Europe/London"))
+# The seed as of 10 June 2025 (release TBA) for the slate and the film's made-up history;
+# the seed goldens show the seed as it is today.
+EARLY = datetime(2025, 6, 10, 12, 0, tzinfo=ZoneInfo("Europe/London"))
 
 
 def slate() -> Document:
-    """Every precision, plus a tentative date, a long name and a cancelled title."""
-    doc = seed_document()
+    """Every precision, plus a tentative date, a long name and a cancelled title whose
+    release will not come."""
+    doc = seed_document(EARLY)
     recorded = datetime(2026, 6, 1, 9, 30, tzinfo=ZoneInfo("Europe/London"))
     rows = [
         ("Drop at an hour", "film", "release", "2026-12-04 08:00 Europe/London"),
@@ -52,12 +56,13 @@ def slate() -> Document:
     set_milestone(doc, "untitled-spin-off", "release", "TBA", recorded)
     add_title(doc, "Axed show", "axed-show", kind="series")
     set_milestone(doc, "axed-show", "production-start", "2025-03-01", recorded)
+    set_milestone(doc, "axed-show", "release", "2027-05", recorded)
     set_milestone(doc, "axed-show", "cancelled", "2026-02-14", recorded)
     return doc
 
 
 def film_with_history() -> Document:
-    doc = seed_document()
+    doc = seed_document(EARLY)
     for day, when in ((1, "autumn 2027"), (15, "2027-10-03"), (30, "2028-01-05")):
         recorded = datetime(2026, 6, day, 9, 30, tzinfo=ZoneInfo("Europe/London"))
         set_milestone(doc, "heartstopper-film", "release", when, recorded, source=f"https://example.org/{day}")

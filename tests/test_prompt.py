@@ -180,10 +180,10 @@ def test_placeholders_and_width(tmp_path: Path) -> None:
     fmt = "[{label}|{phase}|{milestone}|{days}|{window}|{text}]"
     out = hstrack(home, tz, "prompt", "--format", fmt, "--width", "200").stdout
     when = local_today(zone) + timedelta(days=42)
-    assert out == f"[HS film|in production|release|42|{when.day} {when:%b %Y}|42d]\n"
+    assert out == f"[HS film|post production|release|42|{when.day} {when:%b %Y}|42d]\n"
     assert hstrack(home, tz, "prompt", "--width", "8").stdout == "HS film…\n"
     hstrack(home, tz, "pin", "heartstopper-film", "production-start")
-    assert hstrack(home, tz, "prompt").stdout == "HS film · in production\n"
+    assert hstrack(home, tz, "prompt").stdout == "HS film · post production\n"
     hstrack(home, tz, "unpin")
     assert hstrack(home, tz, "prompt").stdout == "HS film · 42d\n"
 

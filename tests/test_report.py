@@ -53,17 +53,32 @@ def test_phase(milestones: dict[str, str], now: str, phase: str) -> None:
 
 
 def test_seeded_film_today() -> None:
-    doc = seed_document()
-    report = report_title(doc.titles["heartstopper-film"], at("2026-11-27T12:00"))
-    assert report.phase == "in-production"
+    """The embedded default says what public sources have said, as of any day."""
+    doc = seed_document(at("2026-11-27T12:00"))
+    film = doc.titles["heartstopper-film"]
+    assert film.name == "Heartstopper Forever"
+    report = report_title(film, at("2026-11-27T12:00"))
+    assert report.phase == "post-production"
     assert report.last is not None
-    assert report.last.kind == "production-start"
+    assert (report.last.kind, report.last.date.canonical) == ("production-end", "2025-07-27")
     assert report.next is not None
-    assert report.next.kind == "release"
-    assert report.next.state == "tba"
-    assert report.release_text == "TBA"
-    season = report_title(doc.titles["heartstopper-s3"], at("2026-11-27T12:00"))
-    assert season.phase == "released"
+    assert (report.next.kind, report.next.date.canonical, report.next.state) == ("release", "2026-H2", "open")
+    assert report.release_text == "H2 2026 · window open, closes in 4 weeks"
+    assert [h.summary for h in history(film, at("2026-11-27T12:00")) if h.change.milestone == "release"] == [
+        "release set to TBA",
+        "release dated: 2026 (was TBA)",
+        "release firmed up from 2026 to H2 2026",
+    ]
+    assert all(m.source for m in film.milestones.values())  # a source on every fact
+    season = doc.titles["heartstopper-s3"]
+    assert season.milestones["release"].date.canonical == "2024-10-03"
+    assert report_title(season, at("2026-11-27T12:00")).phase == "released"
+    # As of June 2025 the store holds only what was public then: no change from its future.
+    june = seed_document(at("2025-06-10T12:00"))
+    assert june.titles["heartstopper-film"].name == "Heartstopper (film)"
+    assert june.titles["heartstopper-film"].milestones["release"].date.is_tba
+    assert "production-end" not in june.titles["heartstopper-film"].milestones
+    assert report_title(june.titles["heartstopper-film"], at("2025-06-10T12:00")).phase == "in-production"
 
 
 @pytest.mark.parametrize(
@@ -113,19 +128,33 @@ def test_countdown_sentences() -> None:
     c = countdown(report_title(t, at("2026-11-27T12:00")), None)
     assert c.target is not None
     assert c.target.kind == "release"
-    assert c.sentence == "release TBA · 18 months since production start (9 Jun 2025)"
+    assert c.sentence == "release TBA · 17 months since production start (9 Jun 2025)"
     t = title(release="2026-10-03 08:00 Europe/London")
-    c = countdown(report_title(t, at("2026-10-02T06:30")), None)
-    assert c.sentence == "release 3 Oct 2026 08:00 Europe/London · in 1 day 1 hour"
-    c = countdown(report_title(t, at("2026-10-03T06:30")), None)
-    assert c.sentence == "release 3 Oct 2026 08:00 Europe/London · in 1 hour 30 minutes"
+    sentences = {
+        "2026-09-28T06:30": "release 3 Oct 2026 08:00 Europe/London · in 5 days (121 h 30 min)",
+        "2026-10-02T06:30": "release 3 Oct 2026 08:00 Europe/London · tomorrow, in 25 h 30 min",
+        "2026-10-03T06:30": "release 3 Oct 2026 08:00 Europe/London · today, in 1 h 30 min",
+        "2026-10-03T07:59": "release 3 Oct 2026 08:00 Europe/London · today, in 1 min",
+        # On the day itself, after the hour, it is still "today", and the default countdown says so.
+        "2026-10-03T09:30": "release 3 Oct 2026 08:00 Europe/London · today",
+        "2026-10-04T09:30": "nothing ahead: the last milestone, release 3 Oct 2026 08:00 Europe/London, was yesterday",
+    }
+    for now, sentence in sentences.items():
+        assert countdown(report_title(t, at(now)), None).sentence == sentence, now
     t = title(release="autumn 2026")
     c = countdown(report_title(t, at("2026-10-01T12:00")), "release")
-    assert "window open until 30 Nov 2026" in c.sentence
+    assert c.sentence == "release autumn 2026 · window open until 30 Nov 2026, closes in 8 weeks"
+    c = countdown(report_title(t, at("2026-11-30T12:00")), "release")
+    assert c.sentence == "release autumn 2026 · window open until 30 Nov 2026, closes today"
     c = countdown(report_title(t, at("2026-06-23T12:00")), "release")
-    assert c.sentence == "release autumn 2026 · in 10 weeks to 6 months (70 to 160 days)"
+    assert c.sentence == "release autumn 2026 · in 2 to 6 months (70 to 160 days)"
     c = countdown(report_title(title(release="2026-10-03"), at("2026-09-21T12:00")), None)
     assert c.sentence == "release 3 Oct 2026 · in 12 days"
+    c = countdown(report_title(title(release="~2026-10-03"), at("2026-09-19T12:00")), None)
+    assert c.sentence == "release 3 Oct 2026 (tentative) · in 2 weeks (14 days)"
+    assert countdown(report_title(title(release="2026-10-03"), at("2026-10-03T12:00")), None).sentence == (
+        "release is today (3 Oct 2026)"
+    )
     assert countdown(report_title(title(), at("2026-01-01")), None).sentence == "no milestones yet"
 
 
@@ -180,7 +209,8 @@ def test_history_of_unset_and_tentative() -> None:
     add_title(doc, "T", "t")
     now = at("2026-06-01T12:00")
     set_milestone(doc, "t", "trailer", "2026-07", now, tentative=True)
-    set_milestone(doc, "t", "trailer", "2026-07", now)
+    assert set_milestone(doc, "t", "trailer", "2026-07", now) is None  # the same date keeps the flag
+    set_milestone(doc, "t", "trailer", "2026-07", now, tentative=False)
     unset_milestone(doc, "t", "trailer", now)
     assert [r.summary for r in history(doc.titles["t"], now)] == [
         "trailer set to July 2026",

@@ -123,7 +123,7 @@ def big_store(home: Path, titles: int = 2500) -> Document:
         id="counter", name="Counter", kind="film", milestones={"release": Milestone("release", parse_date("TBA"))}
     )
     store = Store(home / "store.json")
-    store.ensure(lambda: doc, NOW_DT)
+    store.ensure(lambda _now: doc, NOW_DT)
     return store.read()
 
 

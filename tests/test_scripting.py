@@ -16,6 +16,12 @@ from .conftest import Cli, validate_output, validate_store
 FILM = "heartstopper-film"
 
 
+@pytest.fixture
+def seeded(early: Cli) -> Cli:
+    """These tests are about scripting, not the film's news: the store of 10 June 2025."""
+    return early
+
+
 # ---------------------------------------------------------------------------- check
 
 
@@ -32,7 +38,8 @@ FILM = "heartstopper-film"
         ([], ["--has-date", "release"], False),  # TBA
         ([("release", "Q3 2027")], ["--has-date", "release"], False),  # only a quarter
         ([("release", "2027-07-04")], ["--has-date", "release"], True),
-        ([("release", "2027-07-04 08:00 Europe/London")], ["--has-date", "premiere"], True),
+        ([("release", "2027-07-04 08:00 Europe/London")], ["--has-date", "release"], True),
+        ([("premiere", "2027-07-04 08:00 Europe/London")], ["--has-date", "release"], False),  # not the release
         ([("release", "2026-12-03")], ["--due-within", "7d"], True),
         ([("release", "2026-12-05")], ["--due-within", "1w"], False),
         ([("release", "2027-02-27")], ["--due-within", "3m"], True),
@@ -73,6 +80,16 @@ def test_all_conditions_must_hold(seeded: Cli) -> None:
     lines = result.stdout.splitlines()
     assert [line.split(":")[0] for line in lines] == ["false", "true", "true"]
     seeded("check", FILM, "--phase", "in-production", "--reached", "announced")
+
+
+def test_several_phases_are_one_condition_any_of_them(seeded: Cli) -> None:
+    """`--phase A --phase B` holds when the title is in either (a title is in one phase)."""
+    result = seeded("check", FILM, "--phase", "announced", "--phase", "in-production")
+    assert result.stdout == "true: --phase announced --phase in-production: phase is in-production\n"
+    seeded("check", FILM, "--phase", "released", "--phase", "cancelled", code=1)
+    data = seeded.json("check", FILM, "--phase", "rumoured", "--phase", "in-production", "--reached", "announced")
+    assert [c["holds"] for c in data["conditions"]] == [True, True]
+    assert seeded("check", FILM, "--phase", "in-producton", code=2).stderr.endswith("did you mean in-production?\n")
 
 
 @pytest.mark.parametrize(
@@ -128,8 +145,14 @@ def test_upcoming_soonest_first_with_filters(seeded: Cli) -> None:
     ]  # fmt: skip
     assert data["tba"] == []
     assert [u["milestone"]["kind"] for u in seeded.json("upcoming", "--within", "1y")["upcoming"]][-1] == "trailer"
-    only = seeded.json("upcoming", "--title", "other", "--milestone", "premiere")
+    only = seeded.json("upcoming", "--title", "other", "--milestone", "release")
     assert [(u["title"]["id"], u["milestone"]["kind"]) for u in only["upcoming"]] == [("other", "release")]
+    # premiere is a milestone of its own, not the release; one nobody has is an empty answer
+    assert seeded.json("upcoming", "--milestone", "premiere")["upcoming"] == []
+    # a filter naming something that exists nowhere is a mistake, not an empty answer
+    typo = seeded("upcoming", "--milestone", "relese", code=2)
+    assert typo.stdout == ""
+    assert "did you mean release?" in typo.stderr
     assert seeded.json("upcoming", "--within", "3d")["upcoming"] == []
     seeded("upcoming", "--title", "nope", code=2)
     seeded("upcoming", "--within", "forever", code=2)
@@ -168,7 +191,7 @@ def read_ics(raw: bytes) -> dict[str, object]:
 def test_ics_reads_back_with_every_event_right(seeded: Cli) -> None:
     seeded("set", FILM, "trailer", "2026-12-01 17:00 America/Los_Angeles", "--source", "https://example.org/t")
     seeded("set", FILM, "release", "Q3 2027", "--tentative")
-    seeded("set", FILM, "teaser", "2026-12-25T09:00:00+01:00")
+    seeded("set", FILM, "teaser", "2026-12-25T09:00:00+01:00", "--new")
     seeded("set", FILM, "wrap", "TBA")
     raw = seeded("export", "--format", "ics").stdout.encode()
     from icalendar import Calendar
@@ -204,7 +227,10 @@ def test_ics_reads_back_with_every_event_right(seeded: Cli) -> None:
     assert "Q3 2027" in str(release["summary"])
     assert str(release["status"]) == "TENTATIVE"
     windows_out = read_ics(seeded("export", "--format", "ics", "--no-windows").stdout.encode())
-    assert set(windows_out) == {f"{FILM}.production-start@hstrack", f"{FILM}.trailer@hstrack", f"{FILM}.teaser@hstrack"}
+    assert set(windows_out) == {
+        f"{FILM}.production-start@hstrack", f"{FILM}.trailer@hstrack", f"{FILM}.teaser@hstrack",
+        "heartstopper-s3.release@hstrack",  # 3 Oct 2024, known to the day
+    }  # fmt: skip
 
 
 def test_ics_uid_stable_and_sequence_moves_with_a_date_change(seeded: Cli) -> None:
@@ -276,19 +302,26 @@ def test_import_merge_reports_added_and_changed(seeded: Cli, tmp_path: Path) -> 
     data["titles"][0]["milestones"][-1]["date"] = "2027-10-03"  # the film's release
     data["titles"].append({"id": "new-one", "name": "New one", "milestones": [{"kind": "release", "date": "2027"}]})
     result = seeded("import", str(write(tmp_path / "in.json", data)))
-    assert "added new-one" in result.stderr
-    assert f"changed {FILM}" in result.stderr
+    assert "1 added, 1 updated, 0 kept, 1 unchanged" in result.stderr
+    assert "  added    new-one\n" in result.stderr
+    assert f"  updated  {FILM}\n           took release 3 Oct 2027 (was TBA)\n" in result.stderr
     history = seeded.json("history", FILM)["history"]
     assert history[-1]["summary"] == "release dated: 3 Oct 2027 (was TBA)"
     again = seeded("import", str(tmp_path / "in.json"))
-    assert "added none; changed none; 3 unchanged" in again.stderr
+    assert "0 added, 0 updated, 0 kept, 3 unchanged" in again.stderr
     seeded("undo")
     assert "new-one" not in [t["id"] for t in seeded.json("status")["titles"]]
 
 
 def test_import_replace(seeded: Cli, tmp_path: Path) -> None:
     data = {"schema": 1, "titles": [{"id": "only", "name": "Only"}]}
-    seeded("import", "--replace", str(write(tmp_path / "in.json", data)))
+    before = seeded.store.read_bytes()
+    refused = seeded("import", "--replace", str(write(tmp_path / "in.json", data)), code=2)
+    assert "would drop 2 titles" in refused.stderr
+    assert "heartstopper-film, heartstopper-s3" in refused.stderr
+    assert seeded.store.read_bytes() == before
+    done = seeded("import", "--replace", "--yes", str(tmp_path / "in.json"))
+    assert "dropping 2" in done.stderr
     assert [t["id"] for t in seeded.json("status")["titles"]] == ["only"]
     seeded("import", "--merge", "--replace", str(tmp_path / "in.json"), code=2)
 

@@ -62,7 +62,7 @@ def test_output_is_deterministic_and_readable(tmp_path: Path) -> None:
         "history",
     ]
     film = data["titles"][0]
-    assert [m["date"] for m in film["milestones"]] == ["2025-04", "2025-06-09", "TBA"]
+    assert [m["date"] for m in film["milestones"]] == ["2025-04", "2025-06-09", "2025-07-27", "2026-H2"]
 
 
 def test_existing_mode_is_kept(tmp_path: Path) -> None:
@@ -199,7 +199,7 @@ def test_round_trip_of_every_precision() -> None:
             "2026-10-03T00:00-07:00",
         ]
     ):
-        set_milestone(doc, "all", f"m{i}", when, NOW)
+        set_milestone(doc, "all", f"m{i}", when, NOW, new=True)
     from hstrack.model import document_from_json
 
     again = document_from_json(json.loads(dumps(doc)))

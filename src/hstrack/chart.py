@@ -120,8 +120,9 @@ def _place(width: int, labels: list[tuple[int, str]]) -> str:
 
 
 def dated(report: TitleReport) -> list[tuple[Assessed, date, date]]:
-    """Each dated milestone with its window in the viewer's calendar days."""
-    return [(a, *a.window) for a in report.milestones if a.window is not None]
+    """Each dated milestone that is still to happen or has happened, with its window in the
+    viewer's calendar days; one a cancellation overtook is not drawn on a title's bar."""
+    return [(a, *a.window) for a in report.milestones if a.window is not None and a.state != "cancelled"]
 
 
 def make_axis(reports: list[TitleReport], now: datetime, width: int) -> Axis:
@@ -236,12 +237,16 @@ def milestone_row(a: Assessed, axis: Axis, today_col: int) -> list[Cell]:
         _write(cells, axis.width - len(TBA_END), TBA_END, "open")
         return cells
     start, stop = axis.col(a.window[0]), axis.col(a.window[1])
-    if a.date.is_exact:
-        cells[start] = (CANCEL, "cancel") if a.kind == "cancelled" else _marker(a)
+    if a.state == "cancelled":
+        # It will not happen: no marker or band, only its date, said to be cancelled.
+        texts: tuple[str, ...] = (f"{a.date.text} (cancelled)", "cancelled")
     else:
-        for col in range(start, stop + 1):
-            cells[col] = (BAND, f"band:{ENTERS.get(a.kind, 'other')}")
-    texts = (f"{a.date.text} (tentative)", f"{a.date.text}?") if a.milestone.tentative else (a.date.text,)
+        if a.date.is_exact:
+            cells[start] = (CANCEL, "cancel") if a.kind == "cancelled" else _marker(a)
+        else:
+            for col in range(start, stop + 1):
+                cells[col] = (BAND, f"band:{ENTERS.get(a.kind, 'other')}")
+        texts = (f"{a.date.text} (tentative)", f"{a.date.text}?") if a.milestone.tentative else (a.date.text,)
     places = [(text, col) for text in texts for col in (stop + 2, start - 1 - len(text))]
     places = [(text, col) for text, col in places if col >= 0 and col + len(text) <= axis.width]
     # Beside the marker, preferably without cutting through the today line.

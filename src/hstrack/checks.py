@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from hstrack.clock import parse_now
-from hstrack.dates import span_end
+from hstrack.dates import span_end, span_start
 from hstrack.errors import UsageError
-from hstrack.model import normalize_milestone
+from hstrack.model import check_filter_kind, did_you_mean, normalize_milestone
 from hstrack.report import PHASES, Assessed, TitleReport, history
+from hstrack.report import label as milestone_label
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class Condition:
 
     @property
     def label(self) -> str:
+        if self.option == "--phase":  # several phases are one condition: any of them
+            return " ".join(f"--phase {p}" for p in self.argument.split("|"))
         return f"{self.option} {self.argument}".strip()
 
 
@@ -40,29 +43,46 @@ def _find(report: TitleReport, kind: str) -> Assessed | None:
 
 
 def _describe(a: Assessed) -> str:
-    text = f"{a.kind} {a.date.text}"
+    text = f"{milestone_label(a.kind)} {a.date.text}" + (" (tentative)" if a.milestone.tentative else "")
     return text if a.state == "tba" else f"{text} ({a.countdown})"
 
 
-def validate(conditions: list[Condition]) -> list[Condition]:
-    """Normalise and check arguments before anything is read, so a typo is exit 2."""
+def validate(conditions: list[Condition], kinds: set[str] | None = None) -> list[Condition]:
+    """Normalise and check arguments, so a typo is exit 2 and never a quiet "false".
+
+    Several ``--phase`` conditions are one: the title is in any of those phases. With
+    ``kinds`` (every milestone kind in the store), a milestone that exists nowhere and
+    that hstrack does not know is refused, with the kind it was probably meant to be."""
     if not conditions:
         raise UsageError(
             "give at least one condition: --released, --reached M, --phase P, --has-date M, "
             "--due-within D, --changed-since DATE"
         )
-    checked = []
+    checked: list[Condition] = []
+    phases: list[str] = []
+    phase_at = 0
     for c in conditions:
         arg = c.argument
         if c.option in ("--reached", "--has-date"):
-            arg = normalize_milestone(arg)
+            arg = normalize_milestone(arg) if kinds is None else check_filter_kind(arg, kinds)
         elif c.option == "--phase":
-            arg = arg.strip().lower()
-            if arg not in PHASES:
-                raise UsageError(f"phase {c.argument!r} is not one of {', '.join(PHASES)}")
+            if not phases:
+                phase_at = len(checked)
+            for phase in arg.split("|"):  # "a|b": the condition as validate() built it before
+                phase = phase.strip().lower()
+                if phase not in PHASES:
+                    from hstrack.model import close_matches
+
+                    hint = did_you_mean(close_matches(phase, PHASES))
+                    raise UsageError(f"phase {c.argument!r} is not one of {', '.join(PHASES)}{hint}")
+                if phase not in phases:
+                    phases.append(phase)
+            continue
         elif c.option == "--due-within":
             span_end(arg, datetime(2000, 1, 1, tzinfo=UTC))  # refuses a bad duration now
         checked.append(Condition(c.option, arg))
+    if phases:
+        checked.insert(phase_at, Condition("--phase", "|".join(phases)))
     return checked
 
 
@@ -76,19 +96,21 @@ def evaluate(report: TitleReport, condition: Condition, now: datetime) -> Verdic
         why = "no release milestone" if release is None else _describe(release)
         return Verdict(label, False, f"not released (phase {report.phase}; {why})")
     if option == "--phase":
-        return Verdict(label, report.phase == arg, f"phase is {report.phase}")
+        return Verdict(label, report.phase in arg.split("|"), f"phase is {report.phase}")
     if option == "--reached":
         found = _find(report, arg)
         if found is None:
-            return Verdict(label, False, f"no {arg} milestone")
+            return Verdict(label, False, f"no {milestone_label(arg)} milestone")
+        if found.state == "cancelled":
+            return Verdict(label, False, f"{_describe(found)}: will not come, the title was cancelled")
         return Verdict(label, found.reached, f"{_describe(found)}" + ("" if found.reached else ": not reached yet"))
     if option == "--has-date":
         found = _find(report, arg)
         if found is None:
-            return Verdict(label, False, f"no {arg} milestone")
+            return Verdict(label, False, f"no {milestone_label(arg)} milestone")
         precise = found.date.is_exact
         detail = "" if precise or found.date.is_tba else f", known only to the {found.date.precision.value}"
-        return Verdict(label, precise, f"{arg} is {found.date.text}{detail}")
+        return Verdict(label, precise, f"{milestone_label(arg)} is {found.date.text}{detail}")
     if option == "--due-within":
         return _due_within(report, condition, now)
     if option == "--changed-since":
@@ -97,18 +119,25 @@ def evaluate(report: TitleReport, condition: Condition, now: datetime) -> Verdic
 
 
 def _due_within(report: TitleReport, condition: Condition, now: datetime) -> Verdict:
+    """The next milestone is today, or its window starts (or is open) before the span ends.
+    Hours are elapsed hours; a cancelled title has nothing due."""
     nxt = report.next
     label = condition.label
+    if report.cancellation is not None:
+        c = report.cancellation
+        return Verdict(label, False, f"cancelled {c.date.text} ({c.countdown}): nothing is due")
     if nxt is None:
         return Verdict(label, False, "nothing ahead")
     if nxt.state == "tba":
-        return Verdict(label, False, f"next is {nxt.kind}, date TBA")
+        return Verdict(label, False, f"next is {milestone_label(nxt.kind)}, date TBA")
+    if nxt.reached:
+        return Verdict(label, True, f"next is {_describe(nxt)}")
     end = span_end(condition.argument, now)
     if nxt.date.at is not None:
         holds = nxt.date.at.astimezone(UTC) <= end.astimezone(UTC)
     else:
-        assert nxt.date.earliest is not None
-        holds = nxt.date.earliest <= end.date()
+        assert nxt.window is not None
+        holds = nxt.window[0] <= end.date()
     return Verdict(label, holds, f"next is {_describe(nxt)}")
 
 
@@ -121,8 +150,7 @@ def _changed_since(report: TitleReport, condition: Condition, now: datetime) -> 
     try:
         since = parse_now(condition.argument, tz)
     except UsageError:
-        span = span_end(condition.argument, now)
-        since = now - (span - now)
+        since = span_start(condition.argument, now)
     # A date appearing, moving or being removed all count; a note or source edit does not.
     changes = [
         row

@@ -97,7 +97,7 @@ class Settings:
             store = Store(self.path())
             if store.ensure(seed_document, self.now()):
                 typer.echo(
-                    f"hstrack: created a new store at {store.given} with the Heartstopper film; "
+                    f"hstrack: created a new store at {store.given} with the Heartstopper film and its sources; "
                     "see it with hstrack status",
                     err=True,
                 )
@@ -267,6 +267,7 @@ def upcoming(
 ) -> None:
     """Milestones across all titles starting (or open) within a span, soonest first."""
     from hstrack.dates import span_end
+    from hstrack.model import check_filter_kind
     from hstrack.report import status_report
     from hstrack.report import upcoming as build_upcoming
 
@@ -274,8 +275,9 @@ def upcoming(
     renderer = _list_renderer(settings, as_json, plain, header, at)
     now = settings.now(at)
     end = span_end(within, now)
-    kinds = {normalize_milestone(k) for k in milestones} if milestones else None
     doc = settings.read()
+    everywhere = doc.milestone_kinds()
+    kinds = {check_filter_kind(k, everywhere) for k in milestones} if milestones else None
     wanted = {doc.get(t).id for t in title_ids} if title_ids else None
     dated, tba = build_upcoming(status_report(doc, now), now, end, kinds, wanted)
     if plain:
@@ -329,7 +331,10 @@ def check(
             conditions += [Condition(option, v) for v in values or []]
         conditions = validate(conditions)
         now = settings.now(at)
-        report = report_title(settings.read().get(title_id), now)
+        doc = settings.read()
+        title = doc.get(title_id)
+        conditions = validate(conditions, title.milestones.keys() | doc.milestone_kinds())
+        report = report_title(title, now)
         verdicts = run_checks(report, conditions, now)
     except HstrackError as exc:
         # grep's convention: 1 means "false", so a broken store or bad input must be 2.
@@ -435,11 +440,19 @@ def countdown(
 
     settings = _settings(ctx)
     report = _report(settings, title_id, at)
-    kind = normalize_milestone(milestone) if milestone is not None else None
-    if kind is not None and kind not in report.title.milestones:
-        have = ", ".join(report.title.milestones) or "none"
-        raise UsageError(f"{title_id} has no milestone {kind!r} (it has: {have})")
+    kind = _milestone_of(report.title, milestone) if milestone is not None else None
     _renderer(settings, as_json, at).countdown(build_countdown(report, kind))
+
+
+def _milestone_of(title: Any, milestone: str) -> str:
+    """One of the title's milestones, named by a person: a typo gets "did you mean"."""
+    from hstrack.model import resolve_milestone
+
+    kind = resolve_milestone(milestone, title.milestones)
+    if kind not in title.milestones:
+        have = ", ".join(title.milestones) or "none"
+        raise UsageError(f"{title.id} has no milestone {kind!r} (it has: {have})")
+    return kind
 
 
 @command()
@@ -496,29 +509,52 @@ def set_(
     milestone: Annotated[
         str,
         typer.Argument(
-            help="announced, production-start (filming), production-end (wrap), trailer, "
-            "release (premiere), cancelled, or any slug."
+            help="announced, production-start (filming), production-end (wrap), trailer, premiere, release, "
+            "cancelled, or a kind of your own with --new."
         ),
     ],
-    when: Annotated[str, typer.Argument(metavar="DATE", help="TBA, 2026, Q3 2026, autumn 2026, 3 Oct 2026, ...")],
-    source: Annotated[str | None, typer.Option("--source", metavar="URL", help="Where this date comes from.")] = None,
+    when: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[DATE]",
+            help="TBA, 2026, Q3 2026, autumn 2026, 3 Oct 2026, ...; leave out to change only the options.",
+        ),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", metavar="URL", help="Where this date comes from ('' clears it).")
+    ] = None,
     note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A note on this milestone.")] = None,
+    no_source: Annotated[bool, typer.Option("--no-source", help="Clear the source.")] = False,
+    no_note: Annotated[bool, typer.Option("--no-note", help="Clear the note.")] = False,
     tentative: Annotated[bool, typer.Option("--tentative", help="A rumoured or estimated date.")] = False,
+    firm: Annotated[bool, typer.Option("--firm", help="Not tentative (any more): confirmed.")] = False,
+    new: Annotated[bool, typer.Option("--new", help="A milestone kind of your own, not one hstrack knows.")] = False,
 ) -> None:
     """Add or change a milestone; a change keeps the old date in the history."""
-    from hstrack.tracker import set_milestone
+    from hstrack.tracker import CLEAR, set_milestone
 
+    for given, cleared, option in ((source, no_source, "--source"), (note, no_note, "--note")):
+        if given is not None and cleared:
+            raise UsageError(f"choose one of {option} and --no-{option[2:]}")
+    if tentative and firm:
+        raise UsageError("choose one of --tentative and --firm")
     settings = _settings(ctx)
     now = settings.now()
+    flag = True if tentative else False if firm else None
+    source = CLEAR if no_source else source
+    note = CLEAR if no_note else note
     change = settings.store().change(
-        lambda doc: set_milestone(doc, title_id, milestone, when, now, source, note, tentative),
+        lambda doc: set_milestone(doc, title_id, milestone, when, now, source, note, flag, new),
         lambda c: None if c is None else f"set {title_id} {c.milestone} {c.new.date.text if c.new else ''}",
         now,
     )
     if change is None:
         _done(f"{title_id}: nothing changed")
     elif change.new is not None:
-        _done(f"{title_id}: {change.milestone} is {change.new.date.text}")
+        _done(
+            f"{title_id}: {change.milestone} is {change.new.date.text}"
+            + (" (tentative)" if change.new.tentative else "")
+        )
 
 
 @command()
@@ -625,7 +661,8 @@ def export(
         list[str] | None, typer.Option("--title", metavar="ID", help="Only these titles (repeatable).")
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write here instead of stdout.")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write here ('-' or none: stdout)."),
     ] = None,
     no_windows: Annotated[
         bool, typer.Option("--no-windows", help="ICS: leave out milestones not known to the day.")
@@ -639,7 +676,7 @@ def export(
         raise UsageError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
     settings = _settings(ctx)
     data = build_export(select(settings.read(), title_ids or []), fmt, settings.now(), windows=not no_windows)
-    if output is None:
+    if output is None or str(output) == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
@@ -650,8 +687,13 @@ def export(
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A JSON export (hstrack export --format json).")],
-    merge: Annotated[bool, typer.Option("--merge", help="Add new titles and update changed ones (default).")] = False,
+    merge: Annotated[
+        bool, typer.Option("--merge", help="Merge fact by fact, the later recorded winning (default).")
+    ] = False,
     replace: Annotated[bool, typer.Option("--replace", help="Make the store exactly the file.")] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="With --replace: do not ask before dropping titles.")
+    ] = False,
 ) -> None:
     """Import a JSON export; the whole file is checked before anything is written."""
     from hstrack import imports
@@ -664,19 +706,34 @@ def import_(
     # Importing into a store that does not exist yet starts from an empty one, not from
     # the Heartstopper seed: restoring an export should give back exactly the export.
     store = Store(settings.path())
-    store.ensure(Document, settings.now())
+    store.ensure(lambda _now: Document(), settings.now())
     now = settings.now()
+    if replace and not yes:
+        dropped = sorted(set(store.read().titles) - set(incoming.titles))
+        if dropped:
+            what = f"{len(dropped)} title{'s' if len(dropped) != 1 else ''} not in {file} ({', '.join(dropped[:5])}"
+            what += ", ...)" if len(dropped) > 5 else ")"
+            if not sys.stdin.isatty():
+                raise UsageError(f"--replace would drop {what}; add --yes to replace anyway")
+            if not typer.confirm(f"Replacing the store drops {inert(what)}. Go on?", err=True):
+                raise typer.Exit(1)
     result = store.change(
         lambda doc: imports.replace(doc, incoming) if replace else imports.merge(doc, incoming, now),
         lambda r: r.describe,
         now,
     )
-    if result.replaced:
-        _done(f"replaced the store with {len(result.added)} titles from {file}")
-    else:
-        added = ", ".join(result.added) or "none"
-        changed = ", ".join(result.changed) or "none"
-        _done(f"imported {file}: added {added}; changed {changed}; {len(result.unchanged)} unchanged")
+    if result.replaced is not None:
+        dropped_note = f", dropping {len(result.dropped)}" if result.dropped else ""
+        _done(f"replaced the store with {len(result.replaced)} titles from {file}{dropped_note}")
+        return
+    merged = result.merged
+    _done(f"imported {file}: {merged.counts}")
+    for outcome in merged.titles:
+        if outcome.action == "unchanged":
+            continue
+        typer.echo(f"  {outcome.action:<8} {inert(outcome.id)}", err=True)
+        for detail in outcome.details:
+            typer.echo(f"           {inert(detail)}", err=True)
 
 
 # ---------------------------------------------------------------------------- the prompt
@@ -693,14 +750,18 @@ def prompt(
     ] = None,
     width: Annotated[int | None, typer.Option("--width", metavar="N", help="Cut the segment to N characters.")] = None,
     refresh: Annotated[bool, typer.Option("--refresh", help="Rebuild the prompt cache and print nothing.")] = False,
+    at: AtOpt = None,
 ) -> None:
     """The short segment for a shell prompt; prints nothing (exit 0) when there is nothing to show."""
     from hstrack.prompt import main as prompt_main
 
-    argv = ["--store", str(_settings(ctx).path())]
+    settings = _settings(ctx)
+    argv = ["--store", str(settings.path())]
     argv += ["--format", fmt] if fmt is not None else []
     argv += ["--width", str(width)] if width is not None else []
     argv += ["--refresh"] if refresh else []
+    when = at if at is not None else settings.at
+    argv += ["--at", when] if when is not None else []
     raise typer.Exit(prompt_main(argv + list(ctx.args)))
 
 
@@ -717,9 +778,10 @@ def pin(
     kind = normalize_milestone(milestone) if milestone is not None else None
 
     def apply(doc: Document) -> str | None:
+        nonlocal kind
         title = doc.get(title_id)
-        if kind is not None and kind not in title.milestones:
-            raise UsageError(f"{title_id} has no milestone {kind!r} (it has: {', '.join(title.milestones) or 'none'})")
+        if milestone is not None:
+            kind = _milestone_of(title, milestone)
         if (doc.pin_title, doc.pin_milestone) == (title_id, kind):
             return None
         doc.pin_title, doc.pin_milestone = title_id, kind

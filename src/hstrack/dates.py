@@ -97,7 +97,9 @@ def _grammar() -> list[tuple[str, re.Pattern[str]]]:
 
 _TIME = r"(?P<date>.+?)[ T](?P<time>\d{1,2}:\d{2}(?::\d{2})?)(?: ?(?P<zone>\S+))?"
 _BRACKET_ZONE = r"(?P<stamp>[^\[\]]+)\[(?P<zone>[^\[\]]+)\]"
-_OFFSET = r"(?P<sign>[+-])(?P<h>\d{2}):?(?P<m>\d{2})"
+# A UTC offset: +05:30, +0530, -07, and the colloquial UTC+1 / GMT+05:45 (east of Greenwich
+# is +, as people mean it; POSIX's inverted "GMT+1" is not what anyone types).
+_OFFSET = r"(?:(?i:utc|gmt))?(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?"
 _HAS_TIME = r"\d:\d"
 
 
@@ -298,7 +300,7 @@ def parse_canonical(value: str) -> DateSpec:
         elif n > 19 and value[10] == "T" and value[:4].isdigit():
             stamp, bracket, zone = value.partition("[")
             if bracket and zone.endswith("]"):
-                tz, name = _parse_zone(value, zone[:-1])
+                tz, name = _parse_zone(value, zone[:-1], strict=False)
                 return _instant(value, datetime.fromisoformat(stamp).replace(tzinfo=None), tz, name)
             if not bracket:
                 moment = datetime.fromisoformat(stamp)
@@ -386,16 +388,59 @@ def _parse_free_day(value: str, text: str) -> DateSpec:
     return window(Precision.DAY, day, day)
 
 
-def _parse_zone(value: str, raw: str) -> tuple[tzinfo, str | None]:
-    if raw.upper() in ("Z", "UTC"):
+# Abbreviations name no zone: "8 pm EST" in July means New York's summer time, and CET,
+# IST or CST each mean several places. They are refused with the zone people usually
+# mean (tzdata still carries EST, MST, CET ... as fixed or legacy zones, which would
+# silently give the wrong hour for half the year).
+ABBREVIATIONS = {
+    "EST": "America/New_York", "EDT": "America/New_York", "ET": "America/New_York",
+    "CST": "America/Chicago", "CDT": "America/Chicago", "CT": "America/Chicago",
+    "MST": "America/Denver", "MDT": "America/Denver", "MT": "America/Denver",
+    "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles", "PT": "America/Los_Angeles",
+    "AKST": "America/Anchorage", "AKDT": "America/Anchorage", "HST": "Pacific/Honolulu",
+    "BST": "Europe/London", "WET": "Europe/Lisbon", "WEST": "Europe/Lisbon",
+    "CET": "Europe/Paris", "CEST": "Europe/Paris", "MET": "Europe/Paris", "MEST": "Europe/Paris",
+    "EET": "Europe/Athens", "EEST": "Europe/Athens", "MSK": "Europe/Moscow",
+    "IST": "Asia/Kolkata", "PKT": "Asia/Karachi", "JST": "Asia/Tokyo", "KST": "Asia/Seoul",
+    "HKT": "Asia/Hong_Kong", "SGT": "Asia/Singapore", "AWST": "Australia/Perth",
+    "ACST": "Australia/Adelaide", "ACDT": "Australia/Adelaide", "AEST": "Australia/Sydney",
+    "AEDT": "Australia/Sydney", "NZST": "Pacific/Auckland", "NZDT": "Pacific/Auckland",
+    "BRT": "America/Sao_Paulo", "ART": "America/Argentina/Buenos_Aires", "SAST": "Africa/Johannesburg",
+    "WAT": "Africa/Lagos", "EAT": "Africa/Nairobi", "CAT": "Africa/Maputo",
+}  # fmt: skip
+
+
+def _zone_hint(raw: str) -> str:
+    upper = raw.upper()
+    zone = ABBREVIATIONS.get(upper) or ABBREVIATIONS.get(re.sub(r"\d.*", "", upper))
+    if zone:
+        return (
+            f"{raw} is an abbreviation, not a zone, and its hour changes with the season: "
+            f"use an IANA name such as {zone}, or a UTC offset such as -05:00"
+        )
+    return f"{raw} is not an IANA zone name; use one such as Europe/London or America/New_York, or a UTC offset"
+
+
+def _parse_zone(value: str, raw: str, strict: bool = True) -> tuple[tzinfo, str | None]:
+    """A zone: Z, UTC or GMT; a UTC offset; or an IANA ``Area/Location`` name.
+
+    ``strict`` (typed input) refuses abbreviations and the other names without an area
+    (EST, CET, EST5EDT, Japan) and the sign-inverted Etc/GMT+5 family; a store written
+    before this rule may hold them, and is still read (``strict=False``)."""
+    if raw.upper() in ("Z", "UTC", "GMT"):
         return UTC, None
     m = re.fullmatch(_OFFSET, raw)
     if m:
-        minutes = int(m["h"]) * 60 + int(m["m"])
-        if minutes >= 24 * 60:
+        minutes = int(m["h"]) * 60 + int(m["m"] or 0)
+        if minutes >= 24 * 60 or int(m["m"] or 0) >= 60:
             raise _refuse(value, f"offset {raw} is out of range")
         sign = -1 if m["sign"] == "-" else 1
         return timezone(sign * timedelta(minutes=minutes)), None
+    if strict:
+        if "/" not in raw:
+            raise _refuse(value, _zone_hint(raw))
+        if re.fullmatch(r"(?i)etc/gmt[+-]\d+", raw):
+            raise _refuse(value, f"{raw} has its sign inverted (Etc/GMT+5 is UTC-05:00); write the offset instead")
     try:
         zone = ZoneInfo(raw)
     except (ZoneInfoNotFoundError, ValueError, OSError):
@@ -425,6 +470,10 @@ def _parse_instant(value: str) -> DateSpec:
     if iso is not None:
         if iso.tzinfo is None:
             raise _refuse(value, "a time needs a zone, e.g. Europe/London or +01:00")
+        # fromisoformat reads "+0560" as six hours; an offset's minutes must be a minute.
+        offset = re.search(r"[+-]\d{2}:?(\d{2})(?::?\d{2}(?:\.\d+)?)?$", text)
+        if offset and int(offset[1]) >= 60:
+            raise _refuse(value, "an offset's minutes run from 00 to 59")
         return _instant(value, iso.replace(tzinfo=None), iso.tzinfo, None)
     m = re.fullmatch(_TIME, text)
     if not m:
@@ -462,27 +511,51 @@ def _instant(value: str, naive: datetime, zone: tzinfo, name: str | None) -> Dat
 
 # ---------------------------------------------------------------------------- spans of time
 
-_SPAN = re.compile(r"(?P<n>\d{1,4}) ?(?P<unit>h|d|w|m|y|hours?|days?|weeks?|months?|years?)")
+_SPAN = re.compile(r"(?P<n>\d{1,4}) ?(?P<unit>[a-z]+)")
+SPAN_UNITS = {
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "h"),
+    **dict.fromkeys(("d", "day", "days"), "d"),
+    **dict.fromkeys(("w", "wk", "wks", "week", "weeks"), "w"),
+    **dict.fromkeys(("m", "mo", "mos", "month", "months"), "m"),
+    **dict.fromkeys(("y", "yr", "yrs", "year", "years"), "y"),
+}
+
+
+def read_span(value: str) -> tuple[int, str]:
+    """``7d`` -> (7, "d"): a count and one of h, d, w, m (months), y."""
+    m = _SPAN.fullmatch(value.strip().lower())
+    unit = SPAN_UNITS.get(m["unit"]) if m else None
+    if m is None or unit is None:
+        raise UsageError(f"cannot read duration {value!r}; use a number and a unit: 12h, 7d, 2w, 3m (months), 1y")
+    return int(m["n"]), unit
 
 
 def span_end(value: str, start: datetime) -> datetime:
-    """The moment a span such as ``7d``, ``2w``, ``3m``, ``1y`` or ``12h`` ends, from ``start``.
+    """The moment a span such as ``7d``, ``2w``, ``3m``, ``1y`` or ``12h`` ends, from ``start``."""
+    return _move(value, start, 1)
 
-    Months and years are calendar months (31 Jan + 1m = 28 or 29 Feb), not 30-day blocks,
-    so "3m" means what a person means by it.
-    """
-    m = _SPAN.fullmatch(value.strip().lower())
-    if not m:
-        raise UsageError(f"cannot read duration {value!r}; use a number and a unit: 12h, 7d, 2w, 3m, 1y")
-    n, unit = int(m["n"]), m["unit"][0]
-    if unit == "h":
-        return start + timedelta(hours=n)
-    if unit in "dw":
-        return start + timedelta(days=n * (7 if unit == "w" else 1))
-    months = n * (12 if unit == "y" else 1)
-    year, month = divmod(start.month - 1 + months, 12)
-    year += start.year
-    if year > MAX_YEAR + 1:
-        raise UsageError(f"duration {value!r} reaches past the year {MAX_YEAR}")
-    day = min(start.day, calendar.monthrange(year, month + 1)[1])
-    return start.replace(year=year, month=month + 1, day=day)
+
+def span_start(value: str, end: datetime) -> datetime:
+    """The moment a span that ends at ``end`` began: ``7d`` back from now."""
+    return _move(value, end, -1)
+
+
+def _move(value: str, start: datetime, sign: int) -> datetime:
+    """Hours are elapsed hours, counted in UTC, so the 25-hour night of a clock change is
+    25 of them; days and weeks are calendar days where ``start`` is (the same wall time
+    that many days on); months and years are calendar months (31 Jan + 1m = 28 or 29 Feb),
+    not 30-day blocks, so "3m" means what a person means by it."""
+    n, unit = read_span(value)
+    try:
+        if unit == "h":
+            moved = start.astimezone(UTC) + sign * timedelta(hours=n)
+            return moved.astimezone(start.tzinfo) if start.tzinfo is not None else moved.replace(tzinfo=None)
+        if unit in "dw":
+            return start + sign * timedelta(days=n * (7 if unit == "w" else 1))
+        months = n * (12 if unit == "y" else 1)
+        year, month = divmod(start.month - 1 + sign * months, 12)
+        year += start.year
+        day = min(start.day, calendar.monthrange(year, month + 1)[1])
+        return start.replace(year=year, month=month + 1, day=day)
+    except (OverflowError, ValueError):
+        raise UsageError(f"duration {value!r} reaches past the years a calendar can hold") from None

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hstrack import __version__
 from hstrack.dates import format_day
 from hstrack.errors import UsageError
-from hstrack.model import Document, Milestone, Title, sorted_milestones
+from hstrack.model import Document, Milestone, Title, milestone_rank
 from hstrack.report import report_title
 from hstrack.store import dumps
 from hstrack.text import inert
@@ -52,22 +52,26 @@ def _date_changes(title: Title, kind: str) -> list[datetime]:
     return [datetime.fromisoformat(c.recorded) for c in title.history if c.milestone == kind and c.date_changed]
 
 
-def _summary(title: Title, m: Milestone) -> str:
+def _summary(title: Title, m: Milestone, cancelled: bool) -> str:
     what = m.kind.replace("-", " ")
     text = f"{inert(title.name)}: {what}"
     if not m.date.is_exact:
         text += f" ({m.date.text}, exact date not yet known)"
     if m.tentative:
         text += " (tentative)"
+    if cancelled:
+        text += " (cancelled: will not happen)"
     return text
 
 
-def _description(m: Milestone) -> str:
+def _description(m: Milestone, cancellation: Milestone | None) -> str:
     lines = [f"Precision: {m.date.precision.value} ({m.date.text})"]
     if m.date.earliest and m.date.latest and m.date.earliest != m.date.latest:
         lines.append(f"Window: {format_day(m.date.earliest)} to {format_day(m.date.latest)}")
     if m.tentative:
         lines.append("Tentative: a rumoured or estimated date")
+    if cancellation is not None:
+        lines.append(f"Cancelled: the title was cancelled ({cancellation.date.text}); this will not happen")
     if m.source:
         lines.append(f"Source: {inert(m.source)}")
     if m.note:
@@ -77,44 +81,65 @@ def _description(m: Milestone) -> str:
 
 
 def to_ics(doc: Document, now: datetime, windows: bool = True) -> bytes:
+    """One event per dated milestone. A milestone a cancellation overtook stays in the file
+    as ``STATUS:CANCELLED`` with a higher SEQUENCE, so a calendar that subscribed to it
+    learns it will not happen instead of keeping a stale event. Each milestone's SEQUENCE
+    counts the changes of its own date and of the title's cancellation, so it only grows,
+    and DTSTAMP is the last of them."""
     from icalendar import Calendar, Event  # lazy: only ICS export pays for it
+
+    from hstrack.vtimezone import vtimezone
 
     cal = Calendar()
     cal.add("prodid", f"-//hstrack//hstrack {__version__}//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "hstrack releases")
-    years: list[int] = []
+    zones: dict[str, list[int]] = {}
+    events = []
     for title_id in sorted(doc.titles):
         title = doc.titles[title_id]
-        for m in sorted_milestones(title.milestones.values()):
-            spec = m.date
+        report = report_title(title, now)
+        cancellation = title.milestones.get("cancelled") if report.cancelled else None
+        cancel_changes = _date_changes(title, "cancelled")
+        for a in sorted(report.milestones, key=lambda a: milestone_rank(a.kind)):
+            m, spec = a.milestone, a.milestone.date
             if spec.is_tba or (not windows and not spec.is_exact):
                 continue
+            overtaken = a.state == "cancelled"
             event = Event()
             event.add("uid", f"{title.id}.{m.kind}@hstrack")
-            event.add("summary", _summary(title, m))
+            event.add("summary", _summary(title, m, overtaken))
             if spec.at is not None:
                 at = spec.at if spec.zone else spec.at.astimezone(UTC)  # fixed offsets go as UTC
                 event.add("dtstart", at)
-                years.append(at.year)
+                if spec.zone:
+                    zones.setdefault(spec.zone, []).append(at.year)
             else:
                 assert spec.earliest is not None
                 assert spec.latest is not None
                 event.add("dtstart", spec.earliest)
                 event.add("dtend", spec.latest + timedelta(days=1))  # DTEND is exclusive
-            changes = _date_changes(title, m.kind)
-            event.add("dtstamp", (changes[-1] if changes else now).astimezone(UTC))
-            event.add("sequence", max(len(changes) - 1, 0))
-            event.add("status", "TENTATIVE" if m.tentative else "CONFIRMED")
+            changes = _date_changes(title, m.kind) + ([] if m.kind == "cancelled" else cancel_changes)
+            stamps = sorted(c.astimezone(UTC) for c in changes)
+            event.add("dtstamp", stamps[-1] if stamps else now.astimezone(UTC))
+            event.add("sequence", max(len(stamps) - 1, 0))
+            event.add("status", "CANCELLED" if overtaken else "TENTATIVE" if m.tentative else "CONFIRMED")
             event.add("transp", "TRANSPARENT")  # a release does not make you busy
             event.add("categories", [m.kind])
-            event.add("description", _description(m))
+            event.add("description", _description(m, cancellation if overtaken else None))
             if m.source and m.source.startswith(("https://", "http://")) and not any(c.isspace() for c in m.source):
                 event.add("url", m.source)
-            cal.add_component(event)
-    if years:
-        cal.add_missing_timezones(first_date=date(min(years) - 1, 1, 1), last_date=date(max(years) + 2, 1, 1))
+            events.append(event)
+    # Each zone's VTIMEZONE covers from the year before its first event to the year after
+    # its last, so a calendar never has to guess the rules near an event.
+    for key in sorted(zones):
+        years = zones[key]
+        first = datetime(min(years) - 1, 1, 1, tzinfo=UTC)
+        last = datetime(min(max(years) + 2, 9999), 1, 1, tzinfo=UTC)
+        cal.add_component(vtimezone(key, first, last))
+    for event in events:
+        cal.add_component(event)
     data: bytes = cal.to_ical()
     return data
 

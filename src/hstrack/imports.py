@@ -1,9 +1,9 @@
 """``hstrack import``: bring in a JSON export, validated whole before anything is written.
 
-``merge`` (the default) adds titles that are new and updates ones that differ, recording
-each changed milestone in the title's history as any ``set`` would; it never deletes.
-``replace`` makes the store exactly the file. Either way the store's previous version is
-kept, so ``undo`` takes an import back.
+``merge`` (the default) adds titles that are new and merges the others fact by fact,
+keeping whichever side recorded each fact later (``hstrack.merge``); it never deletes a
+title and never empties a field the file lacks. ``replace`` makes the store exactly the
+file. Either way the store's previous version is kept, so ``undo`` takes an import back.
 """
 
 from __future__ import annotations
@@ -14,23 +14,23 @@ from datetime import datetime
 from pathlib import Path
 
 from hstrack.errors import StoreError, UsageError
-from hstrack.model import Change, Document, ShapeError, Title, document_from_json
+from hstrack.merge import MergeResult, merge_documents
+from hstrack.model import Document, ShapeError, document_from_json
 
 
 @dataclass
 class ImportResult:
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    replaced: bool = False
+    merged: MergeResult = field(default_factory=MergeResult)
+    replaced: list[str] | None = None  # the file's titles, when the store was replaced
+    dropped: list[str] = field(default_factory=list)  # titles a replace removed
 
     @property
     def describe(self) -> str | None:
-        if self.replaced:
-            return f"import (replace): {len(self.added)} titles"
-        if not self.added and not self.changed:
+        if self.replaced is not None:
+            return f"import (replace): {len(self.replaced)} titles"
+        if not self.merged.changed:
             return None
-        return f"import: {len(self.added)} added, {len(self.changed)} changed"
+        return f"import: {len(self.merged.ids('added'))} added, {len(self.merged.ids('updated'))} updated"
 
 
 def read_import(path: Path) -> Document:
@@ -56,39 +56,13 @@ def read_import(path: Path) -> Document:
     return doc
 
 
-def _same_title_fields(a: Title, b: Title) -> bool:
-    keys = ("name", "label", "kind", "platform", "synopsis", "notes", "credits", "extra")
-    return all(getattr(a, k) == getattr(b, k) for k in keys)
-
-
 def merge(doc: Document, incoming: Document, now: datetime) -> ImportResult:
-    result = ImportResult()
-    recorded = now.isoformat(timespec="seconds")
-    for title_id in sorted(incoming.titles):
-        new = incoming.titles[title_id]
-        old = doc.titles.get(title_id)
-        if old is None:
-            doc.titles[title_id] = new
-            result.added.append(title_id)
-            continue
-        changed = not _same_title_fields(old, new)
-        for attr in ("name", "label", "kind", "platform", "synopsis", "notes", "credits"):
-            setattr(old, attr, getattr(new, attr))
-        old.extra.update(new.extra)
-        for kind, milestone in new.milestones.items():
-            before = old.milestones.get(kind)
-            if before is not None and before.same_fact(milestone) and before.extra == milestone.extra:
-                continue
-            old.milestones[kind] = milestone
-            old.history.append(Change(recorded=recorded, milestone=kind, old=before, new=milestone))
-            changed = True
-        (result.changed if changed else result.unchanged).append(title_id)
-    doc.extra.update(incoming.extra)
-    return result
+    return ImportResult(merged=merge_documents(doc, incoming, now))
 
 
 def replace(doc: Document, incoming: Document) -> ImportResult:
+    dropped = sorted(set(doc.titles) - set(incoming.titles))
     doc.titles = dict(incoming.titles)
     doc.extra = dict(incoming.extra)
     doc.pin_title, doc.pin_milestone = incoming.pin_title, incoming.pin_milestone
-    return ImportResult(added=sorted(incoming.titles), replaced=True)
+    return ImportResult(replaced=sorted(incoming.titles), dropped=dropped)

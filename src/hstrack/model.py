@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,14 +20,16 @@ SCHEMA_VERSION = 1
 
 TITLE_KINDS = ("film", "series", "season", "special", "other")
 
-# The production ladder, in order; the phase a milestone moves a title into.
-MILESTONE_LADDER = ("announced", "production-start", "production-end", "trailer", "release", "cancelled")
+# The production ladder, in order. A premiere (a festival or world premiere) is its own
+# milestone, before the release; it does not make a title released.
+MILESTONE_LADDER = ("announced", "production-start", "production-end", "trailer", "premiere", "release", "cancelled")
 MILESTONE_ALIASES = {
     "confirmed": "announced",
     "filming": "production-start",
     "shooting": "production-start",
     "wrap": "production-end",
-    "premiere": "release",
+    "wrapped": "production-end",
+    "canceled": "cancelled",
 }
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -36,12 +38,26 @@ MAX_NAME = 200
 MAX_TEXT = 4000
 
 
+# Latin letters that Unicode does not decompose into a base letter and a mark.
+_LATIN = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "đ": "d",
+                        "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D", "ı": "i",
+                        "ħ": "h", "Ħ": "H"})  # fmt: skip
+
+
 def slugify(name: str) -> str:
-    """A default id from a name: "Heartstopper: The Film!" -> "heartstopper-the-film"."""
+    """A default id from a name: "Heartstopper: The Film!" -> "heartstopper-the-film",
+    "Amélie" -> "amelie". Empty when the name's letters are not Latin ("סדרה 2" would
+    otherwise become "2"): an id that keeps only part of a name is worse than asking."""
     import unicodedata
 
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    decomposed = unicodedata.normalize("NFKD", name.translate(_LATIN))
+    kept = []
+    for ch in decomposed:
+        if ch.isascii():
+            kept.append(ch)
+        elif unicodedata.category(ch)[0] in "LN":
+            return ""  # a letter or digit with no ASCII spelling
+    slug = re.sub(r"[^a-z0-9]+", "-", "".join(kept).lower()).strip("-")
     return slug[:MAX_SLUG].rstrip("-")
 
 
@@ -59,6 +75,51 @@ def normalize_milestone(kind: str) -> str:
     key = kind.strip().lower()
     key = MILESTONE_ALIASES.get(key, key)
     return check_slug(key, "milestone")
+
+
+def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
+    """The candidates a typo was probably meant to be, closest first."""
+    import difflib  # lazy: only a mistake pays for it
+
+    pool = sorted(set(candidates))
+    found = difflib.get_close_matches(word, pool, n=n, cutoff=0.75)
+    # A prefix or a word inside counts too ("heartstopper" for "heartstopper-film").
+    found += [c for c in pool if c not in found and len(word) >= 3 and (c.startswith(word) or word in c.split("-"))]
+    return found[:n]
+
+
+def did_you_mean(found: list[str]) -> str:
+    if not found:
+        return ""
+    return f"; did you mean {' or '.join(found)}?"
+
+
+def resolve_milestone(kind: str, known_here: Iterable[str] = (), new: bool = False) -> str:
+    """A milestone kind a person typed for a title: a kind hstrack knows (or an alias), one
+    the title already has, or, only with ``new``, a kind of their own. A typo such as
+    "relase" is a usage error that names what was meant, never a new milestone."""
+    key = normalize_milestone(kind)
+    here = set(known_here)
+    if key in MILESTONE_LADDER or key in here or new:
+        return key
+    near = close_matches(key, [*MILESTONE_LADDER, *MILESTONE_ALIASES, *here])
+    near = [MILESTONE_ALIASES.get(k, k) for k in near]
+    hint = did_you_mean(list(dict.fromkeys(near)))
+    raise UsageError(
+        f"{key!r} is not a milestone hstrack knows{hint} (known: {', '.join(MILESTONE_LADDER)}); "
+        "to track a milestone of your own kind, add --new"
+    )
+
+
+def check_filter_kind(kind: str, everywhere: Iterable[str]) -> str:
+    """A milestone kind used to filter or test: fine when hstrack knows it or some title
+    has it; a kind that exists nowhere is a usage error, not an empty answer."""
+    key = normalize_milestone(kind)
+    seen = set(everywhere)
+    if key in MILESTONE_LADDER or key in seen:
+        return key
+    near = [MILESTONE_ALIASES.get(k, k) for k in close_matches(key, [*MILESTONE_LADDER, *MILESTONE_ALIASES, *seen])]
+    raise UsageError(f"no title has a milestone {key!r} and hstrack knows none by that name{did_you_mean(near)}")
 
 
 # Typed input may not hold control characters (a stray ESC from a paste, a NUL); stored
@@ -212,8 +273,25 @@ class Document:
         try:
             return self.titles[title_id]
         except KeyError:
-            known = ", ".join(sorted(self.titles)[:8]) or "none yet; add one with hstrack add"
-            raise UsageError(f"no title with id {title_id!r} (known: {known})") from None
+            raise UsageError(unknown_title(title_id, self.titles)) from None
+
+    def milestone_kinds(self) -> set[str]:
+        return {kind for t in self.titles.values() for kind in t.milestones}
+
+
+def unknown_title(title_id: str, titles: dict[str, Title]) -> str:
+    """ "no title with id X" and the ids it was probably meant to be: close spellings, and
+    titles whose name says what was typed; never a cut-off list that leaves them out."""
+    if not titles:
+        return f"no title with id {title_id!r} (none yet; add one with hstrack add)"
+    typed = title_id.strip().lower()
+    near = close_matches(typed, titles)
+    words = slugify(typed)
+    if words:
+        near += [t.id for t in titles.values() if t.id not in near and words in slugify(t.name)]
+    if near:
+        return f"no title with id {title_id!r}{did_you_mean(near[:5])}"
+    return f"no title with id {title_id!r}; hstrack status lists the {len(titles)} ids"
 
 
 def sorted_milestones(items: Any) -> list[Milestone]:

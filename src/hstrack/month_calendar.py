@@ -101,7 +101,8 @@ def month_calendar(reports: list[TitleReport], now: datetime, first: Month, coun
     events = []
     for r in reports:
         for a in r.milestones:
-            if a.window is not None and a.window[0] <= end and a.window[1] >= start:
+            # A milestone a cancellation overtook will not happen: it is not on any day.
+            if a.state != "cancelled" and a.window is not None and a.window[0] <= end and a.window[1] >= start:
                 events.append(Event(r, a))
     # Days before windows that start the same day: the sharper date first.
     events.sort(key=lambda e: (e.first, not e.exact, e.last, e.report.title.name.lower(), milestone_rank(e.item.kind)))

@@ -4,8 +4,11 @@ This module runs before every prompt for starship and anyone who calls the comma
 imports only ``os``, ``sys`` and ``time``: no Typer, Click, Rich or dateutil, and no store
 parsing. It reads the small cache every store write refreshes (``prompt_cache``), and only
 rebuilds it, importing the core, when it is missing, older than the store, or past its
-horizon. It never takes the write lock, never prints to stdout on failure, and always
-exits 0: a broken prompt is worse than an empty one.
+horizon. It never takes the write lock, never prints to stdout on failure, and exits 0
+whatever the store or the cache hold: a broken prompt is worse than an empty one. Only a
+mistake on its own command line (an unknown option or placeholder, a bad ``--at``) is a
+usage error, exit 2, since only a person typing it can make one. ``HSTRACK_PROMPT_FORMAT``
+is read every prompt, so an unknown placeholder there is printed as written, not refused.
 
 Placeholders for ``--format`` (and ``HSTRACK_PROMPT_FORMAT`` in the shell snippets):
 ``{label}`` the title's short label, ``{phase}`` its phase, ``{milestone}`` the milestone
@@ -44,15 +47,23 @@ def cache_path(store: str) -> str:
 
 def today_number() -> int:
     """Today's local day number (days since 1970-01-01), honouring TZ and HSTRACK_NOW."""
-    fixed = os.environ.get("HSTRACK_NOW", "")
-    if len(fixed) >= 10 and fixed[4] == "-" and fixed[7] == "-":
-        # Enough for a prompt: the calendar day as written (a full timestamp's own offset
-        # is close enough at day granularity; the core handles exact instants).
-        y, m, d = int(fixed[0:4]), int(fixed[5:7]), int(fixed[8:10])
-    else:
-        now = time.localtime()
-        y, m, d = now.tm_year, now.tm_mon, now.tm_mday
-    return days_from_civil(y, m, d)
+    fixed = os.environ.get("HSTRACK_NOW", "").strip()
+    if len(fixed) == 10 and fixed[4] == "-" and fixed[7] == "-" and fixed.replace("-", "").isdigit():
+        return days_from_civil(int(fixed[0:4]), int(fixed[5:7]), int(fixed[8:10]))  # a day: that day
+    if len(fixed) > 10:
+        # A moment (only tests and pinned runs set one, so the real prompt never pays for
+        # datetime): the viewer's calendar day at that moment, as the rest of hstrack reads it.
+        from datetime import datetime
+
+        try:
+            moment = datetime.fromisoformat(fixed)
+        except ValueError:
+            moment = None
+        if moment is not None:
+            local = moment.astimezone() if moment.tzinfo is not None else moment
+            return days_from_civil(local.year, local.month, local.day)
+    now = time.localtime()
+    return days_from_civil(now.tm_year, now.tm_mon, now.tm_mday)
 
 
 def next_midnight() -> int:
@@ -150,34 +161,129 @@ def segment(store: str, fmt: str, width: int) -> str:
     return rendered or ""
 
 
-def _option(argv: list[str], name: str) -> str | None:
-    for i, arg in enumerate(argv):
-        if arg == name and i + 1 < len(argv):
-            return argv[i + 1]
-        if arg.startswith(name + "="):
-            return arg[len(name) + 1 :]
-    return None
+USAGE = """\
+Usage: hstrack prompt [--format FORMAT] [--width N] [--at DATE] [--store FILE] [--refresh]
+
+  The short segment for a shell prompt; prints nothing (exit 0) when there is
+  nothing to show.
+
+Options:
+  --format FORMAT  Placeholders: {label} {phase} {milestone} {days} {window} {text}
+                   (default: HSTRACK_PROMPT_FORMAT, else "{label} · {text}").
+  --width N        Cut the segment to N characters (default: HSTRACK_PROMPT_WIDTH, else 40).
+  --at DATE        Show the segment as of this ISO 8601 date or time.
+  --store FILE     Use this store file instead of $HSTRACK_HOME/store.json.
+  --refresh        Rebuild the prompt cache and print nothing.
+  -h, --help       Show this message and exit.
+"""
+_VALUED = ("--format", "--width", "--store", "--at")
+_FLAGS = ("--refresh", "--until", "--help", "-h")
+
+
+class PromptUsage(Exception):
+    """A mistake on the command line of ``hstrack prompt``: exit 2, one line on stderr."""
+
+
+def parse_args(argv: list[str]) -> dict[str, str]:
+    """The options, strictly: an unknown one or a missing value is a usage error. (Typos
+    here are the user's, at a terminal; the shell snippets never pass options.)"""
+    options: dict[str, str] = {}
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        name, eq, value = arg.partition("=")
+        if name in _VALUED:
+            if not eq:
+                if i + 1 >= len(argv):
+                    raise PromptUsage(f"option {name} needs a value")
+                i += 1
+                value = argv[i]
+            options[name] = value
+        elif arg in _FLAGS:
+            options[arg] = ""
+        else:
+            raise PromptUsage(f"no such option: {arg!r} (hstrack prompt --help lists them)")
+        i += 1
+    if "--format" in options:
+        check_format(options["--format"])
+    if "--width" in options:
+        width = options["--width"]
+        if not width.isdigit() or int(width) < 1:
+            raise PromptUsage(f"--width takes a whole number of characters, at least 1 (got {width!r})")
+    return options
+
+
+def check_format(fmt: str) -> None:
+    """Every ``{name}`` in a format must be a placeholder the prompt knows."""
+    rest = fmt
+    while "{" in rest:
+        rest = rest[rest.index("{") + 1 :]
+        name = rest.split("}", 1)[0] if "}" in rest else None
+        if name is not None and name not in _PLACEHOLDERS:
+            known = " ".join("{" + p + "}" for p in _PLACEHOLDERS)
+            raise PromptUsage(f"unknown placeholder {{{name}}} in --format; the placeholders are {known}")
+
+
+def segment_at(store: str, at: str, fmt: str, width: int) -> str:
+    """The segment as of ``--at``: computed from the store itself, without the cache (which
+    holds what the prompt shows from today on) and without writing anything."""
+    from datetime import date
+    from pathlib import Path
+
+    from hstrack.clock import local_zone, parse_now
+    from hstrack.errors import HstrackError
+    from hstrack.prompt_cache import build, day_number
+    from hstrack.store import Store
+
+    try:
+        now = parse_now(at, local_zone())
+    except HstrackError as exc:
+        raise PromptUsage(exc.message) from None
+    if not os.path.exists(store):
+        return ""
+    try:
+        doc = Store(Path(store)).read()
+    except Exception:  # a damaged store shows nothing, as on every prompt
+        return ""
+    parsed = parse(build(doc, now))
+    day = day_number(date(now.year, now.month, now.day))
+    return (render(parsed[1], day, fmt, width) or "") if parsed else ""
 
 
 def main(argv: list[str]) -> int:
-    """``hstrack prompt [--format F] [--width N] [--store FILE] [--refresh] [--until]``."""
+    """``hstrack prompt [--format F] [--width N] [--at DATE] [--store FILE] [--refresh] [--until]``.
+
+    Never breaks a prompt: whatever goes wrong reading the store or the cache prints
+    nothing and exits 0. Only a mistake on its own command line is exit 2."""
     try:
-        store = _option(argv, "--store") or store_path()
-        if "--refresh" in argv:
+        options = parse_args(argv)
+    except PromptUsage as exc:
+        sys.stderr.write(f"hstrack prompt: {exc}\n")
+        return 2
+    if "--help" in options or "-h" in options:
+        sys.stdout.write(USAGE)
+        return 0
+    try:
+        store = options.get("--store") or store_path()
+        if "--refresh" in options:
             refresh(store)
             return 0
-        fmt = _option(argv, "--format") or os.environ.get("HSTRACK_PROMPT_FORMAT") or DEFAULT_FORMAT
+        fmt = options.get("--format") or os.environ.get("HSTRACK_PROMPT_FORMAT") or DEFAULT_FORMAT
         try:
-            width = int(_option(argv, "--width") or os.environ.get("HSTRACK_PROMPT_WIDTH") or DEFAULT_WIDTH)
+            width = int(options.get("--width") or os.environ.get("HSTRACK_PROMPT_WIDTH") or DEFAULT_WIDTH)
         except ValueError:
             width = DEFAULT_WIDTH
-        out = segment(store, fmt, width)
-        if "--until" in argv:
+        at = options.get("--at")
+        out = segment(store, fmt, width) if at is None else segment_at(store, at, fmt, width)
+        if "--until" in options:
             # For fish: the text, then the moment (epoch seconds) the day turns, after
             # which the text must be asked for again.
             sys.stdout.write(f"{out}\n{next_midnight()}\n")
         elif out:
             sys.stdout.write(out + "\n")
+    except PromptUsage as exc:
+        sys.stderr.write(f"hstrack prompt: {exc}\n")
+        return 2
     except Exception:  # never break a prompt: empty output is the documented failure
         return 0
     return 0

@@ -28,10 +28,11 @@ from __future__ import annotations
 import heapq
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
-from hstrack.model import Document, Milestone, Title
-from hstrack.report import assess, report_title
+from hstrack.model import Document, Milestone, Title, milestone_rank
+from hstrack.report import is_today, report_title
+from hstrack.report import label as milestone_label
 
 CACHE_VERSION = 1
 HEADER = f"hstrack-prompt {CACHE_VERSION}"
@@ -76,26 +77,30 @@ class Segment:
         return [self.label, self.phase, self.milestone, self.window, self.text]
 
 
-def _counts(m: Milestone) -> bool:
-    return m.date.is_exact
-
-
 def _segment_for(title: Title, m: Milestone | None, now: datetime) -> Segment:
+    """What the prompt shows for one milestone of a title, as ``report`` sees it: a day or
+    a time counts down and is "today" all that day; a window shows as known; a milestone a
+    cancellation overtook says so; past, TBA or none, the phase."""
     report = report_title(title, now)
     phase = report.phase.replace("-", " ")
     label = label_of(title)
-    if m is None:
+    a = next((x for x in report.milestones if x.milestone is m), None) if m is not None else None
+    if a is None:
         return Segment(label, phase, text=phase)
-    a = assess(m, now)
-    kind = m.kind.replace("-", " ")
+    kind = milestone_label(a.kind)
+    window = clean(a.date.text)
+    if a.state == "cancelled":
+        return Segment(label, phase, kind, window, "cancelled")
     if a.state == "tba":
         return Segment(label, phase, kind, "TBA", f"{kind} TBA")
+    if is_today(a, now.date()):
+        return Segment(label, phase, kind, window, "", day_number(now.date()))
     if a.state == "past":
-        return Segment(label, phase, kind, clean(m.date.text), phase)
-    if _counts(m):
+        return Segment(label, phase, kind, window, phase)
+    if a.date.is_exact:
         assert a.window is not None
-        return Segment(label, phase, kind, clean(m.date.text), "", day_number(a.window[0]))
-    return Segment(label, phase, kind, clean(m.date.text), clean(m.date.text))
+        return Segment(label, phase, kind, window, "", day_number(a.window[0]))
+    return Segment(label, phase, kind, window, window)
 
 
 def _dated_ahead(title: Title, now: datetime) -> Milestone | None:
@@ -108,6 +113,17 @@ def pinned_segment(title: Title, pinned: str | None, now: datetime) -> Segment:
     the title's next dated one, or else its phase."""
     milestone = title.milestones.get(pinned) if pinned else None
     return _segment_for(title, milestone or _dated_ahead(title, now), now)
+
+
+def _cancelled_from(title: Title, tz: tzinfo | None) -> date | None:
+    """The first of the viewer's days on which the title counts as cancelled: a firm
+    cancellation's first day (a cancellation is reported once it has happened, so a
+    window cancels from its start), or always for one dated TBA."""
+    m = title.milestones.get("cancelled")
+    if m is None or m.tentative:
+        return None
+    window = m.date.local_window(tz) if tz else None
+    return date.min if window is None else window[0]
 
 
 def _midnight(day: date, now: datetime) -> datetime:
@@ -141,23 +157,29 @@ def _unpinned_rows(doc: Document, now: datetime, horizon: date) -> list[list[str
     heap = []
     for title in doc.titles.values():
         name = title.name.lower()
+        ends = _cancelled_from(title, tz) or date.max
+        if ends <= today:
+            continue
         for m in title.milestones.values():
             spec = m.date
             if spec.earliest is None or spec.latest is None or m.kind == "cancelled":
                 continue
-            # local_window() and sort_key(), inlined: this loop sees every milestone.
-            last = spec.latest if spec.at is None else spec.at.astimezone(tz).date()
+            # local_window() and report.time_key(), inlined: this loop sees every milestone.
+            if spec.at is None:
+                first, last = spec.earliest, spec.latest
+            else:
+                first = last = spec.at.astimezone(tz).date()
             if last >= today:
-                key = (0, spec.earliest, spec.latest, spec.at.timestamp() if spec.at else 0.0)
-                heap.append((key, name, m.kind, id(m), title, m, last))
+                key = (0, first, last, spec.at.timestamp() if spec.at else 0.0, milestone_rank(m.kind))
+                heap.append((key, name, id(m), title, m, last, ends))
     heapq.heapify(heap)
     rows: list[list[str]] = []
     day = today
     while day <= horizon and len(rows) < MAX_LINES:
-        while heap and heap[0][6] < day:
-            heapq.heappop(heap)  # past: it will never be shown again
+        while heap and (heap[0][5] < day or heap[0][6] <= day):
+            heapq.heappop(heap)  # past, or its title cancelled: it will never be shown again
         if heap:
-            title, m, last = heap[0][4], heap[0][5], heap[0][6]
+            title, m, last = heap[0][3], heap[0][4], heap[0][5]
             seg = _segment_for(title, m, _midnight(day, now))
             later = [d for d in _boundaries(title, now) if d > day] + [last + timedelta(days=1)]
             following = min(later)

@@ -1,25 +1,40 @@
 """What every view shows, computed once from (document, now).
 
-The terminal view, the JSON view and (later) the prompt all render these objects, so a
-countdown or a phase is worked out in exactly one place.
+The terminal view, the JSON view, the prompt cache, the calendar and the exports all
+render these objects, so a countdown, a phase or an order is worked out in one place.
 
 Reached: a day or instant is reached once it has come; a window (Q3, autumn, 2026) only
 once it has closed, because until then we do not know the day has passed. While today
-is inside a window the milestone is "open". Tentative milestones are shown but never
-move a title's phase: a rumoured shoot does not put a film in production.
+is inside a window the milestone is "open". The one exception is a cancellation: it is
+reported after it happens, so "cancelled 2026" is reached as soon as its window opens.
+Tentative milestones are shown but never move a title's phase: a rumoured shoot does not
+put a film in production, and a rumoured cancellation does not end a title.
+
+Cancelled means over: once a title is cancelled, every milestone it had not reached is
+``cancelled`` (no countdown, never "next", never upcoming); what was reached stays.
+
+Days are the viewer's calendar days everywhere (an instant moves to the viewer's zone),
+and instants are ordered by when they happen, not by their wall clock in their own zone.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from hstrack.dates import DateSpec, format_day
 from hstrack.model import Change, Document, Milestone, Title, milestone_rank
-from hstrack.text import ago, plural, span_range, until, until_range
+from hstrack.text import ago_range, hours_minutes, plural, span_range, until, until_range
 
 PHASES = ("rumoured", "announced", "in-production", "post-production", "released", "cancelled")
+STATES = ("tba", "future", "open", "today", "past", "cancelled")
 _PHASE_OF = {"release": "released", "production-end": "post-production", "production-start": "in-production"}
+CANCELLED = "cancelled"
+
+
+def label(kind: str) -> str:
+    """A milestone's name as people read it: "production start"."""
+    return kind.replace("-", " ")
 
 
 @dataclass(frozen=True)
@@ -27,11 +42,13 @@ class Assessed:
     """A milestone seen from ``now``."""
 
     milestone: Milestone
-    state: str  # tba | future | open | today | past
-    days_until: tuple[int, int] | None
-    days_since: int | None
+    state: str  # one of STATES
+    days_until: tuple[int, int] | None  # to the window's start and end; (0, n) inside it
+    days_since: int | None  # the fewest days since it can have happened (reached ones)
     seconds_until: int | None  # instants only, while still ahead
     window: tuple[date, date] | None  # its days where the viewer is (an instant moved to their zone); None if TBA
+    since: tuple[int, int] | None = None  # reached: days since the window's end and since its start
+    timing: str | None = None  # for a "cancelled" milestone, where it stands in time (its state otherwise)
 
     @property
     def kind(self) -> str:
@@ -42,30 +59,43 @@ class Assessed:
         return self.milestone.date
 
     @property
+    def when(self) -> str:
+        """Where the milestone stands in time alone: its state, or for a milestone a
+        cancellation overtook, the state it would have had."""
+        return self.timing or self.state
+
+    @property
     def reached(self) -> bool:
         return self.state in ("past", "today")
 
     @property
     def countdown(self) -> str:
-        """The short phrase after a date: "in 12 days", "window open", "3 weeks ago"."""
+        """The short phrase after a date: "in 12 days", "window open, closes today",
+        "2 to 5 months ago", "today, in 7 h 03 min"."""
         if self.state == "tba":
             return "TBA"
+        if self.state == CANCELLED:
+            return "cancelled"
         if self.state == "past":
-            assert self.days_since is not None
-            return ago(self.days_since)
-        if self.seconds_until is not None and self.seconds_until < 86400 * 2:
-            hours, rest = divmod(self.seconds_until, 3600)
-            return f"in {hours} h {rest // 60:02d} min"
+            assert self.since is not None
+            return ago_range(*self.since)
         assert self.days_until is not None
         low, high = self.days_until
+        if self.seconds_until is not None and low <= 1:
+            return f"{until(low)}, in {hours_minutes(self.seconds_until)}"
         if self.state == "open":
             return f"window open, closes {until(high)}"
         return until_range(low, high)
 
 
+State = tuple[str, tuple[int, int] | None, int | None, int | None, tuple[date, date] | None, tuple[int, int] | None]
+
+
 def assess(m: Milestone, now: datetime, memo: dict[int, tuple[DateSpec, State]] | None = None) -> Assessed:
     """A milestone seen from ``now``. ``memo`` remembers each date's state for one ``now``:
     a store hands out one DateSpec object per distinct date, and a large store repeats them."""
+    if m.kind == CANCELLED:
+        return Assessed(m, *_state(m.date, now, reported=True))
     if memo is None:
         return Assessed(m, *_state(m.date, now))
     hit = memo.get(id(m.date))
@@ -74,35 +104,43 @@ def assess(m: Milestone, now: datetime, memo: dict[int, tuple[DateSpec, State]] 
     return Assessed(m, *hit[1])
 
 
-State = tuple[str, tuple[int, int] | None, int | None, int | None, tuple[date, date] | None]
-
-
-def _state(spec: DateSpec, now: datetime) -> State:
-    """(state, days_until, days_since, seconds_until, window) of a date seen from ``now``."""
+def _state(spec: DateSpec, now: datetime, reported: bool = False) -> State:
+    """(state, days_until, days_since, seconds_until, window, since) of a date seen from
+    ``now``. ``reported``: the date of something known only once it has happened (a
+    cancellation), reached as soon as its window opens."""
     today = now.date()
     local = spec.local_window(now.tzinfo) if now.tzinfo else None
     if local is None:
-        return "tba", None, None, None, None
+        return "tba", None, None, None, None, None
     earliest, latest = local
     if spec.at is not None:
         # Subtract in UTC: Python subtracts two datetimes that share a tzinfo as wall
         # times, which would make the 25-hour night of a DST change 24 hours long.
         seconds = int((spec.at.astimezone(UTC) - now.astimezone(UTC)).total_seconds())
         if seconds <= 0:
-            return "past", None, (today - latest).days, None, local
+            days = (today - latest).days
+            return "past", None, days, None, local, (days, days)
         days = (earliest - today).days
-        return "future", (days, days), None, seconds, local
+        return "future", (days, days), None, seconds, local, None
     if latest < today:
-        return "past", None, (today - latest).days, None, local
+        return "past", None, (today - latest).days, None, local, ((today - latest).days, (today - earliest).days)
     if earliest == latest == today:
-        return "today", (0, 0), 0, None, local
+        return "today", (0, 0), 0, None, local, (0, 0)
     if earliest <= today:
-        return "open", (0, (latest - today).days), None, None, local
-    return "future", ((earliest - today).days, (latest - today).days), None, None, local
+        if reported:
+            return "past", None, 0, None, local, (0, (today - earliest).days)
+        return "open", (0, (latest - today).days), None, None, local, None
+    return "future", ((earliest - today).days, (latest - today).days), None, None, local, None
 
 
-def _time_key(a: Assessed) -> tuple[tuple[int, date, date, float], tuple[int, str]]:
-    return a.date.sort_key(), milestone_rank(a.kind)
+def time_key(a: Assessed) -> tuple[int, date, date, float, tuple[int, str]]:
+    """When a milestone happens, for sorting: by its days where the viewer is, then by
+    the moment of an instant (23:30 in Los Angeles comes after 00:15 the next calendar
+    day in Chatham), then the ladder; TBA last."""
+    if a.window is None:
+        return (1, date.max, date.max, 0.0, milestone_rank(a.kind))
+    moment = a.date.at.timestamp() if a.date.at is not None else 0.0
+    return (0, a.window[0], a.window[1], moment, milestone_rank(a.kind))
 
 
 @dataclass(frozen=True)
@@ -110,9 +148,14 @@ class TitleReport:
     title: Title
     phase: str
     milestones: list[Assessed]  # in time order, TBA last
-    last: Assessed | None
-    next: Assessed | None
+    last: Assessed | None  # the last milestone reached (before ``next``, when that is today's)
+    next: Assessed | None  # the next milestone: today's, or the first not yet reached; None when cancelled
     release: Assessed | None
+    cancellation: Assessed | None = None  # the cancellation that ended the title, when it is cancelled
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancellation is not None
 
     @property
     def release_text(self) -> str:
@@ -127,7 +170,7 @@ class TitleReport:
 
 def phase_of(assessed: list[Assessed]) -> str:
     firm = [a for a in assessed if not a.milestone.tentative]
-    if any(a.kind == "cancelled" and (a.reached or a.state == "tba") for a in firm):
+    if any(a.kind == CANCELLED and (a.reached or a.state == "tba") for a in firm):
         return "cancelled"
     reached = {a.kind for a in firm if a.reached}
     for kind in ("release", "production-end", "production-start"):
@@ -136,29 +179,56 @@ def phase_of(assessed: list[Assessed]) -> str:
     return "announced" if reached else "rumoured"
 
 
+def _overtaken(a: Assessed) -> Assessed:
+    """A milestone a cancellation overtook: it will not come, so it counts nothing down."""
+    return replace(a, state=CANCELLED, days_until=None, days_since=None, seconds_until=None, since=None,
+                   timing=a.state)  # fmt: skip
+
+
+def is_today(a: Assessed, today: date) -> bool:
+    """A milestone known to the day (or the moment) that falls on the viewer's today: it
+    is "today" in every view, before and after its hour."""
+    return a.window == (today, today) and a.date.is_exact and a.state != CANCELLED
+
+
 def report_title(title: Title, now: datetime, memo: dict[int, tuple[DateSpec, State]] | None = None) -> TitleReport:
-    assessed = sorted((assess(m, now, memo) for m in title.milestones.values()), key=_time_key)
-    reached = [a for a in assessed if a.reached]
-    ahead = [a for a in assessed if not a.reached and a.state != "tba"]
+    assessed = sorted((assess(m, now, memo) for m in title.milestones.values()), key=time_key)
+    phase = phase_of(assessed)
+    cancellation = None
+    if phase == "cancelled":
+        cancellation = next(
+            (a for a in assessed if a.kind == CANCELLED and not a.milestone.tentative and a.state in ("past", "tba")),
+            None,
+        )
+        assessed = [a if a.reached or a.kind == CANCELLED else _overtaken(a) for a in assessed]
+    today = now.date()
+    ahead = [
+        a for a in assessed
+        if a.kind != CANCELLED and (a.state in ("future", "open") or (a.reached and is_today(a, today)))
+    ] if cancellation is None else []  # fmt: skip
     tba = sorted(
-        (a for a in assessed if a.state == "tba" and a.kind != "cancelled"), key=lambda a: milestone_rank(a.kind)
+        (a for a in assessed if a.state == "tba" and a.kind != CANCELLED), key=lambda a: milestone_rank(a.kind)
     )
-    release = title.milestones.get("release")
+    nxt = ahead[0] if ahead else tba[0] if tba else None
+    reached = [a for a in assessed if a.reached and a is not nxt]
     return TitleReport(
         title=title,
-        phase=phase_of(assessed),
+        phase=phase,
         milestones=assessed,
         last=reached[-1] if reached else None,
-        next=(ahead or tba)[0] if ahead or tba else None,
-        release=assess(release, now, memo) if release else None,
+        next=nxt,
+        release=next((a for a in assessed if a.kind == "release"), None),
+        cancellation=cancellation,
     )
 
 
-def _status_key(r: TitleReport) -> tuple[int, tuple[int, date, date, float], str]:
-    # Titles with something ahead first, soonest first; then the rest by name.
+def _status_key(r: TitleReport) -> tuple[int, tuple[int, date, date, float, tuple[int, str]], str]:
+    # Titles with something dated ahead first, soonest first; then those waiting on a TBA
+    # date, then the released, then the cancelled, each group by name.
     if r.next is not None and r.next.state != "tba":
-        return (0, r.next.date.sort_key(), r.title.name.lower())
-    return (1 if r.phase != "released" else 2, (1, date.max, date.max, 0.0), r.title.name.lower())
+        return (0, time_key(r.next), r.title.name.lower())
+    group = {"released": 2, "cancelled": 3}.get(r.phase, 1)
+    return (group, (1, date.max, date.max, 0.0, (0, "")), r.title.name.lower())
 
 
 def status_report(doc: Document, now: datetime) -> list[TitleReport]:
@@ -172,14 +242,18 @@ def status_report(doc: Document, now: datetime) -> list[TitleReport]:
 @dataclass(frozen=True)
 class TimelineRow:
     item: Assessed
-    gap_days: tuple[int, int] | None  # from the previous dated milestone
+    gap_days: tuple[int, int] | None  # from the previous dated milestone, in the viewer's days
 
     @property
     def gap_text(self) -> str:
         if self.gap_days is None:
             return ""
         low, high = self.gap_days
-        return f"+{span_range(max(low, 0), high)}" if high >= 0 else f"-{span_range(-high, -low)}"
+        if low < 0 < high:
+            return "overlaps"  # the windows overlap: which came first is not known
+        if high <= 0:
+            return f"-{span_range(-high, -low)}"
+        return f"+{span_range(low, high)}"
 
 
 @dataclass(frozen=True)
@@ -189,30 +263,28 @@ class Timeline:
     today_index: int  # the "today" marker goes before rows[today_index]
 
 
-def _bounds(spec: DateSpec) -> tuple[date, date] | None:
-    if spec.earliest is None or spec.latest is None:
-        return None
-    return spec.earliest, spec.latest
-
-
 def timeline(report: TitleReport) -> Timeline:
     rows: list[TimelineRow] = []
     previous: tuple[date, date] | None = None
     for item in report.milestones:
-        bounds = _bounds(item.date)
+        bounds = item.window
         gap = None
         if bounds is not None and previous is not None:
             gap = ((bounds[0] - previous[1]).days, (bounds[1] - previous[0]).days)
         rows.append(TimelineRow(item, gap))
         previous = bounds or previous
-    today_index = next(
-        (i for i, row in enumerate(rows) if row.item.state in ("future", "tba")),
-        len(rows),
-    )
+    # Today stands before the first milestone still ahead in time (a cancelled title's
+    # overtaken milestones keep their place in time).
+    today_index = next((i for i, row in enumerate(rows) if row.item.when in ("future", "tba")), len(rows))
     return Timeline(report, rows, today_index)
 
 
 # ---------------------------------------------------------------------------- countdown
+
+
+def _dated(a: Assessed) -> str:
+    """A milestone's date as the countdown says it: "3 Oct 2026 (tentative)"."""
+    return f"{a.date.text} (tentative)" if a.milestone.tentative else a.date.text
 
 
 @dataclass(frozen=True)
@@ -223,34 +295,45 @@ class Countdown:
 
     @property
     def sentence(self) -> str:
-        t = self.target
+        t, r = self.target, self.report
+        ended = r.cancellation
         if t is None:
-            return "nothing ahead: every milestone has been reached" if self.report.milestones else "no milestones yet"
-        kind = t.kind.replace("-", " ")
+            if ended is not None:
+                return f"cancelled {_dated(ended)} ({ended.countdown}): nothing else will come"
+            if not r.milestones:
+                return "no milestones yet"
+            if r.last is not None:
+                return (
+                    f"nothing ahead: the last milestone, {label(r.last.kind)} {_dated(r.last)}, was {r.last.countdown}"
+                )
+            return "nothing ahead"
+        kind = label(t.kind)
+        if t.state == CANCELLED:
+            why = (
+                f"the title was cancelled {ended.date.text} ({ended.countdown})" if ended else "the title was cancelled"
+            )
+            return f"{kind} {_dated(t)} · will not come: {why}"
         if t.state == "tba":
             if self.since is None or self.since.days_since is None:
                 return f"{kind} TBA"
             days = self.since.days_since
-            since = self.since.kind.replace("-", " ")
+            since = label(self.since.kind)
             return f"{kind} TBA · {span_range(days, days)} since {since} ({self.since.date.text})"
         if t.state == "past":
-            return f"{kind} {t.date.text} · {t.countdown}"
+            return f"{kind} {_dated(t)} · {t.countdown}"
         if t.state == "today":
-            return f"{kind} is today ({t.date.text})"
-        if t.seconds_until is not None:
-            days, rest = divmod(t.seconds_until, 86400)
-            hours, minutes = rest // 3600, rest % 3600 // 60
-            if days == 0:
-                return f"{kind} {t.date.text} · in {plural(hours, 'hour')} {plural(minutes, 'minute')}"
-            return f"{kind} {t.date.text} · in {plural(days, 'day')} {plural(hours, 'hour')}"
+            return f"{kind} is today ({_dated(t)})"
         assert t.days_until is not None
         low, high = t.days_until
+        if t.seconds_until is not None:
+            detail = "" if low <= 1 else f" ({hours_minutes(t.seconds_until)})" if low < 14 else f" ({low} days)"
+            return f"{kind} {_dated(t)} · {t.countdown}{detail}"
         if t.state == "open":
-            assert t.date.latest is not None
-            return f"{kind} {t.date.text} · window open until {format_day(t.date.latest)}, {high} days left at most"
+            assert t.window is not None
+            return f"{kind} {_dated(t)} · window open until {format_day(t.window[1])}, closes {until(high)}"
         if low == high:
-            return f"{kind} {t.date.text} · {until(low)}" + ("" if low < 14 else f" ({low} days)")
-        return f"{kind} {t.date.text} · {until_range(low, high)} ({low} to {high} days)"
+            return f"{kind} {_dated(t)} · {until(low)}" + ("" if low < 14 else f" ({low} days)")
+        return f"{kind} {_dated(t)} · {until_range(low, high)} ({low} to {high} days)"
 
 
 def countdown(report: TitleReport, kind: str | None) -> Countdown:
@@ -267,11 +350,11 @@ class HistoryRow:
     change: Change
     old: Assessed | None
     new: Assessed | None
-    shift_days: tuple[int, int] | None  # how far the window moved: start, end
+    shift_days: tuple[int, int] | None  # how far the window moved, in the viewer's days: start, end
 
     @property
     def summary(self) -> str:
-        kind, old, new = self.change.milestone, self.change.old, self.change.new
+        kind, old, new = label(self.change.milestone), self.change.old, self.change.new
         if old is None and new is not None:
             return f"{kind} set to {new.date.text}"
         if new is None and old is not None:
@@ -286,14 +369,17 @@ class HistoryRow:
             return f"{kind} dated: {new.date.text} (was TBA)"
         if new.date.is_tba:
             return f"{kind} back to TBA (was {old.date.text})"
-        o, n = _bounds(old.date), _bounds(new.date)
+        o = self.old.window if self.old else None
+        n = self.new.window if self.new else None
         assert o is not None
         assert n is not None
-        if o[0] <= n[0] and n[1] <= o[1]:
+        if o[0] <= n[0] and n[1] <= o[1] and o != n:
             return f"{kind} firmed up from {old.date.text} to {new.date.text}"
         assert self.shift_days is not None
         low, high = sorted(self.shift_days)
         if low >= 0 or high <= 0:
+            if low == high == 0:
+                return f"{kind} changed from {old.date.text} to {new.date.text} (the same day)"
             direction = "later" if high > 0 else "earlier"
             near, far = sorted((abs(low), abs(high)))
             amount = plural(near, "day") if near == far else f"{near} to {far} days"
@@ -301,22 +387,28 @@ class HistoryRow:
         return f"{kind} changed from {old.date.text} to {new.date.text}"
 
 
+def recorded_order(changes: list[Change]) -> list[Change]:
+    """Changes in the order they were recorded (by the instant, whatever offset each was
+    written with); a merge can append an older change after a newer one."""
+    try:
+        keys = [datetime.fromisoformat(c.recorded) for c in changes]
+        if any(k.tzinfo is None for k in keys):
+            return list(changes)
+        order = sorted(range(len(changes)), key=lambda i: keys[i].astimezone(UTC))
+    except ValueError:
+        return list(changes)
+    return [changes[i] for i in order]
+
+
 def history(title: Title, now: datetime) -> list[HistoryRow]:
     rows = []
-    for change in title.history:
+    for change in recorded_order(title.history):
+        old = assess(change.old, now) if change.old else None
+        new = assess(change.new, now) if change.new else None
         shift = None
-        if change.old is not None and change.new is not None:
-            o, n = _bounds(change.old.date), _bounds(change.new.date)
-            if o is not None and n is not None:
-                shift = ((n[0] - o[0]).days, (n[1] - o[1]).days)
-        rows.append(
-            HistoryRow(
-                change,
-                assess(change.old, now) if change.old else None,
-                assess(change.new, now) if change.new else None,
-                shift,
-            )
-        )
+        if old is not None and new is not None and old.window is not None and new.window is not None:
+            shift = ((new.window[0] - old.window[0]).days, (new.window[1] - old.window[1]).days)
+        rows.append(HistoryRow(change, old, new, shift))
     return rows
 
 
@@ -336,28 +428,33 @@ def upcoming(
     kinds: set[str] | None = None,
     titles: set[str] | None = None,
 ) -> tuple[list[Upcoming], list[Upcoming]]:
-    """Milestones whose window starts (or is already open) before ``end``, soonest first;
-    and, apart, the TBA milestones not yet reached."""
+    """Milestones happening today, or whose window starts (or is already open) before
+    ``end``, soonest first; and, apart, the TBA milestones not yet reached. A cancelled
+    title has nothing upcoming, and a cancellation is not something to count down to
+    (it is listed only when asked for by name)."""
     dated: list[Upcoming] = []
     tba: list[Upcoming] = []
+    today = now.date()
     for r in reports:
         if titles is not None and r.title.id not in titles:
             continue
         for a in r.milestones:
             if kinds is not None and a.kind not in kinds:
                 continue
+            if a.kind == CANCELLED and (kinds is None or CANCELLED not in kinds):
+                continue
             if a.state == "tba":
-                if a.kind != "cancelled":
+                if a.kind != CANCELLED:
                     tba.append(Upcoming(r, a))
-            elif a.state in ("open", "today"):
+            elif a.state in ("open", "today") or (a.state == "past" and is_today(a, today)):
                 dated.append(Upcoming(r, a))
             elif a.state == "future":
                 if a.date.at is not None:
                     starts_in_span = a.date.at.astimezone(UTC) <= end.astimezone(UTC)
                 else:
-                    starts_in_span = a.date.earliest is not None and a.date.earliest <= end.date()
+                    starts_in_span = a.window is not None and a.window[0] <= end.date()
                 if starts_in_span:
                     dated.append(Upcoming(r, a))
-    dated.sort(key=lambda u: (u.item.date.sort_key(), u.report.title.name.lower(), milestone_rank(u.item.kind)))
+    dated.sort(key=lambda u: (time_key(u.item), u.report.title.name.lower()))
     tba.sort(key=lambda u: (u.report.title.name.lower(), milestone_rank(u.item.kind)))
     return dated, tba

@@ -220,14 +220,14 @@ class Store:
 
     # ------------------------------------------------------------------ writing
 
-    def ensure(self, seed: Callable[[], Document], now: datetime) -> bool:
-        """Create the store from ``seed()`` if there is none. True when it was created."""
+    def ensure(self, seed: Callable[[datetime], Document], now: datetime) -> bool:
+        """Create the store from ``seed(now)`` if there is none. True when it was created."""
         if self.path.exists() or self.path.is_symlink():
             return False
         with self.locked():
             if self.path.exists() or self.path.is_symlink():  # created while we waited
                 return False
-            doc = seed()
+            doc = seed(now)
             new = dumps(doc)
             self._keep_version(new, "create the store", now)
             write_atomic(new, self.path)

@@ -33,36 +33,58 @@ def plural(n: int, unit: str) -> str:
     return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
 
 
-def _unit_for(days: int) -> tuple[str, float]:
-    days = abs(days)
-    if days < 14:
-        return "day", 1
-    if days < 120:
-        return "week", 7
-    if days < 730:
-        return "month", 365.25 / 12
-    return "year", 365.25
+# The units lengths of time are said in, and where each takes over: days below two weeks,
+# weeks below four months, months below two years, then years.
+DAY, WEEK, MONTH, YEAR = 1.0, 7.0, 365.25 / 12, 365.25
+UNITS = (("day", DAY, 0), ("week", WEEK, 14), ("month", MONTH, 122), ("year", YEAR, 730))
+# A range is said in the largest unit in which rounding its ends outwards adds at most half
+# a unit, or at most this share of the range's far end: "2.8 to 3.2 years" is "33 to 39
+# months" (as years, "2 to 4" would stretch it by over half its length), while a month
+# 19 months ago is "18 to 20 months ago", not "82 to 87 weeks ago".
+RANGE_SLACK = 0.5
+RANGE_SHARE = 0.3
+# Calendar lengths are not whole units of their average size (365 days is 11.99 months,
+# 730 days 1.999 years): within this share of a unit, a count is read as the whole unit.
+SNAP = 1 / 32
+
+
+def _unit_index(days: int) -> int:
+    return max(i for i, (_, _, start) in enumerate(UNITS) if abs(days) >= start)
 
 
 def span(days: int) -> str:
-    """A length of time: 12 days, 6 weeks, 17 months, 3 years."""
-    unit, size = _unit_for(days)
-    return plural(round(abs(days) / size), unit)
+    """A length of time in whole units, rounded down, so the phrase is never more than the
+    truth: 3.6 years is "3 years", 20 days "2 weeks", 130 days "4 months"."""
+    name, size, _ = UNITS[_unit_index(days)]
+    return plural(int(abs(days) / size + SNAP), name)
+
+
+def _range_units(low: int, high: int) -> tuple[int, int, str]:
+    """(from, to, unit) of a fuzzy length said in one unit, the start rounded down and the
+    end up, so the truth lies inside, in the largest unit that does not widen it much
+    (``RANGE_SLACK``)."""
+    lo, hi = sorted((abs(low), abs(high)))
+    index = _unit_index(hi)
+    while True:
+        name, size, _ = UNITS[index]
+        first, last = int(lo / size + SNAP), -int(-(hi / size - SNAP) // 1)
+        added = (last - first) - (hi - lo) / size
+        # A start that rounds down to nothing ("within 5 weeks" for 4 to 34 days) hides
+        # that it is not yet; allowed only when the start is under half a unit away.
+        hides_start = first == 0 and lo / size >= 0.5
+        if index == 0 or (added <= max(RANGE_SLACK, RANGE_SHARE * hi / size) and not hides_start):
+            return first, last, name
+        index -= 1
 
 
 def span_range(low: int, high: int) -> str:
-    """A fuzzy length, rounded outwards so the truth is inside it: "10 to 14 weeks",
-    or "10 weeks to 6 months" when the ends are best said in different units."""
+    """A fuzzy length: "10 to 14 weeks", "1 to 7 months", "up to 5 weeks"."""
     if low == high:
         return span(low)
-    low_unit, low_size = _unit_for(low)
-    high_unit, high_size = _unit_for(high)
-    lo, hi = int(abs(low) // low_size), -int(-abs(high) // high_size)
-    if low_unit != high_unit:
-        return f"{plural(lo, low_unit)} to {plural(hi, high_unit)}"
-    if lo == hi:
-        return f"about {plural(lo, low_unit)}"
-    return f"{lo} to {hi} {low_unit}s"
+    first, last, name = _range_units(low, high)
+    if first == 0:
+        return f"up to {plural(last, name)}"
+    return f"{first} to {last} {name}s"
 
 
 def until(days: int) -> str:
@@ -76,7 +98,8 @@ def until(days: int) -> str:
 def until_range(low: int, high: int) -> str:
     if low == high:
         return until(low)
-    return f"in {span_range(low, high)}"
+    text = span_range(low, high)
+    return f"within {text[6:]}" if text.startswith("up to ") else f"in {text}"
 
 
 def ago(days: int) -> str:
@@ -85,3 +108,18 @@ def ago(days: int) -> str:
     if days == 1:
         return "yesterday"
     return f"{span(days)} ago"
+
+
+def ago_range(low: int, high: int) -> str:
+    """When a past window's event was: "2 to 5 months ago" (the window closed 2 months ago
+    and opened 5 ago); "up to 10 months ago" for one that has not closed yet."""
+    if low == high:
+        return ago(low)
+    return f"{span_range(low, high)} ago"
+
+
+def hours_minutes(seconds: int) -> str:
+    """The one spelling of a short wait: "7 h 03 min", "42 min"."""
+    hours, rest = divmod(max(seconds, 0), 3600)
+    minutes = rest // 60
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"

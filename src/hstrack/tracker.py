@@ -18,7 +18,7 @@ from hstrack.model import (
     check_name,
     check_slug,
     check_text,
-    normalize_milestone,
+    resolve_milestone,
     slugify,
 )
 
@@ -36,7 +36,10 @@ def add_title(
     if title_id is None:
         title_id = slugify(name)
         if not title_id:
-            raise UsageError(f"cannot make an id from {name!r}; give one with --id")
+            raise UsageError(
+                f"cannot make an id from {name!r}: ids are Latin letters, digits and hyphens, and this name "
+                "has none or letters without a Latin spelling; give one with --id (e.g. --id my-show)"
+            )
     check_slug(title_id, "id")
     if title_id in doc.titles:
         raise UsageError(f"a title with id {title_id!r} already exists; choose another with --id")
@@ -45,49 +48,64 @@ def add_title(
     return title
 
 
+# What an option on `set` asks for: leave the field as it is (KEEP), clear it (CLEAR), or
+# set it to a value.
+KEEP = None
+CLEAR = ""
+
+
 def set_milestone(
     doc: Document,
     title_id: str,
     kind: str,
-    when: str,
+    when: str | None,
     now: datetime,
-    source: str | None = None,
-    note: str | None = None,
-    tentative: bool = False,
+    source: str | None = KEEP,
+    note: str | None = KEEP,
+    tentative: bool | None = None,
+    new: bool = False,
 ) -> Change | None:
     """Add or change a milestone; None when it already says exactly this.
 
-    A new date replaces source, note and the tentative flag: a source backs one date,
-    and carrying it over to a new date would claim a citation that never said so.
-    Setting the same date again only updates what was given.
+    ``when`` None keeps the date (to firm it up, or change its source or note). A *new*
+    date replaces source, note and the tentative flag: a source backs one date, and
+    carrying it over to a new date would claim a citation that never said so. The same
+    date again keeps everything not given. ``source``/``note``: KEEP, CLEAR ("") or text;
+    ``tentative``: None keeps the flag (False for a new date), True or False sets it.
     """
     title = doc.get(title_id)
-    kind = normalize_milestone(kind)
-    spec = parse_date(when)
-    source, note = check_text(source, "source"), check_text(note, "note", multiline=True)
+    kind = resolve_milestone(kind, title.milestones, new)
     old = title.milestones.get(kind)
-    if old is not None and old.date == spec:
-        new = Milestone(
-            kind,
-            spec,
-            tentative=tentative,
-            source=source if source is not None else old.source,
-            note=note if note is not None else old.note,
-            extra=dict(old.extra),
-        )
+    if when is None:
+        if old is None:
+            raise UsageError(f"{title_id} has no {kind} milestone yet: give its date")
+        spec = old.date
     else:
-        new = Milestone(kind, spec, tentative=tentative, source=source, note=note)
-    if old is not None and old.same_fact(new):
+        spec = parse_date(when)
+    if old is not None and old.date == spec:
+        base_source, base_note, base_tentative, extra = old.source, old.note, old.tentative, dict(old.extra)
+    else:
+        base_source = base_note = None
+        base_tentative, extra = False, {}
+    new_milestone = Milestone(
+        kind,
+        spec,
+        tentative=base_tentative if tentative is None else tentative,
+        source=base_source if source is KEEP else check_text(source, "source"),
+        note=base_note if note is KEEP else check_text(note, "note", multiline=True),
+        extra=extra,
+    )
+    if old is not None and old.same_fact(new_milestone):
         return None
-    title.milestones[kind] = new
-    change = Change(recorded=now.isoformat(timespec="seconds"), milestone=kind, old=old, new=new)
+    title.milestones[kind] = new_milestone
+    change = Change(recorded=now.isoformat(timespec="seconds"), milestone=kind, old=old, new=new_milestone)
     title.history.append(change)
     return change
 
 
 def unset_milestone(doc: Document, title_id: str, kind: str, now: datetime) -> Change:
     title = doc.get(title_id)
-    kind = normalize_milestone(kind)
+    kind = resolve_milestone(kind, title.milestones)
     old = title.milestones.pop(kind, None)
     if old is None:
         have = ", ".join(title.milestones) or "none"

@@ -37,6 +37,7 @@ MARKER_STYLE = {
     "open": "bold yellow",
     "future": "bold cyan",
     "tentative": "magenta",
+    "cancelled": "dim red",
 }
 
 

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from hstrack.dates import format_day
-from hstrack.report import Assessed, Countdown, HistoryRow, Timeline, TitleReport, Upcoming
+from hstrack.report import Assessed, Countdown, HistoryRow, Timeline, TitleReport, Upcoming, label
 from hstrack.text import inert
 
 if TYPE_CHECKING:  # charts and the calendar are loaded only by the commands that draw them
@@ -33,17 +33,20 @@ PHASE_STYLE = {
 }
 # Below this width the status table cannot hold its columns; titles are stacked instead.
 NARROW = 60
-STATE_MARK = {"past": "✓", "today": "●", "open": "◐", "future": "○", "tba": "?"}
-STATE_STYLE = {"past": "green", "today": "bold green", "open": "yellow", "future": "cyan", "tba": "dim"}
+STATE_MARK = {"past": "✓", "today": "●", "open": "◐", "future": "○", "tba": "?", "cancelled": "✕"}
+STATE_STYLE = {
+    "past": "green",
+    "today": "bold green",
+    "open": "yellow",
+    "future": "cyan",
+    "tba": "dim",
+    "cancelled": "red",
+}
 
 
 def safe(value: str | None, style: str = "") -> Text:
     """Stored text, shown inert. The only way stored strings reach the screen."""
     return Text(inert(value or ""), style=style)
-
-
-def label(kind: str) -> str:
-    return kind.replace("-", " ")
 
 
 def _when(a: Assessed) -> Text:
@@ -79,6 +82,15 @@ def _release_cell(a: Assessed | None) -> Text:
 NO_MILESTONES = "no milestones yet: hstrack set ID MILESTONE DATE"
 
 
+def _last_and_next(r: TitleReport) -> tuple[Assessed | None, Assessed | None]:
+    """What the Last and Next columns show: for a cancelled title, the cancellation in
+    Next (it is what happened instead) and the last milestone reached before it in Last."""
+    if r.cancellation is None:
+        return r.last, r.next
+    before = [a for a in r.milestones if a.reached and a.kind != "cancelled"]
+    return (before[-1] if before else None), r.cancellation
+
+
 def _heading(r: TitleReport) -> Text:
     heading = safe(r.title.name, "bold")
     heading.append("  ")
@@ -106,9 +118,9 @@ class TerminalRenderer:
             self._print(Text(f"as of {format_day(self.now.date())}", style="dim"))
             return
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-        # Ids are what people type next: keep them whole where a table can afford it.
-        widest_id = min(max(len(r.title.id) for r in reports), 20)
-        table.add_column("Title · phase", min_width=widest_id, overflow="fold")
+        # No minimum widths: Rich widens a column back to its minimum after fitting the
+        # table to the terminal, and then crops rows (a countdown lost its last letters).
+        table.add_column("Title · phase", overflow="fold")
         table.add_column("Last reached", overflow="fold")
         table.add_column("Next", overflow="fold")
         table.add_column("Release", overflow="fold")
@@ -118,12 +130,9 @@ class TerminalRenderer:
             name.append_text(safe(r.title.id, "dim"))
             name.append("\n")
             name.append(r.phase, style=PHASE_STYLE.get(r.phase, ""))
-            table.add_row(
-                name,
-                _milestone_cell(r.last, "—"),
-                _milestone_cell(r.next, "nothing ahead"),
-                _release_cell(r.release),
-            )
+            last, nxt = _last_and_next(r)
+            ahead = _milestone_cell(nxt, "nothing ahead")
+            table.add_row(name, _milestone_cell(last, "—"), ahead, _release_cell(r.release))
         self._print(table)
         self._print(Text(f"as of {format_day(self.now.date())}", style="dim"))
 
@@ -164,14 +173,15 @@ class TerminalRenderer:
         card.append(r.phase, style=PHASE_STYLE.get(r.phase, ""))
         card.append("\n  ")
         card.append_text(safe(r.title.id, "dim"))
-        for heading, a in (("last", r.last), ("next", r.next)):
+        last, nxt = _last_and_next(r)
+        for heading, a in (("last", last), ("next" if r.cancellation is None else "ended", nxt)):
             if a is None:
                 continue
             card.append(f"\n  {heading}: {label(a.kind)} · ")
             card.append_text(_when(a))
             if a.state != "tba":
                 card.append(f" · {a.countdown}", style=STATE_STYLE[a.state])
-        shown = {a.kind for a in (r.last, r.next) if a is not None}
+        shown = {a.kind for a in (last, nxt) if a is not None}
         if r.release is not None and "release" not in shown:
             card.append(f"\n  release: {r.release_text}")
         return card
@@ -205,14 +215,18 @@ class TerminalRenderer:
             return self._timeline_lines(line)
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
         table.add_column("", no_wrap=True)
-        table.add_column("When", min_width=10, max_width=24, overflow="fold")
-        table.add_column("Milestone", min_width=16, overflow="fold")
-        table.add_column("Gap", min_width=6, style="dim", overflow="fold")
-        table.add_column("Countdown", min_width=8, overflow="fold")
-        today = Text(f"today · {format_day(self.now.date())}", style="bold reverse")
+        # No minimum widths: Rich widens a column back to its minimum after fitting the
+        # table to the terminal, and then crops the row (a countdown lost its last letter).
+        # The today row says "today" under When and the day under Milestone, so neither
+        # wraps in a narrow column.
+        today = (Text("today", style="bold reverse"), Text(format_day(self.now.date()), style="bold reverse"))
+        table.add_column("When", max_width=24, overflow="fold")
+        table.add_column("Milestone", overflow="fold")
+        table.add_column("Gap", style="dim", overflow="fold")
+        table.add_column("Countdown", overflow="fold")
         for i, row in enumerate(line.rows):
             if i == line.today_index:
-                table.add_row(Text("▶", style="bold"), today)
+                table.add_row(Text("▶", style="bold"), *today)
             a = row.item
             what = Text(label(a.kind), style="bold")
             if a.milestone.source:
@@ -229,7 +243,7 @@ class TerminalRenderer:
                 Text(a.countdown if a.state != "tba" else "date TBA", style=STATE_STYLE[a.state]),
             )
         if line.today_index >= len(line.rows):
-            table.add_row(Text("▶", style="bold"), today)
+            table.add_row(Text("▶", style="bold"), *today)
         return table
 
     def timeline(self, line: Timeline) -> None:
@@ -274,7 +288,7 @@ class TerminalRenderer:
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
         table.add_column("Recorded", no_wrap=True, style="dim")
         table.add_column("Milestone")
-        table.add_column("What changed")
+        table.add_column("What changed", overflow="fold")
         for row in rows:
             summary = Text(row.summary)
             source = row.change.new.source if row.change.new else None
@@ -289,10 +303,10 @@ class TerminalRenderer:
             self._print(Text(f"Nothing dated before {format_day(until.date())}.", style="dim"))
         else:
             table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-            table.add_column("When", min_width=10, max_width=24, overflow="fold")
-            table.add_column("Title", min_width=12, overflow="fold")
+            table.add_column("When", max_width=24, overflow="fold")
+            table.add_column("Title", overflow="fold")
             table.add_column("Milestone", overflow="fold")
-            table.add_column("Countdown", min_width=8, overflow="fold")
+            table.add_column("Countdown", overflow="fold")
             for u in dated:
                 a = u.item
                 table.add_row(
