@@ -124,4 +124,8 @@ def need(program: str) -> str:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    os.environ.setdefault("HYPOTHESIS_PROFILE", "default")
+    from hypothesis import settings
+
+    # tools/mutate.py runs the suite once per mutant: fewer, repeatable examples there.
+    settings.register_profile("mutation", max_examples=25, derandomize=True, deadline=None)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -131,13 +131,15 @@ class Shell:
 
 def expected_segment(doc: Document, now: datetime) -> Segment:
     """The prompt's definition, written the plain way: the pinned title, or else the first
-    dated milestone not yet past, in the order `upcoming` uses."""
+    dated milestone not yet past of a title not cancelled, in the order `upcoming` uses."""
+    from hstrack.report import assess, report_title, time_key
+
     if doc.pin_title is not None:
         return pinned_segment(doc.titles[doc.pin_title], doc.pin_milestone, now)
     dated = sorted(
         ((t, m) for t in doc.titles.values() for m in t.milestones.values()
-         if not m.date.is_tba and m.kind != "cancelled"),
-        key=lambda tm: (tm[1].date.sort_key(), tm[0].name.lower(), tm[1].kind),
+         if not m.date.is_tba and m.kind != "cancelled" and not report_title(t, now).cancelled),
+        key=lambda tm: (time_key(assess(tm[1], now)), tm[0].name.lower()),
     )  # fmt: skip
     for title, m in dated:
         window = m.date.local_window(now.tzinfo) if now.tzinfo else None
@@ -152,12 +154,18 @@ def test_cache_renders_what_the_core_computes_every_day() -> None:
     zone = timezone(timedelta(hours=1))
     now = datetime(2026, 11, 27, 12, tzinfo=zone)
     doc = Document()
-    specs = {"a": ("release", "2026-12-25"), "b": ("trailer", "Q1 2027"), "c": ("release", "2027-03-10 17:00 UTC"),
-             "d": ("production-start", "autumn 2027"), "e": ("release", "TBA")}  # fmt: skip
-    for tid, (kind, when) in specs.items():
+    specs = {"a": {"release": "2026-12-25"}, "b": {"trailer": "Q1 2027"}, "c": {"release": "2027-03-10 17:00 UTC"},
+             "d": {"production-start": "autumn 2027"}, "e": {"release": "TBA"},
+             # cancelled half-way through the cache's days: it leaves the prompt then
+             "f": {"release": "2026-12-01", "premiere": "2026-12-20", "cancelled": "2026-12-10"},
+             # the same calendar day in two zones: Chatham's early hour happens first
+             "g": {"release": "2027-04-01 23:30 America/Los_Angeles"},
+             "h": {"release": "2027-04-02 00:15 Pacific/Chatham"},
+             "i": {"trailer": "2027-01", "cancelled": "2027"}}  # fmt: skip
+    for tid, milestones in specs.items():
         doc.titles[tid] = Title(id=tid, name=f"Title {tid}", kind="film",
-                                milestones={kind: Milestone(kind, parse_date(when))})  # fmt: skip
-    for pin in (None, "a", "c"):
+                                milestones={k: Milestone(k, parse_date(w)) for k, w in milestones.items()})  # fmt: skip
+    for pin in (None, "a", "c", "f", "i"):
         doc.pin_title = pin
         parsed = parse(build(doc, now))
         assert parsed is not None

@@ -202,12 +202,6 @@ class DateSpec:
             return None
         return self.earliest, self.latest
 
-    def sort_key(self) -> tuple[int, date, date, float]:
-        """TBA sorts last; then by start, end, and the moment of an instant."""
-        if self.earliest is None or self.latest is None:
-            return (1, date.max, date.max, 0.0)
-        return (0, self.earliest, self.latest, self.at.timestamp() if self.at else 0.0)
-
 
 def format_day(day: date) -> str:
     return f"{day.day} {calendar.month_abbr[day.month]} {day.year}"
@@ -261,9 +255,6 @@ def parse_date(value: str) -> DateSpec:
     return _parse_free_day(value, text)
 
 
-_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
-
-
 def parse_canonical(value: str) -> DateSpec:
     """Read a date in the store's own spelling (``DateSpec.canonical``) without regular
     expressions: a 10,000-title store holds 50,000 of them. Anything else, including a
@@ -294,7 +285,7 @@ def parse_canonical(value: str) -> DateSpec:
         elif n == 11 and value[:6] in ("autumn", "spring", "summer", "winter") and value[6] == " ":
             year = int(value[7:]) if value[7:].isdigit() else 0
             if MIN_YEAR <= year <= MAX_YEAR:
-                start = _SEASONS[value[:6]]
+                start = SEASON_START[value[:6]]
                 end = (year + 1, 2) if start == 12 else (year, start + 2)
                 return DateSpec(Precision.SEASON, date(year, start, 1), _last_day(*end))
         elif n > 19 and value[10] == "T" and value[:4].isdigit():

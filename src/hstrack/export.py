@@ -22,7 +22,7 @@ from hstrack import __version__
 from hstrack.dates import format_day
 from hstrack.errors import UsageError
 from hstrack.model import Document, Milestone, Title, milestone_rank
-from hstrack.report import report_title
+from hstrack.report import Assessed, report_title
 from hstrack.store import dumps
 from hstrack.text import inert
 from hstrack.views.data import milestone as milestone_json
@@ -50,6 +50,29 @@ def to_json(doc: Document) -> bytes:
 def _date_changes(title: Title, kind: str) -> list[datetime]:
     """When this milestone's date was set or changed, from the history."""
     return [datetime.fromisoformat(c.recorded) for c in title.history if c.milestone == kind and c.date_changed]
+
+
+def _revision(
+    title: Title, m: Milestone, cancel_changes: list[datetime], ended: Assessed | None, now: datetime
+) -> tuple[int, datetime]:
+    """SEQUENCE and DTSTAMP of a milestone's event. A calendar replaces an event only when
+    SEQUENCE grows, so it must grow with every change a subscriber should see, and never
+    shrink: each change of the milestone's date counts one; each change of the title's
+    cancellation two, and the cancellation taking effect one, so that setting, moving or
+    removing a cancellation always moves it forward whether or not it is yet in effect.
+    DTSTAMP is the last of these."""
+    own = _date_changes(title, m.kind)
+    if m.kind == "cancelled":
+        stamps = own
+        sequence = max(len(own) - 1, 0)
+    else:
+        stamps = own + cancel_changes
+        sequence = max(len(own) - 1, 0) + 2 * len(cancel_changes) + (1 if ended is not None else 0)
+        if ended is not None and ended.window is not None:
+            effective = ended.date.at or datetime.combine(ended.window[0], datetime.min.time(), tzinfo=now.tzinfo)
+            stamps = [*stamps, effective]
+    utc = sorted(s.astimezone(UTC) for s in stamps)
+    return sequence, utc[-1] if utc else now.astimezone(UTC)
 
 
 def _summary(title: Title, m: Milestone, cancelled: bool) -> str:
@@ -120,10 +143,9 @@ def to_ics(doc: Document, now: datetime, windows: bool = True) -> bytes:
                 assert spec.latest is not None
                 event.add("dtstart", spec.earliest)
                 event.add("dtend", spec.latest + timedelta(days=1))  # DTEND is exclusive
-            changes = _date_changes(title, m.kind) + ([] if m.kind == "cancelled" else cancel_changes)
-            stamps = sorted(c.astimezone(UTC) for c in changes)
-            event.add("dtstamp", stamps[-1] if stamps else now.astimezone(UTC))
-            event.add("sequence", max(len(stamps) - 1, 0))
+            sequence, stamp = _revision(title, m, cancel_changes, report.cancellation if overtaken else None, now)
+            event.add("dtstamp", stamp)
+            event.add("sequence", sequence)
             event.add("status", "CANCELLED" if overtaken else "TENTATIVE" if m.tentative else "CONFIRMED")
             event.add("transp", "TRANSPARENT")  # a release does not make you busy
             event.add("categories", [m.kind])

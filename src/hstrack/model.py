@@ -82,7 +82,9 @@ def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> list[str]
     import difflib  # lazy: only a mistake pays for it
 
     pool = sorted(set(candidates))
-    found = difflib.get_close_matches(word, pool, n=n, cutoff=0.75)
+    # Closest first, ties alphabetically (difflib's own order for ties is not stable).
+    scored = [(difflib.SequenceMatcher(None, word, c).ratio(), c) for c in pool]
+    found = [c for score, c in sorted(scored, key=lambda sc: (-sc[0], sc[1])) if score >= 0.75][:n]
     # A prefix or a word inside counts too ("heartstopper" for "heartstopper-film").
     found += [c for c in pool if c not in found and len(word) >= 3 and (c.startswith(word) or word in c.split("-"))]
     return found[:n]
@@ -417,7 +419,8 @@ def title_from_json(data: Any, where: str) -> Title:
     if not SLUG.fullmatch(title_id) or len(title_id) > MAX_SLUG:
         raise ShapeError(f"{where}.id: {title_id!r} is not a slug")
     where = f"title {title_id!r}"
-    credits = _expect(data.get("credits") or {}, dict, f"{where}.credits")
+    raw_credits = data.get("credits")
+    credits = {} if raw_credits is None else _expect(raw_credits, dict, f"{where}.credits")
     for role, names in credits.items():
         for name in _expect(names, list, f"{where}.credits.{role}"):
             _expect(name, str, f"{where}.credits.{role}")

@@ -197,7 +197,11 @@ def report_title(title: Title, now: datetime, memo: dict[int, tuple[DateSpec, St
     cancellation = None
     if phase == "cancelled":
         cancellation = next(
-            (a for a in assessed if a.kind == CANCELLED and not a.milestone.tentative and a.state in ("past", "tba")),
+            (
+                a
+                for a in assessed
+                if a.kind == CANCELLED and not a.milestone.tentative and (a.reached or a.state == "tba")
+            ),
             None,
         )
         assessed = [a if a.reached or a.kind == CANCELLED else _overtaken(a) for a in assessed]
@@ -251,9 +255,8 @@ class TimelineRow:
         low, high = self.gap_days
         if low < 0 < high:
             return "overlaps"  # the windows overlap: which came first is not known
-        if high <= 0:
-            return f"-{span_range(-high, -low)}"
-        return f"+{span_range(low, high)}"
+        sign, text = ("-", span_range(-high, -low)) if high <= 0 and low < 0 else ("+", span_range(low, high))
+        return sign + text.replace("up to ", "0 to ")
 
 
 @dataclass(frozen=True)
@@ -337,8 +340,13 @@ class Countdown:
 
 
 def countdown(report: TitleReport, kind: str | None) -> Countdown:
+    """The countdown to ``kind``, or to the title's next milestone. For a TBA target, the
+    time since the last firm milestone reached (a rumour is no anchor to count from)."""
     target = report.next if kind is None else next((a for a in report.milestones if a.kind == kind), None)
-    since = report.last if target is not None and target.state == "tba" else None
+    since = None
+    if target is not None and target.state == "tba":
+        firm = [a for a in report.milestones if a.reached and not a.milestone.tentative]
+        since = firm[-1] if firm else None
     return Countdown(report, target, since)
 
 

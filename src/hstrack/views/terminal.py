@@ -45,8 +45,11 @@ STATE_STYLE = {
 
 
 def safe(value: str | None, style: str = "") -> Text:
-    """Stored text, shown inert. The only way stored strings reach the screen."""
-    return Text(inert(value or ""), style=style)
+    """Stored text, shown inert. The only way stored strings reach the screen. The style
+    is a span, not the Text's base style, so what is appended after it stays unstyled."""
+    text = Text()
+    text.append(inert(value or ""), style=style or None)
+    return text
 
 
 def _when(a: Assessed) -> Text:

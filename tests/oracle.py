@@ -1,0 +1,306 @@
+"""An independent date oracle: what the README says every view must show, computed with
+the standard library alone. It imports nothing from hstrack, so a bug in hstrack's dates,
+report or phrases cannot hide by being shared with the check.
+
+Rules (README, "Date forms", "Phases", "Now", "Cancelled titles", "Words"):
+
+- A window is its calendar days: a year, a half (Jan-Jun, Jul-Dec), a quarter, a
+  meteorological northern season (winter YEAR = December YEAR to the end of February
+  YEAR+1), a month, a day. An instant's window is its day where the viewer is.
+- Seen from now (the viewer's zone): an instant is past once its moment has come, else
+  future. A window is past once its last day is before today, "today" when it is one day
+  and that day is today, open while today is inside it (a cancellation: reached, "past",
+  from its first day), else future; TBA is "tba".
+- days_until: (first - today, last - today) ahead, (0, last - today) open, (0, 0) today;
+  days_since: today - last for past (0 for an open cancellation), 0 today.
+- Phase: cancelled when a firm cancellation is reached or TBA; else released,
+  post-production, in-production by the furthest firm milestone reached; announced when
+  any firm milestone is reached; rumoured otherwise. Tentative ones never count.
+- A cancelled title's milestones not reached are "cancelled"; it has no next.
+- Order: by first day where the viewer is, then last day, then the moment, then the ladder
+  (announced, production-start, production-end, trailer, premiere, release, cancelled,
+  then others by name); TBA last.
+- next: the first milestone (not a cancellation) that is ahead or open, or known to the day
+  or moment and falling on today; else the first TBA one by the ladder.
+- Words: see ``span`` and friends below.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
+
+LADDER = ("announced", "production-start", "production-end", "trailer", "premiere", "release", "cancelled")
+SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A date as the oracle knows it: a precision and what defines it."""
+
+    precision: str
+    year: int = 0
+    part: int = 0  # half 1-2, quarter 1-4, month 1-12
+    season: str = ""
+    day: date | None = None
+    wall: datetime | None = None  # an instant's wall time (naive)
+    zone: str | None = None  # an IANA zone, or None with ``offset``
+    offset: timedelta | None = None
+
+    @property
+    def moment(self) -> datetime:
+        assert self.wall is not None
+        if self.zone is not None:
+            return self.wall.replace(tzinfo=ZoneInfo(self.zone))
+        assert self.offset is not None
+        from datetime import timezone
+
+        return self.wall.replace(tzinfo=timezone(self.offset))
+
+    def canonical(self) -> str:
+        p = self.precision
+        if p == "tba":
+            return "TBA"
+        if p == "year":
+            return f"{self.year:04d}"
+        if p == "half":
+            return f"{self.year:04d}-H{self.part}"
+        if p == "quarter":
+            return f"{self.year:04d}-Q{self.part}"
+        if p == "season":
+            return f"{self.season} {self.year:04d}"
+        if p == "month":
+            return f"{self.year:04d}-{self.part:02d}"
+        if p == "day":
+            assert self.day is not None
+            return self.day.isoformat()
+        stamp = self.moment.isoformat()
+        return f"{stamp}[{self.zone}]" if self.zone else stamp
+
+    def window(self) -> tuple[date, date] | None:
+        """The days it covers in its own terms (an instant: its own zone's day)."""
+        p, y = self.precision, self.year
+        if p == "tba":
+            return None
+        if p == "year":
+            return date(y, 1, 1), date(y, 12, 31)
+        if p == "half":
+            first = 1 if self.part == 1 else 7
+            return date(y, first, 1), _last(y, first + 5)
+        if p == "quarter":
+            first = 3 * (self.part - 1) + 1
+            return date(y, first, 1), _last(y, first + 2)
+        if p == "season":
+            start = SEASON_START[self.season]
+            if start == 12:
+                return date(y, 12, 1), _last(y + 1, 2)
+            return date(y, start, 1), _last(y, start + 2)
+        if p == "month":
+            return date(y, self.part, 1), _last(y, self.part)
+        if p == "day":
+            assert self.day is not None
+            return self.day, self.day
+        day = self.moment.date()
+        return day, day
+
+    def local(self, viewer: tzinfo) -> tuple[date, date] | None:
+        if self.precision == "instant":
+            day = self.moment.astimezone(viewer).date()
+            return day, day
+        return self.window()
+
+    @property
+    def exact(self) -> bool:
+        return self.precision in ("day", "instant")
+
+
+def _last(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+@dataclass(frozen=True)
+class Expected:
+    kind: str
+    state: str
+    reached: bool
+    days_until: dict[str, int] | None
+    days_since: int | None
+    earliest: str | None
+    latest: str | None
+    countdown: str
+    window: tuple[date, date] | None  # the viewer's days
+    moment: float  # an instant's timestamp, 0 otherwise
+
+
+def assess(kind: str, spec: Spec, now: datetime) -> Expected:
+    viewer = now.tzinfo
+    assert viewer is not None
+    today = now.date()
+    local = spec.local(viewer)
+    moment = spec.moment.timestamp() if spec.precision == "instant" else 0.0
+    if local is None:
+        return Expected(kind, "tba", False, None, None, None, None, "TBA", None, 0.0)
+    first, last = local
+    if spec.precision == "instant":
+        iso = spec.moment.isoformat()
+        earliest = latest = iso
+    else:
+        own = spec.window()
+        assert own is not None
+        earliest, latest = own[0].isoformat(), own[1].isoformat()
+    if spec.precision == "instant":
+        seconds = int((spec.moment.astimezone(UTC) - now.astimezone(UTC)).total_seconds())
+        if seconds <= 0:
+            since = (today - last).days
+            return Expected(kind, "past", True, None, since, earliest, latest, ago(since), local, moment)
+        days = (first - today).days
+        phrase = f"{until(days)}, in {hours_minutes(seconds)}" if days <= 1 else until(days)
+        return Expected(kind, "future", False, {"min": days, "max": days}, None, earliest, latest, phrase, local,
+                        moment)  # fmt: skip
+    if last < today:
+        lo, hi = (today - last).days, (today - first).days
+        return Expected(kind, "past", True, None, lo, earliest, latest, ago_range(lo, hi), local, moment)
+    if first == last == today:
+        return Expected(kind, "today", True, {"min": 0, "max": 0}, 0, earliest, latest, "today", local, moment)
+    if first <= today:
+        if kind == "cancelled":
+            hi = (today - first).days
+            return Expected(kind, "past", True, None, 0, earliest, latest, ago_range(0, hi), local, moment)
+        left = (last - today).days
+        return Expected(kind, "open", False, {"min": 0, "max": left}, None, earliest, latest,
+                        f"window open, closes {until(left)}", local, moment)  # fmt: skip
+    lo, hi = (first - today).days, (last - today).days
+    return Expected(kind, "future", False, {"min": lo, "max": hi}, None, earliest, latest, until_range(lo, hi), local,
+                    moment)  # fmt: skip
+
+
+def rank(kind: str) -> tuple[int, str]:
+    return (LADDER.index(kind), kind) if kind in LADDER else (len(LADDER), kind)
+
+
+def order_key(e: Expected) -> tuple[Any, ...]:
+    if e.window is None:
+        return (1, date.max, date.max, 0.0, rank(e.kind))
+    return (0, e.window[0], e.window[1], e.moment, rank(e.kind))
+
+
+@dataclass(frozen=True)
+class TitleExpected:
+    phase: str
+    milestones: list[Expected]
+    next: str | None
+
+
+def expect_title(milestones: dict[str, tuple[Spec, bool]], now: datetime) -> TitleExpected:
+    """``milestones``: kind -> (spec, tentative)."""
+    assessed = sorted((assess(k, s, now) for k, (s, _) in milestones.items()), key=order_key)
+    firm = [e for e in assessed if not milestones[e.kind][1]]
+    if any(e.kind == "cancelled" and (e.reached or e.state == "tba") for e in firm):
+        phase = "cancelled"
+    else:
+        reached = {e.kind for e in firm if e.reached}
+        phase = next(
+            (p for k, p in (("release", "released"), ("production-end", "post-production"),
+                            ("production-start", "in-production")) if k in reached),
+            "announced" if reached else "rumoured",
+        )  # fmt: skip
+    if phase == "cancelled":
+        assessed = [
+            e if e.reached or e.kind == "cancelled" else
+            Expected(e.kind, "cancelled", False, None, None, e.earliest, e.latest, "cancelled", e.window, e.moment)
+            for e in assessed
+        ]  # fmt: skip
+        return TitleExpected(phase, assessed, None)
+    today = now.date()
+    ahead = [
+        e for e in assessed
+        if e.kind != "cancelled" and (e.state in ("future", "open")
+                                      or (e.reached and milestones[e.kind][0].exact and e.window == (today, today)))
+    ]  # fmt: skip
+    tba = sorted((e for e in assessed if e.state == "tba" and e.kind != "cancelled"), key=lambda e: rank(e.kind))
+    nxt = ahead[0].kind if ahead else tba[0].kind if tba else None
+    return TitleExpected(phase, assessed, nxt)
+
+
+def gaps(expected: list[Expected]) -> list[dict[str, int] | None]:
+    """timeline's gap_days: from the previous dated milestone, in the viewer's days."""
+    out: list[dict[str, int] | None] = []
+    previous: tuple[date, date] | None = None
+    for e in expected:
+        gap = None
+        if e.window is not None and previous is not None:
+            gap = {"min": (e.window[0] - previous[1]).days, "max": (e.window[1] - previous[0]).days}
+        out.append(gap)
+        previous = e.window or previous
+    return out
+
+
+# ---------------------------------------------------------------------------- words
+
+DAY, WEEK, MONTH, YEAR = 1.0, 7.0, 365.25 / 12, 365.25
+UNITS = (("day", DAY, 0), ("week", WEEK, 14), ("month", MONTH, 122), ("year", YEAR, 730))
+SNAP = 1 / 32
+
+
+def _plural(n: int, unit: str) -> str:
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
+
+def _unit(days: int) -> int:
+    index = 0
+    for i, (_, _, start) in enumerate(UNITS):
+        if days >= start:
+            index = i
+    return index
+
+
+def span(days: int) -> str:
+    name, size, _ = UNITS[_unit(days)]
+    return _plural(math.floor(days / size + SNAP), name)
+
+
+def span_range(low: int, high: int) -> str:
+    if low == high:
+        return span(low)
+    lo, hi = min(low, high), max(low, high)
+    index = _unit(hi)
+    while True:
+        name, size, _ = UNITS[index]
+        first = math.floor(lo / size + SNAP)
+        last = math.ceil(hi / size - SNAP)
+        widened = (last - first) - (hi - lo) / size
+        fine = widened <= max(0.5, 0.3 * hi / size) and not (first == 0 and lo / size >= 0.5)
+        if index == 0 or fine:
+            break
+        index -= 1
+    if first == 0:
+        return f"up to {_plural(last, name)}"
+    return f"{first} to {last} {name}s"
+
+
+def until(days: int) -> str:
+    return "today" if days == 0 else "tomorrow" if days == 1 else f"in {span(days)}"
+
+
+def until_range(low: int, high: int) -> str:
+    if low == high:
+        return until(low)
+    text = span_range(low, high)
+    return "within " + text[len("up to ") :] if text.startswith("up to ") else f"in {text}"
+
+
+def ago(days: int) -> str:
+    return "today" if days == 0 else "yesterday" if days == 1 else f"{span(days)} ago"
+
+
+def ago_range(low: int, high: int) -> str:
+    return ago(low) if low == high else f"{span_range(low, high)} ago"
+
+
+def hours_minutes(seconds: int) -> str:
+    hours, minutes = seconds // 3600, seconds % 3600 // 60
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"

@@ -1,0 +1,299 @@
+"""Mutation testing for hstrack's core: does the suite notice a small wrong change?
+
+    .venv/bin/python tools/mutate.py                       # dates, report, checks, model
+    .venv/bin/python tools/mutate.py report --jobs 2       # one module
+    .venv/bin/python tools/mutate.py dates --only 120-140  # mutants on some lines
+
+Each mutant is one small change to one module: a comparison swapped for its neighbour
+(``<`` for ``<=``, ``==`` for ``!=``, ``in`` for ``not in``), a whole-number constant one up
+or down, ``and`` for ``or``, ``+`` for ``-`` (and ``*``/``//`` likewise), ``True`` for
+``False``, a ``not`` dropped, or a statement deleted. The module is rewritten into a copy of
+``src/`` (never the working tree), and that module's tests run against it with ``-x`` in a
+process whose ``PYTHONPATH`` puts the copy first (real-process tests inherit it, so they
+test the mutant too). A mutant is *killed* when a test fails or the run times out.
+
+Some mutants change nothing a program can observe (a cache bound, a branch that only
+saves work); they are listed with the reason in ``tools/equivalent-mutants.txt`` and left
+out of the score. The score is killed / (all - equivalent). Survivors are written to
+``tools/survivors.txt`` for a person to read: each is a missing test or an equivalent
+mutant to record. Not run in CI: a full run takes the better part of an hour on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src"
+EQUIVALENT = ROOT / "tools" / "equivalent-mutants.txt"
+SURVIVORS = ROOT / "tools" / "survivors.txt"
+
+# The tests that exercise each module, fastest and most telling first.
+TESTS = {
+    module: [f"tests/test_{name}.py" for name in names.split()]
+    for module, names in {
+        "dates": "core_edges dates oracle report properties cli semantics scripting store",
+        "report": "core_edges report oracle cli scripting semantics chart",
+        "checks": "core_edges oracle scripting cli semantics",
+        "model": "core_edges store cli schema report scripting semantics properties",
+        "text": "core_edges report oracle cli semantics",
+    }.items()
+}
+DEFAULT_MODULES = ("dates", "report", "checks", "model")
+
+COMPARE_SWAP: dict[type[ast.cmpop], type[ast.cmpop]] = {
+    ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq, ast.NotEq: ast.Eq,
+    ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is,
+}  # fmt: skip
+BINOP_SWAP: dict[type[ast.operator], type[ast.operator]] = {
+    ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.FloorDiv, ast.FloorDiv: ast.Mult, ast.Div: ast.Mult,
+    ast.Mod: ast.FloorDiv,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Mutant:
+    module: str
+    index: int  # the n-th mutation site of the module
+    line: int
+    what: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.module}:{self.line}:{self.what}"
+
+
+def _annotation_nodes(tree: ast.AST) -> set[int]:
+    """Nodes inside type annotations, docstrings and asserts: changing them changes no behaviour a
+    test can see (asserts in hstrack only inform mypy)."""
+    skip: set[int] = set()
+
+    def mark(node: ast.AST | None) -> None:
+        if node is not None:
+            skip.update(id(n) for n in ast.walk(node))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg):
+            mark(node.annotation)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            mark(node.returns)
+            for decorator in node.decorator_list:
+                mark(decorator)
+        if isinstance(node, ast.AnnAssign):
+            mark(node.annotation)
+        if isinstance(node, (ast.Assert, ast.Import, ast.ImportFrom)):
+            mark(node)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
+                mark(first)
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            mark(node)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and node.value.value is Ellipsis:
+            mark(node)
+    return skip
+
+
+def sites(tree: ast.Module) -> Iterator[tuple[ast.AST, str, int]]:
+    """Every place a mutation can go: (node, description, variant)."""
+    skip = _annotation_nodes(tree)
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Compare):
+            for i, op in enumerate(node.ops):
+                if type(op) in COMPARE_SWAP:
+                    yield node, f"{type(op).__name__}->{COMPARE_SWAP[type(op)].__name__} #{i}", i
+        elif isinstance(node, ast.BinOp) and type(node.op) in BINOP_SWAP:
+            yield node, f"{type(node.op).__name__}->{BINOP_SWAP[type(node.op)].__name__}", 0
+        elif isinstance(node, ast.BoolOp):
+            yield node, "and<->or", 0
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            yield node, "drop not", 0
+        elif isinstance(node, ast.Constant) and type(node.value) is bool:
+            yield node, f"{node.value}->{not node.value}", 0
+        elif isinstance(node, ast.Constant) and type(node.value) is int:
+            yield node, f"{node.value}->{node.value + 1}", 1
+            yield node, f"{node.value}->{node.value - 1}", -1
+        elif isinstance(node, ast.stmt) and not isinstance(
+            node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom, ast.Pass,
+                   ast.Global, ast.Nonlocal)
+        ):  # fmt: skip
+            yield node, f"delete {type(node).__name__}", 0
+
+
+def mutate(source: str, index: int) -> tuple[str, int, str]:
+    """The source with its ``index``-th mutation applied: (text, line, description)."""
+    tree = ast.parse(source)
+    for n, (node, what, variant) in enumerate(sites(tree)):
+        if n != index:
+            continue
+        line = getattr(node, "lineno", 0)
+        if isinstance(node, ast.Compare):
+            node.ops[variant] = COMPARE_SWAP[type(node.ops[variant])]()
+        elif isinstance(node, ast.BinOp):
+            node.op = BINOP_SWAP[type(node.op)]()
+        elif isinstance(node, ast.BoolOp):
+            node.op = ast.Or() if isinstance(node.op, ast.And) else ast.And()
+        elif isinstance(node, ast.UnaryOp):
+            _replace(tree, node, node.operand)
+        elif isinstance(node, ast.Constant) and type(node.value) is bool:
+            node.value = not node.value
+        elif isinstance(node, ast.Constant):
+            node.value = node.value + variant
+        else:
+            _replace(tree, node, ast.Pass())
+        return ast.unparse(ast.fix_missing_locations(tree)), line, what
+    raise IndexError(index)
+
+
+def _replace(tree: ast.AST, old: ast.AST, new: ast.AST) -> None:
+    for parent in ast.walk(tree):
+        for field, value in ast.iter_fields(parent):
+            if value is old:
+                setattr(parent, field, copy.copy(new) if isinstance(new, ast.Pass) else new)
+                return
+            if isinstance(value, list) and any(item is old for item in value):
+                setattr(parent, field, [new if item is old else item for item in value])
+                return
+
+
+_SOURCES: dict[str, str] = {}
+
+
+def source_of(module: str) -> str:
+    """The module as it was when the run started: edits made while it runs change nothing."""
+    if module not in _SOURCES:
+        _SOURCES[module] = (SRC / "hstrack" / f"{module}.py").read_text()
+    return _SOURCES[module]
+
+
+def mutants(module: str) -> list[Mutant]:
+    source = source_of(module)
+    found = []
+    for index, (node, what, _) in enumerate(sites(ast.parse(source))):
+        found.append(Mutant(module, index, getattr(node, "lineno", 0), what))
+    return found
+
+
+def equivalent() -> dict[str, str]:
+    """``module:line:what  reason`` lines: mutants that change nothing observable."""
+    known = {}
+    if EQUIVALENT.exists():
+        for raw in EQUIVALENT.read_text().splitlines():
+            if raw.strip() and not raw.startswith("#"):
+                key, _, reason = raw.partition("  ")
+                known[key.strip()] = reason.strip()
+    return known
+
+
+def run_one(mutant: Mutant, workdir: Path, timeout: float) -> str:
+    """killed, survived or error (the mutant does not even parse)."""
+    text, _, _ = mutate(source_of(mutant.module), mutant.index)
+    target = workdir / "src" / "hstrack" / f"{mutant.module}.py"
+    target.write_text(text)
+    env = {**os.environ, "PYTHONPATH": str(workdir / "src"), "HSTRACK_ORACLE_CASES": "12",
+           "HYPOTHESIS_PROFILE": "mutation", "PYTHONDONTWRITEBYTECODE": "1"}  # fmt: skip
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--no-header",
+               "-o", "addopts=", *TESTS[mutant.module]]  # fmt: skip
+    try:
+        result = subprocess.run(command, cwd=workdir, env=env, capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return "killed"
+    finally:
+        target.write_text(source_of(mutant.module))
+    return "survived" if result.returncode == 0 else "killed"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("modules", nargs="*", default=list(DEFAULT_MODULES))
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--only", help="lines FROM-TO")
+    parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--list", action="store_true", help="list the mutants and stop")
+    args = parser.parse_args(argv)
+    known = equivalent()
+    chosen = [m for module in args.modules for m in mutants(module)]
+    if args.only:
+        low, high = (int(x) for x in args.only.split("-"))
+        chosen = [m for m in chosen if low <= m.line <= high]
+    if args.list:
+        for m in chosen:
+            print(m.key, "(equivalent)" if m.key in known else "")
+        return 0
+    todo = [m for m in chosen if m.key not in known]
+    print(
+        f"{len(chosen)} mutants, {len(chosen) - len(todo)} known equivalent, running {len(todo)} with {args.jobs} jobs"
+    )
+    # Each job works in a copy of the project as it was when the run started (code, tests,
+    # schema, README): the working tree can change while a run takes its hour.
+    work = Path(tempfile.mkdtemp(prefix="hstrack-mutants-"))
+    snapshot = work / "snapshot"
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", ".venv", ".git", ".hypothesis", "*_cache")
+    shutil.copytree(ROOT, snapshot, ignore=ignore)
+    for module in args.modules:
+        (snapshot / "src" / "hstrack" / f"{module}.py").write_text(source_of(module))
+    dirs = []
+    for j in range(args.jobs):
+        d = work / f"w{j}"
+        shutil.copytree(snapshot, d)
+        dirs.append(d)
+    free = list(dirs)
+    results: dict[Mutant, str] = {}
+    started = time.monotonic()
+
+    def job(m: Mutant) -> tuple[Mutant, str]:
+        d = free.pop()
+        try:
+            return m, run_one(m, d, args.timeout)
+        finally:
+            free.append(d)
+
+    with ThreadPoolExecutor(args.jobs) as pool:
+        for done, (m, verdict) in enumerate(pool.map(job, todo), 1):
+            results[m] = verdict
+            if verdict != "killed":
+                print(f"  survived {m.key}", flush=True)
+            if done % 25 == 0:
+                print(f"  {done}/{len(todo)} in {time.monotonic() - started:.0f} s", flush=True)
+    shutil.rmtree(work, ignore_errors=True)
+    survivors = [m for m, v in results.items() if v != "killed"]
+    lines = []
+    for module in args.modules:
+        mine = [m for m in chosen if m.module == module]
+        counted = [m for m in mine if m.key not in known]
+        killed = sum(1 for m in counted if results.get(m) == "killed")
+        score = 100.0 * killed / len(counted) if counted else 100.0
+        lines.append(f"{module:8} {killed:5} killed of {len(counted):5} ({len(mine) - len(counted)} equivalent): "
+                     f"{score:.1f} %")  # fmt: skip
+    total = [m for m in chosen if m.key not in known]
+    killed_all = sum(1 for m in total if results.get(m) == "killed")
+    lines.append(f"{'all':8} {killed_all:5} killed of {len(total):5}: {100.0 * killed_all / max(len(total), 1):.1f} %")
+    print("\n".join(lines))
+    if not args.only:
+        with SURVIVORS.open("w") as out:
+            for m in sorted(survivors, key=lambda m: (m.module, m.line)):
+                source = source_of(m.module).splitlines()
+                out.write(f"{m.key}\n    {source[m.line - 1].strip() if 0 < m.line <= len(source) else ''}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
