@@ -16,12 +16,16 @@ Rules (README, "Date forms", "Phases", "Now", "Cancelled titles", "Words"):
 - Phase: cancelled when a firm cancellation is reached or TBA; else released,
   post-production, in-production by the furthest firm milestone reached; announced when
   any firm milestone is reached; rumoured otherwise. Tentative ones never count.
-- A cancelled title's milestones not reached are "cancelled"; it has no next.
+- A cancelled title's milestones not reached are "cancelled"; it has no next. A firm
+  cancellation dated ahead makes "cancelled" every milestone not reached that starts after
+  its last day; a firm one dated TBA is reached (the title is cancelled, day unknown).
+- An instant that happened earlier today is "today", like a day-dated milestone today.
 - Order: by first day where the viewer is, then last day, then the moment, then the ladder
   (announced, production-start, production-end, trailer, premiere, release, cancelled,
   then others by name); TBA last.
-- next: the first milestone (not a cancellation) that is ahead or open, or known to the day
-  or moment and falling on today; else the first TBA one by the ladder.
+- next: the first milestone (not a cancellation) known to the day or moment and falling on
+  today; else the first ahead or open; else the first TBA one by the ladder. last: the last
+  one reached before next in time.
 - Words: see ``span`` and friends below.
 """
 
@@ -136,13 +140,15 @@ class Expected:
     moment: float  # an instant's timestamp, 0 otherwise
 
 
-def assess(kind: str, spec: Spec, now: datetime) -> Expected:
+def assess(kind: str, spec: Spec, now: datetime, firm: bool = True) -> Expected:
     viewer = now.tzinfo
     assert viewer is not None
     today = now.date()
     local = spec.local(viewer)
     moment = spec.moment.timestamp() if spec.precision == "instant" else 0.0
     if local is None:
+        if kind == "cancelled" and firm:  # reported cancelled, day not known: reached
+            return Expected(kind, "past", True, None, None, None, None, "date not known", None, 0.0)
         return Expected(kind, "tba", False, None, None, None, None, "TBA", None, 0.0)
     first, last = local
     if spec.precision == "instant":
@@ -156,6 +162,8 @@ def assess(kind: str, spec: Spec, now: datetime) -> Expected:
         seconds = int((spec.moment.astimezone(UTC) - now.astimezone(UTC)).total_seconds())
         if seconds <= 0:
             since = (today - last).days
+            if since == 0:
+                return Expected(kind, "today", True, {"min": 0, "max": 0}, 0, earliest, latest, "today", local, moment)
             return Expected(kind, "past", True, None, since, earliest, latest, ago(since), local, moment)
         days = (first - today).days
         phrase = f"{until(days)}, in {hours_minutes(seconds)}" if days <= 1 else until(days)
@@ -167,7 +175,7 @@ def assess(kind: str, spec: Spec, now: datetime) -> Expected:
     if first == last == today:
         return Expected(kind, "today", True, {"min": 0, "max": 0}, 0, earliest, latest, "today", local, moment)
     if first <= today:
-        if kind == "cancelled":
+        if kind == "cancelled" and firm:
             hi = (today - first).days
             return Expected(kind, "past", True, None, 0, earliest, latest, ago_range(0, hi), local, moment)
         left = (last - today).days
@@ -193,13 +201,14 @@ class TitleExpected:
     phase: str
     milestones: list[Expected]
     next: str | None
+    last: str | None
 
 
 def expect_title(milestones: dict[str, tuple[Spec, bool]], now: datetime) -> TitleExpected:
     """``milestones``: kind -> (spec, tentative)."""
-    assessed = sorted((assess(k, s, now) for k, (s, _) in milestones.items()), key=order_key)
+    assessed = sorted((assess(k, s, now, firm=not t) for k, (s, t) in milestones.items()), key=order_key)
     firm = [e for e in assessed if not milestones[e.kind][1]]
-    if any(e.kind == "cancelled" and (e.reached or e.state == "tba") for e in firm):
+    if any(e.kind == "cancelled" and e.reached for e in firm):
         phase = "cancelled"
     else:
         reached = {e.kind for e in firm if e.reached}
@@ -208,22 +217,33 @@ def expect_title(milestones: dict[str, tuple[Spec, bool]], now: datetime) -> Tit
                             ("production-start", "in-production")) if k in reached),
             "announced" if reached else "rumoured",
         )  # fmt: skip
+
+    def overtaken(e: Expected) -> Expected:
+        return Expected(e.kind, "cancelled", False, None, None, e.earliest, e.latest, "cancelled", e.window, e.moment)
+
+    end = next((e for e in firm if e.kind == "cancelled"), None)
     if phase == "cancelled":
-        assessed = [
-            e if e.reached or e.kind == "cancelled" else
-            Expected(e.kind, "cancelled", False, None, None, e.earliest, e.latest, "cancelled", e.window, e.moment)
-            for e in assessed
-        ]  # fmt: skip
-        return TitleExpected(phase, assessed, None)
+        assessed = [e if e.reached or e.kind == "cancelled" else overtaken(e) for e in assessed]
+        return TitleExpected(phase, assessed, None, last_reached(assessed, None))
+    if end is not None and end.window is not None:  # an end announced ahead
+        assessed = [overtaken(e) if e.kind != "cancelled" and not e.reached and e.window and e.window[0] > end.window[1]
+                    else e for e in assessed]  # fmt: skip
     today = now.date()
-    ahead = [
-        e for e in assessed
-        if e.kind != "cancelled" and (e.state in ("future", "open")
-                                      or (e.reached and milestones[e.kind][0].exact and e.window == (today, today)))
-    ]  # fmt: skip
+
+    def on_today(e: Expected) -> bool:
+        return e.state != "cancelled" and milestones[e.kind][0].exact and e.window == (today, today)
+
+    candidates = [e for e in assessed if e.kind != "cancelled" and (e.state in ("future", "open") or on_today(e))]
+    todays = [e for e in candidates if on_today(e)]
     tba = sorted((e for e in assessed if e.state == "tba" and e.kind != "cancelled"), key=lambda e: rank(e.kind))
-    nxt = ahead[0].kind if ahead else tba[0].kind if tba else None
-    return TitleExpected(phase, assessed, nxt)
+    chosen = (todays or candidates or tba or [None])[0]
+    return TitleExpected(phase, assessed, chosen.kind if chosen else None, last_reached(assessed, chosen))
+
+
+def last_reached(assessed: list[Expected], nxt: Expected | None) -> str | None:
+    """The last milestone reached before next in time (all of them when nothing is next)."""
+    before = [e for e in assessed if e.reached and e is not nxt and (nxt is None or order_key(e) < order_key(nxt))]
+    return before[-1].kind if before else None
 
 
 def gaps(expected: list[Expected]) -> list[dict[str, int] | None]:

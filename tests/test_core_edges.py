@@ -167,7 +167,7 @@ def test_a_long_value_is_shortened_in_the_message() -> None:
          "Pacific/Chatham"),
         ("Oct 3, 2026 08:00 Europe/London", "2026-10-03T07:00:00+00:00", "3 Oct 2026 08:00 Europe/London",
          "Europe/London"),
-        ("2026-10-03T08:00:00+00:00[Europe/London]", "2026-10-03T07:00:00+00:00", "3 Oct 2026 08:00 Europe/London",
+        ("2026-10-03T08:00:00+01:00[Europe/London]", "2026-10-03T07:00:00+00:00", "3 Oct 2026 08:00 Europe/London",
          "Europe/London"),
         ("2026-10-03T08:00:00-05:00[EST]", "2026-10-03T13:00:00+00:00", "3 Oct 2026 08:00 EST", "EST"),
     ],
@@ -189,6 +189,25 @@ def test_instants_in_offsets_and_zones(value: str, utc: str, text: str, zone: st
 def test_the_legacy_zone_names_are_refused_typed() -> None:
     with pytest.raises(DateError, match="America/New_York"):
         parse_date("2026-10-03T08:00:00-05:00[EST]")
+
+
+def test_an_offset_beside_a_zone_picks_the_repeated_hour_or_is_refused() -> None:
+    """On the night clocks go back, 01:30 happens twice; the offset says which."""
+    first = parse_date("2026-11-01T01:30-04:00[America/New_York]")
+    second = parse_date("2026-11-01T01:30-05:00[America/New_York]")
+    assert first.at is not None
+    assert second.at is not None
+    assert (second.at - first.at).total_seconds() == 0  # wall times: Python ignores the fold
+    assert second.at.astimezone(UTC) - first.at.astimezone(UTC) == timedelta(hours=1)
+    assert first != second
+    assert parse_canonical(second.canonical) == second
+    assert parse_date("2026-11-01 01:30 America/New_York") == first  # without an offset: the first
+    with pytest.raises(DateError, match="UTC-04:00 at 12:00 that day, not \\+09:00"):
+        parse_date("2026-07-01T12:00+09:00[America/New_York]")
+    # read from a store, a stale offset (tzdata moved) keeps the wall time in the zone
+    stored = parse_canonical("2026-07-01T08:00:00+00:00[Europe/London]")
+    assert stored.at is not None
+    assert (stored.at.hour, stored.at.utcoffset()) == (8, timedelta(hours=1))
 
 
 # ---------------------------------------------------------------------------- dates: spans
@@ -310,7 +329,8 @@ def test_ahead_and_behind_phrases() -> None:
         ("release", "2026-11-27", "2026-11-27T23:59", "today", (0, 0), 0, "today"),
         ("release", "2026-11-27", "2026-11-26T23:59", "future", (1, 1), None, "tomorrow"),
         ("release", "2026-11-27", "2026-11-28T00:00", "past", None, 1, "yesterday"),
-        ("release", "2026-11-27 20:00 Europe/London", "2026-11-27T20:00", "past", None, 0, "today"),
+        ("release", "2026-11-27 20:00 Europe/London", "2026-11-27T20:00", "today", (0, 0), 0, "today"),
+        ("release", "2026-11-26 23:59 Europe/London", "2026-11-27T00:00", "past", None, 1, "yesterday"),
         ("release", "2026-11-27 20:00 Europe/London", "2026-11-27T19:59", "future", (0, 0), None,
          "today, in 1 min"),
         ("release", "2026-11-28 20:00 Europe/London", "2026-11-27T19:00", "future", (1, 1), None,
@@ -338,7 +358,7 @@ def test_an_instant_is_reached_at_its_second() -> None:
     drop = m("release", "2026-11-27 20:00 Europe/London")
     just_before = datetime(2026, 11, 27, 19, 59, 59, tzinfo=LONDON)
     assert assess(drop, just_before).seconds_until == 1
-    assert assess(drop, just_before + timedelta(seconds=1)).state == "past"
+    assert assess(drop, just_before + timedelta(seconds=1)).state == "today"  # reached, and today
     assert assess(drop, just_before + timedelta(seconds=1)).seconds_until is None
 
 
@@ -386,7 +406,22 @@ def test_next_and_last() -> None:
     assert r.next is not None
     assert r.next.kind == "trailer"  # TBA ones by the ladder
     r = report_title(title(release="2026-01", cancelled="TBA"), now)
-    assert (r.next, r.last.kind if r.last else None) == (None, "release")
+    assert (r.next, r.last.kind if r.last else None) == (None, "cancelled")  # reported, day unknown
+    assert r.cancellation is not None
+    assert (r.cancellation.state, r.cancellation.countdown) == ("past", "date not known")
+    # today's milestone is next even when a window opened before it
+    r = report_title(title(release="Q4 2026", trailer="2026-11-27"), now)
+    assert (r.next.kind if r.next else None, r.last) == ("trailer", None)
+    # two today: the first in time is next, and last is what came before it
+    r = report_title(title(announced="2026-01", trailer="2026-11-27 08:00 Europe/London",
+                           release="2026-11-27 10:00 Europe/London"), now)  # fmt: skip
+    assert (r.next.kind if r.next else None, r.last.kind if r.last else None) == ("trailer", "announced")
+    # an end announced ahead: what would come after it will not come
+    r = report_title(title(trailer="2027-01-10", release="2027-05-01", cancelled="2027-03-01"), now)
+    assert [(a.kind, a.state) for a in r.milestones] == [
+        ("trailer", "future"), ("cancelled", "future"), ("release", "cancelled")]  # fmt: skip
+    assert r.next is not None
+    assert (r.next.kind, r.phase) == ("trailer", "rumoured")
     r = report_title(title(release="2027-01", cancelled="2027-03"), now)
     assert r.next is not None
     assert r.next.kind == "release"  # a cancellation ahead is not "next"
@@ -595,8 +630,12 @@ def test_check_validation() -> None:
         ({"release": "2026-11-27"}, ("--due-within", "1h"), True, "next is release 27 Nov 2026 (today)"),
         ({"release": "2026-11-27 20:00 Europe/London"}, ("--due-within", "8h"), True,
          "next is release 27 Nov 2026 20:00 Europe/London (today, in 8 h 00 min)"),
-        ({"release": "2026-11-27 20:00 Europe/London"}, ("--due-within", "7h"), False,
+        ({"release": "2026-11-27 20:00 Europe/London"}, ("--due-within", "7h"), True,
          "next is release 27 Nov 2026 20:00 Europe/London (today, in 8 h 00 min)"),
+        ({"release": "2026-11-28 08:00 Europe/London"}, ("--due-within", "19h"), False,
+         "next is release 28 Nov 2026 08:00 Europe/London (tomorrow, in 20 h 00 min)"),
+        ({"release": "2026-11-28 08:00 Europe/London"}, ("--due-within", "20h"), True,
+         "next is release 28 Nov 2026 08:00 Europe/London (tomorrow, in 20 h 00 min)"),
         ({"release": "2027", "cancelled": "2026-11-20"}, ("--due-within", "1y"), False,
          "cancelled 20 Nov 2026 (7 days ago): nothing is due"),
     ],
@@ -718,9 +757,9 @@ def test_unknown_titles() -> None:
         ({"schema": 1, "titles": [{"id": "a", "name": "A", "label": 3}]}, "title 'a'.label: expected str"),
         ({"schema": 1, "titles": [{"id": "a", "name": "A", "credits": []}]}, "title 'a'.credits: expected dict"),
         ({"schema": 1, "titles": [{"id": "a", "name": "A", "credits": {"Cast": "x"}}]},
-         "title 'a'.credits.Cast: expected list"),
+         "title 'a'.credits.'Cast': expected list"),
         ({"schema": 1, "titles": [{"id": "a", "name": "A", "credits": {"Cast": [1]}}]},
-         "title 'a'.credits.Cast: expected str"),
+         "title 'a'.credits.'Cast': expected str"),
         ({"schema": 1, "titles": [{"id": "a", "name": "A", "milestones": {}}]}, "title 'a'.milestones: expected list"),
         ({"schema": 1, "titles": [{"id": "a", "name": "A", "milestones": [1]}]},
          "title 'a'.milestones[0]: expected dict"),

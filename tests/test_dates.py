@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from hstrack.dates import DateError, Precision, parse_date
+from hstrack.dates import DateError, Precision, parse_canonical, parse_date
 from hstrack.errors import EXIT_USAGE
 
 D = date.fromisoformat
@@ -92,7 +92,7 @@ def test_instants(value: str, utc: str, zone: str | None, text: str | None) -> N
 
 def test_instant_keeps_wall_time_in_its_zone() -> None:
     """The canonical form trusts the zone over a stale offset: 08:00 London stays 08:00."""
-    spec = parse_date("2026-07-01T08:00:00+00:00[Europe/London]")
+    spec = parse_canonical("2026-07-01T08:00:00+00:00[Europe/London]")
     assert spec.at is not None
     assert spec.at.hour == 8
     assert spec.at.utcoffset() == timedelta(hours=1)

@@ -31,6 +31,8 @@ from .conftest import need
 BIN = Path(sys.executable).with_name("hstrack")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[a-zA-Z]|\x1b\][^\x07]*\x07|\x1b[=>]")
 HOSTILE = "100% %F{$(touch P1)} $(touch P2) `touch P3` \\u \\$ %n !"
+# A label (at most 32 characters) with everything a prompt language could act on.
+HOSTILE_LABEL = "%F{$(touch P1)}`touch P3`\\u\\$%n!"
 
 
 def posix_tz(seconds_to_midnight: float) -> tuple[str, timezone]:
@@ -136,9 +138,14 @@ def expected_segment(doc: Document, now: datetime) -> Segment:
 
     if doc.pin_title is not None:
         return pinned_segment(doc.titles[doc.pin_title], doc.pin_milestone, now)
+
+    def will_come(t: Title, m: Milestone) -> bool:
+        report = report_title(t, now)
+        return not report.cancelled and next(a for a in report.milestones if a.milestone is m).state != "cancelled"
+
     dated = sorted(
         ((t, m) for t in doc.titles.values() for m in t.milestones.values()
-         if not m.date.is_tba and m.kind != "cancelled" and not report_title(t, now).cancelled),
+         if not m.date.is_tba and m.kind != "cancelled" and will_come(t, m)),
         key=lambda tm: (time_key(assess(tm[1], now)), tm[0].name.lower()),
     )  # fmt: skip
     for title, m in dated:
@@ -169,7 +176,7 @@ def test_cache_renders_what_the_core_computes_every_day() -> None:
         doc.pin_title = pin
         parsed = parse(build(doc, now))
         assert parsed is not None
-        _, lines = parsed
+        lines = parsed.lines
         for offset in range(400):
             day = now.date() + timedelta(days=offset)
             moment = now if offset == 0 else datetime.combine(day, dtime(0), tzinfo=zone)
@@ -279,14 +286,18 @@ def test_nothing_for_an_empty_store_or_none(tmp_path: Path, name: str) -> None:
     shell.close()
 
 
-@pytest.mark.parametrize(("name", "setup"), [("bash", ""), ("zsh", ""), ("zsh", "setopt prompt_subst"), ("fish", "")])
+@pytest.mark.parametrize(
+    ("name", "setup"),
+    [("bash", ""), ("zsh", ""), ("zsh", "setopt prompt_subst"), ("zsh", "setopt prompt_bang"),
+     ("zsh", "setopt prompt_subst prompt_bang"), ("fish", "")],
+)  # fmt: skip
 def test_hostile_title_is_inert(tmp_path: Path, name: str, setup: str) -> None:
     need(name)
     tz, zone = posix_tz(43200)
     home = film_home(tmp_path, tz, zone)
     data = json.loads((home / "store.json").read_text())
     film = next(t for t in data["titles"] if t["id"] == "heartstopper-film")
-    film["label"] = HOSTILE + "\x1b[2J\x07\x9b"
+    film["label"] = HOSTILE_LABEL
     (home / "store.json").write_text(json.dumps(data))  # an edit from outside, like an import
     work = tmp_path / "work"
     work.mkdir()
@@ -295,7 +306,7 @@ def test_hostile_title_is_inert(tmp_path: Path, name: str, setup: str) -> None:
     if setup:
         shell.run(setup)
     for _ in range(3):
-        assert shell.run("") == HOSTILE + "[2J"  # ESC, BEL and CSI stripped; the rest is text
+        assert shell.run("") == HOSTILE_LABEL  # every character as text, "!" too
     shell.close()
     assert sorted(p.name for p in work.iterdir()) == []  # P1, P2, P3 were never created
 
@@ -382,3 +393,135 @@ def test_users_hooks_keep_working_and_the_variable_turns_it_off(tmp_path: Path, 
     assert shell.run("HSTRACK_PROMPT_DISABLE=1") == ""
     assert shell.run("unset HSTRACK_PROMPT_DISABLE") == "HS film · 42d"
     shell.close()
+
+
+# ---------------------------------------------------------------------------- never blocks, never stale
+
+
+@pytest.mark.parametrize("name", ["bash", "zsh", "fish"])
+def test_a_fifo_where_the_cache_goes_never_blocks_a_shell(tmp_path: Path, name: str) -> None:
+    """A FIFO (or any non-file) at store.json.prompt is never read, and no process starts
+    for it; once an hstrack write replaces it, the segment is back."""
+    need(name)
+    tz, zone = posix_tz(43200)
+    home = film_home(tmp_path, tz, zone)
+    cache = home / "store.json.prompt"
+    cache.unlink()
+    os.mkfifo(cache)
+    log = tmp_path / "strace.log"
+    shell = Shell(name, env_for(home, tz), tmp_path, strace_log=log)
+    assert shell.run("") == ""
+    shell.run("/bin/true begin-marker")
+    for _ in range(5):
+        assert shell.run("") == ""
+    shell.run("/bin/true end-marker")
+    later = (local_today(zone) + timedelta(days=7)).isoformat()
+    assert shell.run(f"hstrack set heartstopper-film release {later} 2>/dev/null") == "HS film · 7d"
+    shell.close()
+    assert cache.is_file()
+    counts = strace_counts(log, "begin-marker", "end-marker")
+    assert counts == {"fork": 1, "execve": 0}, counts
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "symlink to a fifo"])
+def test_hstrack_prompt_never_waits_on_a_cache_that_is_not_a_file(tmp_path: Path, kind: str) -> None:
+    tz, zone = posix_tz(43200)
+    home = film_home(tmp_path, tz, zone)
+    cache = home / "store.json.prompt"
+    cache.unlink()
+    if kind == "folder":
+        cache.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(cache)
+    else:
+        os.mkfifo(tmp_path / "elsewhere")
+        cache.symlink_to(tmp_path / "elsewhere")
+    result = subprocess.run([str(BIN), "prompt"], env=env_for(home, tz), capture_output=True, text=True, timeout=10,
+                            check=False)  # fmt: skip
+    assert (result.returncode, result.stdout) == (0, "HS film · 42d\n")
+    assert not cache.is_file()  # ignored, not replaced by a prompt
+
+
+def test_a_cache_built_in_another_zone_is_rebuilt_for_the_readers(tmp_path: Path) -> None:
+    """A cron job in UTC writes the store; a shell in another zone reads it. The day numbers
+    in the cache are the writer's calendar, so the reader rebuilds it for its own."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "store.json").write_text('{"schema": 1, "titles": []}\n')
+
+    def run(tz: str, now: str, *args: str) -> str:
+        environment = {"PATH": os.environ["PATH"], "HSTRACK_HOME": str(home), "TZ": tz, "HSTRACK_NOW": now}
+        result = subprocess.run([str(BIN), *args], env=environment, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    run("UTC", "2026-11-26T12:00:00Z", "add", "T", "--id", "t")
+    run("UTC", "2026-11-26T12:00:00Z", "set", "t", "release", "2026-11-28T00:15 Pacific/Chatham")
+    chatham = "2026-11-28T08:00:00+13:45"
+    assert run("Pacific/Chatham", chatham, "prompt") == "T · today\n"
+    assert "valid\x1fPacific/Chatham\x1f" in (home / "store.json.prompt").read_text()
+    assert run("UTC", "2026-11-27T18:00:00Z", "prompt") == "T · today\n"  # 00:15 Chatham is 10:30 UTC on the 27th
+
+
+def test_a_cancellation_at_an_hour_changes_the_prompt_at_that_hour(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "store.json").write_text('{"schema": 1, "titles": []}\n')
+
+    def run(now: str, *args: str) -> str:
+        environment = {"PATH": os.environ["PATH"], "HSTRACK_HOME": str(home), "TZ": "Europe/London",
+                       "HSTRACK_NOW": now}  # fmt: skip
+        result = subprocess.run([str(BIN), *args], env=environment, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    morning = "2026-11-27T10:00:00Z"
+    for tid, when in (("a", "2026-11-27 21:00 Europe/London"), ("b", "2027-03-01")):
+        run(morning, "add", tid.upper(), "--id", tid)
+        run(morning, "set", tid, "trailer" if tid == "a" else "release", when)
+    run(morning, "set", "a", "release", "2027-01-10")  # after the end below: it will not come
+    run(morning, "set", "a", "cancelled", "2026-11-27 23:00 Europe/London")
+    assert run("2026-11-27T12:00:00Z", "prompt") == "A · today\n"  # the trailer tonight, as status says
+    assert run("2026-11-27T23:30:00Z", "prompt") == "B · 94d\n"  # the cache expired at 21:00 and 23:00
+    run("2026-11-27T22:00:00Z", "pin", "a")
+    assert run("2026-11-27T22:00:00Z", "prompt") == "A · today\n"
+    assert run("2026-11-27T23:30:00Z", "prompt") == "A · cancelled\n"  # the cache expired at 23:00
+
+
+def test_a_rebuild_never_replaces_a_cache_made_from_a_newer_store(tmp_path: Path) -> None:
+    """The prompt rebuilds a stale cache without waiting for the lock; a writer that
+    finishes meanwhile must win. Here the store changes while the prompt is building (a
+    stand-in for a writer), and the lock is held by another process: nothing is written."""
+    from hstrack.store import Store
+
+    tz, zone = posix_tz(43200)
+    home = film_home(tmp_path, tz, zone)
+    store = Store(home / "store.json")
+    cache = home / "store.json.prompt"
+    written = cache.read_text()
+    # 1: a writer holds the lock: the prompt computes, prints, and writes nothing
+    import fcntl
+
+    with open(home / "store.json.lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        os.utime(home / "store.json")  # the cache is now stale
+        cache.write_text("stale")
+        result = subprocess.run([str(BIN), "prompt"], env=env_for(home, tz), capture_output=True, text=True,
+                                timeout=10, check=False)  # fmt: skip
+        assert result.stdout == "HS film · 42d\n"
+        assert cache.read_text() == "stale"
+    # 2: the store changes between reading it and writing the cache: nothing is written
+    original = store.read
+
+    def read_then_change() -> object:
+        doc = original()
+        os.utime(home / "store.json", ns=(1, 1))
+        return doc
+
+    store.read = read_then_change  # type: ignore[method-assign]
+    store.refresh_prompt_cache()
+    assert cache.read_text() == "stale"
+    store.read = original  # type: ignore[method-assign]
+    store.refresh_prompt_cache()  # nothing in the way: written
+    assert cache.read_text().startswith("hstrack-prompt 2\n")
+    assert written.startswith("hstrack-prompt 2\n")

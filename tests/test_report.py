@@ -136,7 +136,7 @@ def test_countdown_sentences() -> None:
         "2026-10-03T06:30": "release 3 Oct 2026 08:00 Europe/London · today, in 1 h 30 min",
         "2026-10-03T07:59": "release 3 Oct 2026 08:00 Europe/London · today, in 1 min",
         # On the day itself, after the hour, it is still "today", and the default countdown says so.
-        "2026-10-03T09:30": "release 3 Oct 2026 08:00 Europe/London · today",
+        "2026-10-03T09:30": "release is today (3 Oct 2026 08:00 Europe/London)",
         "2026-10-04T09:30": "nothing ahead: the last milestone, release 3 Oct 2026 08:00 Europe/London, was yesterday",
     }
     for now, sentence in sentences.items():

@@ -337,53 +337,128 @@ HOSTILE = [
 ]
 
 
-def test_hostile_stored_text_is_inert_everywhere(tmp_path: Path) -> None:
+FIELDS = ("name", "label", "platform", "synopsis", "notes", "credit role", "credited name", "source", "note",
+          "history milestone", "history source")  # fmt: skip
+
+
+def hostile_title(i: int, nasty: str, field: str) -> dict[str, object]:
+    """A title with ``nasty`` in one field, everything else ordinary."""
+    title: dict[str, object] = {"id": f"hostile-{i}", "name": "Fine", "kind": "film", "credits": {},
+                                "milestones": [{"kind": "release", "date": "2027-10-03"}], "history": []}  # fmt: skip
+    if field in ("name", "label", "platform", "synopsis", "notes"):
+        title[field] = nasty
+    elif field == "credit role":
+        title["credits"] = {nasty: ["X"]}
+    elif field == "credited name":
+        title["credits"] = {"Cast": [nasty]}
+    elif field in ("source", "note"):
+        title["milestones"] = [{"kind": "release", "date": "2027-10-03", field: nasty}]
+    elif field == "history milestone":
+        title["history"] = [{"recorded": NOW, "milestone": nasty, "old": None, "new": {"date": "2027"}}]
+    else:
+        title["history"] = [{"recorded": NOW, "milestone": "release", "old": None,
+                             "new": {"date": "2027", "source": nasty}}]  # fmt: skip
+    return title
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_control_characters_in_a_stored_field_are_refused_with_the_record_named(tmp_path: Path, field: str) -> None:
+    """A store (hand-edited, pulled from git) is held to the rules of typed input: a field
+    with a control character is refused, every command says which, and nothing raw
+    reaches the terminal on the way."""
     home = seeded_home(tmp_path)
     store_file = home / "store.json"
     data = json.loads(store_file.read_text())
-    every = " | ".join(HOSTILE)
-    for i, nasty in enumerate([*HOSTILE, every]):
-        data["titles"].append(
-            {
-                "id": f"hostile-{i}",
-                "name": nasty,
-                "kind": "film",
-                "platform": nasty,
-                "synopsis": nasty,
-                "notes": nasty,
-                "credits": {nasty: [nasty]},
-                "milestones": [
-                    {"kind": "release", "date": "2027-10-03", "source": nasty, "note": nasty},
-                    {"kind": "trailer", "date": "TBA", "source": nasty, "note": nasty},
-                ],
-                "history": [
-                    {
-                        "recorded": NOW,
-                        "milestone": "release",
-                        "old": None,
-                        "new": {"date": "2027-10-03", "source": nasty, "note": nasty},
-                    }
-                ],
-            }
-        )
+    controls = [h for h in HOSTILE if RAW_CONTROL.search(h.encode()) or "\u202e" in h]
+    for i, nasty in enumerate(controls):
+        data["titles"].append(hostile_title(i, nasty, field))
+        store_file.write_text(json.dumps(data))
+        before = store_file.read_bytes()
+        for args in (("status",), ("status", "--json"), ("set", "heartstopper-film", "trailer", "2027"),
+                     ("doctor",)):  # fmt: skip
+            result = hstrack(home, *args)
+            assert result.returncode == 1, (field, nasty, args)
+            assert RAW_CONTROL.search(result.stdout + result.stderr) is None, (field, nasty, args)
+            message = (result.stderr if args[0] != "doctor" else result.stdout).decode()
+            assert f"hostile-{i}" in message, (field, message)
+            assert store_file.read_bytes() == before
+        data["titles"].pop()
+    # An import is refused the same way, and nothing is written.
+    data["titles"].append(hostile_title(0, HOSTILE[0], field))
+    (tmp_path / "in.json").write_text(json.dumps(data))
+    result = hstrack(home, "import", str(tmp_path / "in.json"))
+    assert result.returncode == 2
+    assert b"hostile-0" in result.stderr
+    assert RAW_CONTROL.search(result.stderr) is None
+
+
+def test_markup_and_shell_text_in_a_store_prints_literally(tmp_path: Path) -> None:
+    """What is allowed in a field but means something to Rich or a shell stays text."""
+    home = seeded_home(tmp_path)
+    store_file = home / "store.json"
+    data = json.loads(store_file.read_text())
+    literal = [h for h in HOSTILE if not (RAW_CONTROL.search(h.encode()) or "\u202e" in h)]
+    every = " | ".join(literal)
+    data["titles"].append({"id": "marked", "name": every[:200], "kind": "film", "platform": every,
+                           "synopsis": every, "notes": every, "credits": {"Cast": [every[:200]]},
+                           "milestones": [{"kind": "release", "date": "2027-10-03", "source": every,
+                                           "note": every}]})  # fmt: skip
     store_file.write_text(json.dumps(data))
-    worst = f"hostile-{len(HOSTILE)}"  # every hostile string in every field
-    runs = [("status",), ("status", "--json")]
-    for view in ("show", "timeline", "countdown", "history"):
-        runs += [(view, worst), (view, worst, "--json")]
-    for args in runs:
+    for args in (("status",), ("show", "marked"), ("timeline", "marked"), ("countdown", "marked")):
         for columns in ("120", "40"):
             result = hstrack(home, *args, COLUMNS=columns)
             assert result.returncode == 0, (args, result.stderr)
             assert RAW_CONTROL.search(result.stdout) is None, (args, result.stdout)
-    shown = hstrack(home, "show", worst, COLUMNS="400").stdout.decode()
+    shown = hstrack(home, "show", "marked", COLUMNS="400").stdout.decode()
     assert "[link=file:///etc/passwd]x[/link]" in shown
     assert "[blink]blink[/blink] [/bad] [bold" in shown
-    assert "osc52 ^[]52;c;ZXZpbA==^G" in shown
-    assert "lone cr^Mover" in shown
-    assert "c1 csi <U+009B>2J" in shown
-    as_json = json.loads(hstrack(home, "show", "hostile-3", "--json").stdout)
-    assert as_json["title"]["name"] == HOSTILE[3]  # JSON escapes, and keeps the text exact
+
+
+def test_every_view_shows_control_characters_inert_whatever_validation_let_through() -> None:
+    """Defence in depth: a document built in memory, past every validation, with control
+    characters in every field, rendered by every view and export: nothing raw comes out."""
+    import io
+
+    from rich.console import Console
+
+    from hstrack.export import export
+    from hstrack.model import Change, Document, Milestone, Title
+    from hstrack.month_calendar import Month, month_calendar
+    from hstrack.report import countdown, history, report_title, status_report, timeline
+    from hstrack.text import inert_document
+    from hstrack.views.terminal import TerminalRenderer
+
+    every = " | ".join(HOSTILE)
+    doc = Document()
+    for i, nasty in enumerate([*HOSTILE, every]):
+        release = Milestone("release", parse_date("2026-12-03"), source=nasty, note=nasty)
+        doc.titles[f"h{i}"] = Title(
+            id=f"h{i}", name=nasty, label=nasty, kind="film", platform=nasty, synopsis=nasty, notes=nasty,
+            credits={nasty: [nasty]},
+            milestones={"release": release, "trailer": Milestone("trailer", parse_date("TBA"))},
+            history=[Change(NOW, "release", None, release)],
+        )  # fmt: skip
+    raw = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+    for width in (120, 40):
+        out = io.StringIO()
+        renderer = TerminalRenderer(
+            NOW_DT, Console(file=out, width=width, force_terminal=True, color_system="standard")
+        )
+        reports = status_report(doc, NOW_DT)
+        renderer.status(reports)
+        renderer.status_chart(reports)
+        renderer.calendar(month_calendar(reports, NOW_DT, Month(2026, 12), 1))
+        for report in reports:
+            renderer.show(report, timeline(report))
+            renderer.timeline_chart(timeline(report))
+            renderer.countdown(countdown(report, None))
+            renderer.history(report, history(report.title, NOW_DT))
+        text = re.sub("\x1b\\[[0-9;]*m", "", out.getvalue())  # Rich's own colour codes
+        assert raw.search(text.replace("\n", "")) is None
+    for fmt in ("csv", "ics", "json"):
+        data = export(doc, fmt, NOW_DT).decode("utf-8")
+        assert raw.search(inert_document(data).replace("\n", "").replace("\r", "").replace("\t", "")) is None
+    assert report_title(doc.titles["h0"], NOW_DT).title.name == HOSTILE[0]
 
 
 # ---------------------------------------------------------------------------- the lock

@@ -337,7 +337,7 @@ def test_import_replace(seeded: Cli, tmp_path: Path) -> None:
         ),
         ('{"schema": 1, "titles": [{"id": "Not A Slug", "name": "x"}]}', 2, "titles[0].id"),
         ('{"schema": 1, "titles": [{"id": "a", "name": "a"}, {"id": "a", "name": "b"}]}', 2, "appears twice"),
-        ('{"schema": 1, "titles": [', 2, "is not JSON"),
+        ('{"schema": 1, "titles": [', 2, "is not valid JSON"),
         ('{"schema": 7, "titles": []}', 2, "newer hstrack"),
         (None, 1, "cannot read"),
     ],

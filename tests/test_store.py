@@ -166,13 +166,32 @@ def test_newest_backup_always_equals_the_store(tmp_path: Path) -> None:
 
 
 def test_version_written_but_store_not_replaced_is_dropped_by_undo(tmp_path: Path) -> None:
-    """A writer killed between keeping its version and replacing the store."""
+    """A writer killed between keeping its version and replacing the store leaves it
+    pending: never offered, and removed by the next writer."""
     store = make(tmp_path)
     set_release(store, "2027")
     current = store.path.read_bytes()
-    store._keep_version(current.replace(b'"2027"', b'"2031"'), "never landed", NOW)
+    orphan = store._keep_version(current.replace(b'"2027"', b'"2031"'), "never landed", NOW, state="pending")
+    assert [v.description for v in store.versions()][-1] == "set release 2027"
     assert store.undo(NOW).description == "set release 2027"
     assert store.path.read_bytes() != current
+    assert not orphan.path.exists()
+
+
+def test_a_version_committed_only_by_the_store_holding_it(tmp_path: Path) -> None:
+    """Killed after replacing the store but before committing: the store holds it, so the
+    next writer commits it and undo can go back past it."""
+    store = make(tmp_path)
+    set_release(store, "2027")
+    data = store.path.read_bytes().replace(b'"2027"', b'"2031"')
+    version = store._keep_version(data, "set release 2031", NOW, state="pending")
+    from hstrack.store import write_atomic
+
+    write_atomic(data, store.path)
+    set_release(store, "2032")
+    assert [v.description for v in store.versions()][-3:] == ["set release 2027", "set release 2031",
+                                                               "set release 2032"]  # fmt: skip
+    assert version.path.exists()
 
 
 def test_no_change_no_write(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from hstrack.clock import parse_now
 from hstrack.dates import span_end, span_start
 from hstrack.errors import UsageError
 from hstrack.model import check_filter_kind, did_you_mean, normalize_milestone
-from hstrack.report import PHASES, Assessed, TitleReport, history
+from hstrack.report import PHASES, Assessed, TitleReport, history, is_today
 from hstrack.report import label as milestone_label
 
 
@@ -130,7 +130,7 @@ def _due_within(report: TitleReport, condition: Condition, now: datetime) -> Ver
         return Verdict(label, False, "nothing ahead")
     if nxt.state == "tba":
         return Verdict(label, False, f"next is {milestone_label(nxt.kind)}, date TBA")
-    if nxt.reached:
+    if nxt.reached or is_today(nxt, now.date()):  # due today, before or after its hour
         return Verdict(label, True, f"next is {_describe(nxt)}")
     end = span_end(condition.argument, now)
     if nxt.date.at is not None:

@@ -495,7 +495,7 @@ def add(
 
     settings = _settings(ctx)
     title = settings.store().change(
-        lambda doc: add_title(doc, name, title_id, kind, platform),
+        lambda doc: add_title(doc, name, title_id, kind, platform, settings.now()),
         lambda t: f"add {t.id}",
         settings.now(),
     )
@@ -677,6 +677,11 @@ def export(
     settings = _settings(ctx)
     data = build_export(select(settings.read(), title_ids or []), fmt, settings.now(), windows=not no_windows)
     if output is None or str(output) == "-":
+        if sys.stdout.isatty():
+            # The data keeps every byte in a file or a pipe; a terminal must not obey any.
+            from hstrack.text import inert_document
+
+            data = inert_document(data.decode("utf-8")).encode("utf-8")
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
@@ -815,18 +820,17 @@ def label(
     ] = None,
 ) -> None:
     """Set the short label the prompt shows for a title (e.g. 'HS film')."""
-    from hstrack.model import check_text
+    from hstrack.model import MAX_LABEL, check_name
 
     settings = _settings(ctx)
-    cleaned = check_text(text, "a label")
-    if cleaned is not None and len(cleaned) > 32:
-        raise UsageError("a label can be at most 32 characters")
+    cleaned = None if text is None or not text.strip() else check_name(text, "a label", MAX_LABEL)
 
     def apply(doc: Document) -> str | None:
         title = doc.get(title_id)
         if title.label == cleaned:
             return None
         title.label = cleaned
+        title.mark_edited("label", settings.now())
         return f"label {title_id}"
 
     settings.store().change(apply, lambda d: d, settings.now())

@@ -8,9 +8,10 @@ passes the aware result down, so every view, test and cron run can pin "now" wit
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from hstrack.dates import MAX_YEAR, MIN_YEAR
 from hstrack.errors import UsageError
 
 NOW_VARIABLE = "HSTRACK_NOW"
@@ -46,20 +47,30 @@ def local_zone() -> tzinfo:
 
 
 def parse_now(value: str, tz: tzinfo) -> datetime:
-    """An ISO 8601 date or date-time; a bare date means the start of that day locally."""
+    """An ISO 8601 date or date-time; a bare date means the start of that day locally.
+    It must fall within the years dates can have (1000 to 9998) where the viewer is."""
     text = value.strip()
     try:
         if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time(0, 0), tzinfo=tz)
-        moment = datetime.fromisoformat(text)
+            moment = datetime.combine(date.fromisoformat(text), time(0, 0))
+        else:
+            moment = datetime.fromisoformat(text)
     except ValueError:
         raise UsageError(
             f"cannot read time {value!r} for --at/{NOW_VARIABLE}; use ISO 8601 such as "
             "2026-10-03 or 2026-10-03T08:00:00+01:00"
         ) from None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=tz)
-    return moment.astimezone(tz)
+    try:
+        local = moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
+        local.astimezone(UTC)
+    except (OverflowError, ValueError):
+        local = datetime.min.replace(tzinfo=UTC)
+    if not MIN_YEAR <= local.year <= MAX_YEAR:
+        raise UsageError(
+            f"{value!r} is outside the days hstrack works with ({MIN_YEAR}-01-01 to {MAX_YEAR}-12-31), for "
+            f"--at/{NOW_VARIABLE} as for dates"
+        )
+    return local
 
 
 def resolve_now(at: str | None) -> datetime:

@@ -121,6 +121,10 @@ class DateSpec:
     latest: date | None = None
     at: datetime | None = None
     zone: str | None = None
+    # The instant's moment (epoch seconds): Python compares two datetimes in one zone by
+    # their wall time alone, so 01:30 EDT and 01:30 EST on the night clocks go back would
+    # otherwise be "equal"; this tells them apart.
+    moment: float | None = None
 
     @property
     def is_tba(self) -> bool:
@@ -214,6 +218,12 @@ def _format_offset(at: datetime) -> str:
     return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def _offset_text(offset: timedelta) -> str:
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
 def _season_of(month: int) -> str:
     return {3: "spring", 6: "summer", 9: "autumn", 12: "winter"}[month]
 
@@ -292,7 +302,8 @@ def parse_canonical(value: str) -> DateSpec:
             stamp, bracket, zone = value.partition("[")
             if bracket and zone.endswith("]"):
                 tz, name = _parse_zone(value, zone[:-1], strict=False)
-                return _instant(value, datetime.fromisoformat(stamp).replace(tzinfo=None), tz, name)
+                moment = datetime.fromisoformat(stamp)
+                return _instant(value, moment.replace(tzinfo=None), tz, name, moment.utcoffset(), strict=False)
             if not bracket:
                 moment = datetime.fromisoformat(stamp)
                 if moment.tzinfo is not None:
@@ -450,10 +461,10 @@ def _parse_instant(value: str) -> DateSpec:
         stamp = bracket["stamp"]
         zone, name = _parse_zone(value, bracket["zone"])
         try:
-            naive = datetime.fromisoformat(stamp).replace(tzinfo=None)
+            moment = datetime.fromisoformat(stamp)
         except ValueError:
             raise _refuse(value) from None
-        return _instant(value, naive, zone, name)
+        return _instant(value, moment.replace(tzinfo=None), zone, name, moment.utcoffset())
     try:
         iso = datetime.fromisoformat(text.replace(" ", "T", 1) if text.count(" ") == 1 and "T" not in text else text)
     except ValueError:
@@ -482,22 +493,37 @@ def _parse_instant(value: str) -> DateSpec:
     return _instant(value, datetime.combine(day_spec.earliest, clock), zone, name)
 
 
-def _instant(value: str, naive: datetime, zone: tzinfo, name: str | None) -> DateSpec:
+def _instant(
+    value: str, naive: datetime, zone: tzinfo, name: str | None, offset: timedelta | None = None, strict: bool = True
+) -> DateSpec:
+    """An instant at wall time ``naive`` in ``zone``. ``offset``, given beside a zone name
+    (``…-05:00[America/New_York]``), picks which of a repeated hour is meant; typed, an
+    offset the zone never has at that time is refused, while one read from a store is taken
+    as written by an older tzdata, and the wall time in the zone stays the fact."""
     if not MIN_YEAR <= naive.year <= MAX_YEAR:
         raise _refuse(value, f"year must be between {MIN_YEAR} and {MAX_YEAR}")
     at = naive.replace(tzinfo=zone)
     if name is not None:
         # A wall time skipped by a DST change (01:30 on a spring-forward night) does
         # not exist; refuse it rather than silently move the drop by an hour.
-        # Ambiguous times (the repeated hour in autumn) take the first occurrence.
+        # Ambiguous times (the repeated hour in autumn) take the first occurrence,
+        # unless an offset says which.
         back = at.astimezone(UTC).astimezone(zone)
         if back.replace(tzinfo=None) != naive:
             raise _refuse(value, f"{naive:%H:%M} does not exist in {name} that day (clocks change)")
         at = back
+        if offset is not None and offset != at.utcoffset():
+            second = naive.replace(tzinfo=zone, fold=1)
+            if second.utcoffset() == offset:
+                at = second.astimezone(UTC).astimezone(zone)
+            elif strict:
+                raise _refuse(
+                    value, f"{name} is at UTC{_format_offset(at)} at {naive:%H:%M} that day, not {_offset_text(offset)}"
+                )
     else:
         at = at.astimezone(zone)
     day = at.date()
-    return DateSpec(Precision.INSTANT, day, day, at, name)
+    return DateSpec(Precision.INSTANT, day, day, at, name, at.timestamp())
 
 
 # ---------------------------------------------------------------------------- spans of time

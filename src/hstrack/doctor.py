@@ -80,17 +80,40 @@ def _check_backups(store: Store, checkup: Checkup) -> None:
                 raise StoreError(f"{version.path} does not match its recorded checksum")
         except (OSError, StoreError) as exc:
             bad += 1
-            checkup.add("warning", f"backup damaged: {getattr(exc, 'message', exc)}")
+            checkup.add("warning", f"backup damaged: {getattr(exc, 'message', None) or exc}")
             continue
         good += 1
         if checkup.good_backup is None:
             checkup.good_backup = version
-    if not versions:
+    recovered = [v for v in store.recovered() if _parses(v)]
+    if recovered:
+        names = ", ".join(v.path.name for v in recovered[-3:])
+        checkup.add(
+            "warning",
+            f"{len(recovered)} backups whose record is missing but whose data reads cleanly ({names}); "
+            "doctor --restore uses the newest of them if no recorded backup is good",
+        )
+    unsettled = [v for v in store._records(include_unsettled=True) if v.state != "committed"]
+    if unsettled:
+        checkup.add(
+            "ok",
+            f"{len(unsettled)} backups left by an interrupted change or undo; never offered until the next change "
+            "settles them (kept if the store holds them, removed if it never did)",
+        )
+    if not versions and not recovered:
         checkup.add("ok" if checkup.healthy else "warning", f"no backups in {store.backup_dir}")
-    else:
+    elif versions:
         newest = checkup.good_backup
         where = f"; newest good: {newest.path.name} ({newest.description}, {newest.recorded})" if newest else ""
         checkup.add("ok" if good else "warning", f"{good} good backups, {bad} damaged, in {store.backup_dir}{where}")
+
+
+def _parses(version: Version) -> bool:
+    try:
+        parse_bytes(version.read(), version.path, hint="")
+    except (OSError, StoreError):
+        return False
+    return True
 
 
 def _check_folder(store: Store, checkup: Checkup) -> None:

@@ -8,7 +8,6 @@ file. Either way the store's previous version is kept, so ``undo`` takes an impo
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 from hstrack.errors import StoreError, UsageError
 from hstrack.merge import MergeResult, merge_documents
 from hstrack.model import Document, ShapeError, document_from_json
+from hstrack.store import decode_json, read_regular
 
 
 @dataclass
@@ -36,17 +36,15 @@ class ImportResult:
 def read_import(path: Path) -> Document:
     """The whole file, parsed and validated; any fault is a usage error naming the record."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
+    except IsADirectoryError:
+        raise StoreError(f"cannot read {path}: it is not a regular file") from None
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror}") from None
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{path} is not UTF-8 text (bad byte at offset {exc.start}); nothing was imported") from None
-    except json.JSONDecodeError as exc:
-        raise UsageError(
-            f"{path} is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); nothing was imported"
-        ) from None
+        data = decode_json(raw, path, "; nothing was imported")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     try:
         doc = document_from_json(data)
     except ShapeError as exc:

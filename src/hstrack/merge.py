@@ -12,7 +12,9 @@ was recorded:
   one, the store keeps its own and says so.
 - **Title fields** (name, label, kind, platform, synopsis, notes, credits by role): a value
   only one side has is kept (a copy that lacks a field never empties it); when both have
-  one and they differ, the side whose title was changed last wins.
+  one and they differ, the side that set it later wins (a title records when each field
+  was last set, in ``edited``); when neither records that, the side whose title was
+  changed last.
 - **Unknown fields** are carried through; the store's own win a tie.
 
 Every milestone that changes gets a history entry, as ``set`` would give it. The result
@@ -31,6 +33,7 @@ from typing import Any
 from hstrack.model import Change, Document, Milestone, Title
 
 TITLE_FIELDS = ("name", "label", "kind", "platform", "synopsis", "notes")
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -59,6 +62,8 @@ class MergeResult:
 
 def recorded_at(text: str) -> datetime | None:
     """A history entry's time as an instant (a time without an offset is read as UTC)."""
+    if not text:
+        return None
     try:
         moment = datetime.fromisoformat(text)
     except (TypeError, ValueError):
@@ -147,23 +152,38 @@ def _merge_title(mine: Title, incoming: Title, now: datetime) -> TitleOutcome:
     original_history = list(mine.history)
     mine.history = joined_history(mine.history, incoming.history)
 
+    def newer(name: str) -> bool:
+        """Whether the file's value of a field is the newer: by the time each side last set
+        it, when either says; else by which title was changed last."""
+        mine_at, theirs_at = recorded_at(mine.edited.get(name, "")), recorded_at(incoming.edited.get(name, ""))
+        if mine_at is None and theirs_at is None:
+            return theirs_newer
+        return (theirs_at or _EARLIEST) > (mine_at or _EARLIEST)
+
+    def took(name: str) -> None:
+        if name in incoming.edited:
+            mine.edited[name] = incoming.edited[name]
+
     for name in TITLE_FIELDS:
         old, new = getattr(mine, name), getattr(incoming, name)
         if name == "kind":  # "other" is what a title is until someone says
             old, new = (None if v == "other" else v for v in (old, new))
         if old == new or _empty(new):
             continue
-        if _empty(old) or theirs_newer:
+        if _empty(old) or newer(name):
             setattr(mine, name, new)
+            took(name)
             updated.append(f"{name} {'set' if _empty(old) else 'changed'} to {new!r}")
         else:
             kept.append(f"{name} (the store's {old!r} is newer than the file's {new!r})")
+    credits_newer = newer("credits")
     for role in sorted(set(mine.credits) | set(incoming.credits)):
         old_names, new_names = mine.credits.get(role), incoming.credits.get(role)
         if old_names == new_names or _empty(new_names):
             continue
-        if _empty(old_names) or theirs_newer:
+        if _empty(old_names) or credits_newer:
             mine.credits[role] = list(new_names or [])
+            took("credits")
             updated.append(f"credits for {role} {'added' if _empty(old_names) else 'changed'}")
         else:
             kept.append(f"credits for {role} (the store's are newer)")

@@ -11,9 +11,10 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from hstrack.dates import DateError, DateSpec, parse_canonical
+from hstrack.dates import MAX_YEAR, MIN_YEAR, DateError, DateSpec, parse_canonical
 from hstrack.errors import UsageError
 
 SCHEMA_VERSION = 1
@@ -55,6 +56,8 @@ def slugify(name: str) -> str:
     for ch in decomposed:
         if ch.isascii():
             kept.append(ch)
+        elif ch == "\u2044":  # the fraction slash of a decomposed "½": "1-2", not "12"
+            kept.append("-")
         elif unicodedata.category(ch)[0] in "LN":
             return ""  # a letter or digit with no ASCII spelling
     slug = re.sub(r"[^a-z0-9]+", "-", "".join(kept).lower()).strip("-")
@@ -126,32 +129,41 @@ def check_filter_kind(kind: str, everywhere: Iterable[str]) -> str:
 
 # Typed input may not hold control characters (a stray ESC from a paste, a NUL); stored
 # text from elsewhere may, and is shown inert. Notes may span lines.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# Refused too: the bidi overrides and isolates that make text display in another order than
+# it is stored ("Trojan Source"), and lone surrogates, which cannot be written as UTF-8 at all
+# (a JSON file can hold "\ud800"; printing or saving it would end in a traceback).
+_UNSAFE = "\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_CONTROL = re.compile(f"[\x00-\x1f{_UNSAFE}\u2028\u2029]")
+_CONTROL_BUT_NEWLINE = re.compile(f"[\x00-\x09\x0b-\x1f{_UNSAFE}]")
+MAX_LABEL = 32
 
 
-def check_name(name: str) -> str:
+def check_name(name: str, what: str = "a title's name", limit: int = MAX_NAME) -> str:
     """A display name: surrounding space trimmed, one line, not empty, not huge."""
+    if len(name) > limit * 4:  # say it is too long before looking inside a huge value
+        raise UsageError(f"{what} can be at most {limit} characters (got {len(name)})")
     cleaned = name.strip()
     if not cleaned:
-        raise UsageError("a title's name cannot be empty")
+        raise UsageError(f"{what} cannot be empty")
     if any(ch in cleaned for ch in "\r\n\x0b\x0c\x85\u2028\u2029"):
-        raise UsageError("a title's name must be one line")
+        raise UsageError(f"{what} must be one line")
     if _CONTROL.search(cleaned):
-        raise UsageError("a title's name cannot contain control characters")
-    if len(cleaned) > MAX_NAME:
-        raise UsageError(f"a title's name can be at most {MAX_NAME} characters (got {len(cleaned)})")
+        raise UsageError(f"{what} cannot contain control characters")
+    if len(cleaned) > limit:
+        raise UsageError(f"{what} can be at most {limit} characters (got {len(cleaned)})")
     return cleaned
 
 
-def check_text(value: str | None, what: str, multiline: bool = False) -> str | None:
+def check_text(value: str | None, what: str, multiline: bool = False, limit: int = MAX_TEXT) -> str | None:
     if value is None:
         return None
+    if len(value) > limit * 4:
+        raise UsageError(f"{what} can be at most {limit} characters (got {len(value)})")
     cleaned = value.strip()
     if (_CONTROL_BUT_NEWLINE if multiline else _CONTROL).search(cleaned):
         raise UsageError(f"{what} cannot contain control characters" + ("" if multiline else " or line breaks"))
-    if len(cleaned) > MAX_TEXT:
-        raise UsageError(f"{what} can be at most {MAX_TEXT} characters (got {len(cleaned)})")
+    if len(cleaned) > limit:
+        raise UsageError(f"{what} can be at most {limit} characters (got {len(cleaned)})")
     return cleaned or None
 
 
@@ -229,9 +241,13 @@ class Title:
     milestones: dict[str, Milestone] = field(default_factory=dict)
     history: list[Change] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    # When each title field (name, label, kind, platform, synopsis, notes, credits) was last
+    # set, so a merge can keep the newer of two; written only once there is one, so a store
+    # without any reads and writes as before (and an older hstrack carries it through).
+    edited: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "id": self.id,
             "name": self.name,
             "label": self.label,
@@ -242,8 +258,13 @@ class Title:
             "credits": self.credits,
             "milestones": [m.to_json() for m in sorted_milestones(self.milestones.values())],
             "history": [c.to_json() for c in self.history],
-            **_sorted(self.extra),
         }
+        if self.edited:
+            data["edited"] = _sorted(self.edited)
+        return {**data, **_sorted(self.extra)}
+
+    def mark_edited(self, name: str, now: datetime) -> None:
+        self.edited[name] = now.isoformat(timespec="seconds")
 
 
 @dataclass
@@ -331,6 +352,29 @@ def _opt_str(data: dict[str, Any], key: str, where: str) -> str | None:
     return None if value is None else _expect(value, str, f"{where}.{key}")
 
 
+def shown(value: object, limit: int = 40) -> str:
+    """A value for a message: its repr, cut short (a file can hold a 100 MB string)."""
+    text = repr(value[: limit + 1] if isinstance(value, str) else value)
+    return text if len(text) <= limit + 2 else text[:limit] + "…"
+
+
+def _valid(where: str, check: Callable[..., object], *args: Any) -> None:
+    """Run a typed-input rule on a value read from a file; its refusal names the record."""
+    try:
+        check(*args)
+    except UsageError as exc:
+        raise ShapeError(f"{where}: {exc.message}") from None
+
+
+def _file_text(
+    data: dict[str, Any], key: str, where: str, multiline: bool = False, limit: int = MAX_TEXT
+) -> str | None:
+    value = _opt_str(data, key, where)
+    if value is not None and (len(value) > limit or (_CONTROL_BUT_NEWLINE if multiline else _CONTROL).search(value)):
+        _valid(f"{where}.{key}", check_text, value, key, multiline, limit)
+    return value
+
+
 def _known(data: dict[str, Any], keys: frozenset[str]) -> dict[str, Any]:
     """The fields we do not know, kept as they are (a set difference: most records have none)."""
     unknown = data.keys() - keys
@@ -373,22 +417,30 @@ def milestone_from_json(data: Any, where: str, kind: str | None = None, index: i
         if type(kind) is not str:
             _expect(kind, str, f"{where}.kind")
         if not _is_slug(kind):
-            raise ShapeError(f"{where}.kind: {kind!r} is not a slug")
+            raise ShapeError(f"{where}.kind: {shown(kind)} is not a slug")
     raw = data.get("date")
     if type(raw) is not str:
         _expect(raw, str, f"{where}.date")
     try:
+        if len(raw) > 80:  # no date is spelled longer; do not hand a huge value to the parser
+            raise DateError(raw)
         spec = _date(raw)
     except DateError:
-        raise ShapeError(f"{where}.date: {raw!r} is not a date") from None
+        raise ShapeError(f"{where}.date: {shown(raw)} is not a date") from None
     tentative = data.get("tentative", False)
     if type(tentative) is not bool:
         _expect(tentative, bool, f"{where}.tentative")
     source, note = data.get("source"), data.get("note")
-    if source is not None and type(source) is not str:
-        _expect(source, str, f"{where}.source")
-    if note is not None and type(note) is not str:
-        _expect(note, str, f"{where}.note")
+    if source is not None:
+        if type(source) is not str:
+            _expect(source, str, f"{where}.source")
+        if len(source) > MAX_TEXT or _CONTROL.search(source):
+            _valid(f"{where}.source", check_text, source, "a source")
+    if note is not None:
+        if type(note) is not str:
+            _expect(note, str, f"{where}.note")
+        if len(note) > MAX_TEXT or _CONTROL_BUT_NEWLINE.search(note):
+            _valid(f"{where}.note", check_text, note, "a note", True)
     return Milestone(kind, spec, tentative, source, note, _known(data, _MILESTONE_KEYS))
 
 
@@ -398,9 +450,14 @@ _CHANGE_KEYS = frozenset(("recorded", "milestone", "old", "new"))
 def change_from_json(data: Any, where: str) -> Change:
     _expect(data, dict, where)
     kind = _expect(data.get("milestone"), str, f"{where}.milestone")
+    if not _is_slug(kind):
+        raise ShapeError(f"{where}.milestone: {shown(kind)} is not a slug")
+    recorded = _expect(data.get("recorded"), str, f"{where}.recorded")
+    if not _is_timestamp(recorded):
+        raise ShapeError(f"{where}.recorded: {shown(recorded)} is not an ISO 8601 time with an offset")
     old, new = data.get("old"), data.get("new")
     return Change(
-        recorded=_expect(data.get("recorded"), str, f"{where}.recorded"),
+        recorded=recorded,
         milestone=kind,
         old=None if old is None else milestone_from_json(old, f"{where}.old", kind),
         new=None if new is None else milestone_from_json(new, f"{where}.new", kind),
@@ -408,22 +465,37 @@ def change_from_json(data: Any, where: str) -> Change:
     )
 
 
+def _is_timestamp(value: str) -> bool:
+    """An ISO 8601 time with its offset, as hstrack records every change."""
+    if len(value) > 40:
+        return False
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return moment.tzinfo is not None and MIN_YEAR <= moment.year <= MAX_YEAR + 1
+
+
+TITLE_FIELDS = ("name", "label", "kind", "platform", "synopsis", "notes", "credits")
 _TITLE_KEYS = frozenset(
-    ("id", "name", "label", "kind", "platform", "synopsis", "notes", "credits", "milestones", "history")
+    ("id", "name", "label", "kind", "platform", "synopsis", "notes", "credits", "milestones", "history", "edited")
 )
 
 
 def title_from_json(data: Any, where: str) -> Title:
     _expect(data, dict, where)
     title_id = _expect(data.get("id"), str, f"{where}.id")
-    if not SLUG.fullmatch(title_id) or len(title_id) > MAX_SLUG:
-        raise ShapeError(f"{where}.id: {title_id!r} is not a slug")
+    if len(title_id) > MAX_SLUG or not SLUG.fullmatch(title_id):
+        raise ShapeError(f"{where}.id: {shown(title_id)} is not a slug")
     where = f"title {title_id!r}"
     raw_credits = data.get("credits")
     credits = {} if raw_credits is None else _expect(raw_credits, dict, f"{where}.credits")
     for role, names in credits.items():
-        for name in _expect(names, list, f"{where}.credits.{role}"):
-            _expect(name, str, f"{where}.credits.{role}")
+        place = f"{where}.credits.{shown(role)}"
+        _valid(place, check_name, role, "a credit's role")
+        for name in _expect(names, list, place):
+            _expect(name, str, place)
+            _valid(place, check_name, name, "a credited name")
     milestones: dict[str, Milestone] = {}
     where_ms = f"{where}.milestones"
     for i, raw in enumerate(_expect(data.get("milestones", []), list, where_ms)):
@@ -435,14 +507,30 @@ def title_from_json(data: Any, where: str) -> Title:
         change_from_json(raw, f"{where}.history[{i}]")
         for i, raw in enumerate(_expect(data.get("history", []), list, f"{where}.history"))
     ]
+    name = _expect(data.get("name"), str, f"{where}.name")
+    if len(name) > MAX_NAME or _CONTROL.search(name) or not name.strip():
+        _valid(f"{where}.name", check_name, name)
+    label = _opt_str(data, "label", where)
+    if label is not None:
+        _valid(f"{where}.label", check_name, label, "a label", MAX_LABEL)
+    kind = _expect(data.get("kind", "other"), str, f"{where}.kind")
+    if kind not in TITLE_KINDS:
+        raise ShapeError(f"{where}.kind: {shown(kind)} is not one of {', '.join(TITLE_KINDS)}")
+    edited = _expect(data.get("edited") or {}, dict, f"{where}.edited")
+    for key, stamp in edited.items():
+        if key not in TITLE_FIELDS:
+            raise ShapeError(f"{where}.edited: {shown(key)} is not one of {', '.join(TITLE_FIELDS)}")
+        if not isinstance(stamp, str) or not _is_timestamp(stamp):
+            raise ShapeError(f"{where}.edited.{key}: {shown(stamp)} is not an ISO 8601 time with an offset")
     return Title(
+        edited=dict(edited),
         id=title_id,
-        name=_expect(data.get("name"), str, f"{where}.name"),
-        label=_opt_str(data, "label", where),
-        kind=_expect(data.get("kind", "other"), str, f"{where}.kind"),
-        platform=_opt_str(data, "platform", where),
-        synopsis=_opt_str(data, "synopsis", where),
-        notes=_opt_str(data, "notes", where),
+        name=name,
+        label=label,
+        kind=kind,
+        platform=_file_text(data, "platform", where),
+        synopsis=_file_text(data, "synopsis", where, multiline=True),
+        notes=_file_text(data, "notes", where, multiline=True),
         credits=credits,
         milestones=milestones,
         history=history,
@@ -500,6 +588,9 @@ def document_from_json(data: Any) -> Document:
         _expect(pin, dict, "pin")
         pin_title = _expect(pin.get("title"), str, "pin.title")
         pin_milestone = _opt_str(pin, "milestone", "pin")
+        for value, place in ((pin_title, "pin.title"), (pin_milestone, "pin.milestone")):
+            if value is not None and not _is_slug(value):
+                raise ShapeError(f"{place}: {shown(value)} is not a slug")
     return Document(
         titles=titles,
         extra=_known(data, frozenset(("schema", "titles", "pin"))),

@@ -22,6 +22,11 @@ _MONTH_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if
 }
 
 
+# The last month any date can reach: winter 9998 ends in February 9999 (and a later month's
+# grid would need days past the last a date can hold).
+LAST_MONTH = (9999, 2)
+
+
 @dataclass(frozen=True)
 class Event:
     report: TitleReport
@@ -93,9 +98,7 @@ class MonthCalendar:
 
 def month_calendar(reports: list[TitleReport], now: datetime, first: Month, count: int) -> MonthCalendar:
     months = [first]
-    while len(months) < count:
-        if months[-1].year == 9999 and months[-1].month == 12:
-            break
+    while len(months) < count and (months[-1].year, months[-1].month) < LAST_MONTH:
         months.append(months[-1].next())
     start, end = months[0].first, months[-1].last
     events = []

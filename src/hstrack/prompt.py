@@ -72,6 +72,10 @@ def next_midnight() -> int:
     return int(time.mktime((now.tm_year, now.tm_mon, now.tm_mday + 1, 0, 0, 0, 0, 0, -1)))
 
 
+# The expiry of the cache the last segment() came from (0: none), for ``--until``.
+_expiry = 0
+
+
 def days_from_civil(y: int, m: int, d: int) -> int:
     """Howard Hinnant's algorithm; the shell snippets run the same arithmetic."""
     y -= m <= 2
@@ -82,22 +86,57 @@ def days_from_civil(y: int, m: int, d: int) -> int:
     return era * 146097 + doe - 719468
 
 
-def parse(text: str) -> tuple[int, list[list[str]]] | None:
-    """(horizon, lines) from cache text, or None if it is not a cache we can read."""
+class Cache:
+    """A parsed cache: its lines, the zone it was built in and when it expires."""
+
+    __slots__ = ("expires", "horizon", "lines", "zone")
+
+    def __init__(self, horizon: int, zone: str, expires: int, lines: list[list[str]]) -> None:
+        self.horizon, self.zone, self.expires, self.lines = horizon, zone, expires, lines
+
+    def current(self, now: float) -> bool:
+        """Built in this reader's zone and not past its expiry."""
+        return self.zone == _clean_zone(os.environ.get("TZ", "")) and not (self.expires and now >= self.expires)
+
+
+def _clean_zone(value: str) -> str:
+    return "".join(ch for ch in value if ch.isprintable())
+
+
+def parse(text: str) -> Cache | None:
+    """The cache, or None if it is not a cache this version can read."""
     rows = text.split("\n")
-    if len(rows) < 2 or rows[0] != "hstrack-prompt 1" or not rows[1].startswith("horizon" + SEP):
+    if len(rows) < 3 or rows[0] != "hstrack-prompt 2" or not rows[1].startswith("horizon" + SEP):
         return None
+    valid = rows[2].split(SEP)
     try:
         horizon = int(rows[1].split(SEP)[1])
+        if len(valid) != 3 or valid[0] != "valid":
+            return None
+        expires = int(valid[2])
     except (IndexError, ValueError):
         return None
-    lines = [row.split(SEP) for row in rows[2:] if row]
+    lines = [row.split(SEP) for row in rows[3:] if row]
     for fields in lines:
         if len(fields) != 8 or not (fields[0].isdigit() and fields[1].isdigit()):
             return None
         if not (fields[2].isdigit() or fields[2] == "-"):
             return None
-    return horizon, lines
+    return Cache(horizon, valid[1], expires, lines)
+
+
+def now_seconds() -> float:
+    """The moment, honouring HSTRACK_NOW (only tests and pinned runs set it)."""
+    fixed = os.environ.get("HSTRACK_NOW", "").strip()
+    if fixed:
+        from datetime import datetime
+
+        try:
+            moment = datetime.fromisoformat(fixed)
+            return (moment if moment.tzinfo else moment.astimezone()).timestamp()
+        except (ValueError, OverflowError, OSError):
+            pass
+    return time.time()
 
 
 def render(lines: list[list[str]], today: int, fmt: str = DEFAULT_FORMAT, width: int = DEFAULT_WIDTH) -> str | None:
@@ -127,14 +166,47 @@ def _mtime(path: str) -> float | None:
         return None
 
 
-def refresh(store: str) -> str | None:
-    """Rebuild the cache from the store (the slow path, once per change). Returns the text."""
+def read_cache(path: str) -> str | None:
+    """The cache's text, or None. Anything but a regular file (a FIFO, a device, a
+    folder) is never read and never waited on: opening a FIFO would block the prompt."""
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks = []
+        while chunk := os.read(fd, 65536):
+            chunks.append(chunk)
+        return b"".join(chunks).decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    finally:
+        os.close(fd)
+
+
+def _regular_or_missing(path: str) -> bool:
+    import stat
+
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True
+
+
+def refresh(store: str, write: bool = True) -> str | None:
+    """Rebuild the cache from the store (the slow path, once per change). Returns the text.
+    Written only when no writer holds the lock and the store did not change meanwhile, so
+    a rebuild never replaces a cache made from a newer store."""
     try:
         from pathlib import Path
 
         from hstrack.store import Store
 
-        return Store(Path(store)).refresh_prompt_cache()
+        return Store(Path(store)).refresh_prompt_cache(write=write)
     except Exception:  # a prompt must never fail: no store, a damaged one, a read-only disk
         return None
 
@@ -142,22 +214,26 @@ def refresh(store: str) -> str | None:
 def segment(store: str, fmt: str, width: int) -> str:
     cache = cache_path(store)
     today = today_number()
-    text: str | None = None
     store_time, cache_time = _mtime(store), _mtime(cache)
     if store_time is None:
         return ""
-    if cache_time is not None and cache_time >= store_time:
-        try:
-            with open(cache, encoding="utf-8") as handle:
-                text = handle.read()
-        except (OSError, UnicodeDecodeError):
-            text = None
+    if not _regular_or_missing(cache):
+        # Something else is where the cache goes: never read it, never replace it from
+        # here; work out the segment from the store (a write of hstrack replaces it).
+        fresh = refresh(store, write=False)
+        parsed = parse(fresh) if fresh is not None else None
+        return (render(parsed.lines, today, fmt, width) or "") if parsed is not None else ""
+    text = read_cache(cache) if cache_time is not None and cache_time >= store_time else None
     parsed = parse(text) if text is not None else None
-    rendered = render(parsed[1], today, fmt, width) if parsed is not None else None
+    if parsed is not None and not parsed.current(now_seconds()):
+        parsed = None
+    rendered = render(parsed.lines, today, fmt, width) if parsed is not None else None
     if rendered is None:
         fresh = refresh(store)
         parsed = parse(fresh) if fresh is not None else None
-        rendered = render(parsed[1], today, fmt, width) if parsed is not None else None
+        rendered = render(parsed.lines, today, fmt, width) if parsed is not None else None
+    global _expiry
+    _expiry = parsed.expires if parsed is not None else 0
     return rendered or ""
 
 
@@ -247,7 +323,7 @@ def segment_at(store: str, at: str, fmt: str, width: int) -> str:
         return ""
     parsed = parse(build(doc, now))
     day = day_number(date(now.year, now.month, now.day))
-    return (render(parsed[1], day, fmt, width) or "") if parsed else ""
+    return (render(parsed.lines, day, fmt, width) or "") if parsed else ""
 
 
 def main(argv: list[str]) -> int:
@@ -278,7 +354,8 @@ def main(argv: list[str]) -> int:
         if "--until" in options:
             # For fish: the text, then the moment (epoch seconds) the day turns, after
             # which the text must be asked for again.
-            sys.stdout.write(f"{out}\n{next_midnight()}\n")
+            until = min(next_midnight(), _expiry) if _expiry else next_midnight()
+            sys.stdout.write(f"{out}\n{until}\n")
         elif out:
             sys.stdout.write(out + "\n")
     except PromptUsage as exc:

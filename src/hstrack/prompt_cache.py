@@ -6,18 +6,26 @@ A prompt runs before every command, so it must not parse the store. Every store 
 text ("Q3 2026", "in production") or a day to count down to. Rendering a line needs only
 today's date, which bash, zsh and fish can all get without starting a process.
 
-Format (version 1), one record per line, fields separated by the ASCII unit separator
+Format (version 2), one record per line, fields separated by the ASCII unit separator
 (0x1f): a tab would not do, because shells' ``read`` merges runs of whitespace
 separators and so loses empty fields::
 
-    hstrack-prompt 1
+    hstrack-prompt 2
     horizon<US><day>
+    valid<US><TZ><US><expires>
     <from><US><to><US><target|-><US><label><US><phase><US><milestone><US><window><US><text>
 
 Days are day numbers (days since 1970-01-01, local calendar), ``from``/``to`` inclusive.
 With a target, {days} is ``target - today`` and {text} is ``Nd`` (or ``today``); without,
 {days} is empty and {text} is the fixed text. A line with empty label and text shows
 nothing. Past the horizon the cache is stale and is rebuilt.
+
+Day numbers are the calendar of the zone the cache was built in, so ``valid`` names it (the
+``TZ`` variable as the writer saw it, empty for the system's zone): a reader whose ``TZ``
+differs (a cron job in UTC wrote it, a shell in Sydney reads it) rebuilds it for its own
+zone. ``expires`` is the first moment (epoch seconds, 0 for none) at which something dated
+to the minute happens after the cache was built: a drop or a cancellation at an hour can
+change what the prompt shows in the middle of a day, so from then the cache is stale.
 
 Every field is stripped of control characters here, so the shells only need to escape
 what their own prompt languages treat specially (``%`` in zsh).
@@ -28,13 +36,13 @@ from __future__ import annotations
 import heapq
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta
 
 from hstrack.model import Document, Milestone, Title, milestone_rank
 from hstrack.report import is_today, report_title
 from hstrack.report import label as milestone_label
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 HEADER = f"hstrack-prompt {CACHE_VERSION}"
 HORIZON_DAYS = 400
 MAX_LINES = 32
@@ -115,15 +123,30 @@ def pinned_segment(title: Title, pinned: str | None, now: datetime) -> Segment:
     return _segment_for(title, milestone or _dated_ahead(title, now), now)
 
 
-def _cancelled_from(title: Title, tz: tzinfo | None) -> date | None:
-    """The first of the viewer's days on which the title counts as cancelled: a firm
+def _end_ahead(title: Title, now: datetime) -> date:
+    """The last day a milestone of the title can start on and still come: a firm
+    cancellation's last day (what starts after an end announced will not come, as
+    ``report`` says), or date.max."""
+    m = title.milestones.get("cancelled")
+    window = m.date.local_window(now.tzinfo) if m is not None and not m.tentative and now.tzinfo else None
+    return date.max if window is None else window[1]
+
+
+def _cancelled_from(title: Title, now: datetime) -> date | None:
+    """The first of the viewer's days whose line shows the title cancelled: a firm
     cancellation's first day (a cancellation is reported once it has happened, so a
-    window cancels from its start), or always for one dated TBA."""
+    window cancels from its start), or always for one dated TBA. A cancellation at an hour
+    shows from the day after, or today once its moment has passed; within its own day
+    the cache expires at that moment (see ``_expires``), and is rebuilt from then."""
     m = title.milestones.get("cancelled")
     if m is None or m.tentative:
         return None
-    window = m.date.local_window(tz) if tz else None
-    return date.min if window is None else window[0]
+    window = m.date.local_window(now.tzinfo) if now.tzinfo else None
+    if window is None:
+        return date.min
+    if m.date.at is not None and m.date.at > now:
+        return window[0] + timedelta(days=1)
+    return min(window[0], now.date()) if m.date.at is not None else window[0]
 
 
 def _midnight(day: date, now: datetime) -> datetime:
@@ -157,9 +180,10 @@ def _unpinned_rows(doc: Document, now: datetime, horizon: date) -> list[list[str
     heap = []
     for title in doc.titles.values():
         name = title.name.lower()
-        ends = _cancelled_from(title, tz) or date.max
+        ends = _cancelled_from(title, now) or date.max
         if ends <= today:
             continue
+        last_possible = _end_ahead(title, now)
         for m in title.milestones.values():
             spec = m.date
             if spec.earliest is None or spec.latest is None or m.kind == "cancelled":
@@ -169,7 +193,7 @@ def _unpinned_rows(doc: Document, now: datetime, horizon: date) -> list[list[str
                 first, last = spec.earliest, spec.latest
             else:
                 first = last = spec.at.astimezone(tz).date()
-            if last >= today:
+            if last >= today and first <= last_possible:
                 key = (0, first, last, spec.at.timestamp() if spec.at else 0.0, milestone_rank(m.kind))
                 heap.append((key, name, id(m), title, m, last, ends))
     heapq.heapify(heap)
@@ -198,10 +222,30 @@ def _row(day: date, until: date, seg: Segment) -> list[str]:
     return [str(day_number(day)), str(day_number(until)), target, *seg.fields()]
 
 
+def zone_id() -> str:
+    """The zone a cache is built in, as readers can tell it: the TZ variable (empty when the
+    system's zone is used). The shells and ``hstrack prompt`` compare their own."""
+    import os
+
+    return os.environ.get("TZ", "")
+
+
+def _expires(doc: Document, now: datetime, horizon: date) -> int:
+    """The first moment after ``now`` (epoch seconds) at which a milestone dated to the
+    minute happens, up to the horizon; 0 when there is none."""
+    moments = [
+        m.date.at.timestamp()
+        for t in doc.titles.values()
+        for m in t.milestones.values()
+        if m.date.at is not None and m.date.at > now and m.date.at.astimezone(now.tzinfo).date() <= horizon
+    ]
+    return int(min(moments)) if moments else 0
+
+
 def build(doc: Document, now: datetime) -> str:
     """The cache text for ``doc`` as of ``now`` (an aware datetime in the viewer's zone)."""
     assert now.tzinfo is not None
-    horizon = now.date() + timedelta(days=HORIZON_DAYS)
+    horizon = _horizon(now)
     pinned = doc.titles.get(doc.pin_title) if doc.pin_title else None
     rows = _pinned_rows(doc, pinned, now, horizon) if pinned is not None else _unpinned_rows(doc, now, horizon)
     merged: list[list[str]] = []
@@ -211,13 +255,19 @@ def build(doc: Document, now: datetime) -> str:
         else:
             merged.append(row)
     last = int(merged[-1][1]) if merged else day_number(horizon)
-    lines = [HEADER, f"horizon{SEP}{last}", *(SEP.join(row) for row in merged)]
+    valid = f"valid{SEP}{clean(zone_id())}{SEP}{_expires(doc, now, horizon)}"
+    lines = [HEADER, f"horizon{SEP}{last}", valid, *(SEP.join(row) for row in merged)]
     return "\n".join(lines) + "\n"
+
+
+def _horizon(now: datetime) -> date:
+    # The last day a date can be is in 9999; a "now" near it keeps the horizon inside.
+    return min(now.date() + timedelta(days=HORIZON_DAYS), date(9999, 12, 31)) if now.year < 9999 else now.date()
 
 
 def build_empty(now: datetime) -> str:
     """A cache that shows nothing until the horizon (no store, or a damaged one)."""
     start = day_number(now.date())
-    horizon = day_number(now.date() + timedelta(days=HORIZON_DAYS))
+    horizon = day_number(_horizon(now))
     line = SEP.join([str(start), str(horizon), "-", *Segment().fields()])
-    return f"{HEADER}\nhorizon{SEP}{horizon}\n{line}\n"
+    return f"{HEADER}\nhorizon{SEP}{horizon}\nvalid{SEP}{clean(zone_id())}{SEP}0\n{line}\n"

@@ -77,8 +77,7 @@ class Assessed:
         if self.state == CANCELLED:
             return "cancelled"
         if self.state == "past":
-            assert self.since is not None
-            return ago_range(*self.since)
+            return "date not known" if self.since is None else ago_range(*self.since)
         assert self.days_until is not None
         low, high = self.days_until
         if self.seconds_until is not None and low <= 1:
@@ -94,7 +93,7 @@ State = tuple[str, tuple[int, int] | None, int | None, int | None, tuple[date, d
 def assess(m: Milestone, now: datetime, memo: dict[int, tuple[DateSpec, State]] | None = None) -> Assessed:
     """A milestone seen from ``now``. ``memo`` remembers each date's state for one ``now``:
     a store hands out one DateSpec object per distinct date, and a large store repeats them."""
-    if m.kind == CANCELLED:
+    if m.kind == CANCELLED and not m.tentative:  # a rumour of one is read like any date
         return Assessed(m, *_state(m.date, now, reported=True))
     if memo is None:
         return Assessed(m, *_state(m.date, now))
@@ -111,7 +110,8 @@ def _state(spec: DateSpec, now: datetime, reported: bool = False) -> State:
     today = now.date()
     local = spec.local_window(now.tzinfo) if now.tzinfo else None
     if local is None:
-        return "tba", None, None, None, None, None
+        # A cancellation known to have happened, on a day not known: reached, undated.
+        return ("past", None, None, None, None, None) if reported else ("tba", None, None, None, None, None)
     earliest, latest = local
     if spec.at is not None:
         # Subtract in UTC: Python subtracts two datetimes that share a tzinfo as wall
@@ -119,6 +119,8 @@ def _state(spec: DateSpec, now: datetime, reported: bool = False) -> State:
         seconds = int((spec.at.astimezone(UTC) - now.astimezone(UTC)).total_seconds())
         if seconds <= 0:
             days = (today - latest).days
+            if days == 0:  # it happened today: "today", as a day-dated milestone is
+                return "today", (0, 0), 0, None, local, (0, 0)
             return "past", None, days, None, local, (days, days)
         days = (earliest - today).days
         return "future", (days, days), None, seconds, local, None
@@ -194,27 +196,31 @@ def is_today(a: Assessed, today: date) -> bool:
 def report_title(title: Title, now: datetime, memo: dict[int, tuple[DateSpec, State]] | None = None) -> TitleReport:
     assessed = sorted((assess(m, now, memo) for m in title.milestones.values()), key=time_key)
     phase = phase_of(assessed)
+    firm_end = next((a for a in assessed if a.kind == CANCELLED and not a.milestone.tentative), None)
     cancellation = None
     if phase == "cancelled":
-        cancellation = next(
-            (
-                a
-                for a in assessed
-                if a.kind == CANCELLED and not a.milestone.tentative and (a.reached or a.state == "tba")
-            ),
-            None,
-        )
+        cancellation = firm_end
         assessed = [a if a.reached or a.kind == CANCELLED else _overtaken(a) for a in assessed]
+    elif firm_end is not None and firm_end.window is not None:
+        # An end announced ahead: what would come after it will not come.
+        end = firm_end.window[1]
+        assessed = [
+            _overtaken(a) if a.kind != CANCELLED and not a.reached and a.window and a.window[0] > end else a
+            for a in assessed
+        ]
     today = now.date()
-    ahead = [
-        a for a in assessed
-        if a.kind != CANCELLED and (a.state in ("future", "open") or (a.reached and is_today(a, today)))
-    ] if cancellation is None else []  # fmt: skip
+    ahead = [a for a in assessed if a.kind != CANCELLED and (a.state in ("future", "open") or is_today(a, today))]
     tba = sorted(
         (a for a in assessed if a.state == "tba" and a.kind != CANCELLED), key=lambda a: milestone_rank(a.kind)
     )
-    nxt = ahead[0] if ahead else tba[0] if tba else None
-    reached = [a for a in assessed if a.reached and a is not nxt]
+    # Next: today's milestone (known to the day or the moment) above all, then the first
+    # still ahead or open, then the first TBA; nothing for a cancelled title.
+    todays = [a for a in ahead if is_today(a, today)]
+    candidates = todays or ahead or tba
+    nxt = candidates[0] if candidates and cancellation is None else None
+    # Last: the last reached before next in time (all reached when nothing is next).
+    limit = time_key(nxt) if nxt is not None else None
+    reached = [a for a in assessed if a.reached and a is not nxt and (limit is None or time_key(a) < limit)]
     return TitleReport(
         title=title,
         phase=phase,

@@ -9,7 +9,9 @@ or the state after it, nothing else.
   ``os.replace``, and the folder is fsynced. Readers never lock: ``os.replace`` means
   they see one complete version or the other.
 - Every version written is also kept in ``store.json.backups/`` (the last ``KEEP``),
-  written *before* the store is replaced. The newest backup therefore always equals the
+  recorded as pending *before* the store is replaced and committed after (see PENDING
+  below), so a version is offered by ``undo``, ``doctor`` and ``doctor --restore`` only
+  once the store has held it. Once a change completes the newest backup equals the
   store, ``undo`` steps back one version, and ``doctor --restore`` can bring back the last
   good state even after the store itself is damaged from outside.
 - A store that cannot be read is never rewritten: every write re-reads and validates it
@@ -26,9 +28,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from hstrack.errors import HstrackError, StoreError
+from hstrack.errors import HstrackError, StoreError, UsageError
 from hstrack.model import SCHEMA_VERSION, Document, ShapeError, document_from_json
 
 T = TypeVar("T")
@@ -36,6 +38,7 @@ T = TypeVar("T")
 KEEP = 10
 LOCK_TIMEOUT_VARIABLE = "HSTRACK_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT = 10.0
+MAX_LOCK_TIMEOUT = 3600.0
 NEW_STORE_MODE = 0o600
 DOCTOR_HINT = "; run hstrack doctor"
 
@@ -100,6 +103,26 @@ def indented_json(value: object, indent: str = "") -> str:
     return "".join(out)
 
 
+def decode_json(raw: bytes, where: object, hint: str = "") -> Any:
+    """JSON from bytes, or a ``ValueError`` whose message names ``where`` and the fault: not
+    UTF-8, not JSON, nested too deeply, or a number too long to read (Python refuses
+    integers of more than 4,300 digits, which would otherwise end in a traceback)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{where} is not UTF-8 text (bad byte at offset {exc.start}){hint}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        place = f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        raise ValueError(f"{where} is not valid JSON ({place}){hint}") from None
+    except RecursionError:
+        raise ValueError(f"{where} is nested too deeply to be a store{hint}") from None
+    except ValueError as exc:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        reason = "a number in it is too long to read" if "digits" in str(exc) else "it cannot be read as JSON"
+        raise ValueError(f"{where} is not a usable hstrack store: {reason}{hint}") from None
+
+
 def parse_bytes(raw: bytes, where: Path, hint: str = DOCTOR_HINT) -> Document:
     """A document from a store's bytes, or a StoreError naming the file and the fault."""
     if not raw:
@@ -109,17 +132,9 @@ def parse_bytes(raw: bytes, where: Path, hint: str = DOCTOR_HINT) -> Document:
     if not raw.strip(b" \t\r\n"):
         raise StoreError(f"{where} holds only white space{hint}")
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise StoreError(f"{where} is not UTF-8 text (bad byte at offset {exc.start}){hint}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise StoreError(
-            f"{where} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}){hint}"
-        ) from None
-    except RecursionError:
-        raise StoreError(f"{where} is nested too deeply to be a store{hint}") from None
+        data = decode_json(raw, where, hint)
+    except ValueError as exc:
+        raise StoreError(str(exc)) from None
     try:
         return document_from_json(data)
     except ShapeError as exc:
@@ -132,6 +147,36 @@ def sha256(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+def read_regular(path: Path) -> bytes:
+    """A file's bytes, refusing anything but a regular file without waiting on it: a FIFO,
+    a device or a folder in the store's place must never block a command or a prompt."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise IsADirectoryError(21 if stat.S_ISDIR(mode) else 19, "not a regular file")
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+# Kept versions, in ``store.json.backups/``: ``NNNNNNNN.json`` holds a state of the store,
+# ``NNNNNNNN.meta.json`` its record (what made it, when, its SHA-256, and a ``state``).
+# A change writes its record as ``pending`` first, then the data, then replaces the store,
+# then marks the record committed; ``undo`` marks the newest ``undoing`` before it puts the
+# previous one back. Whoever takes the lock next settles what an interrupted writer left:
+# a pending version the store holds is committed, any other pending one is removed (the
+# store never held it), an ``undoing`` one is finished or taken back by what the store
+# holds. So undo, doctor and restore only ever offer states the store really had.
+PENDING = "pending"
+UNDOING = "undoing"
+
+
 @dataclass(frozen=True)
 class Version:
     """One kept version of the store: its bytes' file, and what made it."""
@@ -141,9 +186,28 @@ class Version:
     description: str
     recorded: str
     digest: str
+    state: str = "committed"  # committed | pending | undoing | recovered (data without a record)
 
     def read(self) -> bytes:
-        return self.path.read_bytes()
+        return read_regular(self.path)
+
+
+def lock_timeout() -> float:
+    """``HSTRACK_LOCK_TIMEOUT``: seconds to wait for the lock, a number from 0 (do not wait)
+    to 3600; unset or empty means 10. Anything else (nan, inf, -1, words) is a usage error,
+    never a wait that does not end."""
+    raw = os.environ.get(LOCK_TIMEOUT_VARIABLE, "").strip()
+    if not raw:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not 0 <= value <= MAX_LOCK_TIMEOUT:  # also refuses nan and inf
+        raise UsageError(
+            f"{LOCK_TIMEOUT_VARIABLE}={raw[:40]!r} is not a number of seconds from 0 to {MAX_LOCK_TIMEOUT:g}"
+        )
+    return value
 
 
 class Store:
@@ -163,11 +227,12 @@ class Store:
 
     def read_raw(self) -> bytes:
         try:
-            return self.path.read_bytes()
+            return read_regular(self.path)
         except FileNotFoundError:
             raise StoreError(f"no store at {self.given}") from None
-        except IsADirectoryError:
-            raise StoreError(f"{self.given} is a folder, not a store file{DOCTOR_HINT}") from None
+        except IsADirectoryError as exc:
+            what = "a folder" if exc.errno == 21 else "not a regular file"
+            raise StoreError(f"{self.given} is {what}, not a store file{DOCTOR_HINT}") from None
         except OSError as exc:
             raise StoreError(f"cannot read {self.given}: {exc.strerror}") from None
 
@@ -180,10 +245,7 @@ class Store:
     def locked(self) -> Iterator[None]:
         from filelock import FileLock, Timeout  # lazy: read-only commands never pay for it
 
-        try:
-            timeout = float(os.environ.get(LOCK_TIMEOUT_VARIABLE, DEFAULT_LOCK_TIMEOUT))
-        except ValueError:
-            timeout = DEFAULT_LOCK_TIMEOUT
+        timeout = lock_timeout()
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -227,10 +289,10 @@ class Store:
         with self.locked():
             if self.path.exists() or self.path.is_symlink():  # created while we waited
                 return False
+            self._settle(None)
             doc = seed(now)
             new = dumps(doc)
-            self._keep_version(new, "create the store", now)
-            write_atomic(new, self.path)
+            self._write_version(new, "create the store", now)
             self._refresh_quietly(doc, now)
             return True
 
@@ -249,6 +311,7 @@ class Store:
                     f"{self.given} was written by a newer hstrack (schema {doc.read_schema}; this one writes "
                     f"{SCHEMA_VERSION}); upgrade hstrack to change it. Nothing was changed"
                 )
+            self._settle(raw)
             result = apply(doc)
             description = describe(result)
             if description is None:
@@ -257,49 +320,118 @@ class Store:
             if new == raw:
                 return result
             self._keep_current(raw, now, doc.read_schema)
-            kept = self._keep_version(new, description, now)
-            try:
-                write_atomic(new, self.path)
-            except StoreError:
-                self._forget(kept)
-                raise
+            self._write_version(new, description, now)
             self._refresh_quietly(doc, now)
             return result
+
+    def _write_version(self, new: bytes, description: str, now: datetime) -> Version:
+        """Keep ``new`` as a pending version, replace the store with it, then commit it."""
+        version = self._keep_version(new, description, now, state=PENDING)
+        try:
+            write_atomic(new, self.path)
+        except StoreError:
+            self._forget(version)
+            raise
+        self._set_state(version, None)
+        self._rotate()
+        return version
 
     def _keep_current(self, raw: bytes, now: datetime, schema: int) -> None:
         """Before a change, make sure the version on disk is kept too: a store that was
         edited by hand, pulled from git, or written by an older schema since our last
-        version would otherwise have no backup to go back to."""
+        version would otherwise have no backup to go back to. The store holds it, so it is
+        kept as committed at once."""
         versions = self.versions()
         if versions and versions[-1].digest == sha256(raw):
             return
         why = f"before migrating from schema {schema}" if schema < SCHEMA_VERSION else "as found on disk"
-        self._keep_version(raw, f"the store {why}", now)
+        self._keep_version(raw, f"the store {why}", now, state=None)
 
-    def _keep_version(self, data: bytes, description: str, now: datetime) -> Version:
-        versions = self.versions()
-        sequence = (versions[-1].sequence if versions else self._highest_sequence()) + 1
+    def _keep_version(self, data: bytes, description: str, now: datetime, state: str | None) -> Version:
+        """Write a version: its record first (so data is never left without one by a write
+        of ours), then its data. Old versions beyond ``KEEP`` go, data before record."""
+        existing = self._highest_sequence()
+        sequence = existing + 1
+        path = self.backup_dir / f"{sequence:08d}.json"
+        version = Version(sequence, path, description, now.isoformat(timespec="seconds"), sha256(data),
+                          state or "committed")  # fmt: skip
         try:
             self.backup_dir.mkdir(exist_ok=True)
-            path = self.backup_dir / f"{sequence:08d}.json"
+            self._write_record(version, state)
             write_atomic(data, path, mode=NEW_STORE_MODE)
-            meta = {"description": description, "recorded": now.isoformat(timespec="seconds"), "sha256": sha256(data)}
-            meta_bytes = (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode()
-            write_atomic(meta_bytes, self._meta_path(path), mode=NEW_STORE_MODE)
         except (OSError, StoreError) as exc:
-            raise StoreError(f"cannot keep a backup in {self.backup_dir}: {exc}; nothing was changed") from None
-        for old in versions[: max(0, len(versions) + 1 - KEEP)]:
+            self._forget(version)
+            reason = exc.message.removesuffix("; nothing was changed") if isinstance(exc, StoreError) else str(exc)
+            raise StoreError(f"cannot keep a backup in {self.backup_dir}: {reason}; nothing was changed") from None
+        if state is None:
+            self._rotate()
+        return version
+
+    def _rotate(self) -> None:
+        """Keep the last ``KEEP`` committed versions (run once a version is committed, so an
+        interrupted change never costs an old version), and no recovered one older."""
+        versions = self.versions()
+        for old in versions[: max(0, len(versions) - KEEP)]:
             self._forget(old)
-        return Version(sequence, path, description, meta["recorded"], meta["sha256"])
+        kept = versions[-KEEP:]
+        for stray in self.recovered():
+            if kept and stray.sequence < kept[0].sequence:
+                self._forget(stray)
+
+    def _write_record(self, version: Version, state: str | None) -> None:
+        meta: dict[str, str] = {
+            "description": version.description,
+            "recorded": version.recorded,
+            "sha256": version.digest,
+        }
+        if state is not None:
+            meta["state"] = state
+        text = (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode()
+        write_atomic(text, self._meta_path(version.path), mode=NEW_STORE_MODE)
+
+    def _set_state(self, version: Version, state: str | None) -> None:
+        """Mark a version committed (None), or pending or undoing. A failure to mark it
+        committed is not a failed change: the next writer settles it from the store."""
+        with contextlib.suppress(OSError, StoreError):
+            self._write_record(version, state)
 
     @staticmethod
     def _meta_path(path: Path) -> Path:
         return path.with_name(path.stem + ".meta.json")
 
     def _forget(self, version: Version) -> None:
+        # The data first: a record left without data is settled away; data left without a
+        # record would look like a recovered version.
         for path in (version.path, self._meta_path(version.path)):
             with contextlib.suppress(OSError):
                 path.unlink()
+
+    def _settle(self, current: bytes | None) -> None:
+        """Under the lock: resolve what interrupted writers left (see PENDING above). With
+        ``current`` None (no store, or an unreadable one) nothing can be checked against
+        the store, so pending versions are only set aside, never committed."""
+        digest = sha256(current) if current is not None else None
+        records = self._records(include_unsettled=True)
+        committed = [v for v in records if v.state == "committed"]
+        for version in records:
+            if version.state == PENDING:
+                data = self._data_digest(version)
+                if digest is not None and data == digest == version.digest:
+                    self._set_state(version, None)  # the store holds it: the change happened
+                elif digest is not None or data is None:
+                    self._forget(version)  # the store never held it
+            elif version.state == UNDOING:
+                earlier = [v for v in committed if v.sequence < version.sequence]
+                if digest is not None and earlier and earlier[-1].digest == digest and version.digest != digest:
+                    self._forget(version)  # the undo put the previous state back: finish it
+                else:
+                    self._set_state(version, None)  # it never got that far: take it back
+
+    def _data_digest(self, version: Version) -> str | None:
+        try:
+            return sha256(version.read())
+        except OSError:
+            return None
 
     # ------------------------------------------------------------------ prompt cache
 
@@ -307,26 +439,71 @@ class Store:
     def prompt_cache_path(self) -> Path:
         return self.folder / f"{self.path.name}.prompt"
 
-    def refresh_prompt_cache(self, doc: Document | None = None, now: datetime | None = None) -> str:
+    def refresh_prompt_cache(
+        self, doc: Document | None = None, now: datetime | None = None, write: bool = True, held: bool = False
+    ) -> str:
         """Write the prompt's cache for the store as it is now. A damaged or missing store
-        gets a cache that shows nothing, so shells do not retry on every prompt."""
+        gets a cache that shows nothing, so shells do not retry on every prompt.
+
+        With ``doc`` (or ``held``) the caller is a writer holding the lock. Otherwise it is
+        the prompt rebuilding a stale cache: it never waits for the lock, and writes only if
+        it can take it at once and the store is still the file it read, so a rebuild from
+        an older store can never land after a writer's newer cache."""
         from hstrack.clock import resolve_now
         from hstrack.prompt_cache import build, build_empty
 
         now = now or resolve_now(None)
-        if doc is None:
-            try:
-                doc = self.read()
-            except StoreError:
-                doc = None
+        if doc is not None:
+            text = build(doc, now)
+            if write:
+                write_atomic(text.encode("utf-8"), self.prompt_cache_path, mode=None)
+            return text
+        before = _identity(self.path)
+        try:
+            doc = self.read()
+        except StoreError:
+            doc = None
         text = build(doc, now) if doc is not None else build_empty(now)
-        write_atomic(text.encode("utf-8"), self.prompt_cache_path, mode=None)
+        if write and held:
+            write_atomic(text.encode("utf-8"), self.prompt_cache_path, mode=None)
+        elif write:
+            with self._lock_if_free() as free:
+                if free and _identity(self.path) == before:
+                    write_atomic(text.encode("utf-8"), self.prompt_cache_path, mode=None)
         return text
 
+    @contextlib.contextmanager
+    def _lock_if_free(self) -> Iterator[bool]:
+        """The write lock if nobody holds it, without waiting (and without filelock, whose
+        import the prompt would pay for): True when it was taken."""
+        try:
+            import fcntl
+        except ImportError:  # not a POSIX system: no lock to take, so do not write
+            yield False
+            return
+        try:
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            yield False
+            return
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
     def _refresh_quietly(self, doc: Document | None, now: datetime) -> None:
-        # The cache is a convenience: a failure to write it must never fail a change.
+        # Called under the lock. The cache is a convenience: a failure to write it must
+        # never fail a change.
         with contextlib.suppress(Exception):
-            self.refresh_prompt_cache(doc, now)
+            self.refresh_prompt_cache(doc, now, held=True)
 
     # ------------------------------------------------------------------ versions
 
@@ -337,39 +514,73 @@ class Store:
             return 0
         return max(numbers, default=0)
 
-    def versions(self) -> list[Version]:
-        """The kept versions, oldest first; ones without readable metadata are skipped."""
+    def _records(self, include_unsettled: bool = False) -> list[Version]:
+        """Versions with a readable record, oldest first: committed ones, and with
+        ``include_unsettled`` the pending and undoing ones too."""
         found = []
         try:
             names = sorted(os.listdir(self.backup_dir))
         except OSError:
             return []
         for name in names:
+            m = re.fullmatch(r"(\d{8})\.meta\.json", name)
+            if not m:
+                continue
+            path = self.backup_dir / f"{m[1]}.json"
+            try:
+                meta = json.loads(read_regular(self.backup_dir / name).decode("utf-8"))
+                state = str(meta.get("state", "committed"))
+                version = Version(int(m[1]), path, str(meta["description"]), str(meta["recorded"]),
+                                  str(meta["sha256"]), state)  # fmt: skip
+            except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+                continue
+            if include_unsettled or version.state == "committed":
+                found.append(version)
+        return found
+
+    def versions(self) -> list[Version]:
+        """The kept versions the store really held, oldest first: those whose change
+        completed. (A version an interrupted writer left pending is not one of them.)"""
+        return self._records()
+
+    def recovered(self) -> list[Version]:
+        """Backups whose record is missing (deleted, or lost to a crash of an older
+        hstrack): their data may still be a good state, so ``doctor`` reports them and
+        ``doctor --restore`` falls back on them when no recorded version is good."""
+        try:
+            names = sorted(os.listdir(self.backup_dir))
+        except OSError:
+            return []
+        found = []
+        for name in names:
             m = re.fullmatch(r"(\d{8})\.json", name)
             if not m:
                 continue
             path = self.backup_dir / name
-            try:
-                meta = json.loads(self._meta_path(path).read_text("utf-8"))
-                found.append(
-                    Version(int(m[1]), path, str(meta["description"]), str(meta["recorded"]), str(meta["sha256"]))
-                )
-            except (OSError, ValueError, KeyError, TypeError):
+            if self._meta_path(path).exists():
                 continue
+            try:
+                data = read_regular(path)
+                stamp = datetime.fromtimestamp(os.stat(path).st_mtime).astimezone().isoformat(timespec="seconds")
+            except (OSError, ValueError, OverflowError):
+                continue
+            found.append(Version(int(m[1]), path, "a backup whose record is missing", stamp, sha256(data),
+                                 "recovered"))  # fmt: skip
         return found
 
     def undo(self, now: datetime) -> Version:
         """Go back one version. Returns the version that was undone."""
         with self.locked():
             current = self.read_raw()
-            parse_bytes(current, self.given)
-            digest = sha256(current)
+            doc = parse_bytes(current, self.given)
+            if doc.newer:
+                raise StoreError(
+                    f"{self.given} was written by a newer hstrack (schema {doc.read_schema}); undo it with that "
+                    "hstrack. Nothing was changed"
+                )
+            self._settle(current)
             versions = self.versions()
-            # A writer killed after keeping its new version but before replacing the store
-            # leaves a newest version the store never reached: drop it, it never happened.
-            while len(versions) >= 2 and versions[-1].digest != digest and versions[-2].digest == digest:
-                self._forget(versions.pop())
-            if not versions or versions[-1].digest != digest:
+            if not versions or versions[-1].digest != sha256(current):
                 raise StoreError(
                     f"{self.given} was changed outside hstrack since its last change; not undoing over that "
                     "edit (the next hstrack change keeps it as a version of its own)"
@@ -380,7 +591,9 @@ class Store:
             raw = previous.read()
             if sha256(raw) != previous.digest:
                 raise StoreError(f"the backup {previous.path} is damaged; not restoring it{DOCTOR_HINT}")
-            parse_bytes(raw, previous.path)  # never put back something unreadable
+            if parse_bytes(raw, previous.path).newer:  # never put back something unreadable or newer
+                raise StoreError(f"the backup {previous.path} was written by a newer hstrack; not restoring it")
+            self._set_state(undone, UNDOING)
             write_atomic(raw, self.path)
             self._forget(undone)
             self._refresh_quietly(None, now)
@@ -388,11 +601,12 @@ class Store:
 
     def restore_newest_good(self, now: datetime) -> tuple[Version, Path | None]:
         """Put back the newest backup that reads cleanly, keeping the damaged store beside
-        it under a new name. Refuses when the store is healthy."""
+        it under a new name. Refuses when the store is healthy; refuses a backup written by
+        a newer hstrack (restoring an older one instead would quietly lose its changes)."""
         with self.locked():
             damaged: bytes | None
             try:
-                damaged = self.path.read_bytes()
+                damaged = read_regular(self.path)
             except FileNotFoundError:
                 damaged = None
             except OSError as exc:
@@ -406,9 +620,18 @@ class Store:
                     raise HstrackError(
                         f"{self.given} is healthy; nothing to restore (hstrack undo steps back a change)"
                     )
+            self._settle(None)
             good = next((v for v in reversed(self.versions()) if _readable(v)), None)
             if good is None:
+                good = next((v for v in reversed(self.recovered()) if _readable(v)), None)
+            if good is None:
                 raise StoreError(f"no good backup in {self.backup_dir}; the store was left as it is")
+            schema = parse_bytes(good.read(), good.path).read_schema
+            if schema > SCHEMA_VERSION:
+                raise StoreError(
+                    f"the newest good backup, {good.path.name}, was written by a newer hstrack (schema {schema}); "
+                    "restore it with that hstrack. Nothing was changed"
+                )
             kept_as = None
             if damaged is not None:
                 stamp = now.strftime("%Y%m%dT%H%M%S")
@@ -424,6 +647,15 @@ class Store:
             write_atomic(good.read(), self.path)
             self._refresh_quietly(None, now)
             return good, kept_as
+
+
+def _identity(path: Path) -> tuple[int, int, int, int] | None:
+    """What tells one version of a file from the next: inode, size, and change times."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
 def _readable(version: Version) -> bool:

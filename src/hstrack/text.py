@@ -29,6 +29,17 @@ def inert(value: str) -> str:
     return _UNSAFE.sub(_caret, value)
 
 
+# Everything _UNSAFE shows, but tabs, newlines and CRLF pairs, which a data format on a
+# terminal needs to keep its shape (a lone CR, which moves the cursor back, is shown).
+_UNSAFE_BUT_LAYOUT = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
+
+
+def inert_document(value: str) -> str:
+    """A whole data document (CSV, iCalendar, JSON) made safe for a terminal: its lines
+    and tabs kept, every other control character shown, not obeyed."""
+    return _UNSAFE_BUT_LAYOUT.sub(_caret, value)
+
+
 def plural(n: int, unit: str) -> str:
     return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
 

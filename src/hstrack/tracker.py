@@ -30,7 +30,12 @@ def check_kind(kind: str) -> str:
 
 
 def add_title(
-    doc: Document, name: str, title_id: str | None = None, kind: str = "other", platform: str | None = None
+    doc: Document,
+    name: str,
+    title_id: str | None = None,
+    kind: str = "other",
+    platform: str | None = None,
+    now: datetime | None = None,
 ) -> Title:
     name = check_name(name)
     if title_id is None:
@@ -44,6 +49,10 @@ def add_title(
     if title_id in doc.titles:
         raise UsageError(f"a title with id {title_id!r} already exists; choose another with --id")
     title = Title(id=title_id, name=name, kind=check_kind(kind), platform=check_text(platform, "platform"))
+    if now is not None:
+        for given in ("name", "kind", "platform"):
+            if getattr(title, given) is not None:
+                title.mark_edited(given, now)
     doc.titles[title_id] = title
     return title
 

@@ -3,7 +3,8 @@
 # Nothing here starts a process on an ordinary prompt. The cache that every hstrack write
 # refreshes is read with `read`, today's date comes from printf's %(...)T, and the day
 # count is integer arithmetic. `hstrack prompt --refresh` runs only when the store is newer
-# than the cache (an edit outside hstrack) or the cache's horizon has passed.
+# than the cache (an edit outside hstrack), the cache's horizon or expiry (a drop at an
+# hour) has passed, or it was built for another TZ.
 #
 # HSTRACK_PROMPT holds the text; HSTRACK_PROMPT_PS1 the same plus a space, or nothing.
 # PS1 gets a reference to the variable, never its text, so a title can never be expanded
@@ -14,6 +15,7 @@
 __hstrack_bin=@BIN@
 __hstrack_store=@STORE@
 __hstrack_cache=@CACHE@
+__hstrack_expires=0 __hstrack_zone=${TZ-}
 
 __hstrack_refresh() {
     # At most one attempt per staleness, so a read-only disk never costs a process a prompt.
@@ -23,13 +25,19 @@ __hstrack_refresh() {
 }
 
 __hstrack_find() {
-    # Sets __hstrack_line_* from the cache line covering day number $1; status 1 if none.
-    local header from to target label phase ms window text us=$'\x1f'
-    [[ -r $__hstrack_cache ]] || return 1
+    # Sets __hstrack_line_* from the cache line covering day number $1; status 1 if none,
+    # or if the cache was built for another zone or has expired (epoch seconds $2).
+    local header tag zone expires from to target label phase ms window text us=$'\x1f'
+    [[ -f $__hstrack_cache && -r $__hstrack_cache ]] || return 1
     {
         IFS= read -r header || return 1
-        [[ $header == "hstrack-prompt 1" ]] || return 1
+        [[ $header == "hstrack-prompt 2" ]] || return 1
         IFS= read -r header
+        IFS=$us read -r tag zone expires || return 1
+        [[ $tag == valid && -n $expires && -z ${expires//[0-9]/} ]] || return 1
+        [[ $zone == "${TZ-}" ]] || return 1
+        (( expires == 0 || $2 < expires )) || return 1
+        __hstrack_expires=$expires
         while IFS=$us read -r from to target label phase ms window text; do
             # Only digits reach arithmetic: bash would evaluate a[$(cmd)] in a value.
             # (Parameter expansion, not =~, which costs more than the rest of a prompt.)
@@ -46,7 +54,10 @@ __hstrack_find() {
 }
 
 __hstrack_render() {
-    if [[ -n ${HSTRACK_PROMPT_DISABLE-} || ! -e $__hstrack_store ]]; then
+    if [[ -n ${HSTRACK_PROMPT_DISABLE-} || ! -e $__hstrack_store ]] \
+        || [[ -e $__hstrack_cache && ! -f $__hstrack_cache ]]; then
+        # Off, no store, or something other than a file where the cache goes (a FIFO would
+        # block a read for good): nothing shown, nothing read, no process.
         HSTRACK_PROMPT= HSTRACK_PROMPT_PS1= __hstrack_key=
         return 0
     fi
@@ -55,14 +66,19 @@ __hstrack_render() {
     else
         __hstrack_tried=
     fi
-    local now content key
+    local now epoch content key
     printf -v now '%(%Y%m%d)T' -1
+    printf -v epoch '%(%s)T' -1
+    # Past the moment something dated to the minute happens, or the zone changed: recompute.
+    if (( ${__hstrack_expires:-0} && epoch >= __hstrack_expires )) || [[ ${TZ-} != "${__hstrack_zone-}" ]]; then
+        __hstrack_key= __hstrack_zone=${TZ-}
+    fi
     IFS= read -r -d '' content < "$__hstrack_cache"
     # Same day, same cache, same settings as last prompt: the same text. This is the
     # path almost every prompt takes.
     key="$now/${HSTRACK_PROMPT_FORMAT-}/${HSTRACK_PROMPT_WIDTH-}/$content"
     if [[ $key != "${__hstrack_key-}" ]]; then
-        __hstrack_compute "$now" && __hstrack_key=$key || __hstrack_key=
+        __hstrack_compute "$now" "$epoch" && __hstrack_key=$key || __hstrack_key=
     fi
     if [[ -n $HSTRACK_PROMPT && ${HSTRACK_PROMPT_POSITION:-left} == left ]] && shopt -q promptvars \
         && [[ $PS1 != *'${HSTRACK_PROMPT_PS1}'* ]]; then
@@ -79,9 +95,10 @@ __hstrack_compute() {
     (( y -= m <= 2, era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400,
        doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1,
        doe = yoe * 365 + yoe / 4 - yoe / 100 + doy, dn = era * 146097 + doe - 719468 )) || :
-    if ! __hstrack_find "$dn"; then
-        # Past the horizon, or a cache this shell cannot read: rebuild once.
-        __hstrack_refresh && __hstrack_find "$dn" || return 1
+    if ! __hstrack_find "$dn" "$2"; then
+        # Past the horizon or its expiry, built for another zone, or a cache this shell
+        # cannot read: rebuild once.
+        __hstrack_refresh && __hstrack_find "$dn" "$2" || return 1
     fi
     [[ -z $__hstrack_label && -z $__hstrack_text ]] && return 0
     days=

@@ -1,8 +1,8 @@
 # hstrack prompt segment for fish 3.5+: hstrack init fish | source  (in config.fish)
 #
 # fish has no clock builtin, so this starts `hstrack prompt` only when the cache changes
-# (every hstrack write refreshes it) or the day turns; every other prompt reuses the last
-# text. "Now" comes from `path mtime` and `path mtime --relative`, and the cache is read
+# (every hstrack write refreshes it), the day turns, something dated to the minute happens
+# or TZ changes; every other prompt reuses the last text. "Now" comes from `path mtime` and `path mtime --relative`, and the cache is read
 # with `read`: all builtins.
 # fish prints prompt text as it is, and hstrack strips every control character.
 # Settings: HSTRACK_PROMPT_DISABLE=1 (off), HSTRACK_PROMPT_POSITION=left|right|none,
@@ -13,6 +13,7 @@ set -g __hstrack_store @STORE@
 set -g __hstrack_cache @CACHE@
 set -g __hstrack_seen ''
 set -g __hstrack_until 0
+set -g __hstrack_zone "$TZ"
 set -g HSTRACK_PROMPT ''
 
 function __hstrack_update
@@ -24,15 +25,22 @@ function __hstrack_update
         set -g HSTRACK_PROMPT ''
         return
     end
+    # Something other than a file where the cache goes (a FIFO would block a read):
+    # nothing shown, nothing read, no process.
+    if test -e $__hstrack_cache; and not test -f $__hstrack_cache
+        set -g HSTRACK_PROMPT ''
+        return
+    end
     set -l now (math (path mtime $__hstrack_store) + (path mtime --relative $__hstrack_store))
     # The cache's content, not its mtime: `path mtime` counts whole seconds, and two
     # changes within one second must not look like none.
     set -l content ''
     test -r $__hstrack_cache; and read -z content < $__hstrack_cache
     if test "$content" = "$__hstrack_seen"; and test $now -lt $__hstrack_until
-        and not test $__hstrack_store -nt $__hstrack_cache
+        and not test $__hstrack_store -nt $__hstrack_cache; and test "$TZ" = "$__hstrack_zone"
         return
     end
+    set -g __hstrack_zone "$TZ"
     # The day turned, the cache changed, or the store was edited outside hstrack: one process.
     set -l out ($__hstrack_bin prompt --store $__hstrack_store --until 2>/dev/null </dev/null)
     set -g HSTRACK_PROMPT "$out[1]"

@@ -3,10 +3,11 @@
 # Nothing here starts a process on an ordinary prompt: the cache every hstrack write
 # refreshes is read with `read`, today's date comes from zsh/datetime (a module, not a
 # command) and the day count is integer arithmetic. `hstrack prompt --refresh` runs only
-# when the store is newer than the cache or the cache's horizon has passed.
+# when the store is newer than the cache, the cache's horizon or expiry (a drop at an hour)
+# has passed, or it was built for another TZ.
 #
-# HSTRACK_PROMPT holds the text; HSTRACK_PROMPT_ZSH the same with every % doubled and a
-# space, for prompts. With prompt_subst on, the prompt gets a reference to that variable;
+# HSTRACK_PROMPT holds the text; HSTRACK_PROMPT_ZSH the same with every % doubled (and
+# every ! too when prompt_bang is set) and a space, for prompts. With prompt_subst on, the prompt gets a reference to that variable;
 # with it off, the (percent-doubled) text itself, which zsh then never expands.
 # Settings: HSTRACK_PROMPT_DISABLE=1 (off), HSTRACK_PROMPT_POSITION=left|right|none,
 # HSTRACK_PROMPT_FORMAT ('{label} · {text}'), HSTRACK_PROMPT_WIDTH (40).
@@ -15,6 +16,7 @@ typeset -g __hstrack_bin=@BIN@
 typeset -g __hstrack_store=@STORE@
 typeset -g __hstrack_cache=@CACHE@
 typeset -g __hstrack_tried= __hstrack_inserted= __hstrack_rinserted= __hstrack_key=
+typeset -g __hstrack_expires=0 __hstrack_zone=${TZ-}
 zmodload -F zsh/datetime b:strftime p:EPOCHSECONDS 2>/dev/null
 
 __hstrack_refresh() {
@@ -24,13 +26,20 @@ __hstrack_refresh() {
 }
 
 __hstrack_find() {
+    # $1: today's day number; $2: now in epoch seconds. Status 1 when no line covers today,
+    # or the cache was built for another zone or has expired.
     emulate -L zsh
-    local header from to target label phase ms window text us=$'\x1f'
-    [[ -r $__hstrack_cache ]] || return 1
+    local header tag zone expires from to target label phase ms window text us=$'\x1f'
+    [[ -f $__hstrack_cache && -r $__hstrack_cache ]] || return 1
     {
         IFS= read -r header || return 1
-        [[ $header == "hstrack-prompt 1" ]] || return 1
+        [[ $header == "hstrack-prompt 2" ]] || return 1
         IFS= read -r header
+        IFS=$us read -r tag zone expires || return 1
+        [[ $tag == valid && $expires == <-> ]] || return 1
+        [[ $zone == "${TZ-}" ]] || return 1
+        (( expires == 0 || $2 < expires )) || return 1
+        typeset -g __hstrack_expires=$expires
         while IFS=$us read -r from to target label phase ms window text; do
             [[ $from == <-> && $to == <-> && ( $target == <-> || $target == - ) ]] || return 1
             if (( from <= $1 && $1 <= to )); then
@@ -45,7 +54,10 @@ __hstrack_find() {
 
 __hstrack_render() {
     emulate -L zsh
-    if [[ -n ${HSTRACK_PROMPT_DISABLE-} || ! -e $__hstrack_store ]]; then
+    if [[ -n ${HSTRACK_PROMPT_DISABLE-} || ! -e $__hstrack_store ]] \
+        || [[ -e $__hstrack_cache && ! -f $__hstrack_cache ]]; then
+        # Off, no store, or something other than a file where the cache goes (a FIFO would
+        # block a read): nothing shown, nothing read, no process.
         typeset -g HSTRACK_PROMPT= HSTRACK_PROMPT_ZSH= __hstrack_key=
         return 0
     fi
@@ -54,15 +66,20 @@ __hstrack_render() {
     else
         __hstrack_tried=
     fi
-    local now content key
-    strftime -s now '%Y%m%d' $EPOCHSECONDS
+    local now content key bang=0 epoch=$EPOCHSECONDS
+    [[ -o prompt_bang ]] && bang=1
+    strftime -s now '%Y%m%d' $epoch
+    # Past the moment something dated to the minute happens, or the zone changed: recompute.
+    if (( ${__hstrack_expires:-0} && epoch >= __hstrack_expires )) || [[ ${TZ-} != "${__hstrack_zone-}" ]]; then
+        typeset -g __hstrack_key= __hstrack_zone=${TZ-}
+    fi
     # $(<file) is read by zsh itself, without a fork, and is ten times faster than
     # `read`, which zsh does a byte at a time.
     content=$(<$__hstrack_cache)
     # Same day, same cache, same settings as last prompt: the same text (almost always).
-    key="$now/${HSTRACK_PROMPT_FORMAT-}/${HSTRACK_PROMPT_WIDTH-}/$content"
+    key="$now/$bang/${HSTRACK_PROMPT_FORMAT-}/${HSTRACK_PROMPT_WIDTH-}/$content"
     if [[ $key != "${__hstrack_key-}" ]]; then
-        if __hstrack_compute $now; then typeset -g __hstrack_key=$key; else typeset -g __hstrack_key=; fi
+        if __hstrack_compute $now $epoch; then typeset -g __hstrack_key=$key; else typeset -g __hstrack_key=; fi
     fi
     return 0
 }
@@ -75,8 +92,8 @@ __hstrack_compute() {
     (( y -= m <= 2, era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400,
        doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1,
        doe = yoe * 365 + yoe / 4 - yoe / 100 + doy, dn = era * 146097 + doe - 719468 )) || :
-    if ! __hstrack_find $dn; then
-        { __hstrack_refresh && __hstrack_find $dn } || return 1
+    if ! __hstrack_find $dn $2; then
+        { __hstrack_refresh && __hstrack_find $dn $2 } || return 1
     fi
     [[ -z $__hstrack_label && -z $__hstrack_text ]] && return 0
     days=
@@ -96,6 +113,8 @@ __hstrack_compute() {
     (( ${#out} > w )) && out="${out[1,w-1]}…"
     HSTRACK_PROMPT=$out
     HSTRACK_PROMPT_ZSH="${out//\%/%%} "
+    # With prompt_bang, zsh reads "!" in a prompt as the history number: "!!" is a "!".
+    [[ -o prompt_bang ]] && HSTRACK_PROMPT_ZSH=${HSTRACK_PROMPT_ZSH//\!/!!}
     return 0
 }
 
