@@ -836,3 +836,124 @@ def test_fixed_offset_now_and_other_viewers() -> None:
     now = datetime(2026, 11, 27, 23, 30, tzinfo=timezone(timedelta(hours=-8)))
     a = assess(m("release", "2026-11-28 09:00 Europe/London"), now)
     assert (a.state, a.days_until, a.countdown) == ("future", (1, 1), "tomorrow, in 1 h 30 min")
+
+
+# ---------------------------------------------------------------------------- dates: the store's own spellings
+
+
+CANONICAL = [
+    "TBA", "1000", "9998", "2026", "2026-H1", "2026-H2", "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4",
+    "spring 2026", "summer 2026", "autumn 2026", "winter 2026", "winter 9998", "spring 1000",
+    "2026-01", "2026-12", "1000-01", "9998-12", "2026-10-03", "2028-02-29", "1000-01-01", "9998-12-31",
+    "2026-10-03T08:00:00+01:00[Europe/London]", "2026-10-03T08:00:00-07:00", "2026-10-03T08:00:00+05:45",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", CANONICAL)
+def test_the_store_s_own_spellings_are_read_without_the_typed_grammar(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 10,000-title store holds 50,000 dates: its own spellings are read directly (the
+    README's performance notes), and give exactly what the full parser gives."""
+    import hstrack.dates as dates
+
+    expected = dates.parse_date(value)
+
+    def refuse(text: str) -> object:
+        raise AssertionError(f"{text!r} went to the typed-date grammar")
+
+    monkeypatch.setattr(dates, "parse_date", refuse)
+    spec = dates.parse_canonical(value)
+    assert spec == expected
+    assert spec.canonical == value
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0999", "9999", "2026-13", "2026-00", "2026-Q5", "2026-H3", "0999-Q1", "spring 0999", "autumn 9999",
+     "2026-02-30", "0999-12-31", "9999-01-01", "2026-1-03", "20261003", "2026-10-03T08:00:00", "Autumn 2026x"],
+)  # fmt: skip
+def test_near_spellings_go_to_the_full_parser_and_are_refused(value: str) -> None:
+    with pytest.raises(DateError):
+        parse_canonical(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "canonical"),
+    [("2026-q3", "2026-Q3"), ("2026-h1", "2026-H1"), ("Autumn 2026", "autumn 2026"), ("2026-10-3", None),
+     ("2026-10-03T08:00:00+01:00[Europe/London] ", "2026-10-03T08:00:00+01:00[Europe/London]")],
+)  # fmt: skip
+def test_a_hand_edited_spelling_reads_as_typed(value: str, canonical: str | None) -> None:
+    if canonical is None:
+        with pytest.raises(DateError):
+            parse_canonical(value)
+    else:
+        assert parse_canonical(value).canonical == canonical
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [("October, 2026", "give day, month and year"), ("Sunday, 3-Oct-2026", "Saturday"),
+     ("3-Oct-2026 12:00", None), ("Oct 3rd 2026 at noon", None)],
+)  # fmt: skip
+def test_free_form_refusals(value: str, reason: str | None) -> None:
+    with pytest.raises(DateError) as caught:
+        parse_date(value)
+    if reason:
+        assert reason in caught.value.message
+
+
+def test_free_form_days_and_their_weekdays() -> None:
+    assert parse_date("Saturday, 3-Oct-2026").canonical == "2026-10-03"
+    assert parse_date("3-Oct-2026").canonical == "2026-10-03"
+
+
+@pytest.mark.parametrize(
+    ("typed", "offset"),
+    [("2026-10-03 08:00 UTC+23:59", "+23:59"), ("2026-10-03 08:00 UTC+24:00", None),
+     ("2026-10-03 08:00 UTC+05:59", "+05:59"), ("2026-10-03 08:00 UTC+05:60", None),
+     ("2026-10-03 08:00 UTC-14:00", "-14:00"), ("2026-10-03 08:00 GMT+5:30", "+05:30"),
+     ("2026-10-03 08:00 UTC+0545", "+05:45"), ("2026-10-03 08:00 UTC-3", "-03:00"),
+     ("2026-10-03T08:00+23:59", "+23:59"), ("2026-10-03T08:00+05:59", "+05:59"),
+     ("2026-10-03T08:00+0559", "+05:59"), ("2026-10-03T08:00+0560", None), ("2026-10-03 08:00 +0545", "+05:45")],
+)  # fmt: skip
+def test_offsets_at_the_edges(typed: str, offset: str | None) -> None:
+    if offset is not None:
+        spec = parse_date(typed)
+        assert spec.at is not None
+        assert spec.at.isoformat().endswith(offset)
+        assert spec.text.endswith(f"UTC{offset}")
+    else:
+        with pytest.raises(DateError, match=r"out of range|minutes"):
+            parse_date(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "accepted"),
+    [("1000-01-01T00:00Z", True), ("0999-12-31T23:59Z", False), ("9998-12-31T23:59Z", True),
+     ("9999-01-01T00:00Z", False), ("1000-01-01 00:00 Europe/London", True), ("9998-12-31 23:59 Asia/Tokyo", True)],
+)  # fmt: skip
+def test_instants_at_the_years_edges(typed: str, accepted: bool) -> None:
+    if accepted:
+        assert parse_date(typed).precision is Precision.INSTANT
+    else:
+        with pytest.raises(DateError, match="year"):
+            parse_date(typed)
+
+
+def test_abbreviations_name_the_zone_they_usually_mean() -> None:
+    for typed, zone in (("EST5EDT", "America/New_York"), ("PST8PDT", "America/Los_Angeles"), ("ist", "Asia/Kolkata")):
+        with pytest.raises(DateError) as caught:
+            parse_date(f"2026-10-03 08:00 {typed}")
+        assert f"{typed} is an abbreviation, not a zone" in caught.value.message
+        assert zone in caught.value.message
+    with pytest.raises(DateError) as caught:
+        parse_date("2026-10-03 08:00 Japan")
+    assert "Japan is not an IANA zone name" in caught.value.message
+
+
+def test_a_refused_value_is_shown_whole_up_to_60_characters() -> None:
+    for length, shown in ((60, "x" * 60), (61, "x" * 57 + "...")):
+        with pytest.raises(DateError) as caught:
+            parse_date("x" * length)
+        assert f"'{shown}'" in caught.value.message

@@ -35,6 +35,47 @@ class HstrackGroup(TyperGroup):
             typer.echo(f"hstrack: {inert(exc.message)}", err=True)
             raise typer.Exit(exc.exit_code) from None
 
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Click's own usage errors quote what was typed ("unexpected extra argument
+        (…)"); they are printed inert too, so a pasted escape sequence never reaches the
+        terminal raw."""
+        try:
+            from typer._click.exceptions import ClickException  # Typer 0.27+ carries its own Click
+        except ImportError:  # pragma: no cover - an older Typer, over the click package
+            from click.exceptions import ClickException  # type: ignore[import-not-found, no-redef]
+        from typer.exceptions import Abort
+
+        def run() -> Any:
+            return super(HstrackGroup, self).main(
+                args, prog_name, complete_var, standalone_mode=False, windows_expand_args=windows_expand_args, **extra
+            )
+
+        if not standalone_mode:
+            return run()
+        try:
+            code = run()
+        except ClickException as exc:
+            import io
+
+            from hstrack.text import inert_document
+
+            shown = io.StringIO()
+            exc.show(file=shown)
+            sys.stderr.write(inert_document(shown.getvalue()))
+            sys.exit(exc.exit_code)
+        except Abort:
+            sys.stderr.write("Aborted!\n")
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
 
 # Commands are registered here and put on a Typer app by build_app(). Typer builds every
 # registered command's parameters on each run (about 5 ms for twenty), so main() builds an
@@ -688,6 +729,9 @@ def export(
         _write_file(data, output)
 
 
+IMPORT_LINES = 10  # titles (and details of one) an import lists before it summarises
+
+
 @command("import")
 def import_(
     ctx: typer.Context,
@@ -733,12 +777,18 @@ def import_(
         return
     merged = result.merged
     _done(f"imported {file}: {merged.counts}")
-    for outcome in merged.titles:
-        if outcome.action == "unchanged":
-            continue
+    # A line per title touched, with what was done; a long import is summarised, not listed.
+    touched = [o for o in merged.titles if o.action != "unchanged"]
+    for outcome in touched[:IMPORT_LINES]:
         typer.echo(f"  {outcome.action:<8} {inert(outcome.id)}", err=True)
-        for detail in outcome.details:
+        for detail in outcome.details[:IMPORT_LINES]:
             typer.echo(f"           {inert(detail)}", err=True)
+        if len(outcome.details) > IMPORT_LINES:
+            typer.echo(f"           and {len(outcome.details) - IMPORT_LINES} more", err=True)
+    if len(touched) > IMPORT_LINES:
+        rest = touched[IMPORT_LINES:]
+        counts = ", ".join(f"{sum(o.action == a for o in rest)} {a}" for a in ("added", "updated", "kept"))
+        typer.echo(f"  and {len(rest)} more titles ({counts})", err=True)
 
 
 # ---------------------------------------------------------------------------- the prompt

@@ -466,7 +466,7 @@ def _parse_instant(value: str) -> DateSpec:
             raise _refuse(value) from None
         return _instant(value, moment.replace(tzinfo=None), zone, name, moment.utcoffset())
     try:
-        iso = datetime.fromisoformat(text.replace(" ", "T", 1) if text.count(" ") == 1 and "T" not in text else text)
+        iso = datetime.fromisoformat(text)  # 3.11 takes a space for the T, and before the offset
     except ValueError:
         iso = None
     if iso is not None:
@@ -520,8 +520,6 @@ def _instant(
                 raise _refuse(
                     value, f"{name} is at UTC{_format_offset(at)} at {naive:%H:%M} that day, not {_offset_text(offset)}"
                 )
-    else:
-        at = at.astimezone(zone)
     day = at.date()
     return DateSpec(Precision.INSTANT, day, day, at, name, at.timestamp())
 

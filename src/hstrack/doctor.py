@@ -44,7 +44,7 @@ def examine(store: Store) -> Checkup:
 
 def _check_store(store: Store, checkup: Checkup) -> None:
     if not store.path.exists():
-        if store.versions():
+        if store.versions() or store.recovered():
             checkup.add("error", f"{store.given} is missing, but backups exist: hstrack doctor --restore")
         else:
             checkup.add("ok", f"no store yet at {store.given}; the first command creates one")
@@ -126,6 +126,7 @@ def _check_folder(store: Store, checkup: Checkup) -> None:
         checkup.add("ok", f"{len(stale)} temp files left by interrupted writes; the next change removes them")
     damaged = sorted(n for n in names if n.startswith(f"{store.path.name}.damaged-"))
     if damaged:
-        checkup.add("ok", f"kept damaged copies from earlier restores: {', '.join(damaged)}")
+        more = f" and {len(damaged) - 3} older" if len(damaged) > 3 else ""
+        checkup.add("ok", f"kept damaged copies from earlier restores: {', '.join(damaged[-3:])}{more}")
     if not os.access(store.folder, os.W_OK):
         checkup.add("warning", f"{store.folder} is not writable: changes will fail")

@@ -345,10 +345,9 @@ def main(argv: list[str]) -> int:
             refresh(store)
             return 0
         fmt = options.get("--format") or os.environ.get("HSTRACK_PROMPT_FORMAT") or DEFAULT_FORMAT
-        try:
-            width = int(options.get("--width") or os.environ.get("HSTRACK_PROMPT_WIDTH") or DEFAULT_WIDTH)
-        except ValueError:
-            width = DEFAULT_WIDTH
+        # HSTRACK_PROMPT_WIDTH: a whole number of characters, at least 1; anything else is the default.
+        raw_width = options.get("--width") or os.environ.get("HSTRACK_PROMPT_WIDTH", "").strip()
+        width = int(raw_width) if raw_width.isdigit() and 0 < int(raw_width) <= 10_000 else DEFAULT_WIDTH
         at = options.get("--at")
         out = segment(store, fmt, width) if at is None else segment_at(store, at, fmt, width)
         if "--until" in options:

@@ -103,6 +103,9 @@ def indented_json(value: object, indent: str = "") -> str:
     return "".join(out)
 
 
+_MAYBE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
 def decode_json(raw: bytes, where: object, hint: str = "") -> Any:
     """JSON from bytes, or a ``ValueError`` whose message names ``where`` and the fault: not
     UTF-8, not JSON, nested too deeply, or a number too long to read (Python refuses
@@ -112,7 +115,14 @@ def decode_json(raw: bytes, where: object, hint: str = "") -> Any:
     except UnicodeDecodeError as exc:
         raise ValueError(f"{where} is not UTF-8 text (bad byte at offset {exc.start}){hint}") from None
     try:
-        return json.loads(text)
+        data = json.loads(text)
+        if _MAYBE_SURROGATE.search(text):
+            # JSON can spell a lone surrogate ("\\ud800"), which is no character at all:
+            # printing or writing it would end in a traceback.
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        return data
+    except UnicodeEncodeError:
+        raise ValueError(f"{where} holds a lone surrogate (a \\ud800 escape that is no character){hint}") from None
     except json.JSONDecodeError as exc:
         place = f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
         raise ValueError(f"{where} is not valid JSON ({place}){hint}") from None

@@ -115,7 +115,7 @@ __hstrack_compute() {
     out=${out//'{window}'/"$__hstrack_window"}
     out=${out//'{text}'/"$__hstrack_text"}
     w=${HSTRACK_PROMPT_WIDTH:-40}
-    [[ -n $w && -z ${w//[0-9]/} ]] || w=40
+    [[ -n $w && -z ${w//[0-9]/} && ${#w} -le 5 ]] && (( 10#$w >= 1 )) || w=40
     (( ${#out} > w )) && out="${out:0:w-1}…"
     HSTRACK_PROMPT=$out
     HSTRACK_PROMPT_PS1="$out "

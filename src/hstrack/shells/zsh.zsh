@@ -109,7 +109,7 @@ __hstrack_compute() {
     out=${out//\{window\}/$__hstrack_window}
     out=${out//\{text\}/$__hstrack_text}
     w=${HSTRACK_PROMPT_WIDTH:-40}
-    [[ $w == <-> ]] || w=40
+    [[ $w == <-> && ${#w} -le 5 ]] && (( 10#$w >= 1 )) || w=40
     (( ${#out} > w )) && out="${out[1,w-1]}…"
     HSTRACK_PROMPT=$out
     HSTRACK_PROMPT_ZSH="${out//\%/%%} "
