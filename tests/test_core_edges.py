@@ -14,6 +14,7 @@ from hstrack.checks import Condition, evaluate, validate
 from hstrack.dates import DateError, Precision, parse_canonical, parse_date, read_span, span_end, span_start
 from hstrack.errors import UsageError
 from hstrack.model import (
+    MAX_LABEL,
     Change,
     Document,
     Milestone,
@@ -417,9 +418,10 @@ def test_next_and_last() -> None:
                            release="2026-11-27 10:00 Europe/London"), now)  # fmt: skip
     assert (r.next.kind if r.next else None, r.last.kind if r.last else None) == ("trailer", "announced")
     # an end announced ahead: what would come after it will not come
-    r = report_title(title(trailer="2027-01-10", release="2027-05-01", cancelled="2027-03-01"), now)
+    r = report_title(title(trailer="2027-01-10", release="2027-05-01", cancelled="2027-03-01",
+                           premiere="2027-03-01"), now)  # fmt: skip
     assert [(a.kind, a.state) for a in r.milestones] == [
-        ("trailer", "future"), ("cancelled", "future"), ("release", "cancelled")]  # fmt: skip
+        ("trailer", "future"), ("premiere", "future"), ("cancelled", "future"), ("release", "cancelled")]  # fmt: skip
     assert r.next is not None
     assert (r.next.kind, r.phase) == ("trailer", "rumoured")
     r = report_title(title(release="2027-01", cancelled="2027-03"), now)
@@ -528,6 +530,10 @@ def test_history_summaries_and_order() -> None:
     assert summary(None, "2026") == "release set to 2026"
     assert summary("2026", None) == "release removed (was 2026)"
     assert summary("TBA", "2026") == "release dated: 2026 (was TBA)"
+    assert summary("2026", "2026-01") == "release firmed up from 2026 to January 2026"
+    assert summary("2026", "2026-12") == "release firmed up from 2026 to December 2026"
+    assert summary("2026-10", "2026-Q4") == "release moved 0 to 61 days later (October 2026 → Q4 2026)"
+    assert summary("2026-12", "2026-Q4") == "release moved 0 to 61 days earlier (December 2026 → Q4 2026)"
     assert summary("2026", "TBA") == "release back to TBA (was 2026)"
     assert summary("2026-10-03 23:30 America/Los_Angeles", "2026-10-04") == (
         "release changed from 3 Oct 2026 23:30 America/Los_Angeles to 4 Oct 2026 (the same day)"
@@ -685,6 +691,9 @@ def test_names_slugs_and_text() -> None:
                       ("a\x1bb", "control"), ("x" * 201, "at most 200")):  # fmt: skip
         with pytest.raises(UsageError, match=says):
             check_name(bad)
+    assert check_name("x" * 32, "a label", MAX_LABEL) == "x" * 32
+    with pytest.raises(UsageError, match="a label can be at most 32 characters"):
+        check_name("x" * 33, "a label", MAX_LABEL)
     assert check_slug("a-1", "id") == "a-1"
     assert check_slug("a" * 64, "id") == "a" * 64
     for bad in ("A", "a--b", "-a", "a-", "a b", "a" * 65, ""):
@@ -725,6 +734,9 @@ def test_milestone_kinds() -> None:
     assert milestone_rank("aaa") < milestone_rank("zzz")
     assert close_matches("relase", ["release", "trailer"]) == ["release"]
     assert close_matches("heartstopper", ["heartstopper-film", "other"]) == ["heartstopper-film"]
+    assert close_matches("heart", ["heartstopper-film", "other"]) == ["heartstopper-film"]  # a prefix
+    assert close_matches("film", ["heartstopper-film", "other"]) == ["heartstopper-film"]  # a word of it
+    assert close_matches("fi", ["film-x"]) == []  # too short to be a prefix worth naming
     assert close_matches("ab", ["abcdef"]) == []
     assert close_matches("film", ["film-a", "film-b", "film-c", "film-d"], n=3) == ["film-a", "film-b", "film-c"]
 
@@ -957,3 +969,31 @@ def test_a_refused_value_is_shown_whole_up_to_60_characters() -> None:
         with pytest.raises(DateError) as caught:
             parse_date("x" * length)
         assert f"'{shown}'" in caught.value.message
+
+
+# ---------------------------------------------------------------------------- report: more sentences and sorts
+
+
+def test_release_text_and_a_title_with_nothing_ahead() -> None:
+    now = at("2026-11-27T12:00")
+    assert report_title(title(release="TBA"), now).release_text == "TBA"
+    assert report_title(title(release="2027-03-01"), now).release_text == "1 Mar 2027 · in 13 weeks"
+    # everything left comes after an end announced ahead: nothing ahead, nothing reached
+    r = report_title(title(release="2027-05-01", cancelled="2027-03-01"), now)
+    assert (r.next, r.last, r.cancelled) == (None, None, False)
+    assert countdown(r, None).sentence == "nothing ahead"
+    assert report_title(title(release="2026-01-01", cancelled="2026-02-01"), now).cancelled
+
+
+def test_upcoming_lists_tba_by_title_then_ladder() -> None:
+    now = at("2026-11-27T12:00")
+    doc = Document()
+    doc.titles = {
+        "b": title("b", "b film", release="TBA", trailer="TBA"),
+        "a": title("a", "A film", trailer="TBA", premiere="TBA", release="TBA"),
+        "c": title("c", "C film", release="TBA", cancelled="2026-01-01"),
+    }
+    _, tba = upcoming(status_report(doc, now), now, now)
+    assert [(u.report.title.id, u.item.kind) for u in tba] == [
+        ("a", "trailer"), ("a", "premiere"), ("a", "release"), ("b", "trailer"), ("b", "release"),
+    ]  # fmt: skip

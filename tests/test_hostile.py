@@ -195,3 +195,147 @@ def test_a_long_import_is_summarised(home: Path, tmp_path: Path) -> None:
     assert len(lines) < 20
     assert "3000 added" in lines[0]
     assert lines[-1] == "  and 2990 more titles (2990 added, 0 updated, 0 kept)"
+
+
+# ---------------------------------------------------------------------------- from a second adversarial pass
+
+
+def versions_of(home: Path) -> list[Path]:
+    return sorted(p for p in (home / "store.json.backups").glob("[0-9]*.json") if not p.name.endswith(".meta.json"))
+
+
+def test_restore_never_rolls_back_a_store_a_newer_hstrack_wrote(home: Path) -> None:
+    newer = b'{"schema": 2, "titles": [{"id": "foo", "name": "Foo", "milestones": {}}]}\n'
+    (home / "store.json").write_bytes(newer)
+    result = run(home, "doctor", "--restore")
+    assert result.returncode == 1
+    assert "newer hstrack (schema 2)" in one_line(result)
+    assert (home / "store.json").read_bytes() == newer
+    # nor falls back to an older backup when the newest backup is a newer one it cannot read
+    (home / "store.json").write_bytes(b"{")
+    newest = versions_of(home)[-1]
+    newest.write_bytes(newer)
+    meta = newest.with_name(newest.stem + ".meta.json")
+    record = json.loads(meta.read_text())
+    import hashlib
+
+    record["sha256"] = hashlib.sha256(newer).hexdigest()
+    meta.write_text(json.dumps(record))
+    result = run(home, "doctor", "--restore")
+    assert result.returncode == 1
+    assert "newer hstrack" in one_line(result)
+    assert (home / "store.json").read_bytes() == b"{"
+
+
+def test_undo_past_a_lost_backup_has_no_traceback(home: Path) -> None:
+    for day in range(10, 14):
+        assert run(home, "set", "heartstopper-film", "release", f"2027-01-{day}").returncode == 0
+    versions_of(home)[2].unlink()  # a version's data gone (a kill while rotating, or by hand)
+    codes = []
+    for _ in range(8):
+        result = run(home, "undo")
+        assert "Traceback" not in result.stderr
+        codes.append(result.returncode)
+    assert codes[0] == 0
+    assert set(codes) <= {0, 1}
+    assert run(home, "doctor").returncode == 0
+
+
+def test_a_backup_whose_record_is_unreadable_is_still_restorable(home: Path) -> None:
+    held = (home / "store.json").read_bytes()
+    for meta in (home / "store.json.backups").glob("*.meta.json"):
+        meta.write_text("x")
+    (home / "store.json").write_text("{")
+    assert "whose record is missing" in run(home, "doctor").stdout
+    assert run(home, "doctor", "--restore").returncode == 0
+    assert (home / "store.json").read_bytes() == held
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ({"recorded": "9999-12-31T23:59:59-14:00", "milestone": "release", "old": None, "new": {"date": "2027"}},
+         "is not an ISO 8601 time"),
+        ({"recorded": NOW, "milestone": "release", "old": None, "new": None}, "both are null"),
+        ({"recorded": NOW, "milestone": "release", "old": None, "new": {"date": "2027", "kind": "trailer"}},
+         "is not the change's milestone"),
+    ],
+)  # fmt: skip
+def test_history_entries_that_cannot_be_shown_are_refused(home: Path, change: dict[str, object], says: str) -> None:
+    data = with_title(home, history=[change])
+    (home / "store.json").write_text(json.dumps(data))
+    for args in (("history", "odd"), ("export", "-f", "ics"), ("check", "odd", "--changed-since", "7d")):
+        result = run(home, *args)
+        assert result.returncode == (2 if args[0] == "check" else 1)
+        assert says in one_line(result)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"schema": 1, "titles": [], "x": ' + "[" * 500 + "]" * 500 + "}",
+        '{"schema": 1, "titles": [{"id": "a", "name": "A", "x": ' + "[" * 40 + "]" * 40 + "}]}",
+        '{"schema": 1, "titles": [], "x": NaN}',
+        '{"schema": 1, "titles": [], "x": 1e999}',
+        '{"schema": 1, "titles": [], "x": -Infinity}',
+    ],
+)
+def test_unknown_fields_too_deep_or_not_numbers_are_refused(home: Path, tmp_path: Path, content: str) -> None:
+    file = tmp_path / "in.json"
+    file.write_text(content)
+    result = run(home, "import", str(file))
+    assert result.returncode == 2
+    assert "nests deeper" in one_line(result) or "number JSON does not allow" in one_line(result)
+
+
+def test_odd_environments_and_paths_give_one_line(home: Path, tmp_path: Path) -> None:
+    assert run(home, "status", TZ="XXX-99").returncode == 0
+    assert "no such user" in one_line(run(home, "status", HSTRACK_HOME="~nouser/x"))
+    long = str(tmp_path / ("a" * 300))
+    for args, env in (((), {"HSTRACK_HOME": long}), (("--store", long + "/s.json"), {})):
+        result = run(home, *args, "status", **env)
+        assert result.returncode == 1
+        assert "File name too long" in one_line(result)
+    result = run(home, "export", "-o", long + "/x")
+    assert (result.returncode, "File name too long" in one_line(result)) == (1, True)
+    result = run(home, "check", "heartstopper-film", "--released", HSTRACK_HOME=long)
+    assert result.returncode == 2  # check: anything broken is 2, never "false"
+    for width in ("²", "9" * 5000):
+        bad = run(home, "prompt", "--width", width)
+        assert bad.returncode == 2
+        assert "--width" in one_line(bad)
+        assert run(home, "prompt", HSTRACK_PROMPT_WIDTH=width).stdout.endswith("\n")
+
+
+def test_paths_with_control_characters_are_shown_inert(tmp_path: Path) -> None:
+    odd = tmp_path / "x\x1b[2Jy"
+    result = run(odd, "status")
+    assert result.returncode == 0
+    assert "\x1b" not in result.stderr
+    assert "^[[2J" in result.stderr
+    assert "\x1b" not in run(odd, "prompt", "--format", "{\x1b]0;X\x07}").stderr
+
+
+def test_export_writes_into_a_fifo_or_device_rather_than_replacing_it(home: Path, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    result = run(home, "export", "-o", str(fifo))
+    out, _ = reader.communicate(timeout=30)
+    assert result.returncode == 0
+    assert json.loads(out)["schema"] == 1
+    assert fifo.is_fifo()
+    assert run(home, "export", "-o", "/dev/null").returncode == 0
+    assert run(home, "export", "-o", str(tmp_path)).returncode == 2  # a folder
+
+
+def test_a_dangling_pin_is_ignored_and_remove_clears_the_pin(home: Path) -> None:
+    assert run(home, "add", "Gone", "--id", "gone").returncode == 0
+    assert run(home, "pin", "gone").returncode == 0
+    assert run(home, "remove", "gone", "--yes").returncode == 0
+    assert "pin" not in json.loads((home / "store.json").read_text())
+    data = json.loads((home / "store.json").read_text())
+    data["pin"] = {"title": "nowhere", "milestone": None}
+    (home / "store.json").write_text(json.dumps(data))
+    assert run(home, "status").returncode == 0
+    assert "pinned to something the store no longer has" in run(home, "doctor").stdout

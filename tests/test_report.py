@@ -132,6 +132,9 @@ def test_countdown_sentences() -> None:
     t = title(release="2026-10-03 08:00 Europe/London")
     sentences = {
         "2026-09-28T06:30": "release 3 Oct 2026 08:00 Europe/London · in 5 days (121 h 30 min)",
+        "2026-10-01T06:30": "release 3 Oct 2026 08:00 Europe/London · in 2 days (49 h 30 min)",
+        "2026-09-19T06:30": "release 3 Oct 2026 08:00 Europe/London · in 2 weeks (14 days)",
+        "2026-09-20T06:30": "release 3 Oct 2026 08:00 Europe/London · in 13 days (313 h 30 min)",
         "2026-10-02T06:30": "release 3 Oct 2026 08:00 Europe/London · tomorrow, in 25 h 30 min",
         "2026-10-03T06:30": "release 3 Oct 2026 08:00 Europe/London · today, in 1 h 30 min",
         "2026-10-03T07:59": "release 3 Oct 2026 08:00 Europe/London · today, in 1 min",

@@ -128,6 +128,8 @@ def test_cancelled_in_the_exports(axed: Cli) -> None:
     step("CANCELLED")
     assert steps == sorted(set(steps)), steps
     new = events()
+    description = str(new["axed.release@hstrack"]["description"])  # type: ignore[index]
+    assert "Cancelled: the title was cancelled (20 Nov 2026); this will not happen" in description
     assert str(new["axed.cancelled@hstrack"]["status"]) == "CONFIRMED"  # type: ignore[index]
     rows = {r.split(",")[2]: r for r in axed("export", "-f", "csv").stdout.splitlines() if r.startswith("axed,")}
     assert ",cancelled,false," in rows["release"]

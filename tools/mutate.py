@@ -69,10 +69,13 @@ class Mutant:
     index: int  # the n-th mutation site of the module
     line: int
     what: str
+    code: str  # the line's text, stripped: what the mutant is known by
 
     @property
     def key(self) -> str:
-        return f"{self.module}:{self.line}:{self.what}"
+        """``module | what | the line``: by the line's text, not its number, so a list of
+        equivalent mutants survives edits elsewhere in the module."""
+        return f"{self.module} | {self.what} | {self.code}"
 
 
 def _annotation_nodes(tree: ast.AST) -> set[int]:
@@ -186,20 +189,29 @@ def source_of(module: str) -> str:
 
 def mutants(module: str) -> list[Mutant]:
     source = source_of(module)
+    lines = source.splitlines()
     found = []
     for index, (node, what, _) in enumerate(sites(ast.parse(source))):
-        found.append(Mutant(module, index, getattr(node, "lineno", 0), what))
+        line = getattr(node, "lineno", 0)
+        code = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        found.append(Mutant(module, index, line, what, code))
     return found
 
 
 def equivalent() -> dict[str, str]:
-    """``module:line:what  reason`` lines: mutants that change nothing observable."""
-    known = {}
+    """Mutants that change nothing observable: a key line (``module | what | code``), then
+    an indented line saying why. Blank lines and ``#`` comments are skipped."""
+    known: dict[str, str] = {}
+    key = None
     if EQUIVALENT.exists():
         for raw in EQUIVALENT.read_text().splitlines():
-            if raw.strip() and not raw.startswith("#"):
-                key, _, reason = raw.partition("  ")
-                known[key.strip()] = reason.strip()
+            if not raw.strip() or raw.startswith("#"):
+                continue
+            if raw.startswith((" ", "\t")) and key is not None:
+                known[key] = (known[key] + " " + raw.strip()).strip()
+            else:
+                key = raw.strip()
+                known[key] = ""
     return known
 
 
@@ -290,8 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.only:
         with SURVIVORS.open("w") as out:
             for m in sorted(survivors, key=lambda m: (m.module, m.line)):
-                source = source_of(m.module).splitlines()
-                out.write(f"{m.key}\n    {source[m.line - 1].strip() if 0 < m.line <= len(source) else ''}\n")
+                out.write(f"{m.key}\n    (line {m.line})\n")
     return 0
 
 

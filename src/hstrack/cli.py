@@ -34,6 +34,16 @@ class HstrackGroup(TyperGroup):
         except HstrackError as exc:
             typer.echo(f"hstrack: {inert(exc.message)}", err=True)
             raise typer.Exit(exc.exit_code) from None
+        except OSError as exc:
+            # What the system refused on a path (a name too long, a folder that cannot be
+            # made) is a runtime failure with one line, never a traceback. A closed pipe is
+            # left to main(), which stays quiet about it.
+            if isinstance(exc, BrokenPipeError):
+                raise
+            where = f": {exc.filename}" if exc.filename else ""
+            typer.echo(f"hstrack: {inert(exc.strerror or str(exc))}{inert(str(where))}", err=True)
+            code = 2 if isinstance(ctx.invoked_subcommand, str) and ctx.invoked_subcommand == "check" else 1
+            raise typer.Exit(code) from None
 
     def main(
         self,
@@ -138,8 +148,8 @@ class Settings:
             store = Store(self.path())
             if store.ensure(seed_document, self.now()):
                 typer.echo(
-                    f"hstrack: created a new store at {store.given} with the Heartstopper film and its sources; "
-                    "see it with hstrack status",
+                    f"hstrack: created a new store at {inert(str(store.given))} with the Heartstopper film and its "
+                    "sources; see it with hstrack status",
                     err=True,
                 )
             self._store = store
@@ -149,7 +159,7 @@ class Settings:
         doc = self.store().read()
         if doc.newer:
             typer.echo(
-                f"hstrack: {self.path()} was written by a newer hstrack (schema {doc.read_schema}); "
+                f"hstrack: {inert(str(self.path()))} was written by a newer hstrack (schema {doc.read_schema}); "
                 "showing what this version understands; changes are refused until you upgrade",
                 err=True,
             )
@@ -235,10 +245,26 @@ HtmlOpt = Annotated[
 
 
 def _write_file(data: bytes, output: Path) -> None:
+    """A regular file is replaced atomically (mode 0644 when new). A FIFO or a device
+    (/dev/stdout, a named pipe a reader waits on) is written to, never replaced by a file;
+    a folder is refused."""
+    import stat
+
     from hstrack.store import write_atomic
 
+    try:
+        mode = os.stat(output).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise UsageError(f"{output} is a folder; give a file to write")
+    if mode is not None and not stat.S_ISREG(mode):
+        with open(output, "wb") as stream:
+            stream.write(data)
+        _done(f"wrote {output}")
+        return
     target = Path(os.path.realpath(output))
-    write_atomic(data, target, mode=None if target.exists() else 0o644)
+    write_atomic(data, target, mode=None if mode is not None else 0o644)
     _done(f"wrote {output}")
 
 
@@ -384,7 +410,7 @@ def check(
         _renderer(settings, True, at).check(report, verdicts)
     elif not quiet:
         for v in verdicts:
-            typer.echo(f"{'true' if v.holds else 'false'}: {v.condition}: {inert(v.reason)}")
+            typer.echo(f"{'true' if v.holds else 'false'}: {inert(v.condition)}: {inert(v.reason)}")
     if not all(v.holds for v in verdicts):
         raise typer.Exit(1)
 
@@ -509,10 +535,20 @@ def history(ctx: typer.Context, title_id: IdArg, as_json: JsonOpt = False, at: A
 @command()
 def where(ctx: typer.Context) -> None:
     """Print the path of the store file."""
-    typer.echo(str(_settings(ctx).path()))
+    _data(str(_settings(ctx).path()) + "\n")
 
 
 # ---------------------------------------------------------------------------- changes
+
+
+def _data(text: str) -> None:
+    """Text that is data (a path, a shell snippet): exact in a pipe or a file, inert on a
+    terminal, where a control character in a path must not be obeyed."""
+    if sys.stdout.isatty():
+        from hstrack.text import inert_document
+
+        text = inert_document(text)
+    sys.stdout.write(text)
 
 
 def _done(message: str) -> None:
@@ -900,7 +936,7 @@ def init(
 
     if shell not in SHELLS:
         raise UsageError(f"shell {shell!r} is not one of {', '.join(SHELLS)}")
-    sys.stdout.write(snippet(shell, _settings(ctx).path()))
+    _data(snippet(shell, _settings(ctx).path()))
 
 
 def selected_command(argv: list[str]) -> str | None:

@@ -22,28 +22,40 @@ def local_zone() -> tzinfo:
 
     ``datetime.now().astimezone()`` would give only today's fixed offset. tzlocal does
     this too, but costs ~10 ms of imports on a path the prompt will share; honouring
-    ``TZ`` and ``/etc/localtime`` covers the systems we run on.
+    ``TZ`` and ``/etc/localtime`` covers the systems we run on. A zone file that is not a
+    regular file is never opened (a FIFO would block); a rule Python cannot represent (an
+    offset of a day or more, which the C library takes) falls back to UTC.
     """
+    import stat
+
     name = os.environ.get("TZ", "").lstrip(":")
     if name:
         try:
             if name.startswith("/"):
+                if not stat.S_ISREG(os.stat(name).st_mode):
+                    raise OSError(name)
                 with open(name, "rb") as handle:
                     return ZoneInfo.from_file(handle, key=name)
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError, OSError):
             # A POSIX rule such as "EST5EDT" or "XXX-05:30": let the C library, which
             # the shells use too, say what it means today.
-            fixed = datetime.now().astimezone().tzinfo
-            assert fixed is not None
-            return fixed
+            return _c_library_zone()
     try:
-        with open("/etc/localtime", "rb") as handle:
-            return ZoneInfo.from_file(handle, key="localtime")
+        if stat.S_ISREG(os.stat("/etc/localtime").st_mode):
+            with open("/etc/localtime", "rb") as handle:
+                return ZoneInfo.from_file(handle, key="localtime")
     except (OSError, ValueError):
+        pass
+    return _c_library_zone()
+
+
+def _c_library_zone() -> tzinfo:
+    try:
         fixed = datetime.now().astimezone().tzinfo
-        assert fixed is not None
-        return fixed
+    except (ValueError, OverflowError, OSError):
+        fixed = None
+    return fixed if fixed is not None else UTC
 
 
 def parse_now(value: str, tz: tzinfo) -> datetime:

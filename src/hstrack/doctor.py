@@ -50,13 +50,20 @@ def _check_store(store: Store, checkup: Checkup) -> None:
             checkup.add("ok", f"no store yet at {store.given}; the first command creates one")
         return
     try:
-        raw = store.read_raw()
+        raw = store.read_raw(hint="; hstrack doctor --restore moves it aside and puts back the newest good backup")
         doc = parse_bytes(raw, store.given, hint="")
     except StoreError as exc:
         checkup.add("error", exc.message)
         return
     milestones = sum(len(t.milestones) for t in doc.titles.values())
     checkup.add("ok", f"{store.given} reads cleanly: {len(doc.titles)} titles, {milestones} milestones")
+    pinned = doc.titles.get(doc.pin_title) if doc.pin_title else None
+    if doc.pin_title and (pinned is None or (doc.pin_milestone and doc.pin_milestone not in pinned.milestones)):
+        checkup.add(
+            "warning",
+            "the prompt is pinned to something the store no longer has; it shows the soonest "
+            "milestone instead (hstrack unpin, or pin another)",
+        )
     if doc.read_schema > SCHEMA_VERSION:
         checkup.add(
             "warning",

@@ -11,7 +11,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from hstrack.dates import MAX_YEAR, MIN_YEAR, DateError, DateSpec, parse_canonical
@@ -375,10 +375,31 @@ def _file_text(
     return value
 
 
+MAX_DEPTH = 32  # how deep a field hstrack does not know may nest (its own go 6 deep)
+
+
 def _known(data: dict[str, Any], keys: frozenset[str]) -> dict[str, Any]:
-    """The fields we do not know, kept as they are (a set difference: most records have none)."""
+    """The fields we do not know, kept as they are (a set difference: most records have none).
+    They are carried, never shown, but still checked to nest no deeper than ``MAX_DEPTH``:
+    deeper data would break copying and writing it on a smaller stack."""
     unknown = data.keys() - keys
-    return {k: data[k] for k in data if k in unknown} if unknown else {}
+    if not unknown:
+        return {}
+    for key in unknown:
+        if _too_deep(data[key]):
+            raise ShapeError(f"field {shown(key)} nests deeper than {MAX_DEPTH} levels")
+    return {k: data[k] for k in data if k in unknown}
+
+
+def _too_deep(value: Any) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > MAX_DEPTH:
+                return True
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
 
 
 _MILESTONE_KEYS = frozenset(("kind", "date", "tentative", "source", "note"))
@@ -456,6 +477,11 @@ def change_from_json(data: Any, where: str) -> Change:
     if not _is_timestamp(recorded):
         raise ShapeError(f"{where}.recorded: {shown(recorded)} is not an ISO 8601 time with an offset")
     old, new = data.get("old"), data.get("new")
+    if old is None and new is None:
+        raise ShapeError(f"{where}: a change needs an old or a new milestone (both are null)")
+    for side, value in (("old", old), ("new", new)):
+        if isinstance(value, dict) and "kind" in value and value["kind"] != kind:
+            raise ShapeError(f"{where}.{side}.kind: {shown(value['kind'])} is not the change's milestone {kind!r}")
     return Change(
         recorded=recorded,
         milestone=kind,
@@ -471,9 +497,10 @@ def _is_timestamp(value: str) -> bool:
         return False
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        utc = moment.astimezone(UTC) if moment.tzinfo is not None else None
+    except (ValueError, OverflowError):
         return False
-    return moment.tzinfo is not None and MIN_YEAR <= moment.year <= MAX_YEAR + 1
+    return utc is not None and MIN_YEAR <= moment.year <= MAX_YEAR and MIN_YEAR <= utc.year <= MAX_YEAR
 
 
 TITLE_FIELDS = ("name", "label", "kind", "platform", "synopsis", "notes", "credits")
@@ -508,7 +535,9 @@ def title_from_json(data: Any, where: str) -> Title:
         for i, raw in enumerate(_expect(data.get("history", []), list, f"{where}.history"))
     ]
     name = _expect(data.get("name"), str, f"{where}.name")
-    if len(name) > MAX_NAME or _CONTROL.search(name) or not name.strip():
+    if len(name) > MAX_NAME:  # padding counts in a file: what is stored is what is read
+        raise ShapeError(f"{where}.name: a title's name can be at most {MAX_NAME} characters (got {len(name)})")
+    if _CONTROL.search(name) or not name.strip():
         _valid(f"{where}.name", check_name, name)
     label = _opt_str(data, "label", where)
     if label is not None:
@@ -516,7 +545,8 @@ def title_from_json(data: Any, where: str) -> Title:
     kind = _expect(data.get("kind", "other"), str, f"{where}.kind")
     if kind not in TITLE_KINDS:
         raise ShapeError(f"{where}.kind: {shown(kind)} is not one of {', '.join(TITLE_KINDS)}")
-    edited = _expect(data.get("edited") or {}, dict, f"{where}.edited")
+    raw_edited = data.get("edited")
+    edited = {} if raw_edited is None else _expect(raw_edited, dict, f"{where}.edited")
     for key, stamp in edited.items():
         if key not in TITLE_FIELDS:
             raise ShapeError(f"{where}.edited: {shown(key)} is not one of {', '.join(TITLE_FIELDS)}")
@@ -565,7 +595,7 @@ def document_from_json(data: Any) -> Document:
     _expect(data, dict, "top level")
     schema = data.get("schema")
     if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
-        raise ShapeError(f"'schema' must be a whole number of at least 1, found {schema!r}")
+        raise ShapeError(f"'schema' must be a whole number of at least 1, found {shown(schema)}")
     if schema < SCHEMA_VERSION:
         data = migrate(data)
     try:

@@ -13,7 +13,12 @@ def data_home() -> Path:
     """``$HSTRACK_HOME`` if set, else the platform's user data folder."""
     override = os.environ.get(HOME_VARIABLE)
     if override:
-        return Path(override).expanduser()
+        try:
+            return Path(override).expanduser()
+        except RuntimeError:  # "~someone" for a user this system does not know
+            from hstrack.errors import StoreError
+
+            raise StoreError(f"{HOME_VARIABLE}={override!r} cannot be used: no such user's home") from None
     import platformdirs  # lazy: only needed when no override is set
 
     return platformdirs.user_data_path("hstrack")

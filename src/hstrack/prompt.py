@@ -100,7 +100,8 @@ class Cache:
 
 
 def _clean_zone(value: str) -> str:
-    return "".join(ch for ch in value if ch.isprintable())
+    """As ``prompt_cache.zone_id`` keeps it (the writer's side of the comparison)."""
+    return "".join(ch for ch in value if ch.isalnum() or ch in "/_+-:.,<>")
 
 
 def parse(text: str) -> Cache | None:
@@ -284,9 +285,32 @@ def parse_args(argv: list[str]) -> dict[str, str]:
         check_format(options["--format"])
     if "--width" in options:
         width = options["--width"]
-        if not width.isdigit() or int(width) < 1:
-            raise PromptUsage(f"--width takes a whole number of characters, at least 1 (got {width!r})")
+        if not _whole(width) or not 1 <= int(width) <= 10_000:
+            raise PromptUsage(f"--width takes a whole number of characters, 1 to 10000 (got {width[:20]!r})")
     return options
+
+
+def _inert(text: str) -> str:
+    """Control and bidi characters shown, not obeyed (as ``hstrack.text.inert``, without
+    importing ``re`` on the prompt's path)."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if code < 0x20:
+            out.append("^" + chr(code + 0x40))
+        elif code == 0x7F:
+            out.append("^?")
+        elif 0x80 <= code <= 0x9F or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+            out.append(f"<U+{code:04X}>")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _whole(text: str) -> bool:
+    """ASCII digits, and few of them ("²" is a digit to str.isdigit, and 5,000 digits are
+    more than int() will read)."""
+    return text.isascii() and text.isdigit() and len(text) <= 6
 
 
 def check_format(fmt: str) -> None:
@@ -334,7 +358,7 @@ def main(argv: list[str]) -> int:
     try:
         options = parse_args(argv)
     except PromptUsage as exc:
-        sys.stderr.write(f"hstrack prompt: {exc}\n")
+        sys.stderr.write(f"hstrack prompt: {_inert(str(exc))}\n")
         return 2
     if "--help" in options or "-h" in options:
         sys.stdout.write(USAGE)
@@ -347,7 +371,7 @@ def main(argv: list[str]) -> int:
         fmt = options.get("--format") or os.environ.get("HSTRACK_PROMPT_FORMAT") or DEFAULT_FORMAT
         # HSTRACK_PROMPT_WIDTH: a whole number of characters, at least 1; anything else is the default.
         raw_width = options.get("--width") or os.environ.get("HSTRACK_PROMPT_WIDTH", "").strip()
-        width = int(raw_width) if raw_width.isdigit() and 0 < int(raw_width) <= 10_000 else DEFAULT_WIDTH
+        width = int(raw_width) if _whole(raw_width) and 0 < int(raw_width) <= 10_000 else DEFAULT_WIDTH
         at = options.get("--at")
         out = segment(store, fmt, width) if at is None else segment_at(store, at, fmt, width)
         if "--until" in options:
@@ -358,7 +382,7 @@ def main(argv: list[str]) -> int:
         elif out:
             sys.stdout.write(out + "\n")
     except PromptUsage as exc:
-        sys.stderr.write(f"hstrack prompt: {exc}\n")
+        sys.stderr.write(f"hstrack prompt: {_inert(str(exc))}\n")
         return 2
     except Exception:  # never break a prompt: empty output is the documented failure
         return 0

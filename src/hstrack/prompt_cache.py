@@ -222,12 +222,15 @@ def _row(day: date, until: date, seg: Segment) -> list[str]:
     return [str(day_number(day)), str(day_number(until)), target, *seg.fields()]
 
 
-def zone_id() -> str:
+def zone_id(value: str | None = None) -> str:
     """The zone a cache is built in, as readers can tell it: the TZ variable (empty when the
-    system's zone is used). The shells and ``hstrack prompt`` compare their own."""
+    system's zone is used), kept to the characters a zone or a POSIX rule is written with
+    (letters, digits, / _ + - : . , < >), so that anything else in it can never break the
+    cache's line, and the shells can filter their own TZ the same way without a process."""
     import os
 
-    return os.environ.get("TZ", "")
+    raw = os.environ.get("TZ", "") if value is None else value
+    return "".join(ch for ch in raw if ch.isalnum() or ch in "/_+-:.,<>")
 
 
 def _expires(doc: Document, now: datetime, horizon: date) -> int:
@@ -255,7 +258,7 @@ def build(doc: Document, now: datetime) -> str:
         else:
             merged.append(row)
     last = int(merged[-1][1]) if merged else day_number(horizon)
-    valid = f"valid{SEP}{clean(zone_id())}{SEP}{_expires(doc, now, horizon)}"
+    valid = f"valid{SEP}{zone_id()}{SEP}{_expires(doc, now, horizon)}"
     lines = [HEADER, f"horizon{SEP}{last}", valid, *(SEP.join(row) for row in merged)]
     return "\n".join(lines) + "\n"
 
@@ -270,4 +273,4 @@ def build_empty(now: datetime) -> str:
     start = day_number(now.date())
     horizon = day_number(_horizon(now))
     line = SEP.join([str(start), str(horizon), "-", *Segment().fields()])
-    return f"{HEADER}\nhorizon{SEP}{horizon}\nvalid{SEP}{clean(zone_id())}{SEP}0\n{line}\n"
+    return f"{HEADER}\nhorizon{SEP}{horizon}\nvalid{SEP}{zone_id()}{SEP}0\n{line}\n"

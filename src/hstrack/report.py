@@ -27,7 +27,6 @@ from hstrack.model import Change, Document, Milestone, Title, milestone_rank
 from hstrack.text import ago_range, hours_minutes, plural, span_range, until, until_range
 
 PHASES = ("rumoured", "announced", "in-production", "post-production", "released", "cancelled")
-STATES = ("tba", "future", "open", "today", "past", "cancelled")
 _PHASE_OF = {"release": "released", "production-end": "post-production", "production-start": "in-production"}
 CANCELLED = "cancelled"
 
@@ -42,7 +41,7 @@ class Assessed:
     """A milestone seen from ``now``."""
 
     milestone: Milestone
-    state: str  # one of STATES
+    state: str  # tba | future | open | today | past | cancelled
     days_until: tuple[int, int] | None  # to the window's start and end; (0, n) inside it
     days_since: int | None  # the fewest days since it can have happened (reached ones)
     seconds_until: int | None  # instants only, while still ahead
@@ -448,7 +447,6 @@ def upcoming(
     (it is listed only when asked for by name)."""
     dated: list[Upcoming] = []
     tba: list[Upcoming] = []
-    today = now.date()
     for r in reports:
         if titles is not None and r.title.id not in titles:
             continue
@@ -460,7 +458,7 @@ def upcoming(
             if a.state == "tba":
                 if a.kind != CANCELLED:
                     tba.append(Upcoming(r, a))
-            elif a.state in ("open", "today") or (a.state == "past" and is_today(a, today)):
+            elif a.state in ("open", "today"):  # an instant earlier today is "today" too
                 dated.append(Upcoming(r, a))
             elif a.state == "future":
                 if a.date.at is not None:

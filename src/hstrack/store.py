@@ -115,7 +115,7 @@ def decode_json(raw: bytes, where: object, hint: str = "") -> Any:
     except UnicodeDecodeError as exc:
         raise ValueError(f"{where} is not UTF-8 text (bad byte at offset {exc.start}){hint}") from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
         if _MAYBE_SURROGATE.search(text):
             # JSON can spell a lone surrogate ("\\ud800"), which is no character at all:
             # printing or writing it would end in a traceback.
@@ -128,9 +128,31 @@ def decode_json(raw: bytes, where: object, hint: str = "") -> Any:
         raise ValueError(f"{where} is not valid JSON ({place}){hint}") from None
     except RecursionError:
         raise ValueError(f"{where} is nested too deeply to be a store{hint}") from None
+    except _NotANumber:
+        raise ValueError(
+            f"{where} is not a usable hstrack store: it holds a number JSON does not allow (NaN, Infinity or one too "
+            f"large to write back as written){hint}"
+        ) from None
     except ValueError as exc:  # "Exceeds the limit (4300 digits) for integer string conversion"
         reason = "a number in it is too long to read" if "digits" in str(exc) else "it cannot be read as JSON"
         raise ValueError(f"{where} is not a usable hstrack store: {reason}{hint}") from None
+
+
+class _NotANumber(ValueError):
+    pass
+
+
+def _no_constant(name: str) -> float:
+    raise _NotANumber(name)  # NaN, Infinity: Python reads them, JSON has no such numbers
+
+
+def _finite(text: str) -> float:
+    import math
+
+    value = float(text)
+    if not math.isfinite(value):  # 1e999 would be written back as "Infinity"
+        raise _NotANumber(text)
+    return value
 
 
 def parse_bytes(raw: bytes, where: Path, hint: str = DOCTOR_HINT) -> Document:
@@ -235,14 +257,14 @@ class Store:
     def exists(self) -> bool:
         return self.path.exists()
 
-    def read_raw(self) -> bytes:
+    def read_raw(self, hint: str = DOCTOR_HINT) -> bytes:
         try:
             return read_regular(self.path)
         except FileNotFoundError:
             raise StoreError(f"no store at {self.given}") from None
         except IsADirectoryError as exc:
             what = "a folder" if exc.errno == 21 else "not a regular file"
-            raise StoreError(f"{self.given} is {what}, not a store file{DOCTOR_HINT}") from None
+            raise StoreError(f"{self.given} is {what}, not a store file{hint}") from None
         except OSError as exc:
             raise StoreError(f"cannot read {self.given}: {exc.strerror}") from None
 
@@ -424,7 +446,11 @@ class Store:
         records = self._records(include_unsettled=True)
         committed = [v for v in records if v.state == "committed"]
         for version in records:
-            if version.state == PENDING:
+            if not version.path.exists():
+                # A record whose data is gone (a version being rotated out or undone when
+                # the writer was killed, or deleted by hand) can restore nothing.
+                self._forget(version)
+            elif version.state == PENDING:
                 data = self._data_digest(version)
                 if digest is not None and data == digest == version.digest:
                     self._set_state(version, None)  # the store holds it: the change happened
@@ -554,20 +580,22 @@ class Store:
         return self._records()
 
     def recovered(self) -> list[Version]:
-        """Backups whose record is missing (deleted, or lost to a crash of an older
-        hstrack): their data may still be a good state, so ``doctor`` reports them and
-        ``doctor --restore`` falls back on them when no recorded version is good."""
+        """Backups whose record is missing or unreadable (deleted, damaged, or lost to a
+        crash of an older hstrack): their data may still be a good state, so ``doctor``
+        reports them and ``doctor --restore`` falls back on them when no recorded version
+        is good."""
         try:
             names = sorted(os.listdir(self.backup_dir))
         except OSError:
             return []
+        sequence_has_record = {v.sequence: True for v in self._records(include_unsettled=True)}
         found = []
         for name in names:
             m = re.fullmatch(r"(\d{8})\.json", name)
             if not m:
                 continue
             path = self.backup_dir / name
-            if self._meta_path(path).exists():
+            if sequence_has_record.get(int(m[1])):
                 continue
             try:
                 data = read_regular(path)
@@ -598,7 +626,10 @@ class Store:
             if len(versions) < 2:
                 raise HstrackError("nothing to undo")
             undone, previous = versions[-1], versions[-2]
-            raw = previous.read()
+            try:
+                raw = previous.read()
+            except OSError as exc:
+                raise StoreError(f"cannot read the backup {previous.path}: {exc.strerror}{DOCTOR_HINT}") from None
             if sha256(raw) != previous.digest:
                 raise StoreError(f"the backup {previous.path} is damaged; not restoring it{DOCTOR_HINT}")
             if parse_bytes(raw, previous.path).newer:  # never put back something unreadable or newer
@@ -611,16 +642,19 @@ class Store:
 
     def restore_newest_good(self, now: datetime) -> tuple[Version, Path | None]:
         """Put back the newest backup that reads cleanly, keeping the damaged store beside
-        it under a new name. Refuses when the store is healthy; refuses a backup written by
-        a newer hstrack (restoring an older one instead would quietly lose its changes)."""
+        it under a new name. Refuses when the store is healthy, and anything written by a
+        newer hstrack: a store that says so (it may only look damaged to this version),
+        or a newest backup that says so (restoring an older one instead would quietly
+        lose its changes)."""
         with self.locked():
-            damaged: bytes | None
+            damaged: bytes | None = None
+            present = self.path.exists() or self.path.is_symlink()
             try:
                 damaged = read_regular(self.path)
             except FileNotFoundError:
-                damaged = None
-            except OSError as exc:
-                raise StoreError(f"cannot read {self.given}: {exc.strerror}") from None
+                present = self.path.is_symlink()
+            except OSError:
+                damaged = None  # a FIFO, a folder, a device: kept aside like any damage
             if damaged is not None:
                 try:
                     parse_bytes(damaged, self.given)
@@ -630,8 +664,21 @@ class Store:
                     raise HstrackError(
                         f"{self.given} is healthy; nothing to restore (hstrack undo steps back a change)"
                     )
+                schema = declared_schema(damaged)
+                if schema is not None and schema > SCHEMA_VERSION:
+                    raise StoreError(
+                        f"{self.given} was written by a newer hstrack (schema {schema}); it may be whole to that "
+                        "version. Upgrade hstrack rather than restore an older backup over it. Nothing was changed"
+                    )
             self._settle(None)
-            good = next((v for v in reversed(self.versions()) if _readable(v)), None)
+            candidates = [v for v in reversed(self.versions())]
+            newest_schema = declared_schema(_quiet_read(candidates[0])) if candidates else None
+            if newest_schema is not None and newest_schema > SCHEMA_VERSION:
+                raise StoreError(
+                    f"the newest backup, {candidates[0].path.name}, was written by a newer hstrack (schema "
+                    f"{newest_schema}); restore it with that hstrack. Nothing was changed"
+                )
+            good = next((v for v in candidates if _readable(v)), None)
             if good is None:
                 good = next((v for v in reversed(self.recovered()) if _readable(v)), None)
             if good is None:
@@ -643,20 +690,45 @@ class Store:
                     "restore it with that hstrack. Nothing was changed"
                 )
             kept_as = None
-            if damaged is not None:
+            if present:
                 stamp = now.strftime("%Y%m%dT%H%M%S")
                 kept_as = self.folder / f"{self.path.name}.damaged-{stamp}"
                 n = 1
-                while kept_as.exists():
+                while kept_as.exists() or kept_as.is_symlink():
                     n += 1
                     kept_as = self.folder / f"{self.path.name}.damaged-{stamp}-{n}"
                 try:
-                    os.link(self.path, kept_as)  # keep it first; the store is replaced next
+                    if damaged is None:
+                        os.rename(self.path, kept_as)  # not a file: move it aside whole
+                    else:
+                        os.link(self.path, kept_as)  # keep it first; the store is replaced next
                 except OSError:
+                    if damaged is None:
+                        raise StoreError(f"cannot move {self.given} aside; nothing was changed") from None
                     write_atomic(damaged, kept_as, mode=NEW_STORE_MODE)
             write_atomic(good.read(), self.path)
             self._refresh_quietly(None, now)
             return good, kept_as
+
+
+def declared_schema(raw: bytes | None) -> int | None:
+    """The schema number a store's bytes say they are, even when they do not parse as a
+    store this version understands; None when there is no such number."""
+    if not raw:
+        return None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return None
+    schema = data.get("schema") if isinstance(data, dict) else None
+    return schema if isinstance(schema, int) and not isinstance(schema, bool) else None
+
+
+def _quiet_read(version: Version) -> bytes | None:
+    try:
+        return version.read()
+    except OSError:
+        return None
 
 
 def _identity(path: Path) -> tuple[int, int, int, int] | None:

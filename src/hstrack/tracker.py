@@ -127,4 +127,6 @@ def unset_milestone(doc: Document, title_id: str, kind: str, now: datetime) -> C
 def remove_title(doc: Document, title_id: str) -> Title:
     title = doc.get(title_id)
     del doc.titles[title_id]
+    if doc.pin_title == title_id:  # a pin to a title that is gone would point at nothing
+        doc.pin_title = doc.pin_milestone = None
     return title

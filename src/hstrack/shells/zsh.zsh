@@ -37,7 +37,9 @@ __hstrack_find() {
         IFS= read -r header
         IFS=$us read -r tag zone expires || return 1
         [[ $tag == valid && $expires == <-> ]] || return 1
-        [[ $zone == "${TZ-}" ]] || return 1
+        # The writer kept TZ to the characters a zone is written with; so does this.
+        local tz=${TZ-}
+        [[ $zone == "${tz//[^[:alnum:]\/_+:.,<>-]/}" ]] || return 1
         (( expires == 0 || $2 < expires )) || return 1
         typeset -g __hstrack_expires=$expires
         while IFS=$us read -r from to target label phase ms window text; do
