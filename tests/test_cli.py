@@ -106,7 +106,9 @@ def test_tour_fuzzy_then_firm_then_history(seeded: Cli) -> None:
 
 def test_countdown_forms(seeded: Cli) -> None:
     out = seeded("countdown", "heartstopper-film").stdout
-    assert "release H2 2026 · window open until 31 Dec 2026, closes in 4 weeks" in " ".join(out.split())
+    assert out == "Heartstopper Forever · release H2 2026 · window open until 31 Dec 2026, closes in 4 weeks\n"
+    # One sentence stays one line in a pipe, however narrow the width it is laid out for.
+    assert seeded("countdown", "heartstopper-film", COLUMNS="30").stdout == out
     seeded("set", "heartstopper-film", "release", "TBA")
     out = seeded("countdown", "heartstopper-film").stdout
     assert "release TBA · 16 months since production end (27 Jul 2025)" in " ".join(out.split())

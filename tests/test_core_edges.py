@@ -5,6 +5,7 @@ fed out of order. Written against the rules in the README; the mutation run
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -747,6 +748,8 @@ def test_unknown_titles() -> None:
     assert unknown_title("young-royal", titles) == "no title with id 'young-royal'; did you mean young-royals?"
     assert unknown_title("Heartstopper", titles) == ("no title with id 'Heartstopper'; did you mean heartstopper-film?")
     assert unknown_title("zzz", titles) == "no title with id 'zzz'; hstrack status lists the 2 ids"
+    # An id with no Latin letters has no words to look for in names: no title is "meant".
+    assert unknown_title("東京", titles) == "no title with id '東京'; hstrack status lists the 2 ids"
     doc = Document(titles=dict(titles))
     with pytest.raises(UsageError, match="did you mean young-royals"):
         doc.get("young-royal")
@@ -841,6 +844,11 @@ def test_change_date_changed() -> None:
     assert Change("r", "release", a, b).date_changed
     assert not Change("r", "release", a, m("release", "2026", tentative=True)).date_changed
     assert not Change("r", "release", None, None).date_changed
+    # A change's old and new sides leave out the kind: the change names it once.
+    written = Change("r", "release", a, b).to_json()
+    assert written["old"] == {"date": "2026", "tentative": False, "source": None, "note": None}
+    assert list(written) == ["recorded", "milestone", "old", "new"]
+    assert "kind" not in written["new"]
 
 
 def test_fixed_offset_now_and_other_viewers() -> None:
@@ -997,3 +1005,235 @@ def test_upcoming_lists_tba_by_title_then_ladder() -> None:
     assert [(u.report.title.id, u.item.kind) for u in tba] == [
         ("a", "trailer"), ("a", "premiere"), ("a", "release"), ("b", "trailer"), ("b", "release"),
     ]  # fmt: skip
+
+
+# ---------------------------------------------------------------------------- what a file may hold
+
+
+def _store(**title: object) -> dict[str, object]:
+    return {"schema": 1, "titles": [{"id": "a", "name": "A", **title}]}
+
+
+def _refused(data: object) -> str:
+    with pytest.raises(ShapeError) as caught:
+        document_from_json(data)
+    return str(caught.value)
+
+
+def _nested(depth: int) -> object:
+    value: object = 0
+    for level in range(depth):
+        value = [value] if level % 2 else {"k": value}
+    return value
+
+
+def test_a_huge_typed_value_is_refused_by_its_raw_length_before_it_is_looked_at() -> None:
+    # Four times the limit is where hstrack stops looking inside; padding below it is trimmed.
+    padded = "x" * 200 + " " * 600
+    assert check_name(padded) == "x" * 200
+    with pytest.raises(UsageError, match=r"at most 200 characters \(got 801\)"):
+        check_name(padded + " ")
+    with pytest.raises(UsageError, match=r"at most 200 characters \(got 201\)"):
+        check_name(" " + "x" * 201)
+    note = "y" * 4000 + " " * 12000
+    assert check_text(note, "a note") == "y" * 4000
+    with pytest.raises(UsageError, match=r"at most 4000 characters \(got 16001\)"):
+        check_text(note + " ", "a note")
+    with pytest.raises(UsageError, match="cannot contain control characters or line breaks"):
+        check_text("a\nb", "a source")
+    with pytest.raises(UsageError, match=r"cannot contain control characters$"):
+        check_text("a\x00b", "a note", multiline=True)
+
+
+def test_each_text_field_in_a_file_is_held_to_the_typed_rules() -> None:
+    ok = document_from_json(_store(platform="p" * 4000, synopsis="two\nlines", notes="a\nb", label="l" * 32))
+    title = ok.titles["a"]
+    assert (len(title.platform or ""), title.synopsis, title.notes, title.label) == (4000, "two\nlines", "a\nb",
+                                                                                     "l" * 32)  # fmt: skip
+    assert "title 'a'.platform: platform can be at most 4000" in _refused(_store(platform="p" * 4001))
+    assert "title 'a'.platform: platform cannot contain control characters" in _refused(_store(platform="a\nb"))
+    assert "title 'a'.synopsis: synopsis cannot contain control" in _refused(_store(synopsis="a\x1b[31m"))
+    assert "title 'a'.notes: notes can be at most" in _refused(_store(notes="n" * 4001))
+    assert "title 'a'.label: a label can be at most 32" in _refused(_store(label="l" * 33))
+    assert "title 'a'.label: a label cannot contain control" in _refused(_store(label="a\x07"))
+    assert "title 'a'.label: a label cannot be empty" in _refused(_store(label=" "))
+    # A name is read as stored: padding counts toward the limit, and the name is not trimmed.
+    assert document_from_json(_store(name="n" * 200)).titles["a"].name == "n" * 200
+    assert document_from_json(_store(name=" A ")).titles["a"].name == " A "
+    assert "title 'a'.name: a title's name can be at most 200 characters (got 201)" in _refused(
+        _store(name=" " + "n" * 200)
+    )
+    assert "title 'a'.name: a title's name cannot be empty" in _refused(_store(name="  "))
+    assert "title 'a'.name: a title's name must be one line" in _refused(_store(name="a\nb"))
+    assert "title 'a'.name: a title's name cannot contain control" in _refused(_store(name="a\u202eb"))
+    assert "title 'a'.kind: 'show' is not one of film, series" in _refused(_store(kind="show"))
+    assert document_from_json(_store(kind="season")).titles["a"].kind == "season"
+    assert "title 'a'.credits.'Cast': a credited name cannot be empty" in _refused(_store(credits={"Cast": [""]}))
+    assert "title 'a'.credits.'': a credit's role cannot be empty" in _refused(_store(credits={"": ["X"]}))
+    assert "a credit's role must be one line" in _refused(_store(credits={"a\nb": ["X"]}))
+    assert "a credited name cannot contain control" in _refused(_store(credits={"Cast": ["X\x00"]}))
+
+
+def test_ids_kinds_and_pins_in_a_file_are_slugs() -> None:
+    assert "a" * 64 in document_from_json({"schema": 1, "titles": [{"id": "a" * 64, "name": "A"}]}).titles
+    assert "is not a slug" in _refused({"schema": 1, "titles": [{"id": "a" * 65, "name": "A"}]})
+    assert "is not a slug" in _refused({"schema": 1, "titles": [{"id": "a--b", "name": "A"}]})
+    kind = "k" * 64
+    assert kind in document_from_json(_store(milestones=[{"kind": kind, "date": "2026"}])).titles["a"].milestones
+    assert "milestones[0].kind: '" in _refused(_store(milestones=[{"kind": "k" * 65, "date": "2026"}]))
+    assert "milestones[1].kind: 'Bad' is not a slug" in _refused(
+        _store(milestones=[{"kind": "x", "date": "2026"}, {"kind": "Bad", "date": "2026"}])
+    )
+    pinned = document_from_json({"schema": 1, "pin": {"title": "a", "milestone": "release"}})
+    assert (pinned.pin_title, pinned.pin_milestone) == ("a", "release")
+    assert "pin.title: 'A' is not a slug" in _refused({"schema": 1, "pin": {"title": "A"}})
+    assert "pin.milestone: 'x y' is not a slug" in _refused({"schema": 1, "pin": {"title": "a", "milestone": "x y"}})
+    assert "pin.milestone: expected str" in _refused({"schema": 1, "pin": {"title": "a", "milestone": 3}})
+
+
+def test_a_milestone_s_date_source_and_note_in_a_file() -> None:
+    def one(**fields: object) -> Milestone:
+        return document_from_json(_store(milestones=[{"kind": "release", **fields}])).titles["a"].milestones["release"]
+
+    assert one(date=" " * 76 + "2026").date.canonical == "2026"  # 80 characters: read
+    assert "milestones[0].date: '" in _refused(_store(milestones=[{"kind": "release", "date": " " * 77 + "2026"}]))
+    assert one(date="2026", source="s" * 4000, note="n\n" * 2000).source == "s" * 4000
+    assert one(date="2026").tentative is False
+    place = "title 'a'.milestones[0]"
+    for fields, says in (
+        ({"source": "s" * 4001}, f"{place}.source: a source can be at most 4000"),
+        ({"source": "a\nb"}, f"{place}.source: a source cannot contain control characters or line breaks"),
+        ({"note": "n" * 4001}, f"{place}.note: a note can be at most 4000"),
+        ({"note": "a\x1bb"}, f"{place}.note: a note cannot contain control characters"),
+        ({"tentative": 1}, f"{place}.tentative: expected bool, found int"),
+    ):
+        assert says in _refused(_store(milestones=[{"kind": "release", "date": "2026", **fields}]))
+
+
+STAMP = "2026-01-01T00:00:00+00:00"
+
+
+def _change(**fields: object) -> dict[str, object]:
+    return _store(history=[{"recorded": STAMP, "milestone": "release", "old": None, "new": {"date": "2026"}, **fields}])
+
+
+@pytest.mark.parametrize(
+    ("stamp", "accepted"),
+    [
+        ("2026-01-01T00:00:00.0000+05:45:30.123456", True),  # 40 characters
+        ("2026-01-01T00:00:00.00000+05:45:30.123456", False),  # 41: longer than any hstrack writes
+        ("2026-01-01T00:00:00", False),  # no offset
+        ("2026-01-01", False),
+        ("1000-01-01T00:00:00+00:00", True),
+        ("9998-12-31T23:59:59+00:00", True),
+        ("0999-12-31T23:59:59+00:00", False),
+        ("9999-01-01T00:00:00+00:00", False),
+        ("1000-01-01T00:30:00+01:00", False),  # 999 in UTC
+        ("9998-12-31T23:30:00-01:00", False),  # 9999 in UTC
+        ("not a time", False),
+    ],
+)
+def test_a_recorded_time_is_a_whole_iso_time_with_an_offset(stamp: str, accepted: bool) -> None:
+    data = _change(recorded=stamp)
+    if accepted:
+        assert document_from_json(data).titles["a"].history[0].recorded == stamp
+        assert document_from_json(_store(edited={"name": stamp})).titles["a"].edited == {"name": stamp}
+    else:
+        assert "history[0].recorded: " in _refused(data)
+        assert "title 'a'.edited.name: " in _refused(_store(edited={"name": stamp}))
+
+
+def test_a_change_in_a_file() -> None:
+    change = document_from_json(_change(old={"kind": "release", "date": "2025"})).titles["a"].history[0]
+    assert (change.old and change.old.date.canonical, change.new and change.new.date.canonical) == ("2025", "2026")
+    gone = document_from_json(_change(new=None, old={"date": "2025"})).titles["a"].history[0]
+    assert gone.new is None
+    assert gone.old is not None
+    history = "title 'a'.history[0]"
+    for fields, says in (
+        ({"old": None, "new": None}, f"{history}: a change needs an old or a new milestone (both are null)"),
+        ({"new": {"kind": "trailer", "date": "2026"}}, f"{history}.new.kind: 'trailer' is not the change's"),
+        ({"old": {"kind": "trailer", "date": "2026"}}, f"{history}.old.kind: 'trailer' is not the change's"),
+        ({"milestone": "Release"}, f"{history}.milestone: 'Release' is not a slug"),
+        ({"milestone": 1}, f"{history}.milestone: expected str"),
+        ({"new": {"date": "someday"}}, f"{history}.new.date: 'someday' is not a date"),
+        ({"old": {"date": "2026", "note": "\x00"}}, f"{history}.old.note: a note cannot contain"),
+    ):
+        assert says in _refused(_change(**fields))
+    assert "history[1]" in _refused(_store(history=[_change()["titles"][0]["history"][0], []]))  # type: ignore[index]
+
+
+def test_edited_names_title_fields_only() -> None:
+    assert document_from_json(_store(edited={"label": STAMP, "credits": STAMP})).titles["a"].to_json()["edited"] == {
+        "credits": STAMP,
+        "label": STAMP,
+    }
+    assert "title 'a'.edited: 'id' is not one of name, label" in _refused(_store(edited={"id": STAMP}))
+    assert "title 'a'.edited.name: 5 is not an ISO 8601" in _refused(_store(edited={"name": 5}))
+    assert "title 'a'.edited: expected dict" in _refused(_store(edited=[]))
+    assert "edited" not in document_from_json(_store()).titles["a"].to_json()
+
+
+def test_unknown_fields_are_kept_and_may_nest_32_deep() -> None:
+    for depth in (1, 31, 32):
+        deep = _nested(depth)
+        change = {"recorded": STAMP, "milestone": "x", "old": None, "new": {"date": "2026"}, "more": deep}
+        doc = document_from_json({"schema": 1, "more": deep, "titles": [
+            {"id": "a", "name": "A", "more": deep, "milestones": [{"kind": "x", "date": "2026", "more": deep}],
+             "history": [change]}]})  # fmt: skip
+        title = doc.titles["a"]
+        assert doc.extra == title.extra == title.milestones["x"].extra == title.history[0].extra == {"more": deep}
+    too_deep = _nested(33)
+    assert _refused({"schema": 1, "more": too_deep}) == "field 'more' nests deeper than 32 levels"
+    assert "nests deeper than 32" in _refused(_store(more=too_deep))
+    assert "nests deeper than 32" in _refused(_store(milestones=[{"kind": "x", "date": "2026", "m": too_deep}]))
+    assert "nests deeper than 32" in _refused(_change(more=too_deep))
+    assert "nests deeper than 32" in _refused({"schema": 1, "ok": 1, "more": [_nested(32)]})
+    # Known fields and the unknown fields beside them are kept apart, in their order.
+    doc = document_from_json({"schema": 1, "b": 2, "a": 1, "titles": []})
+    assert list(doc.extra) == ["b", "a"]
+    assert list(doc.to_json()) == ["schema", "titles", "a", "b"]
+
+
+def test_a_newer_store_reads_while_its_shape_is_known(monkeypatch: pytest.MonkeyPatch) -> None:
+    newer = document_from_json({"schema": 2, "titles": [{"id": "a", "name": "A"}], "pin": {"title": "a"}})
+    assert (newer.read_schema, newer.newer, list(newer.titles), newer.pin_title) == (2, True, ["a"], "a")
+    assert "milestone 'x' appears twice" in _refused(_store(milestones=[{"kind": "x", "date": "2026"}] * 2))
+    plain = _refused({"schema": 1, "titles": [{"id": 1}]})
+    assert plain == "titles[0].id: expected str, found int"
+
+
+def test_migrations_run_in_order_and_must_reach_the_next_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    import hstrack.model as model
+
+    steps: list[int] = []
+
+    def step(n: int) -> Callable[[dict[str, object]], dict[str, object]]:
+        def run(data: dict[str, object]) -> dict[str, object]:
+            steps.append(n)
+            return {**data, "schema": n + 1, f"by{n}": True}
+
+        return run
+
+    monkeypatch.setattr(model, "MIGRATIONS", {1: step(1), 2: step(2)})
+    data = {"schema": 1, "titles": []}
+    assert model.migrate(data, target=3) == {"schema": 3, "titles": [], "by1": True, "by2": True}
+    assert steps == [1, 2]
+    assert data == {"schema": 1, "titles": []}
+    assert model.migrate({"schema": 3}, target=3) == {"schema": 3}
+    with pytest.raises(ShapeError, match="schema 0 cannot be migrated"):
+        model.migrate({"schema": 0}, target=3)
+    monkeypatch.setattr(model, "MIGRATIONS", {1: lambda data: {**data, "schema": 3}})
+    with pytest.raises(ShapeError, match="the migration from schema 1 did not produce schema 2"):
+        model.migrate({"schema": 1}, target=3)
+    assert model.migrate({"schema": 1}) == {"schema": 1}  # today's schema: nothing to do
+
+
+def test_values_in_messages_are_cut_short() -> None:
+    from hstrack.model import shown
+
+    assert shown("x" * 40) == repr("x" * 40)
+    assert shown("x" * 41) == "'" + "x" * 39 + "…"
+    assert shown(12345, limit=3) == "12345"  # two more characters are allowed for the quotes
+    assert shown(123456, limit=3) == "123…"
+    assert shown(None) == "None"

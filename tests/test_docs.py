@@ -58,3 +58,41 @@ def test_readme_documents_every_precision_and_exit_code() -> None:
         assert f"| {precision} |" in README or f"`{precision}`" in README
     for code in ("| 0 |", "| 1 |", "| 2 |"):
         assert code in README
+
+
+def _tour() -> list[tuple[str, list[str]]]:
+    """The tour's commands and what the README says each prints (stderr, then stdout)."""
+    section = README.split("## A short tour", 1)[1].split("\n## ", 1)[0]
+    steps: list[tuple[str, list[str]]] = []
+    for block in re.findall(r"```\n(.*?)\n```", section, re.S):
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                steps.append((line[2:], []))
+            else:
+                steps[-1][1].append(line)
+    return steps
+
+
+def test_the_readme_tour_is_what_hstrack_prints(tmp_path: Path) -> None:
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    bin_dir = Path(sys.executable).parent
+    if not (bin_dir / "hstrack").exists() and shutil.which("hstrack") is None:
+        pytest.fail("the hstrack console script is not installed next to the test interpreter")
+    env = {
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+        "HSTRACK_HOME": str(tmp_path),
+        "HSTRACK_NOW": "2026-11-27T12:00:00+00:00",
+        "TZ": "Europe/London",
+        "COLUMNS": "80",
+        "LANG": "C.UTF-8",
+    }
+    steps = _tour()
+    assert len(steps) >= 6
+    for command, said in steps:
+        run = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env, timeout=60, check=True)
+        printed = (run.stderr + run.stdout).replace(str(tmp_path), "~/.local/share/hstrack")
+        assert [line.rstrip() for line in printed.splitlines()] == said, command

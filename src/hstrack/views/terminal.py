@@ -282,7 +282,9 @@ class TerminalRenderer:
         line = safe(c.report.title.name, "bold")
         line.append(" · ")
         line.append(inert(c.sentence))
-        self._print(line)
+        # One sentence is one line: a script reading it from a pipe must not get it broken
+        # at 80 columns (a terminal wraps a long line by itself).
+        self.console.print(line, soft_wrap=True)
 
     def history(self, report: TitleReport, rows: list[HistoryRow]) -> None:
         if not rows:
