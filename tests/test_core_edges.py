@@ -713,6 +713,7 @@ def test_names_slugs_and_text() -> None:
     assert slugify("x" * 63 + " y") == "x" * 63
     assert slugify("東京 2") == ""
     assert slugify("!!!") == ""
+    assert slugify("Season ½") == "season-1-2"  # the fraction slash is a separator, not nothing
 
 
 def test_milestone_kinds() -> None:
@@ -740,6 +741,8 @@ def test_milestone_kinds() -> None:
     assert close_matches("fi", ["film-x"]) == []  # too short to be a prefix worth naming
     assert close_matches("ab", ["abcdef"]) == []
     assert close_matches("film", ["film-a", "film-b", "film-c", "film-d"], n=3) == ["film-a", "film-b", "film-c"]
+    assert close_matches("film", ["film-a", "film-b", "film-c", "film-d"]) == ["film-a", "film-b", "film-c"]
+    assert close_matches("film", ["film-a", "film-b"]) == ["film-a", "film-b"]
 
 
 def test_unknown_titles() -> None:

@@ -96,3 +96,32 @@ def test_the_readme_tour_is_what_hstrack_prints(tmp_path: Path) -> None:
         run = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env, timeout=60, check=True)
         printed = (run.stderr + run.stdout).replace(str(tmp_path), "~/.local/share/hstrack")
         assert [line.rstrip() for line in printed.splitlines()] == said, command
+
+
+def test_help_groups_every_command_by_area_each_on_one_line(cli: Cli) -> None:
+    from hstrack.cli import AREAS, COMMAND_AREA
+
+    assert sorted(COMMAND_AREA) == COMMANDS  # every command is in exactly one area
+    assert sum(len(names) for _, _, names in AREAS) == len(COMMAND_AREA)
+    lines = [*cli("--help", COLUMNS="80").stdout.splitlines(), ""]
+    headings = [line[:-1] for line in lines if line.endswith(":") and not line.startswith(" ")]
+    assert headings == ["Options", *(heading for _, heading, _ in AREAS)]
+    listed = []
+    for i, line in enumerate(lines):
+        name = line.split()[0] if line.startswith("  ") and not line.startswith("   ") else None
+        if name not in COMMANDS:
+            continue
+        listed.append(name)
+        assert len(line) <= 80, line
+        assert not line.rstrip().endswith("..."), line
+        assert not lines[i + 1].startswith("   "), f"the summary of {name} wraps: {line!r}"
+    assert sorted(listed) == COMMANDS
+    order = [name for _, _, names in AREAS for name in names]
+    assert listed == order
+
+
+def test_hstrack_alone_shows_the_status(cli: Cli) -> None:
+    alone = cli()
+    assert alone.stdout == cli("status").stdout
+    assert "Heartstopper" in alone.stdout
+    assert cli("--at", "2026-12-01").stdout == cli("status", "--at", "2026-12-01").stdout

@@ -11,6 +11,6 @@ def main() -> None:
         from hstrack.prompt import main as prompt_main
 
         sys.exit(prompt_main(sys.argv[2:]))
-    from hstrack.cli import main as cli_main
+    from hstrack.cli.application import main as cli_main
 
     cli_main()

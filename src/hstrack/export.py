@@ -6,7 +6,8 @@
   all-day event; an instant a timed event in its zone (with the VTIMEZONE it needs); a
   wider window (month, quarter, season, half, year) an all-day event over the whole window
   with the precision in its summary, unless ``windows=False``; TBA is left out. UIDs are
-  stable (``title.milestone@hstrack``) so a calendar re-importing the file updates events;
+  stable (``title.milestone@hstrack``, by the id the title was created with, so a rename
+  keeps them) so a calendar re-importing the file updates events;
   SEQUENCE counts the date changes and DTSTAMP is the last one, so a changed date wins.
 - CSV has one row per milestone with the JSON milestone fields.
 """
@@ -131,7 +132,8 @@ def to_ics(doc: Document, now: datetime, windows: bool = True) -> bytes:
                 continue
             overtaken = a.state == "cancelled"
             event = Event()
-            event.add("uid", f"{title.id}.{m.kind}@hstrack")
+            # The id the title was created with: a rename must update its events, not add more.
+            event.add("uid", f"{title.first_id}.{m.kind}@hstrack")
             event.add("summary", _summary(title, m, overtaken))
             if spec.at is not None:
                 at = spec.at if spec.zone else spec.at.astimezone(UTC)  # fixed offsets go as UTC

@@ -17,7 +17,8 @@ was recorded:
   changed last.
 - **Unknown fields** are carried through; the store's own win a tie.
 
-Every milestone that changes gets a history entry, as ``set`` would give it. The result
+Every milestone that changes gets a history entry, as ``set`` would give it, and every
+title field taken from the file an edit, as ``edit`` would. The result
 lists per title what was done: added, updated (and what), kept because the store's is
 newer, unchanged.
 """
@@ -28,9 +29,9 @@ import copy
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-from hstrack.model import Change, Document, Milestone, Title
+from hstrack.model import Change, Document, Edit, Milestone, Title
 
 TITLE_FIELDS = ("name", "label", "kind", "platform", "synopsis", "notes")
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
@@ -78,12 +79,22 @@ def _last_recorded(history: list[Change], kind: str | None = None) -> datetime |
     return max(known) if known else None
 
 
-def _key(change: Change) -> str:
-    return json.dumps(change.to_json(), sort_keys=True, ensure_ascii=False)
+class _Entry(Protocol):
+    recorded: str
+
+    def to_json(self) -> dict[str, Any]: ...
 
 
-def joined_history(ours: list[Change], theirs: list[Change]) -> list[Change]:
-    """Both histories, each entry once, in recorded order (ours first within a tie)."""
+E = TypeVar("E", bound=_Entry)
+
+
+def _key(entry: _Entry) -> str:
+    return json.dumps(entry.to_json(), sort_keys=True, ensure_ascii=False)
+
+
+def joined_history(ours: list[E], theirs: list[E]) -> list[E]:
+    """Both histories (of milestones, or of title fields), each entry once, in recorded
+    order (ours first within a tie)."""
     seen = {_key(c) for c in ours}
     joined = list(ours) + [copy.deepcopy(c) for c in theirs if _key(c) not in seen]
     order = {id(c): i for i, c in enumerate(joined)}
@@ -151,6 +162,9 @@ def _merge_title(mine: Title, incoming: Title, now: datetime) -> TitleOutcome:
     theirs_newer = theirs_last is not None and (mine_last is None or theirs_last > mine_last)
     original_history = list(mine.history)
     mine.history = joined_history(mine.history, incoming.history)
+    original_edits = len(mine.edits)
+    mine.edits = joined_history(mine.edits, incoming.edits)
+    before = {name: copy.deepcopy(getattr(mine, name)) for name in (*TITLE_FIELDS, "credits")}
 
     def newer(name: str) -> bool:
         """Whether the file's value of a field is the newer: by the time each side last set
@@ -187,6 +201,13 @@ def _merge_title(mine: Title, incoming: Title, now: datetime) -> TitleOutcome:
             updated.append(f"credits for {role} {'added' if _empty(old_names) else 'changed'}")
         else:
             kept.append(f"credits for {role} (the store's are newer)")
+    for name, old in before.items():
+        # A field taken from the file is recorded as an edit, as `edit` would, unless the
+        # file's own edits already say how it got there.
+        new = getattr(mine, name)
+        last_edit = next((e for e in reversed(mine.edits) if e.field == name), None)
+        if new != old and (last_edit is None or last_edit.new != (new or None)):
+            mine.edits.append(Edit(recorded=recorded, field=name, old=old or None, new=copy.deepcopy(new) or None))
     for key, value in incoming.extra.items():
         if key not in mine.extra or (theirs_newer and mine.extra[key] != value):
             mine.extra[key] = copy.deepcopy(value)
@@ -230,7 +251,7 @@ def _merge_title(mine: Title, incoming: Title, now: datetime) -> TitleOutcome:
         outcome.action = "updated"
     elif kept:
         outcome.action = "kept"
-    elif len(mine.history) != len(original_history):
+    elif len(mine.history) != len(original_history) or len(mine.edits) != original_edits:
         outcome.action = "updated"
         updated.append("history entries from the file")
     outcome.details = [f"took {u}" for u in updated] + [f"kept {k}" for k in kept]

@@ -7,6 +7,7 @@ is carried through untouched (``extra``) rather than dropped.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable, Iterable
@@ -228,6 +229,27 @@ class Change:
         }
 
 
+# What `edit`, `label`, `credit` and `rename` change on a title, each recorded as an Edit.
+TITLE_FIELDS = ("name", "label", "kind", "platform", "synopsis", "notes", "credits")
+EDITABLE = ("id", *TITLE_FIELDS)
+
+
+@dataclass
+class Edit:
+    """One recorded change of a title's own field (its name, kind, credits, id, ...): when,
+    and the value before and after (None: it had none). Milestones have ``Change``; these
+    are kept apart, in the title's ``edits``, so a store without any reads as before."""
+
+    recorded: str
+    field: str
+    old: Any  # str, or for credits {role: [names]}; None when not set
+    new: Any
+    extra: dict[str, Any] = dataclasses.field(default_factory=dict)  # `field` is the attribute above
+
+    def to_json(self) -> dict[str, Any]:
+        return {"recorded": self.recorded, "field": self.field, "old": self.old, "new": self.new, **_sorted(self.extra)}
+
+
 @dataclass
 class Title:
     id: str
@@ -241,6 +263,7 @@ class Title:
     milestones: dict[str, Milestone] = field(default_factory=dict)
     history: list[Change] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    edits: list[Edit] = field(default_factory=list)  # changes of the fields above, in recorded order
     # When each title field (name, label, kind, platform, synopsis, notes, credits) was last
     # set, so a merge can keep the newer of two; written only once there is one, so a store
     # without any reads and writes as before (and an older hstrack carries it through).
@@ -259,9 +282,18 @@ class Title:
             "milestones": [m.to_json() for m in sorted_milestones(self.milestones.values())],
             "history": [c.to_json() for c in self.history],
         }
+        if self.edits:
+            data["edits"] = [e.to_json() for e in self.edits]
         if self.edited:
             data["edited"] = _sorted(self.edited)
         return {**data, **_sorted(self.extra)}
+
+    @property
+    def first_id(self) -> str:
+        """The id the title was created with, before any rename: what keeps its calendar
+        events the same events (their UIDs are made from it)."""
+        renames = [e.old for e in self.edits if e.field == "id" and isinstance(e.old, str)]
+        return renames[0] if renames else self.id
 
     def mark_edited(self, name: str, now: datetime) -> None:
         self.edited[name] = now.isoformat(timespec="seconds")
@@ -503,10 +535,68 @@ def _is_timestamp(value: str) -> bool:
     return utc is not None and MIN_YEAR <= moment.year <= MAX_YEAR and MIN_YEAR <= utc.year <= MAX_YEAR
 
 
-TITLE_FIELDS = ("name", "label", "kind", "platform", "synopsis", "notes", "credits")
-_TITLE_KEYS = frozenset(
-    ("id", "name", "label", "kind", "platform", "synopsis", "notes", "credits", "milestones", "history", "edited")
-)
+_TITLE_KEYS = frozenset((*EDITABLE, "milestones", "history", "edits", "edited"))
+_EDIT_KEYS = frozenset(("recorded", "field", "old", "new"))
+
+
+def _file_credits(value: Any, where: str) -> dict[str, list[str]]:
+    credits: dict[str, list[str]] = _expect(value, dict, where)
+    for role, names in credits.items():
+        place = f"{where}.{shown(role)}"
+        _valid(place, check_name, role, "a credit's role")
+        for name in _expect(names, list, place):
+            _expect(name, str, place)
+            _valid(place, check_name, name, "a credited name")
+    return credits
+
+
+def _file_name(value: Any, where: str) -> str:
+    name: str = _expect(value, str, where)
+    if len(name) > MAX_NAME:  # padding counts in a file: what is stored is what is read
+        raise ShapeError(f"{where}: a title's name can be at most {MAX_NAME} characters (got {len(name)})")
+    if _CONTROL.search(name) or not name.strip():
+        _valid(where, check_name, name)
+    return name
+
+
+def _file_value(name: str, value: Any, where: str) -> Any:
+    """A title field's value as a file may hold it, by the rules of the field."""
+    if name == "credits":
+        return _file_credits(value, where)
+    if name == "name":
+        return _file_name(value, where)
+    text = _expect(value, str, where)
+    if name == "id":
+        if len(text) > MAX_SLUG or not SLUG.fullmatch(text):
+            raise ShapeError(f"{where}: {shown(text)} is not a slug")
+    elif name == "label":
+        _valid(where, check_name, text, "a label", MAX_LABEL)
+    elif name == "kind":
+        if text not in TITLE_KINDS:
+            raise ShapeError(f"{where}: {shown(text)} is not one of {', '.join(TITLE_KINDS)}")
+    elif len(text) > MAX_TEXT or (_CONTROL if name == "platform" else _CONTROL_BUT_NEWLINE).search(text):
+        _valid(where, check_text, text, name, name != "platform")
+    return text
+
+
+def edit_from_json(data: Any, where: str) -> Edit:
+    _expect(data, dict, where)
+    name = _expect(data.get("field"), str, f"{where}.field")
+    if name not in EDITABLE:
+        raise ShapeError(f"{where}.field: {shown(name)} is not one of {', '.join(EDITABLE)}")
+    recorded = _expect(data.get("recorded"), str, f"{where}.recorded")
+    if not _is_timestamp(recorded):
+        raise ShapeError(f"{where}.recorded: {shown(recorded)} is not an ISO 8601 time with an offset")
+    old, new = data.get("old"), data.get("new")
+    if old is None and new is None:
+        raise ShapeError(f"{where}: an edit needs an old or a new value (both are null)")
+    return Edit(
+        recorded=recorded,
+        field=name,
+        old=None if old is None else _file_value(name, old, f"{where}.old"),
+        new=None if new is None else _file_value(name, new, f"{where}.new"),
+        extra=_known(data, _EDIT_KEYS),
+    )
 
 
 def title_from_json(data: Any, where: str) -> Title:
@@ -516,13 +606,7 @@ def title_from_json(data: Any, where: str) -> Title:
         raise ShapeError(f"{where}.id: {shown(title_id)} is not a slug")
     where = f"title {title_id!r}"
     raw_credits = data.get("credits")
-    credits = {} if raw_credits is None else _expect(raw_credits, dict, f"{where}.credits")
-    for role, names in credits.items():
-        place = f"{where}.credits.{shown(role)}"
-        _valid(place, check_name, role, "a credit's role")
-        for name in _expect(names, list, place):
-            _expect(name, str, place)
-            _valid(place, check_name, name, "a credited name")
+    credits = {} if raw_credits is None else _file_credits(raw_credits, f"{where}.credits")
     milestones: dict[str, Milestone] = {}
     where_ms = f"{where}.milestones"
     for i, raw in enumerate(_expect(data.get("milestones", []), list, where_ms)):
@@ -534,11 +618,11 @@ def title_from_json(data: Any, where: str) -> Title:
         change_from_json(raw, f"{where}.history[{i}]")
         for i, raw in enumerate(_expect(data.get("history", []), list, f"{where}.history"))
     ]
-    name = _expect(data.get("name"), str, f"{where}.name")
-    if len(name) > MAX_NAME:  # padding counts in a file: what is stored is what is read
-        raise ShapeError(f"{where}.name: a title's name can be at most {MAX_NAME} characters (got {len(name)})")
-    if _CONTROL.search(name) or not name.strip():
-        _valid(f"{where}.name", check_name, name)
+    name = _file_name(data.get("name"), f"{where}.name")
+    edits = [
+        edit_from_json(raw, f"{where}.edits[{i}]")
+        for i, raw in enumerate(_expect(data.get("edits", []), list, f"{where}.edits"))
+    ]
     label = _opt_str(data, "label", where)
     if label is not None:
         _valid(f"{where}.label", check_name, label, "a label", MAX_LABEL)
@@ -564,6 +648,7 @@ def title_from_json(data: Any, where: str) -> Title:
         credits=credits,
         milestones=milestones,
         history=history,
+        edits=edits,
         extra=_known(data, _TITLE_KEYS),
     )
 

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from typing import Any, Protocol, TypeVar
 
 from hstrack.dates import DateSpec, format_day
-from hstrack.model import Change, Document, Milestone, Title, milestone_rank
+from hstrack.model import Change, Document, Edit, Milestone, Title, milestone_rank
 from hstrack.text import ago_range, hours_minutes, plural, span_range, until, until_range
 
 PHASES = ("rumoured", "announced", "in-production", "post-production", "released", "cancelled")
@@ -366,6 +367,10 @@ class HistoryRow:
     shift_days: tuple[int, int] | None  # how far the window moved, in the viewer's days: start, end
 
     @property
+    def recorded(self) -> str:
+        return self.change.recorded
+
+    @property
     def summary(self) -> str:
         kind, old, new = label(self.change.milestone), self.change.old, self.change.new
         if old is None and new is not None:
@@ -400,9 +405,18 @@ class HistoryRow:
         return f"{kind} changed from {old.date.text} to {new.date.text}"
 
 
-def recorded_order(changes: list[Change]) -> list[Change]:
+class _Recorded(Protocol):
+    @property
+    def recorded(self) -> str: ...
+
+
+R = TypeVar("R", bound=_Recorded)
+
+
+def recorded_order(changes: list[R]) -> list[R]:
     """Changes in the order they were recorded (by the instant, whatever offset each was
-    written with); a merge can append an older change after a newer one."""
+    written with); a merge can append an older change after a newer one. Ties keep their
+    order."""
     try:
         keys = [datetime.fromisoformat(c.recorded) for c in changes]
         if any(k.tzinfo is None for k in keys):
@@ -411,6 +425,63 @@ def recorded_order(changes: list[Change]) -> list[Change]:
     except ValueError:
         return list(changes)
     return [changes[i] for i in order]
+
+
+@dataclass(frozen=True)
+class EditRow:
+    """One recorded change of a title's own field, for the history."""
+
+    edit: Edit
+
+    @property
+    def recorded(self) -> str:
+        return self.edit.recorded
+
+    @property
+    def what(self) -> str:
+        return "title id" if self.edit.field == "id" else self.edit.field
+
+    @property
+    def summary(self) -> str:
+        name, old, new = self.edit.field, self.edit.old, self.edit.new
+        if name == "credits":
+            return credits_summary(old or {}, new or {})
+        if name in ("synopsis", "notes"):  # long text: say what happened, not all of it
+            return f"{name} {'set' if old is None else 'cleared' if new is None else 'changed'}"
+        if old is None:
+            return f"{name} set to {_quoted(new)}"
+        if new is None:
+            return f"{name} cleared (was {_quoted(old)})"
+        return f"{name} changed from {_quoted(old)} to {_quoted(new)}"
+
+
+def _quoted(value: Any) -> str:
+    return f"'{value}'" if isinstance(value, str) else str(value)
+
+
+def credits_summary(old: dict[str, list[str]], new: dict[str, list[str]]) -> str:
+    """What changed in the credits, role by role: "Director: added Euros Lyn"."""
+    parts = []
+    for role in [*old, *(r for r in new if r not in old)]:
+        before, after = old.get(role, []), new.get(role, [])
+        if before == after:
+            continue
+        if not after:
+            parts.append(f"{role}: removed")
+            continue
+        added = [n for n in after if n not in before]
+        removed = [n for n in before if n not in after]
+        said = [f"added {', '.join(added)}"] if added else []
+        said += [f"removed {', '.join(removed)}"] if removed else []
+        parts.append(f"{role}: {'; '.join(said) or 'reordered'}")
+    return "credits: " + ("; ".join(parts) if parts else "unchanged")
+
+
+def title_history(title: Title, now: datetime) -> list[HistoryRow | EditRow]:
+    """Every recorded change of a title, its milestones' and its own fields', in the order
+    they were recorded."""
+    rows: list[HistoryRow | EditRow] = [*history(title, now), *(EditRow(e) for e in title.edits)]
+    return recorded_order(rows)
 
 
 def history(title: Title, now: datetime) -> list[HistoryRow]:

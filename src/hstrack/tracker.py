@@ -1,4 +1,5 @@
-"""Changes to the document: add, set, unset, remove. Pure functions of (document, now).
+"""Changes to the document: add, edit, rename, set, unset, remove. Pure functions of
+(document, now).
 
 Each returns a short description of what it did, which the store keeps for ``undo``.
 """
@@ -10,23 +11,29 @@ from datetime import datetime
 from hstrack.dates import parse_date
 from hstrack.errors import UsageError
 from hstrack.model import (
+    MAX_LABEL,
     TITLE_KINDS,
     Change,
     Document,
+    Edit,
     Milestone,
     Title,
     check_name,
     check_slug,
     check_text,
+    close_matches,
+    did_you_mean,
     resolve_milestone,
     slugify,
 )
 
 
 def check_kind(kind: str) -> str:
-    if kind not in TITLE_KINDS:
-        raise UsageError(f"kind {kind!r} is not one of {', '.join(TITLE_KINDS)}")
-    return kind
+    key = kind.strip().lower()
+    if key not in TITLE_KINDS:
+        hint = did_you_mean(close_matches(key, TITLE_KINDS))
+        raise UsageError(f"kind {kind!r} is not one of {', '.join(TITLE_KINDS)}{hint}")
+    return key
 
 
 def add_title(
@@ -130,3 +137,105 @@ def remove_title(doc: Document, title_id: str) -> Title:
     if doc.pin_title == title_id:  # a pin to a title that is gone would point at nothing
         doc.pin_title = doc.pin_milestone = None
     return title
+
+
+# ---------------------------------------------------------------------------- a title's own fields
+
+EDIT_FIELDS = ("name", "kind", "label", "platform", "synopsis", "notes")
+
+
+def _checked_field(name: str, value: str) -> str | None:
+    """A typed value for a title field; CLEAR ("") clears the fields that may be empty."""
+    if name == "name":
+        return check_name(value)
+    if name == "kind":
+        return check_kind(value)
+    if name == "label":
+        return None if not value.strip() else check_name(value, "a label", MAX_LABEL)
+    if name == "platform":
+        return check_text(value, "platform")
+    if name in ("synopsis", "notes"):
+        return check_text(value, name, multiline=True)
+    raise UsageError(f"{name!r} is not a field edit can change ({', '.join(EDIT_FIELDS)})")
+
+
+def _record(title: Title, name: str, old: object, new: object, now: datetime) -> Edit:
+    edit = Edit(recorded=now.isoformat(timespec="seconds"), field=name, old=old, new=new)
+    title.edits.append(edit)
+    if name != "id":
+        title.mark_edited(name, now)
+    return edit
+
+
+def edit_title(doc: Document, title_id: str, values: dict[str, str], now: datetime) -> list[Edit]:
+    """Set a title's fields (``EDIT_FIELDS``); an empty value clears an optional one. Every
+    field that really changes is recorded as an Edit; an empty list means nothing did.
+    All values are checked before any is set, so a bad one changes nothing."""
+    title = doc.get(title_id)
+    checked = {name: _checked_field(name, value) for name, value in values.items()}
+    edits = []
+    for name, new in checked.items():
+        old = getattr(title, name)
+        if old != new:
+            setattr(title, name, new)
+            edits.append(_record(title, name, old, new, now))
+    return edits
+
+
+def _role(title: Title, role: str) -> str:
+    """A credit's role as typed, or as the title already spells it ("director" is "Director")."""
+    role = check_name(role, "a credit's role")
+    return next((r for r in title.credits if r.casefold() == role.casefold()), role)
+
+
+def edit_credits(doc: Document, title_id: str, role: str, names: list[str], mode: str, now: datetime) -> Edit | None:
+    """Credits by role. ``mode``: "add" (the names not there yet, in order), "replace" (the
+    role becomes exactly these names), "remove" (these names, or with none the whole role).
+    None when nothing changes."""
+    title = doc.get(title_id)
+    role = _role(title, role)
+    wanted = list(dict.fromkeys(check_name(n, "a credited name") for n in names))
+    current = list(title.credits.get(role, []))
+    if mode == "remove":
+        if role not in title.credits:
+            hint = did_you_mean(close_matches(role, title.credits))
+            have = ", ".join(title.credits) or "none"
+            raise UsageError(f"{title_id} has no credits for {role!r}{hint} (it has: {have})")
+        missing = [n for n in wanted if n not in current]
+        if missing:
+            hint = did_you_mean(close_matches(missing[0], current))
+            raise UsageError(f"{missing[0]!r} is not credited as {role} on {title_id}{hint}")
+        after = [n for n in current if n not in wanted] if wanted else []
+    elif not wanted:
+        raise UsageError(f"give the names to {mode} for {role}")
+    elif mode == "add":
+        after = current + [n for n in wanted if n not in current]
+    elif mode == "replace":
+        after = wanted
+    else:
+        raise UsageError(f"mode {mode!r} is not add, replace or remove")
+    if after == current:
+        return None
+    old = {r: list(v) for r, v in title.credits.items()}
+    if after:
+        title.credits[role] = after
+    else:
+        del title.credits[role]
+    new = {r: list(v) for r, v in title.credits.items()}
+    return _record(title, "credits", old or None, new or None, now)
+
+
+def rename_title(doc: Document, title_id: str, new_id: str, now: datetime) -> Edit:
+    """Give a title a new id, keeping its history, label and pin."""
+    title = doc.get(title_id)
+    check_slug(new_id, "the new id")
+    if new_id == title_id:
+        raise UsageError(f"{title_id} already has that id")
+    if new_id in doc.titles:
+        raise UsageError(f"a title with id {new_id!r} already exists")
+    del doc.titles[title_id]
+    title.id = new_id
+    doc.titles[new_id] = title
+    if doc.pin_title == title_id:
+        doc.pin_title = new_id
+    return _record(title, "id", title_id, new_id, now)

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from hstrack.checks import Verdict
-from hstrack.report import Assessed, Countdown, HistoryRow, Timeline, TitleReport, Upcoming
+from hstrack.report import Assessed, Countdown, EditRow, HistoryRow, Timeline, TitleReport, Upcoming
 
 if TYPE_CHECKING:  # the calendar is loaded only by the command that draws it
     from hstrack.month_calendar import MonthCalendar
@@ -139,8 +139,12 @@ class JsonRenderer:
             )
         )
 
-    def history(self, report: TitleReport, rows: list[HistoryRow]) -> None:
-        self._emit(_envelope(self.now, title=_ref(report), history=[_change(row) for row in rows]))
+    def history(self, report: TitleReport, rows: list[HistoryRow | EditRow]) -> None:
+        # Milestone changes keep their list; a title's own edits are a list of their own,
+        # so a reader of "history" sees only the shape it always had.
+        changes = [_change(row) for row in rows if isinstance(row, HistoryRow)]
+        edits = [_edit(row) for row in rows if isinstance(row, EditRow)]
+        self._emit(_envelope(self.now, title=_ref(report), history=changes, edits=edits))
 
     def check(self, report: TitleReport, verdicts: list[Verdict]) -> None:
         conditions = [{"condition": v.condition, "holds": v.holds, "reason": v.reason} for v in verdicts]
@@ -184,6 +188,11 @@ def _timeline(line: Timeline) -> dict[str, Any]:
         item["gap_days"] = None if row.gap_days is None else {"min": row.gap_days[0], "max": row.gap_days[1]}
         rows.append(item)
     return {"milestones": rows, "today_index": line.today_index}
+
+
+def _edit(row: EditRow) -> dict[str, Any]:
+    e = row.edit
+    return {"recorded": e.recorded, "field": e.field, "old": e.old, "new": e.new, "summary": row.summary}
 
 
 def _change(row: HistoryRow) -> dict[str, Any]:

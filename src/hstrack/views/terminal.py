@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from hstrack.dates import format_day
-from hstrack.report import Assessed, Countdown, HistoryRow, Timeline, TitleReport, Upcoming, label
+from hstrack.report import Assessed, Countdown, EditRow, HistoryRow, Timeline, TitleReport, Upcoming, label
 from hstrack.text import inert
 
 if TYPE_CHECKING:  # charts and the calendar are loaded only by the commands that draw them
@@ -286,7 +286,7 @@ class TerminalRenderer:
         # at 80 columns (a terminal wraps a long line by itself).
         self.console.print(line, soft_wrap=True)
 
-    def history(self, report: TitleReport, rows: list[HistoryRow]) -> None:
+    def history(self, report: TitleReport, rows: list[HistoryRow | EditRow]) -> None:
         if not rows:
             self._print(Group(safe(report.title.name, "bold"), Text("no changes recorded yet", style="dim")))
             return
@@ -295,12 +295,16 @@ class TerminalRenderer:
         table.add_column("Milestone")
         table.add_column("What changed", overflow="fold")
         for row in rows:
+            when = Text(row.recorded.replace("T", " ")[:16])
+            if isinstance(row, EditRow):  # a title's own field: named in italics, its values inert
+                table.add_row(when, Text(row.what, style="italic"), safe(row.summary))
+                continue
             summary = Text(row.summary)
             source = row.change.new.source if row.change.new else None
             if source:
                 summary.append("\n")
                 summary.append_text(safe(source, "dim"))
-            table.add_row(Text(row.change.recorded.replace("T", " ")[:16]), Text(label(row.change.milestone)), summary)
+            table.add_row(when, Text(label(row.change.milestone)), summary)
         self._print(Group(safe(report.title.name, "bold"), table))
 
     def upcoming(self, dated: list[Upcoming], tba: list[Upcoming], until: datetime) -> None:

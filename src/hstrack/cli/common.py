@@ -1,0 +1,166 @@
+"""What every command shares: the settings the global options decided, the options many
+commands take, and how data and messages are printed."""
+
+import os
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from hstrack.clock import resolve_now
+from hstrack.errors import UsageError
+from hstrack.model import Document
+from hstrack.store import Store
+from hstrack.text import inert
+
+
+@dataclass
+class Settings:
+    """What the global options decided; "now" is read once, on first use."""
+
+    store_path: Path | None
+    at: str | None
+    _nows: dict[str | None, datetime] = field(default_factory=dict, repr=False)
+    _store: Store | None = field(default=None, repr=False)
+
+    def now(self, at: str | None = None) -> datetime:
+        """A command's own ``--at`` wins over the global one; each is read once."""
+        key = at if at is not None else self.at
+        if key not in self._nows:
+            self._nows[key] = resolve_now(key)
+        return self._nows[key]
+
+    def path(self) -> Path:
+        if self.store_path is not None:
+            return self.store_path
+        from hstrack.paths import default_store
+
+        return default_store()
+
+    def store(self) -> Store:
+        """The store, created with the Heartstopper titles the first time any command runs."""
+        if self._store is None:
+            from hstrack.seed import seed_document
+
+            store = Store(self.path())
+            if store.ensure(seed_document, self.now()):
+                typer.echo(
+                    f"hstrack: created a new store at {inert(str(store.given))} with the Heartstopper film and its "
+                    "sources; see it with hstrack status",
+                    err=True,
+                )
+            self._store = store
+        return self._store
+
+    def read(self) -> Document:
+        doc = self.store().read()
+        if doc.newer:
+            typer.echo(
+                f"hstrack: {inert(str(self.path()))} was written by a newer hstrack (schema {doc.read_schema}); "
+                "showing what this version understands; changes are refused until you upgrade",
+                err=True,
+            )
+        return doc
+
+
+def settings_of(ctx: typer.Context) -> Settings:
+    settings = ctx.find_root().obj
+    assert isinstance(settings, Settings)
+    return settings
+
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (schema 1) instead of a table.")]
+
+
+AtOpt = Annotated[
+    str | None,
+    typer.Option("--at", metavar="DATE", help="Show things as of this ISO 8601 date or time (default: now)."),
+]
+
+
+IdArg = Annotated[str, typer.Argument(metavar="ID", help="The title's id, as shown by hstrack status.")]
+
+
+PlainOpt = Annotated[
+    bool, typer.Option("--plain", help="One tab-separated line per item, fixed columns (see the README).")
+]
+
+
+HeaderOpt = Annotated[bool, typer.Option("--header", help="With --plain: print the column names first.")]
+
+
+def title_report(settings: Settings, title_id: str, at: str | None) -> Any:
+    from hstrack.report import report_title
+
+    doc = settings.read()
+    return report_title(doc.get(title_id), settings.now(at))
+
+
+def renderer_for(settings: Settings, as_json: bool, at: str | None) -> Any:
+    from hstrack.views import choose
+
+    return choose(as_json, settings.now(at))
+
+
+def list_renderer(settings: Settings, as_json: bool, plain: bool, header: bool, at: str | None) -> Any:
+    if as_json and plain:
+        raise UsageError("choose one of --json and --plain")
+    if header and not plain:
+        raise UsageError("--header goes with --plain")
+    if plain:
+        from hstrack.views.plain import PlainRenderer
+
+        return PlainRenderer(header)
+    return renderer_for(settings, as_json, at)
+
+
+def milestone_of(title: Any, milestone: str) -> str:
+    """One of the title's milestones, named by a person: a typo gets "did you mean"."""
+    from hstrack.model import resolve_milestone
+
+    kind = resolve_milestone(milestone, title.milestones)
+    if kind not in title.milestones:
+        have = ", ".join(title.milestones) or "none"
+        raise UsageError(f"{title.id} has no milestone {kind!r} (it has: {have})")
+    return kind
+
+
+def write_file(data: bytes, output: Path) -> None:
+    """A regular file is replaced atomically (mode 0644 when new). A FIFO or a device
+    (/dev/stdout, a named pipe a reader waits on) is written to, never replaced by a file;
+    a folder is refused."""
+    import stat
+
+    from hstrack.store import write_atomic
+
+    try:
+        mode = os.stat(output).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise UsageError(f"{output} is a folder; give a file to write")
+    if mode is not None and not stat.S_ISREG(mode):
+        with open(output, "wb") as stream:
+            stream.write(data)
+        done(f"wrote {output}")
+        return
+    target = Path(os.path.realpath(output))
+    write_atomic(data, target, mode=None if mode is not None else 0o644)
+    done(f"wrote {output}")
+
+
+def print_data(text: str) -> None:
+    """Text that is data (a path, a shell snippet): exact in a pipe or a file, inert on a
+    terminal, where a control character in a path must not be obeyed."""
+    if sys.stdout.isatty():
+        from hstrack.text import inert_document
+
+        text = inert_document(text)
+    sys.stdout.write(text)
+
+
+def done(message: str) -> None:
+    typer.echo(f"hstrack: {inert(message)}", err=True)

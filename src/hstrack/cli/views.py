@@ -1,0 +1,222 @@
+"""Views: what is tracked, as tables, charts, a calendar and countdowns."""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from hstrack.cli.application import command
+from hstrack.cli.common import (
+    AtOpt,
+    HeaderOpt,
+    IdArg,
+    JsonOpt,
+    PlainOpt,
+    list_renderer,
+    milestone_of,
+    renderer_for,
+    settings_of,
+    title_report,
+    write_file,
+)
+from hstrack.errors import UsageError
+
+ChartOpt = Annotated[bool, typer.Option("--chart", help="Draw it on a time axis instead of a table.")]
+
+
+SvgOpt = Annotated[
+    Path | None, typer.Option("--svg", metavar="FILE", help="Also save what is shown as an SVG picture, in colour.")
+]
+
+
+HtmlOpt = Annotated[
+    Path | None, typer.Option("--html", metavar="FILE", help="Also save what is shown as an HTML page, in colour.")
+]
+
+
+def _picture_options(chart: bool, svg: Path | None, html: Path | None, *formats: tuple[bool, str]) -> None:
+    """--chart, --svg and --html are about what a terminal shows: not with --json or --plain."""
+    for given, option in formats:
+        if given and chart:
+            raise UsageError(f"--chart draws a picture; it does not go with {option}")
+        if given and (svg is not None or html is not None):
+            raise UsageError(f"--svg and --html save what a terminal shows; they do not go with {option}")
+
+
+def _draw(renderer: Any, draw: Callable[[Any], None], svg: Path | None, html: Path | None, title: str) -> None:
+    """Show a view, then save the same view as pictures: drawn again on a recording
+    console at this terminal's width, in colour even when this terminal has none."""
+    draw(renderer)
+    if svg is None and html is None:
+        return
+    from hstrack.views.pictures import save_pictures
+    from hstrack.views.terminal import TerminalRenderer
+
+    now, width = renderer.now, renderer.console.width
+    for path, data in save_pictures(lambda console: draw(TerminalRenderer(now, console)), width, title, svg, html):
+        write_file(data, path)
+
+
+@command(short_help="Every title: phase, last and next milestone, release.")
+def status(
+    ctx: typer.Context,
+    as_json: JsonOpt = False,
+    plain: PlainOpt = False,
+    header: HeaderOpt = False,
+    chart: ChartOpt = False,
+    svg: SvgOpt = None,
+    html: HtmlOpt = None,
+    at: AtOpt = None,
+) -> None:
+    """Every title: its phase, the last milestone reached, the next one, the release. `hstrack` alone shows this."""
+    from hstrack.report import status_report
+
+    _picture_options(chart, svg, html, (as_json, "--json"), (plain, "--plain"))
+    settings = settings_of(ctx)
+    renderer = list_renderer(settings, as_json, plain, header, at)
+    reports = status_report(settings.read(), settings.now(at))
+    if chart:
+        _draw(renderer, lambda r: r.status_chart(reports), svg, html, "hstrack status --chart")
+    else:
+        _draw(renderer, lambda r: r.status(reports), svg, html, "hstrack status")
+
+
+@command(short_help="One title in detail, with a chart and its timeline.")
+def show(
+    ctx: typer.Context,
+    title_id: IdArg,
+    as_json: JsonOpt = False,
+    svg: SvgOpt = None,
+    html: HtmlOpt = None,
+    at: AtOpt = None,
+) -> None:
+    """A title in detail: kind, platform, credits, synopsis, notes, a chart and its timeline."""
+    from hstrack.report import timeline as build_timeline
+
+    _picture_options(False, svg, html, (as_json, "--json"))
+    settings = settings_of(ctx)
+    report = title_report(settings, title_id, at)
+    line, title = build_timeline(report), f"hstrack show {report.title.name}"
+    _draw(renderer_for(settings, as_json, at), lambda r: r.show(report, line), svg, html, title)
+
+
+@command(short_help="A title's milestones in time order, with gaps and today.")
+def timeline(
+    ctx: typer.Context,
+    title_id: IdArg,
+    as_json: JsonOpt = False,
+    chart: ChartOpt = False,
+    svg: SvgOpt = None,
+    html: HtmlOpt = None,
+    at: AtOpt = None,
+) -> None:
+    """A title's milestones in time order, the gaps between them and where today is."""
+    from hstrack.report import timeline as build_timeline
+
+    _picture_options(chart, svg, html, (as_json, "--json"))
+    settings = settings_of(ctx)
+    line = build_timeline(title_report(settings, title_id, at))
+    renderer = renderer_for(settings, as_json, at)
+    title = f"hstrack timeline {line.report.title.name}"
+    if chart:
+        _draw(renderer, lambda r: r.timeline_chart(line), svg, html, title)
+    else:
+        _draw(renderer, lambda r: r.timeline(line), svg, html, title)
+
+
+@command(short_help="A month grid with milestones on their days.")
+def calendar(
+    ctx: typer.Context,
+    month: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[MONTH]",
+            help="2026-12, December 2026, a month name (this year), or a window: Q1 2027 shows its three months.",
+        ),
+    ] = None,
+    months: Annotated[
+        int | None, typer.Option("--months", "-n", metavar="N", min=1, max=36, help="How many months to show.")
+    ] = None,
+    as_json: JsonOpt = False,
+    svg: SvgOpt = None,
+    html: HtmlOpt = None,
+    at: AtOpt = None,
+) -> None:
+    """A month grid with milestones on their days and windows shaded over their span."""
+    from hstrack.month_calendar import month_calendar, parse_month
+    from hstrack.report import status_report
+
+    _picture_options(False, svg, html, (as_json, "--json"))
+    settings = settings_of(ctx)
+    now = settings.now(at)
+    first, span = parse_month(" ".join(month) if month else None, now.date())
+    cal = month_calendar(status_report(settings.read(), now), now, first, months or span or 1)
+    _draw(renderer_for(settings, as_json, at), lambda r: r.calendar(cal), svg, html, f"hstrack calendar {first.iso}")
+
+
+@command(short_help="How long until a milestone (default: the next).")
+def countdown(
+    ctx: typer.Context,
+    title_id: IdArg,
+    milestone: Annotated[
+        str | None, typer.Argument(metavar="[MILESTONE]", help="Default: the next milestone not yet reached.")
+    ] = None,
+    as_json: JsonOpt = False,
+    at: AtOpt = None,
+) -> None:
+    """How long until a milestone: days (and hours for a set time), or a window's range."""
+    from hstrack.report import countdown as build_countdown
+
+    settings = settings_of(ctx)
+    report = title_report(settings, title_id, at)
+    kind = milestone_of(report.title, milestone) if milestone is not None else None
+    renderer_for(settings, as_json, at).countdown(build_countdown(report, kind))
+
+
+@command(short_help="Every recorded change of a title's milestones.")
+def history(ctx: typer.Context, title_id: IdArg, as_json: JsonOpt = False, at: AtOpt = None) -> None:
+    """Every recorded change of a title's milestones: when, old → new, and the shift."""
+    from hstrack.report import title_history
+
+    settings = settings_of(ctx)
+    report = title_report(settings, title_id, at)
+    renderer_for(settings, as_json, at).history(report, title_history(report.title, settings.now(at)))
+
+
+@command(short_help="Milestones of all titles due within a span, soonest first.")
+def upcoming(
+    ctx: typer.Context,
+    within: Annotated[
+        str, typer.Option("--within", metavar="DURATION", help="How far ahead: 12h, 7d, 2w, 3m, 1y.")
+    ] = "90d",
+    milestones: Annotated[
+        list[str] | None, typer.Option("--milestone", metavar="KIND", help="Only these milestones (repeatable).")
+    ] = None,
+    title_ids: Annotated[
+        list[str] | None, typer.Option("--title", metavar="ID", help="Only these titles (repeatable).")
+    ] = None,
+    as_json: JsonOpt = False,
+    plain: PlainOpt = False,
+    header: HeaderOpt = False,
+    at: AtOpt = None,
+) -> None:
+    """Milestones across all titles starting (or open) within a span, soonest first."""
+    from hstrack.dates import span_end
+    from hstrack.model import check_filter_kind
+    from hstrack.report import status_report
+    from hstrack.report import upcoming as build_upcoming
+
+    settings = settings_of(ctx)
+    renderer = list_renderer(settings, as_json, plain, header, at)
+    now = settings.now(at)
+    end = span_end(within, now)
+    doc = settings.read()
+    everywhere = doc.milestone_kinds()
+    kinds = {check_filter_kind(k, everywhere) for k in milestones} if milestones else None
+    wanted = {doc.get(t).id for t in title_ids} if title_ids else None
+    dated, tba = build_upcoming(status_report(doc, now), now, end, kinds, wanted)
+    if plain:
+        renderer.upcoming(dated, tba)
+    else:
+        renderer.upcoming(dated, tba, end)
