@@ -128,8 +128,47 @@ def test_at_and_hstrack_now(seeded: Cli) -> None:
     assert via_env["milestone"]["days_until"] == {"min": 2, "max": 2}
     assert via_option == via_env
     assert json.loads(via_global.stdout) == via_env
-    bad = seeded("status", "--at", "yesterday", code=2)
-    assert "cannot read time 'yesterday'" in bad.stderr
+    bad = seeded("status", "--at", "someday", code=2)
+    assert "cannot read time 'someday' for --at/HSTRACK_NOW: give a day or a time" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("at", "now"),
+    [
+        ("+7d", "2026-12-04T12:00:00+00:00"),
+        ("-2w", "2026-11-13T12:00:00+00:00"),
+        ("2w", "2026-11-13T12:00:00+00:00"),  # a bare span counts back, as --changed-since 2w does
+        ("+12h", "2026-11-28T00:00:00+00:00"),
+        ("+1m", "2026-12-27T12:00:00+00:00"),
+        ("-1y", "2025-11-27T12:00:00+00:00"),
+        ("tomorrow", "2026-11-28T00:00:00+00:00"),
+        ("Yesterday", "2026-11-26T00:00:00+00:00"),
+        ("today", "2026-11-27T00:00:00+00:00"),
+        ("Dec 18 2026", "2026-12-18T00:00:00+00:00"),
+        ("18 December 2026", "2026-12-18T00:00:00+00:00"),
+        ("2026-12-18", "2026-12-18T00:00:00+00:00"),
+        ("2026-07-01", "2026-07-01T00:00:00+01:00"),  # the start of the day where the viewer is
+        ("2026-12-18 17:00 America/New_York", "2026-12-18T22:00:00+00:00"),
+        ("2026-12-18T09:00:00+09:00", "2026-12-18T00:00:00+00:00"),
+    ],
+)
+def test_at_takes_days_named_and_spans_from_now(seeded: Cli, at: str, now: str) -> None:
+    """Relative forms count from HSTRACK_NOW when it is set (here 27 Nov 2026, 12:00)."""
+    assert seeded.json("countdown", "heartstopper-film", "--at", at)["now"] == now
+    assert json.loads(seeded("--at", at, "status", "--json").stdout)["now"] == now
+
+
+def test_at_refuses_what_is_not_a_moment(seeded: Cli) -> None:
+    for value, says in (("Q1 2027", "cannot read time 'Q1 2027'"), ("soon", "cannot read time 'soon'"),
+                        ("+3x", "cannot read duration '3x'"), ("+9000y", "reaches past the years"),
+                        ("-1500y", "outside the days hstrack works with")):  # fmt: skip
+        bad = seeded("status", "--at", value, code=2)
+        assert says in bad.stderr, value
+        assert bad.stdout == ""
+    changed = seeded("check", "heartstopper-film", "--changed-since", "soon", code=2)
+    assert "cannot read time 'soon' for --changed-since" in changed.stderr
+    assert seeded("check", "heartstopper-film", "--changed-since", "Mar 1 2026").stdout.startswith("true: ")
+    assert seeded("check", "heartstopper-film", "--changed-since", "yesterday", code=1).stdout.startswith("false: ")
 
 
 def test_bad_date_is_a_usage_error_and_leaves_the_store_untouched(seeded: Cli) -> None:

@@ -1107,10 +1107,11 @@ def test_a_milestone_s_date_source_and_note_in_a_file() -> None:
         ({"source": "s" * 4001}, f"{place}.source: a source can be at most 4000"),
         ({"source": "a\nb"}, f"{place}.source: a source cannot contain control characters or line breaks"),
         ({"note": "n" * 4001}, f"{place}.note: a note can be at most 4000"),
-        ({"note": "a\x1bb"}, f"{place}.note: a note cannot contain control characters"),
+        ({"note": "a\x1bb"}, f"{place}.note: a note cannot contain control characters\n"),  # lines are fine
+        ({"note": "line\n" * 801}, f"{place}.note: a note can be at most 4000 characters (got 4004)"),
         ({"tentative": 1}, f"{place}.tentative: expected bool, found int"),
     ):
-        assert says in _refused(_store(milestones=[{"kind": "release", "date": "2026", **fields}]))
+        assert says in _refused(_store(milestones=[{"kind": "release", "date": "2026", **fields}])) + "\n"
 
 
 STAMP = "2026-01-01T00:00:00+00:00"

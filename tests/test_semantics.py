@@ -550,7 +550,9 @@ def test_the_prompt_honours_its_options(tmp_path: Path) -> None:
     assert helped.returncode == 0
     assert "--format" in helped.stdout
     assert "--at" in helped.stdout
-    for args, says in ((("prompt", "--at", "yesterday"), "cannot read time"),
+    assert run(home, "prompt", "--at", "+5d").stdout == "F · 5d\n"  # 2 Dec, from HSTRACK_NOW
+    assert run(home, "prompt", "--at", "Dec 6 2026").stdout == "F · 1d\n"
+    for args, says in ((("prompt", "--at", "someday"), "cannot read time"),
                        (("prompt", "--format", "{label} {nope}"), "unknown placeholder {nope}"),
                        (("prompt", "--colour"), "no such option"),
                        (("prompt", "--width", "wide"), "--width"),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from hstrack.clock import parse_now
-from hstrack.dates import span_end, span_start
+from hstrack.dates import span_end
 from hstrack.errors import UsageError
 from hstrack.model import check_filter_kind, did_you_mean, normalize_milestone
 from hstrack.report import PHASES, Assessed, TitleReport, history, is_today
@@ -147,10 +147,7 @@ def _changed_since(report: TitleReport, condition: Condition, now: datetime) -> 
     label = condition.label
     tz = now.tzinfo
     assert tz is not None
-    try:
-        since = parse_now(condition.argument, tz)
-    except UsageError:
-        since = span_start(condition.argument, now)
+    since = parse_now(condition.argument, tz, base=now, what="--changed-since")  # a bare span (7d) counts back
     # A date appearing, moving or being removed all count; a note or source edit does not.
     changes = [
         row

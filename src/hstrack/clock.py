@@ -58,9 +58,17 @@ def _c_library_zone() -> tzinfo:
     return fixed if fixed is not None else UTC
 
 
-def parse_now(value: str, tz: tzinfo) -> datetime:
-    """An ISO 8601 date or date-time; a bare date means the start of that day locally.
-    It must fall within the years dates can have (1000 to 9998) where the viewer is."""
+# Days named relative to "now", as the day forms of the date grammar.
+RELATIVE_DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1}
+
+
+def parse_now(value: str, tz: tzinfo, base: datetime | None = None, what: str = f"--at/{NOW_VARIABLE}") -> datetime:
+    """A moment for --at, HSTRACK_NOW or --changed-since: ISO 8601 (a bare date is the start
+    of that day locally); a day as the date grammar writes one (``Dec 18 2026``, ``3 Oct
+    2026``) or a time with its zone; ``today``, ``tomorrow``, ``yesterday`` (the start of
+    that day); or a span from ``base`` (the clock when not given): ``+7d`` ahead, ``-2w``
+    or ``2w`` back, as ``--changed-since 7d`` has always meant. It must fall within the
+    years dates can have (1000 to 9998) where the viewer is."""
     text = value.strip()
     try:
         if len(text) == 10:
@@ -68,10 +76,7 @@ def parse_now(value: str, tz: tzinfo) -> datetime:
         else:
             moment = datetime.fromisoformat(text)
     except ValueError:
-        raise UsageError(
-            f"cannot read time {value!r} for --at/{NOW_VARIABLE}; use ISO 8601 such as "
-            "2026-10-03 or 2026-10-03T08:00:00+01:00"
-        ) from None
+        moment = _spoken(text, tz, base, what)  # only a mistake or a spoken form pays for this
     try:
         local = moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
         local.astimezone(UTC)
@@ -80,15 +85,54 @@ def parse_now(value: str, tz: tzinfo) -> datetime:
     if not MIN_YEAR <= local.year <= MAX_YEAR:
         raise UsageError(
             f"{value!r} is outside the days hstrack works with ({MIN_YEAR}-01-01 to {MAX_YEAR}-12-31), for "
-            f"--at/{NOW_VARIABLE} as for dates"
+            f"{what} as for dates"
         )
     return local
+
+
+def _spoken(text: str, tz: tzinfo, base: datetime | None, what: str) -> datetime:
+    from datetime import timedelta
+
+    from hstrack.dates import DateError, Precision, parse_date, span_end, span_start
+
+    def start_of(day: date) -> datetime:
+        return datetime.combine(day, time(0, 0))
+
+    base = base if base is not None else datetime.now(tz)
+    word = text.lower()
+    if word in RELATIVE_DAYS:
+        return start_of(base.astimezone(tz).date() + timedelta(days=RELATIVE_DAYS[word]))
+    if word[:1] in "+-" and word[1:2].isdigit():
+        return (span_end if word[0] == "+" else span_start)(word[1:], base)
+    if word[:1].isdigit():
+        try:
+            return span_start(word, base)
+        except UsageError:
+            pass  # not a span: a date, perhaps ("18 Dec 2026")
+    try:
+        spec = parse_date(text)
+    except DateError:
+        spec = None
+    if spec is not None and spec.precision is Precision.DAY and spec.earliest is not None:
+        return start_of(spec.earliest)
+    if spec is not None and spec.precision is Precision.INSTANT and spec.at is not None:
+        return spec.at
+    raise UsageError(
+        f"cannot read time {text!r} for {what}: give a day or a time (2026-10-03, Dec 18 2026, "
+        "tomorrow, 2026-10-03T08:00:00+01:00) or a span from now (+7d, -2w)"
+    )
 
 
 def resolve_now(at: str | None) -> datetime:
     """``--at`` wins over ``HSTRACK_NOW``, which wins over the real clock."""
     tz = local_zone()
-    chosen = at if at is not None else os.environ.get(NOW_VARIABLE) or None
-    if chosen is not None:
-        return parse_now(chosen, tz)
-    return datetime.now(tz)
+    pinned = os.environ.get(NOW_VARIABLE) or None
+    if at is None:
+        return parse_now(pinned, tz) if pinned is not None else datetime.now(tz)
+    # A span or a named day in --at counts from HSTRACK_NOW when it is set, so a pinned
+    # test or cron run can still say "--at +7d"; --at wins over a HSTRACK_NOW it does not need.
+    try:
+        base = parse_now(pinned, tz) if pinned is not None else None
+    except UsageError:
+        base = None
+    return parse_now(at, tz, base)

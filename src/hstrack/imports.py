@@ -8,6 +8,7 @@ file. Either way the store's previous version is kept, so ``undo`` takes an impo
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -33,14 +34,17 @@ class ImportResult:
         return f"import: {len(self.merged.ids('added'))} added, {len(self.merged.ids('updated'))} updated"
 
 
+STDIN = Path("-")
+
+
 def read_import(path: Path) -> Document:
-    """The whole file, parsed and validated; any fault is a usage error naming the record."""
-    try:
-        raw = read_regular(path)
-    except IsADirectoryError:
-        raise StoreError(f"cannot read {path}: it is not a regular file") from None
-    except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc.strerror}") from None
+    """The whole file (``-``: standard input, read to its end), parsed and validated; any
+    fault is a usage error naming the record."""
+    if path == STDIN:
+        path = Path("standard input")  # how the messages name it
+        raw = sys.stdin.buffer.read()
+    else:
+        raw = _read_file(path)
     try:
         data = decode_json(raw, path, "; nothing was imported")
     except ValueError as exc:
@@ -52,6 +56,15 @@ def read_import(path: Path) -> Document:
     if doc.newer:
         raise UsageError(f"{path} was written by a newer hstrack (schema {doc.read_schema}); upgrade to import it")
     return doc
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        return read_regular(path)
+    except IsADirectoryError:
+        raise StoreError(f"cannot read {path}: it is not a regular file") from None
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror}") from None
 
 
 def merge(doc: Document, incoming: Document, now: datetime) -> ImportResult:

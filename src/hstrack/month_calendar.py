@@ -114,15 +114,16 @@ def month_calendar(reports: list[TitleReport], now: datetime, first: Month, coun
 
 def parse_month(value: str | None, today: date) -> tuple[Month, int | None]:
     """Which months to show: this month by default; "2026-12", "December 2026", a bare
-    month name or number (this year); a day shows its month; a wider window (Q1 2027,
-    autumn 2026, 2027) shows every month it spans, unless --months says otherwise."""
+    month name or number (the next such month, this one included: a release tracker looks
+    ahead, so "jan" in November is the coming January); a day shows its month; a wider
+    window (Q1 2027, autumn 2026, 2027) shows every month it spans, unless --months says
+    otherwise."""
     if value is None:
         return Month(today.year, today.month), None
     text = value.strip().lower()
-    if text in _MONTH_NAMES:
-        return Month(today.year, _MONTH_NAMES[text]), None
-    if text.isdigit() and 1 <= int(text) <= 12:
-        return Month(today.year, int(text)), None
+    number = _MONTH_NAMES.get(text) or (int(text) if text.isdigit() and 1 <= int(text) <= 12 else None)
+    if number is not None:
+        return Month(today.year + (number < today.month), number), None
     try:
         spec = parse_date(value)
     except DateError:

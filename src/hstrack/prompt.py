@@ -330,13 +330,13 @@ def segment_at(store: str, at: str, fmt: str, width: int) -> str:
     from datetime import date
     from pathlib import Path
 
-    from hstrack.clock import local_zone, parse_now
+    from hstrack.clock import resolve_now
     from hstrack.errors import HstrackError
     from hstrack.prompt_cache import build, day_number
     from hstrack.store import Store
 
     try:
-        now = parse_now(at, local_zone())
+        now = resolve_now(at)
     except HstrackError as exc:
         raise PromptUsage(exc.message) from None
     if not os.path.exists(store):

@@ -98,8 +98,13 @@ def export(
     from hstrack.export import FORMATS, select
     from hstrack.export import export as build_export
 
+    fmt = fmt.strip().lower()  # ICS, Json: a format's name is not case-sensitive
     if fmt not in FORMATS:
-        raise UsageError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+        from hstrack.model import close_matches, did_you_mean
+
+        raise UsageError(
+            f"format {fmt!r} is not one of {', '.join(FORMATS)}{did_you_mean(close_matches(fmt, FORMATS))}"
+        )
     settings = settings_of(ctx)
     data = build_export(select(settings.read(), title_ids or []), fmt, settings.now(), windows=not no_windows)
     if output is None or str(output) == "-":
@@ -120,7 +125,9 @@ IMPORT_LINES = 10  # titles (and details of one) an import lists before it summa
 @command("import", short_help="Merge a JSON export into the store, or replace it.")
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="A JSON export (hstrack export --format json).")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A JSON export (hstrack export --format json); - reads stdin.")
+    ],
     merge: Annotated[
         bool, typer.Option("--merge", help="Merge fact by fact, the later recorded winning (default).")
     ] = False,
@@ -136,7 +143,11 @@ def import_(
     if merge and replace:
         raise UsageError("choose one of --merge and --replace")
     settings = settings_of(ctx)
+    if file == imports.STDIN and sys.stdin.isatty():
+        typer.echo("hstrack: reading the export from standard input (end it with Ctrl-D)", err=True)
     incoming = imports.read_import(file)
+    if file == imports.STDIN:
+        file = Path("standard input")  # how the messages below name it
     # Importing into a store that does not exist yet starts from an empty one, not from
     # the Heartstopper seed: restoring an export should give back exactly the export.
     store = Store(settings.path())

@@ -132,7 +132,8 @@ def calendar(
         list[str] | None,
         typer.Argument(
             metavar="[MONTH]",
-            help="2026-12, December 2026, a month name (this year), or a window: Q1 2027 shows its three months.",
+            help="2026-12, December 2026, a month name (the next one, this month included), or a window: "
+            "Q1 2027 shows its three months.",
         ),
     ] = None,
     months: Annotated[
