@@ -10,7 +10,7 @@ from typing import Any
 
 # Areas in the order ``hstrack --help`` lists them, each with its heading and commands.
 AREAS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("views", "Views", ("status", "show", "timeline", "countdown", "upcoming", "calendar", "history")),
+    ("views", "Views", ("status", "show", "timeline", "countdown", "upcoming", "calendar", "history", "changes")),
     ("editing", "Editing", ("add", "set", "unset", "edit", "credit", "label", "rename", "remove")),
     ("scripting", "Scripting", ("check", "export", "import")),
     ("prompt", "The prompt", ("prompt", "pin", "unpin", "init")),

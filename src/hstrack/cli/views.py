@@ -61,6 +61,22 @@ def _draw(renderer: Any, draw: Callable[[Any], None], svg: Path | None, html: Pa
 @command(short_help="Every title: phase, last and next milestone, release.")
 def status(
     ctx: typer.Context,
+    phases: Annotated[
+        list[str] | None, typer.Option("--phase", metavar="PHASE", help="Only titles in this phase (repeatable).")
+    ] = None,
+    kinds: Annotated[
+        list[str] | None, typer.Option("--kind", metavar="KIND", help="Only titles of this kind (repeatable).")
+    ] = None,
+    platforms: Annotated[
+        list[str] | None,
+        typer.Option("--platform", metavar="TEXT", help="Only titles on this platform, any case (repeatable)."),
+    ] = None,
+    title_ids: Annotated[
+        list[str] | None, typer.Option("--title", metavar="ID", help="Only these titles (repeatable).")
+    ] = None,
+    active: Annotated[
+        bool, typer.Option("--active", help="Leave out cancelled titles and those released over 90 days ago.")
+    ] = False,
     as_json: JsonOpt = False,
     plain: PlainOpt = False,
     header: HeaderOpt = False,
@@ -70,16 +86,22 @@ def status(
     at: AtOpt = None,
 ) -> None:
     """Every title: its phase, the last milestone reached, the next one, the release. `hstrack` alone shows this."""
+    from hstrack.filters import title_filter
     from hstrack.report import status_report
 
     _picture_options(chart, svg, html, (as_json, "--json"), (plain, "--plain"))
     settings = settings_of(ctx)
     renderer = list_renderer(settings, as_json, plain, header, at)
-    reports = status_report(settings.read(), settings.now(at))
+    doc = settings.read()
+    chosen = title_filter(doc, phases or (), kinds or (), platforms or (), title_ids or (), active)
+    filtered = bool(phases or kinds or platforms or title_ids or active)
+    reports = status_report(doc, settings.now(at))
+    if filtered:
+        reports = [r for r in reports if chosen.matches(r)]
     if chart:
-        _draw(renderer, lambda r: r.status_chart(reports), svg, html, "hstrack status --chart")
+        _draw(renderer, lambda r: r.status_chart(reports, filtered), svg, html, "hstrack status --chart")
     else:
-        _draw(renderer, lambda r: r.status(reports), svg, html, "hstrack status")
+        _draw(renderer, lambda r: r.status(reports, filtered), svg, html, "hstrack status")
 
 
 @command(short_help="One title in detail, with a chart and its timeline.")
@@ -175,7 +197,37 @@ def countdown(
     renderer_for(settings, as_json, at).countdown(build_countdown(report, kind))
 
 
-@command(short_help="Every recorded change of a title's milestones.")
+@command(short_help="What changed across all titles, newest first.")
+def changes(
+    ctx: typer.Context,
+    since: Annotated[
+        str, typer.Option("--since", metavar="DATE", help="From when: 7d, 2w, yesterday, 2026-11-01 (default 7d).")
+    ] = "7d",
+    title_ids: Annotated[
+        list[str] | None, typer.Option("--title", metavar="ID", help="Only these titles (repeatable).")
+    ] = None,
+    as_json: JsonOpt = False,
+    plain: PlainOpt = False,
+    header: HeaderOpt = False,
+    at: AtOpt = None,
+) -> None:
+    """Every change recorded across all titles since a moment, newest first: dates set,
+    moved or removed ("moved 94 days later"), sources and notes, and edits of the titles
+    themselves. --since takes what --at takes; a bare span counts back from now."""
+    from hstrack.clock import parse_now
+    from hstrack.feed import change_feed
+
+    settings = settings_of(ctx)
+    renderer = list_renderer(settings, as_json, plain, header, at)
+    now = settings.now(at)
+    assert now.tzinfo is not None
+    start = parse_now(since, now.tzinfo, base=now, what="--since")
+    doc = settings.read()
+    wanted = {doc.get(t).id for t in title_ids} if title_ids else None
+    renderer.changes(change_feed(doc, now, start, wanted), start)
+
+
+@command(short_help="Every recorded change of one title.")
 def history(ctx: typer.Context, title_id: IdArg, as_json: JsonOpt = False, at: AtOpt = None) -> None:
     """Every recorded change of a title's milestones: when, old → new, and the shift."""
     from hstrack.report import title_history

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from hstrack.checks import Verdict
+from hstrack.feed import FeedItem
 from hstrack.report import Assessed, Countdown, EditRow, HistoryRow, Timeline, TitleReport, Upcoming
 
 if TYPE_CHECKING:  # the calendar is loaded only by the command that draws it
@@ -106,7 +107,7 @@ class JsonRenderer:
     def _emit(self, data: dict[str, Any]) -> None:
         sys.stdout.write(to_text(data))
 
-    def status(self, reports: list[TitleReport]) -> None:
+    def status(self, reports: list[TitleReport], filtered: bool = False) -> None:
         if sys.stdout.isatty():
             self._emit(_envelope(self.now, titles=[title(r) for r in reports]))
             return
@@ -145,6 +146,16 @@ class JsonRenderer:
         changes = [_change(row) for row in rows if isinstance(row, HistoryRow)]
         edits = [_edit(row) for row in rows if isinstance(row, EditRow)]
         self._emit(_envelope(self.now, title=_ref(report), history=changes, edits=edits))
+
+    def changes(self, items: list[FeedItem], since: datetime) -> None:
+        keys = ("recorded", "milestone", "field", "old", "new", "shift_days", "summary")
+        entries = []
+        for item in items:
+            row = item.row
+            both = {"milestone": None, "field": None, "shift_days": None}
+            both |= _edit(row) if isinstance(row, EditRow) else _change(row)
+            entries.append({"title": _ref(item.report), **{key: both[key] for key in keys}})
+        self._emit(_envelope(self.now, since=since.isoformat(timespec="seconds"), changes=entries))
 
     def check(self, report: TitleReport, verdicts: list[Verdict]) -> None:
         conditions = [{"condition": v.condition, "holds": v.holds, "reason": v.reason} for v in verdicts]

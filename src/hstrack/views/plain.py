@@ -8,8 +8,10 @@ so a tab or newline inside a name cannot break a line into two records.
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 
-from hstrack.report import Assessed, TitleReport, Upcoming
+from hstrack.feed import FeedItem
+from hstrack.report import Assessed, EditRow, TitleReport, Upcoming
 from hstrack.text import inert
 
 STATUS_COLUMNS = (
@@ -17,6 +19,8 @@ STATUS_COLUMNS = (
     "release_precision", "name",
 )  # fmt: skip
 UPCOMING_COLUMNS = ("days_min", "days_max", "id", "milestone", "date", "precision", "state", "name")
+# "what" is the milestone, or for an edit of the title itself the field ("name", "credits").
+CHANGES_COLUMNS = ("recorded", "id", "what", "summary", "name")
 
 
 def _field(value: object) -> str:
@@ -40,7 +44,7 @@ class PlainRenderer:
         out += [_line(row) for row in rows]
         sys.stdout.write("".join(out))
 
-    def status(self, reports: list[TitleReport]) -> None:
+    def status(self, reports: list[TitleReport], filtered: bool = False) -> None:
         rows: list[list[object]] = []
         for r in reports:
             n, rel = r.next, r.release
@@ -59,3 +63,11 @@ class PlainRenderer:
                 a.state, u.report.title.name,
             ])  # fmt: skip
         self._emit(UPCOMING_COLUMNS, rows)
+
+    def changes(self, items: list[FeedItem], since: datetime) -> None:
+        rows: list[list[object]] = []
+        for item in items:
+            row = item.row
+            what = row.edit.field if isinstance(row, EditRow) else row.change.milestone
+            rows.append([row.recorded, item.report.title.id, what, row.summary, item.report.title.name])
+        self._emit(CHANGES_COLUMNS, rows)

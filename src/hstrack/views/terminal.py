@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from hstrack.dates import format_day
+from hstrack.feed import FeedItem
 from hstrack.report import Assessed, Countdown, EditRow, HistoryRow, Timeline, TitleReport, Upcoming, label
 from hstrack.text import inert
 
@@ -50,6 +51,12 @@ def safe(value: str | None, style: str = "") -> Text:
     text = Text()
     text.append(inert(value or ""), style=style or None)
     return text
+
+
+def _moment(at: datetime) -> str:
+    """A moment as a person reads it: the day, and the time unless it is midnight."""
+    day = format_day(at.date())
+    return day if (at.hour, at.minute) == (0, 0) else f"{day} {at:%H:%M}"
 
 
 def _when(a: Assessed) -> Text:
@@ -109,9 +116,10 @@ class TerminalRenderer:
     def _print(self, *renderables: object) -> None:
         self.console.print(*renderables)
 
-    def status(self, reports: list[TitleReport]) -> None:
+    def status(self, reports: list[TitleReport], filtered: bool = False) -> None:
         if not reports:
-            self._print(Text("No titles yet. Add one: hstrack add NAME", style="dim"))
+            empty = "No title matches these filters." if filtered else "No titles yet. Add one: hstrack add NAME"
+            self._print(Text(empty, style="dim"))
             return
         if self.console.width < NARROW:
             for i, r in enumerate(reports):
@@ -139,10 +147,10 @@ class TerminalRenderer:
         self._print(table)
         self._print(Text(f"as of {format_day(self.now.date())}", style="dim"))
 
-    def status_chart(self, reports: list[TitleReport]) -> None:
+    def status_chart(self, reports: list[TitleReport], filtered: bool = False) -> None:
         """Every title on one time axis, a row each."""
         if not reports:
-            self.status(reports)
+            self.status(reports, filtered)
             return
         from hstrack.chart import slate_chart
         from hstrack.views.pictures import chart_renderable
@@ -306,6 +314,28 @@ class TerminalRenderer:
                 summary.append_text(safe(source, "dim"))
             table.add_row(when, Text(label(row.change.milestone)), summary)
         self._print(Group(safe(report.title.name, "bold"), table))
+
+    def changes(self, items: list[FeedItem], since: datetime) -> None:
+        if not items:
+            self._print(Text(f"No changes recorded since {_moment(since)}.", style="dim"))
+            return
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        table.add_column("Recorded", no_wrap=True, style="dim")
+        table.add_column("Title", overflow="fold")
+        table.add_column("Milestone")
+        table.add_column("What changed", overflow="fold")
+        for item in items:
+            row = item.row
+            if isinstance(row, EditRow):
+                what, summary = Text(row.what, style="italic"), safe(row.summary)
+            else:
+                what, summary = Text(label(row.change.milestone)), Text(row.summary)
+                source = row.change.new.source if row.change.new else None
+                if source:
+                    summary.append("\n")
+                    summary.append_text(safe(source, "dim"))
+            table.add_row(Text(row.recorded.replace("T", " ")[:16]), safe(item.report.title.name), what, summary)
+        self._print(table)
 
     def upcoming(self, dated: list[Upcoming], tba: list[Upcoming], until: datetime) -> None:
         if not dated:
