@@ -6,7 +6,8 @@ Rules (README, "Date forms", "Phases", "Now", "Cancelled titles", "Words"):
 
 - A window is its calendar days: a year, a half (Jan-Jun, Jul-Dec), a quarter, a
   meteorological northern season (winter YEAR = December YEAR to the end of February
-  YEAR+1), a month, a day. An instant's window is its day where the viewer is.
+  YEAR+1), a range (early/mid/late YEAR: Jan-Apr, May-Aug, Sep-Dec; or the months or
+  days it names, both ends included), a month, a day. An instant's window is its day where the viewer is.
 - Seen from now (the viewer's zone): an instant is past once its moment has come, else
   future. A window is past once its last day is before today, "today" when it is one day
   and that day is today, open while today is inside it (a cancellation: reached, "past",
@@ -40,6 +41,7 @@ from zoneinfo import ZoneInfo
 
 LADDER = ("announced", "production-start", "production-end", "trailer", "premiere", "release", "cancelled")
 SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
+PART_START = {"early": 1, "mid": 5, "late": 9}  # ISO 8601-2's quadrimesters
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,9 @@ class Spec:
     precision: str
     year: int = 0
     part: int = 0  # half 1-2, quarter 1-4, month 1-12
-    season: str = ""
-    day: date | None = None
+    season: str = ""  # a season, or early/mid/late for a range
+    day: date | None = None  # a day, or a range's first day
+    end: date | None = None  # a range's last day
     wall: datetime | None = None  # an instant's wall time (naive)
     zone: str | None = None  # an IANA zone, or None with ``offset``
     offset: timedelta | None = None
@@ -77,6 +80,14 @@ class Spec:
             return f"{self.year:04d}-Q{self.part}"
         if p == "season":
             return f"{self.season} {self.year:04d}"
+        if p == "range":
+            if self.season:
+                return f"{self.season} {self.year:04d}"
+            assert self.day is not None
+            assert self.end is not None
+            if self.day.day == 1 and self.end == _last(self.end.year, self.end.month):
+                return f"{self.day:%Y-%m}..{self.end:%Y-%m}"
+            return f"{self.day.isoformat()}..{self.end.isoformat()}"
         if p == "month":
             return f"{self.year:04d}-{self.part:02d}"
         if p == "day":
@@ -103,6 +114,13 @@ class Spec:
             if start == 12:
                 return date(y, 12, 1), _last(y + 1, 2)
             return date(y, start, 1), _last(y, start + 2)
+        if p == "range":
+            if self.season:
+                first = PART_START[self.season]
+                return date(y, first, 1), _last(y, first + 3)
+            assert self.day is not None
+            assert self.end is not None
+            return self.day, self.end
         if p == "month":
             return date(y, self.part, 1), _last(y, self.part)
         if p == "day":

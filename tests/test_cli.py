@@ -179,7 +179,7 @@ def test_bad_date_is_a_usage_error_and_leaves_the_store_untouched(seeded: Cli) -
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1
         assert repr(value) in lines[0]
-        assert "accepted forms" in lines[0]
+        assert lines[0].endswith("every form: hstrack help dates")
         assert "Traceback" not in result.stderr
     assert seeded.store.read_bytes() == before
 

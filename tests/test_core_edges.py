@@ -739,6 +739,7 @@ def test_milestone_kinds() -> None:
     assert close_matches("heart", ["heartstopper-film", "other"]) == ["heartstopper-film"]  # a prefix
     assert close_matches("film", ["heartstopper-film", "other"]) == ["heartstopper-film"]  # a word of it
     assert close_matches("fi", ["film-x"]) == []  # too short to be a prefix worth naming
+    assert close_matches("hea", ["heartstopper-film"]) == ["heartstopper-film"]  # three letters are enough
     assert close_matches("ab", ["abcdef"]) == []
     assert close_matches("film", ["film-a", "film-b", "film-c", "film-d"], n=3) == ["film-a", "film-b", "film-c"]
     assert close_matches("film", ["film-a", "film-b", "film-c", "film-d"]) == ["film-a", "film-b", "film-c"]

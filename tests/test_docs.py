@@ -9,6 +9,7 @@ import pytest
 from typer.main import get_command
 
 from hstrack.cli import app
+from hstrack.dates import Precision
 
 from .conftest import Cli
 
@@ -54,7 +55,7 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
 
 
 def test_readme_documents_every_precision_and_exit_code() -> None:
-    for precision in ("tba", "year", "half", "quarter", "season", "month", "day", "instant"):
+    for precision in [p.value for p in Precision]:
         assert f"| {precision} |" in README or f"`{precision}`" in README
     for code in ("| 0 |", "| 1 |", "| 2 |"):
         assert code in README

@@ -81,7 +81,17 @@ def pick_spec(rng: random.Random, now: datetime) -> oracle.Spec:
         offset = rng.choice(OFFSETS)
         wall = moment.astimezone(timezone(offset)).replace(tzinfo=None, second=0, microsecond=0)
         return oracle.Spec("instant", wall=wall, offset=offset)
-    precision = rng.choice(("year", "half", "quarter", "season", "month", "month"))
+    precision = rng.choice(("year", "half", "quarter", "season", "month", "month", "range"))
+    if precision == "range":
+        kind = rng.choice(("part", "months", "days"))
+        if kind == "part":
+            return oracle.Spec("range", year=year, season=rng.choice(("early", "mid", "late")))
+        if kind == "months":  # two to six whole months, perhaps across a new year
+            first = date(year, near.month, 1)
+            end_month = near.month + rng.randint(1, 5)
+            end_year, end_month = year + (end_month - 1) // 12, (end_month - 1) % 12 + 1
+            return oracle.Spec("range", day=first, end=oracle._last(end_year, end_month))
+        return oracle.Spec("range", day=near, end=near + timedelta(days=rng.randint(1, 9)))
     if precision == "year":
         return oracle.Spec("year", year=year)
     if precision == "half":

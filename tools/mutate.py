@@ -44,7 +44,7 @@ SURVIVORS = ROOT / "tools" / "survivors.txt"
 TESTS = {
     module: [f"tests/test_{name}.py" for name in names.split()]
     for module, names in {
-        "dates": "core_edges dates oracle report properties cli semantics scripting store",
+        "dates": "core_edges dates date_forms oracle report properties cli semantics scripting store",
         "report": "core_edges report oracle cli scripting semantics chart",
         "checks": "core_edges oracle scripting cli semantics",
         "model": "core_edges store cli schema report scripting semantics properties",
@@ -70,12 +70,16 @@ class Mutant:
     line: int
     what: str
     code: str  # the line's text, stripped: what the mutant is known by
+    occurrence: int = 1  # the n-th mutant of the module with this same what and code
 
     @property
     def key(self) -> str:
         """``module | what | the line``: by the line's text, not its number, so a list of
-        equivalent mutants survives edits elsewhere in the module."""
-        return f"{self.module} | {self.what} | {self.code}"
+        equivalent mutants survives edits elsewhere in the module. A line that appears more
+        than once (``return False``) gets `` | 2``, `` | 3``... after its first, so one
+        equivalent mutant never excuses another that only looks like it."""
+        base = f"{self.module} | {self.what} | {self.code}"
+        return base if self.occurrence == 1 else f"{base} | {self.occurrence}"
 
 
 def _annotation_nodes(tree: ast.AST) -> set[int]:
@@ -191,10 +195,12 @@ def mutants(module: str) -> list[Mutant]:
     source = source_of(module)
     lines = source.splitlines()
     found = []
+    seen: dict[tuple[str, str], int] = {}
     for index, (node, what, _) in enumerate(sites(ast.parse(source))):
         line = getattr(node, "lineno", 0)
         code = lines[line - 1].strip() if 0 < line <= len(lines) else ""
-        found.append(Mutant(module, index, line, what, code))
+        seen[what, code] = seen.get((what, code), 0) + 1
+        found.append(Mutant(module, index, line, what, code, seen[what, code]))
     return found
 
 

@@ -19,10 +19,11 @@ so that it cannot fill a missing year, month or day from today's date.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import functools
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -38,12 +39,10 @@ class Precision(StrEnum):
     MONTH = "month"
     DAY = "day"
     INSTANT = "instant"
+    # A span that is not a calendar unit: early/mid/late YEAR (EDTF's quadrimesters),
+    # months (Aug–Dec 2026) or days (3–7 Oct 2026).
+    RANGE = "range"
 
-
-ACCEPTED_FORMS = (
-    "TBA, 2026, H2 2026, Q3 2026, autumn 2026, 2026-10, October 2026, 2026-10-03, "
-    "3 October 2026, Oct 3 2026, 2026-10-03 08:00 Europe/London, 2026-10-03T00:00-07:00"
-)
 
 MIN_YEAR = 1000
 # winter 9998 ends in February 9999, the last year `datetime.date` can hold.
@@ -51,6 +50,13 @@ MAX_YEAR = 9998
 
 SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
 SEASON_ALIASES = {"fall": "autumn"}
+# early, mid and late YEAR are EDTF's quadrimesters (ISO 8601-2 sub-year groupings 37-39):
+# January to April, May to August, September to December.
+PART_START = {"early": 1, "mid": 5, "late": 9}
+_PART_OF = {start: part for part, start in PART_START.items()}
+# Two-digit years after an apostrophe ("spring '27"): 00-69 are 2000-2069 and 70-99 are
+# 1970-1999, the pivot POSIX strptime uses for %y.
+CENTURY_PIVOT = 70
 
 MONTH_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTH_ABBR = {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
@@ -95,12 +101,110 @@ def _grammar() -> list[tuple[str, re.Pattern[str]]]:
     ]
 
 
-_TIME = r"(?P<date>.+?)[ T](?P<time>\d{1,2}:\d{2}(?::\d{2})?)(?: ?(?P<zone>\S+))?"
+_DASH = r" ?(?:-|–|—|to|through|until) ?"
+_DAY = r"(?P<{}>\d{{1,2}})(?:st|nd|rd|th)?"
+_MON = r"(?P<{}>" + _MONTH_RE + r")\.?"
+
+
+@functools.cache
+def _range_grammar() -> list[tuple[str, re.Pattern[str]]]:
+    """Spans the press writes that are not a calendar unit, and EDTF's own spellings:
+    each becomes a ``RANGE`` (or, when it is one, a month or a day)."""
+    d1, d2, m1, m2 = _DAY.format("d1"), _DAY.format("d2"), _MON.format("m1"), _MON.format("m2")
+    return [
+        # ISO 8601-2 sub-year groupings: seasons 21-32, quarters 33-36, quadrimesters
+        # 37-39, semesters 40-41 (a month is 01-12, so nothing here is a month). First:
+        # _parse tries it before the grammar's months.
+        ("edtf-group", re.compile(rf"{_YEAR}-(?P<code>2[1-9]|3\d|4[01])")),
+        ("part", re.compile(rf"(?P<part>early|mid|late)[ -]?{_YEAR}")),
+        # Intervals of ISO dates, years or months: 2026-08..2026-12, 2026-10-03/2026-10-07.
+        ("interval", re.compile(r"(?P<a>\d{4}(?:-\d{2}){0,2})(?:\.\.|/)(?P<b>\d{4}(?:-\d{2}){0,2})")),
+        ("months", re.compile(rf"{m1}{_DASH}{m2},? {_YEAR}")),
+        ("months-years", re.compile(rf"{m1},? (?P<y1>\d{{4}}){_DASH}{m2},? (?P<y2>\d{{4}})")),
+        ("days", re.compile(rf"{d1}{_DASH}{d2} {_MON.format('m')},? {_YEAR}")),
+        ("month-days", re.compile(rf"{_MON.format('m')} {d1}{_DASH}{d2},? {_YEAR}")),
+        ("days-months", re.compile(rf"{d1} {m1}{_DASH}{d2} {m2},? {_YEAR}")),
+        ("days-months-years", re.compile(rf"{d1} {m1},? (?P<y1>\d{{4}}){_DASH}{d2} {m2},? (?P<y2>\d{{4}})")),
+    ]
+
+
+# Where each EDTF sub-year grouping falls: (first month, months). Seasons are the
+# meteorological ones hstrack uses; 21-24 and the northern 25-28 are its seasons, the
+# southern 29-32 the same months under the other hemisphere's names (spring in the south
+# is September to November).
+_EDTF_GROUPS = {
+    **{code: (start, 3) for code, start in zip(range(21, 25), (3, 6, 9, 12), strict=True)},
+    **{code: (start, 3) for code, start in zip(range(25, 29), (3, 6, 9, 12), strict=True)},
+    **{code: (start, 3) for code, start in zip(range(29, 33), (9, 12, 3, 6), strict=True)},
+    **{code: (start, 3) for code, start in zip(range(33, 37), (1, 4, 7, 10), strict=True)},
+    **{code: (start, 4) for code, start in zip(range(37, 40), (1, 5, 9), strict=True)},
+    **{code: (start, 6) for code, start in zip(range(40, 42), (1, 7), strict=True)},
+}
+
+
+def _from_range(value: str, name: str, m: re.Match[str]) -> DateSpec:
+    g = m.groupdict()
+    if name == "part":
+        year, start = _year(value, g["year"]), PART_START[g["part"]]
+        return DateSpec(Precision.RANGE, date(year, start, 1), _last_day(year, start + 3))
+    if name == "edtf-group":
+        year, code = _year(value, g["year"]), int(g["code"])
+        start, months = _EDTF_GROUPS[code]
+        first = date(year, start, 1)
+        end_year, end_month = divmod(start - 1 + months - 1, 12)
+        last = _last_day(year + end_year, end_month + 1)
+        if 21 <= code <= 28:
+            return DateSpec(Precision.SEASON, first, last)
+        if code >= 40:
+            return DateSpec(Precision.HALF, first, last)
+        if code >= 33 and months == 3:
+            return DateSpec(Precision.QUARTER, first, last)
+        return _range(value, first, last)
+    if name == "interval":
+        a, b = _parse(value, g["a"]), _parse(value, g["b"])
+        if a.earliest is None or b.latest is None:
+            raise _refuse(value)
+        return _range(value, a.earliest, b.latest)
+    y1, y2 = (g.get("y1") or g.get("year") or ""), (g.get("y2") or g.get("year") or "")
+    if name in ("months", "months-years"):
+        first_year, last_year = _year(value, y1), _year(value, y2)
+        return _range(value, date(first_year, MONTHS[g["m1"]], 1), _last_day(last_year, MONTHS[g["m2"]]))
+    month1 = MONTHS[g.get("m1") or g["m"]]
+    month2 = MONTHS[g.get("m2") or g["m"]]
+    try:
+        first = date(_year(value, y1), month1, int(g["d1"]))
+        last = date(_year(value, y2), month2, int(g["d2"]))
+    except ValueError as exc:
+        raise _refuse(value, str(exc)) from None
+    return _range(value, first, last)
+
+
+def _range(value: str, first: date, last: date) -> DateSpec:
+    """The span from ``first`` to ``last``, as the coarsest precision that says exactly
+    it: one day is a day, one whole month a month; anything else a range."""
+    if last < first:
+        raise _refuse(value, f"the range ends ({format_day(last)}) before it starts ({format_day(first)})")
+    if last.year > MAX_YEAR:  # only winter 9998 may end in 9999: its name says so
+        raise _refuse(value, f"year must be between {MIN_YEAR} and {MAX_YEAR}")
+    if first == last:
+        return DateSpec(Precision.DAY, first, last)
+    if _month_aligned(first, last) and (first.year, first.month) == (last.year, last.month):
+        return DateSpec(Precision.MONTH, first, last)
+    return DateSpec(Precision.RANGE, first, last)
+
+
+# A time of day: 24-hour (08:00, 20:30:15) or, as the press writes it, 12-hour (8pm, 8:30 p.m.),
+# after the day or after "at".
+_CLOCK_12 = r"(?P<h12>\d{1,2})(?::(?P<m12>\d{2}))? ?(?P<half>(?i:[ap])\.?(?i:m)\.?)"
+_TIME = (
+    r"(?P<date>.+?)(?:,? (?i:at) |[ T])"
+    rf"(?P<time>\d{{1,2}}:\d{{2}}(?::\d{{2}})?|{_CLOCK_12})(?: ?(?P<zone>\S+))?"
+)
 _BRACKET_ZONE = r"(?P<stamp>[^\[\]]+)\[(?P<zone>[^\[\]]+)\]"
 # A UTC offset: +05:30, +0530, -07, and the colloquial UTC+1 / GMT+05:45 (east of Greenwich
 # is +, as people mean it; POSIX's inverted "GMT+1" is not what anyone types).
 _OFFSET = r"(?:(?i:utc|gmt))?(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?"
-_HAS_TIME = r"\d:\d"
+_HAS_TIME = r"\d:\d|\d ?[ap]\.?m\b"
 
 
 class DateError(UsageError):
@@ -154,6 +258,15 @@ class DateSpec:
             return f"{lo.year:04d}-{lo.month:02d}"
         if p is Precision.DAY:
             return lo.isoformat()
+        if p is Precision.RANGE:
+            hi = self.latest
+            assert hi is not None
+            part = _part_of(lo, hi)
+            if part:
+                return f"{part} {lo.year:04d}"
+            if _month_aligned(lo, hi):
+                return f"{lo.year:04d}-{lo.month:02d}..{hi.year:04d}-{hi.month:02d}"
+            return f"{lo.isoformat()}..{hi.isoformat()}"
         assert self.at is not None
         stamp = self.at.isoformat()
         return f"{stamp}[{self.zone}]" if self.zone else stamp
@@ -179,6 +292,9 @@ class DateSpec:
             return f"{calendar.month_name[lo.month]} {lo.year}"
         if p is Precision.DAY:
             return format_day(lo)
+        if p is Precision.RANGE:
+            assert self.latest is not None
+            return _range_text(lo, self.latest)
         assert self.at is not None
         at = self.at
         if self.zone:
@@ -228,14 +344,75 @@ def _season_of(month: int) -> str:
     return {3: "spring", 6: "summer", 9: "autumn", 12: "winter"}[month]
 
 
+def _month_aligned(first: date, last: date) -> bool:
+    return first.day == 1 and last == _last_day(last.year, last.month)
+
+
+def _part_of(first: date, last: date) -> str | None:
+    """early, mid or late, when a range is exactly that third of one year."""
+    part = _PART_OF.get(first.month)
+    if part and first.day == 1 and last == _last_day(first.year, first.month + 3):
+        return part
+    return None
+
+
+def _range_text(first: date, last: date) -> str:
+    """ "early 2027", "Aug–Dec 2026", "Nov 2026–Feb 2027", "3–7 Oct 2026", "28 Sep–3 Oct
+    2026": the shortest spelling that says both ends; each reads back as the same range."""
+    part = _part_of(first, last)
+    if part:
+        return f"{part} {first.year}"
+    abbr = calendar.month_abbr
+    if _month_aligned(first, last):
+        if first.year == last.year:
+            return f"{abbr[first.month]}–{abbr[last.month]} {first.year}"
+        return f"{abbr[first.month]} {first.year}–{abbr[last.month]} {last.year}"
+    if first.year != last.year:
+        return f"{format_day(first)}–{format_day(last)}"
+    if first.month != last.month:
+        return f"{first.day} {abbr[first.month]}–{format_day(last)}"
+    return f"{first.day}–{format_day(last)}"
+
+
 def _last_day(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _refuse(value: str, reason: str | None = None) -> DateError:
+    """One short line: what was not understood, why when that is known, the closest
+    spelling that reads when there is one, and where the full table is."""
     shown = value if len(value) <= 60 else value[:57] + "..."
-    why = f" ({reason})" if reason else ""
-    return DateError(f"cannot read date {shown!r}{why}; accepted forms: {ACCEPTED_FORMS}")
+    why = f": {reason}" if reason else ""
+    near = _closest(value) if reason is None and len(value) <= 60 else None
+    hint = f"; did you mean {near!r}?" if near else ""
+    return DateError(f"cannot read date {shown!r}{why}{hint}; every form: hstrack help dates")
+
+
+_WORDS = (
+    *MONTH_NAMES, *(m for m in MONTH_ABBR if len(m) == 3), "sept", *SEASON_START, "fall", "early", "mid", "late",
+    "tba", "tbd", "tbc", "unknown", "to", "through", "until", *(w for w in WEEKDAYS if len(w) > 3),
+)  # fmt: skip
+
+
+def _closest(value: str) -> str | None:
+    """A typed date with its misspelt words put right ("Octber 2026" is October 2026),
+    when the result reads; only a refusal pays for this."""
+    import difflib
+
+    parts = re.split(r"([^a-z]+)", " ".join(value.split()).lower())
+    fixed = False
+    for i, word in enumerate(parts):
+        if len(word) >= 3 and word.isalpha() and word not in _WORDS:
+            near = difflib.get_close_matches(word, _WORDS, n=1, cutoff=0.75)
+            if near:
+                parts[i], fixed = near[0], True
+    if not fixed:
+        return None
+    try:
+        spec, marked = parse_typed("".join(parts))
+    except DateError:
+        return None
+    return spec.text + ("?" if marked else "")
 
 
 def _year(value: str, raw: str) -> int:
@@ -250,18 +427,55 @@ def window(precision: Precision, earliest: date, latest: date) -> DateSpec:
 
 
 def parse_date(value: str) -> DateSpec:
-    """Read a date in any accepted form, or raise :class:`DateError` (exit 2)."""
-    text = " ".join(value.split()).lower()
-    if not text:
+    """Read a date in any accepted form, or raise :class:`DateError` (exit 2). A mark of
+    uncertainty (``summer 2027?``) is read and dropped; ``parse_typed`` keeps it."""
+    return parse_typed(value)[0]
+
+
+# EDTF's marks: ? uncertain, ~ approximate, % both. Each makes a date tentative.
+_QUALIFIER = re.compile(r"[?~%]+(?=/|\.\.|$)")
+_SHORT_YEAR = re.compile(r"(?:(?<=[\s/-])|^)['’‘](\d{2})\b")
+
+
+def parse_typed(value: str) -> tuple[DateSpec, bool]:
+    """A date as a person or another program writes it, and whether it is marked
+    uncertain: a trailing ``?`` (``summer 2027?``), or EDTF's ``?``, ``~`` and ``%`` on a
+    date or on either end of an interval (``2026-08?/2026-12``). A two-digit year after an
+    apostrophe (``spring '27``) is its century's obvious year."""
+    raw = " ".join(value.split())
+    if not raw:
         raise _refuse(value, "it is empty")
+    raw, marks = _QUALIFIER.subn("", raw)
+    raw = _SHORT_YEAR.sub(lambda m: str(_full_year(int(m[1]))), raw).strip()
+    if not raw:
+        raise _refuse(value)
+    return _parse(value, raw), marks > 0
+
+
+def _full_year(short: int) -> int:
+    return (1900 if short >= CENTURY_PIVOT else 2000) + short
+
+
+def _parse(value: str, raw: str) -> DateSpec:
+    """``raw`` is ``value`` with its spaces, marks and short years tidied; ``value`` is
+    what the person typed, for the message if it is refused."""
+    text = raw.lower()
     if text in ("tba", "tbd", "tbc", "unknown"):
         return DateSpec(Precision.TBA)
+    ranges = _range_grammar()
+    group = ranges[0][1].fullmatch(text)  # EDTF's 2026-21 before a month's 2026-12
+    if group:
+        return _from_range(value, "edtf-group", group)
     for name, pattern in _grammar():
         match = pattern.fullmatch(text)
         if match:
             return _from_match(value, name, match)
+    for name, pattern in ranges[1:]:
+        match = pattern.fullmatch(text)
+        if match:
+            return _from_range(value, name, match)
     if re.search(_HAS_TIME, text):
-        return _parse_instant(value)
+        return _parse_instant(value, raw)
     return _parse_free_day(value, text)
 
 
@@ -298,6 +512,18 @@ def parse_canonical(value: str) -> DateSpec:
                 start = SEASON_START[value[:6]]
                 end = (year + 1, 2) if start == 12 else (year, start + 2)
                 return DateSpec(Precision.SEASON, date(year, start, 1), _last_day(*end))
+        elif ".." in value:
+            a, _, b = value.partition("..")
+            if len(a) == len(b) and len(a) in (7, 10):
+                lo, hi = parse_canonical(a), parse_canonical(b)
+                if lo.earliest is not None and hi.latest is not None:
+                    spec = _range(value, lo.earliest, hi.latest)
+                    if spec.canonical == value:
+                        return spec
+        elif n in (9, 10) and value[:-5] in PART_START and value[-5] == " " and value[-4:].isdigit():
+            year, start = int(value[-4:]), PART_START[value[:-5]]
+            if MIN_YEAR <= year <= MAX_YEAR:
+                return DateSpec(Precision.RANGE, date(year, start, 1), _last_day(year, start + 3))
         elif n > 19 and value[10] == "T" and value[:4].isdigit():
             stamp, bracket, zone = value.partition("[")
             if bracket and zone.endswith("]"):
@@ -357,6 +583,20 @@ def _from_match(value: str, name: str, m: re.Match[str]) -> DateSpec:
     return window(Precision.DAY, day, day)
 
 
+def _numeric_reason(a: int, b: int, year: int) -> str:
+    """Why 03/10/2026 is refused, and the day meant when only one reading is a day."""
+    readings: list[date] = []
+    for day, month in ((a, b), (b, a)):
+        with contextlib.suppress(ValueError):
+            readings.append(date(year, month, day))
+    if len(set(readings)) == 1:
+        return f"all-numeric dates are refused; if you mean {format_day(readings[0])}, write {readings[0].isoformat()}"
+    if not readings:
+        return "no such day either way round"
+    first, second = readings
+    return f"it could be {format_day(first)} or {format_day(second)}; write {first.isoformat()} or {second.isoformat()}"
+
+
 def _check_weekday(value: str, weekday: str | None, day: date) -> None:
     if weekday and WEEKDAYS[weekday] != day.weekday():
         raise _refuse(value, f"{day.isoformat()} is a {calendar.day_name[day.weekday()]}")
@@ -370,8 +610,17 @@ def _parse_free_day(value: str, text: str) -> DateSpec:
     Numeric-only forms such as 03/10/2026 are refused: day-first or month-first
     cannot be told apart, and a wrong release date is worse than an error.
     """
-    if not re.search(rf"\b({_MONTH_RE})\b", text) or not re.search(r"\b\d{4}\b", text):
+    numeric = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", text)
+    if numeric:
+        raise _refuse(value, _numeric_reason(*(int(n) for n in numeric.groups())))
+    unit = re.fullmatch(r"(?:([qh])(\d)[ -]?\d{4}|\d{4}[ -]?([qh])(\d))", text)
+    if unit:
+        letter = unit[1] or unit[3]
+        raise _refuse(value, "a quarter is Q1 to Q4" if letter == "q" else "a half is H1 or H2")
+    if not re.search(rf"\b({_MONTH_RE})\b", text):
         raise _refuse(value)
+    if not re.search(r"\b\d{4}\b", text):
+        raise _refuse(value, "it has no year: a missing part is never filled in from today")
     from dateutil import parser  # lazy: only free-form input pays for it
 
     defaults = (datetime(2000, 1, 1, 0, 0, 0), datetime(2004, 2, 2, 1, 1, 1))
@@ -450,9 +699,10 @@ def _parse_zone(value: str, raw: str, strict: bool = True) -> tuple[tzinfo, str 
     return zone, zone.key
 
 
-def _parse_instant(value: str) -> DateSpec:
-    """An instant: a day, a time and a zone (IANA name or UTC offset); never zone-less."""
-    text = " ".join(value.split())
+def _parse_instant(value: str, raw: str | None = None) -> DateSpec:
+    """An instant: a day, a time and a zone (IANA name or UTC offset); never zone-less.
+    ``raw``: the value tidied (spaces, marks of uncertainty), when it differs."""
+    text = " ".join((raw if raw is not None else value).split())
     bracket = re.fullmatch(_BRACKET_ZONE, text)
     if bracket:
         # Canonical "…+01:00[Europe/London]": the wall time in the zone is the fact
@@ -486,7 +736,14 @@ def _parse_instant(value: str) -> DateSpec:
     if day_spec.precision is not Precision.DAY or day_spec.earliest is None:
         raise _refuse(value, "a time needs a full date")
     try:
-        clock = datetime.strptime(m["time"], "%H:%M:%S" if m["time"].count(":") == 2 else "%H:%M").time()
+        if m["half"]:
+            hour = int(m["h12"])
+            if not 1 <= hour <= 12:
+                raise ValueError
+            pm = m["half"][0].lower() == "p"
+            clock = time(hour % 12 + (12 if pm else 0), int(m["m12"] or 0))
+        else:
+            clock = datetime.strptime(m["time"], "%H:%M:%S" if m["time"].count(":") == 2 else "%H:%M").time()
     except ValueError:
         raise _refuse(value, f"no such time {m['time']}") from None
     zone, name = _parse_zone(value, m["zone"])

@@ -172,7 +172,7 @@ def to_ics(doc: Document, now: datetime, windows: bool = True) -> bytes:
 
 CSV_FIELDS = (
     "title_id", "title_name", "kind", "text", "date", "precision", "earliest", "latest", "zone", "tentative",
-    "source", "note", "state", "reached", "days_until_min", "days_until_max", "days_since",
+    "source", "note", "state", "reached", "days_until_min", "days_until_max", "days_since", "edtf",
 )  # fmt: skip
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

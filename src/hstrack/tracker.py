@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hstrack.dates import parse_date
+from hstrack.dates import parse_typed
 from hstrack.errors import UsageError
 from hstrack.model import (
     MAX_LABEL,
@@ -97,7 +97,11 @@ def set_milestone(
             raise UsageError(f"{title_id} has no {kind} milestone yet: give its date")
         spec = old.date
     else:
-        spec = parse_date(when)
+        spec, marked = parse_typed(when)
+        if marked:  # "summer 2027?": the date says it is not firm
+            if tentative is False:
+                raise UsageError(f"{when!r} is marked uncertain, so it cannot go with --firm")
+            tentative = True
     if old is not None and old.date == spec:
         base_source, base_note, base_tentative, extra = old.source, old.note, old.tentative, dict(old.extra)
     else:

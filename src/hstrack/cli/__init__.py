@@ -1,7 +1,7 @@
 """The command line: thin commands over the core, a module per area.
 
 ``app`` holds the one exit point for errors and builds the Typer application; each area's
-module (``views``, ``editing``, ``scripting``, ``prompt``, ``store``) registers its
+module (``views``, ``editing``, ``scripting``, ``prompt``, ``store``, ``help``) registers its
 commands. A run imports only the area of the command it runs, so a reader finds a
 command by where it belongs and a run pays only for its own.
 """
@@ -15,6 +15,7 @@ AREAS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("scripting", "Scripting", ("check", "export", "import")),
     ("prompt", "The prompt", ("prompt", "pin", "unpin", "init")),
     ("store", "Your data", ("undo", "doctor", "where")),
+    ("help", "Help", ("help",)),
 )
 COMMAND_AREA = {name: area for area, _, names in AREAS for name in names}
 

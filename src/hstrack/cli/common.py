@@ -77,7 +77,9 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (schema 1) ins
 
 AtOpt = Annotated[
     str | None,
-    typer.Option("--at", metavar="DATE", help="Show things as of this ISO 8601 date or time (default: now)."),
+    typer.Option(
+        "--at", metavar="DATE", help="Show things as of this date or time (2026-10-03, tomorrow, +7d; default: now)."
+    ),
 ]
 
 

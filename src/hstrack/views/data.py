@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from hstrack.checks import Verdict
+from hstrack.edtf import to_edtf
 from hstrack.feed import FeedItem
 from hstrack.report import Assessed, Countdown, EditRow, HistoryRow, Timeline, TitleReport, Upcoming
 
@@ -68,6 +69,7 @@ def milestone(a: Assessed) -> dict[str, Any]:
         "days_until": days,
         "days_since": a.days_since,
         "countdown": a.countdown,
+        "edtf": to_edtf(a.date, a.milestone.tentative),
     }
     return data
 
