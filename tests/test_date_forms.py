@@ -328,3 +328,50 @@ def test_set_reads_the_press_forms_and_json_and_csv_carry_edtf(seeded: Cli) -> N
     refused = seeded("set", "heartstopper-film", "release", "late 2027?", "--firm", code=2)
     assert "--firm" in refused.stderr
     assert seeded.store.read_bytes() == before
+
+
+# --- a span between any two dates of the grammar ------------------------------------------------
+
+ENDS = ["2026", "H1 2026", "H2 2026", "Q1 2026", "Q3 2026", "Q4 2026", "spring 2026", "summer 2026",
+        "autumn 2026", "winter 2026", "early 2026", "mid 2026", "late 2026", "2026-05", "October 2026",
+        "3 Oct 2026", "2027", "Q2 2027", "early 2027", "summer 2027", "Feb 2027", "1 Mar 2027"]  # fmt: skip
+
+
+@given(left=st.sampled_from(ENDS), right=st.sampled_from(ENDS), dash=st.sampled_from([*DASHES, "..", "/", "-to-"]))
+@settings(max_examples=300)
+def test_a_span_between_any_two_dates_runs_from_the_first_ones_start_to_the_seconds_end(
+    left: str, right: str, dash: str
+) -> None:
+    first, last = parse_date(left), parse_date(right)
+    assert first.earliest is not None
+    assert last.latest is not None
+    typed = f"{left}{dash}{right}"
+    if last.latest < first.earliest:
+        with pytest.raises(DateError, match="before it starts"):
+            parse_date(typed)
+        return
+    if dash == "-" and "-" in left + right:
+        # A bare hyphen beside ISO's own hyphens can split more than one way: either the
+        # one reading, or a refusal that names two ("2026-05-October 2026").
+        try:
+            parse_date(typed)
+        except DateError:
+            with pytest.raises(DateError, match="it could be"):
+                parse_date(typed)
+            return
+    spec = parse_date(typed)
+    assert window(spec) == (first.earliest, last.latest), typed
+    assert spec.precision in (Precision.RANGE, Precision.MONTH, Precision.DAY, first.precision)
+    assert parse_date(spec.canonical) == spec  # stored, it reads back the same
+    # The first end may leave its year to the second.
+    words = left.split()
+    # ("H1-2026" is H1 2026 itself, an older form, so a bare year is left out here.)
+    if len(words) == 2 and words[1] == right.split()[-1] and dash.strip() and not right.isdigit():
+        assert parse_date(f"{words[0]}{dash}{right}") == spec
+
+
+def test_a_span_needs_two_real_dates() -> None:
+    for typed in ("TBA–2026", "2026–TBA", "3 Oct 2026 08:00 UTC to 4 Oct 2026", "Q3–", "–Q4 2026", "x-y-z"):
+        with pytest.raises(DateError):
+            parse_date(typed)
+    assert parse_date("Q3–Q4 2026") == parse_date("2026-07..2026-12")

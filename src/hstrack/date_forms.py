@@ -26,6 +26,8 @@ FORMS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("late 2026", "2026-39"), "September-December"),
     (("Aug–Dec 2026", "August to December 2026", "2026-08..2026-12", "2026-08/2026-12"), "a span of months"),
     (("Nov 2026–Feb 2027", "2026-11..2027-02"), "across a new year"),
+    (("Q3–Q4 2026", "Q3 2026 to Q4 2026", "2026-07..2026-12"), "from the start of one date to the end of another"),
+    (("late 2026 to early 2027", "late 2026–early 2027"), "any two dates above, the first with or without its year"),
     (("2026-10", "October 2026", "Oct 2026"), "the month"),
     (("3–7 October 2026", "3-7 Oct 2026", "2026-10-03..2026-10-07", "2026-10-03/2026-10-07"), "a span of days"),
     (("28 Sep–3 Oct 2026", "28 September to 3 October 2026"), "across a month"),

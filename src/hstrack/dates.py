@@ -456,9 +456,10 @@ def _full_year(short: int) -> int:
     return (1900 if short >= CENTURY_PIVOT else 2000) + short
 
 
-def _parse(value: str, raw: str) -> DateSpec:
+def _parse(value: str, raw: str, nested: bool = False) -> DateSpec:
     """``raw`` is ``value`` with its spaces, marks and short years tidied; ``value`` is
-    what the person typed, for the message if it is refused."""
+    what the person typed, for the message if it is refused. ``nested``: ``raw`` is one
+    end of an interval, which is not itself split again."""
     text = raw.lower()
     if text in ("tba", "tbd", "tbc", "unknown"):
         return DateSpec(Precision.TBA)
@@ -476,7 +477,59 @@ def _parse(value: str, raw: str) -> DateSpec:
             return _from_range(value, name, match)
     if re.search(_HAS_TIME, text):
         return _parse_instant(value, raw)
-    return _parse_free_day(value, text)
+    try:
+        return _parse_free_day(value, text)
+    except DateError:
+        spanned = None if nested or len(text) > 80 else _any_interval(value, text)
+        if spanned is None:
+            raise
+        return spanned
+
+
+# Where an interval between any two dates of the grammar may be split: "Q3–Q4 2026",
+# "late 2026 to early 2027", "spring–summer 2027", "early-to-mid 2027".
+_INTERVAL_SPLIT = re.compile(r"\s*(?:-to-|\bto\b|\bthrough\b|\buntil\b|\.\.|/|–|—|-)\s*")
+
+
+def _any_interval(value: str, text: str) -> DateSpec | None:
+    """A span from the start of one date to the end of another, each in any form the
+    grammar reads (not TBA, not a time); the first end may borrow the second's year
+    ("Q3–Q4 2026"). Tried only when nothing else reads, so no other form changes meaning.
+    Every place the text could be split is tried: two different readings are refused
+    rather than one picked ("2026-05-October 2026")."""
+    readings: list[DateSpec] = []
+    reversed_span: DateError | None = None
+    for split in _INTERVAL_SPLIT.finditer(text):
+        left, right = text[: split.start()].strip(), text[split.end() :].strip()
+        if not left or not right:
+            continue
+        try:
+            last = _parse(value, right, nested=True)
+            year = re.search(r"\b\d{4}\b", right)
+            try:
+                first = _parse(value, left, nested=True)
+            except DateError:
+                if year is None or re.search(r"\d{4}", left):
+                    continue
+                first = _parse(value, f"{left} {year[0]}", nested=True)
+        except DateError:
+            continue
+        if first.earliest is None or last.latest is None or Precision.INSTANT in (first.precision, last.precision):
+            continue
+        try:
+            spec = _range(value, first.earliest, last.latest)
+        except DateError as refused:
+            reversed_span = reversed_span or refused
+            continue
+        if spec not in readings:
+            readings.append(spec)
+    if len(readings) > 1:
+        raise _refuse(value, f"it could be {readings[0].text} or {readings[1].text}")
+    if readings:
+        return readings[0]
+    if reversed_span is not None:
+        raise reversed_span
+    return None
 
 
 def parse_canonical(value: str) -> DateSpec:
@@ -619,8 +672,11 @@ def _parse_free_day(value: str, text: str) -> DateSpec:
         raise _refuse(value, "a quarter is Q1 to Q4" if letter == "q" else "a half is H1 or H2")
     if not re.search(rf"\b({_MONTH_RE})\b", text):
         raise _refuse(value)
-    if not re.search(r"\b\d{4}\b", text):
+    years = re.findall(r"\d{4}", text)
+    if not years:
         raise _refuse(value, "it has no year: a missing part is never filled in from today")
+    if len(years) > 1:  # dateutil would fold "2026-05-October 2026" into one day
+        raise _refuse(value)
     from dateutil import parser  # lazy: only free-form input pays for it
 
     defaults = (datetime(2000, 1, 1, 0, 0, 0), datetime(2004, 2, 2, 1, 1, 1))
