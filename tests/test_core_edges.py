@@ -807,7 +807,7 @@ def test_unknown_titles() -> None:
         ({"schema": 1, "titles": [{"id": "a", "name": "A"}, {"id": "a", "name": "B"}]}, "title id 'a' appears twice"),
         ({"schema": 1, "pin": []}, "pin: expected dict"),
         ({"schema": 1, "pin": {"title": 1}}, "pin.title: expected str"),
-        ({"schema": 2, "titles": [{"id": 1}]}, "written by a newer hstrack (schema 2"),
+        ({"schema": 3, "titles": [{"id": 1}]}, "written by a newer hstrack (schema 3"),
     ],
 )  # fmt: skip
 def test_a_store_of_the_wrong_shape_says_where(data: object, says: str) -> None:
@@ -1201,8 +1201,8 @@ def test_unknown_fields_are_kept_and_may_nest_32_deep() -> None:
 
 
 def test_a_newer_store_reads_while_its_shape_is_known(monkeypatch: pytest.MonkeyPatch) -> None:
-    newer = document_from_json({"schema": 2, "titles": [{"id": "a", "name": "A"}], "pin": {"title": "a"}})
-    assert (newer.read_schema, newer.newer, list(newer.titles), newer.pin_title) == (2, True, ["a"], "a")
+    newer = document_from_json({"schema": 3, "titles": [{"id": "a", "name": "A"}], "pin": {"title": "a"}})
+    assert (newer.read_schema, newer.newer, list(newer.titles), newer.pin_title) == (3, True, ["a"], "a")
     assert "milestone 'x' appears twice" in _refused(_store(milestones=[{"kind": "x", "date": "2026"}] * 2))
     plain = _refused({"schema": 1, "titles": [{"id": 1}]})
     assert plain == "titles[0].id: expected str, found int"

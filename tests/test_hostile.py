@@ -205,11 +205,11 @@ def versions_of(home: Path) -> list[Path]:
 
 
 def test_restore_never_rolls_back_a_store_a_newer_hstrack_wrote(home: Path) -> None:
-    newer = b'{"schema": 2, "titles": [{"id": "foo", "name": "Foo", "milestones": {}}]}\n'
+    newer = b'{"schema": 3, "titles": [{"id": "foo", "name": "Foo", "milestones": {}}]}\n'
     (home / "store.json").write_bytes(newer)
     result = run(home, "doctor", "--restore")
     assert result.returncode == 1
-    assert "newer hstrack (schema 2)" in one_line(result)
+    assert "newer hstrack (schema 3)" in one_line(result)
     assert (home / "store.json").read_bytes() == newer
     # nor falls back to an older backup when the newest backup is a newer one it cannot read
     (home / "store.json").write_bytes(b"{")

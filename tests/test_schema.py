@@ -38,12 +38,19 @@ def test_every_schema_fixture_reads_and_survives_a_write(cli: Cli, version: int)
     assert {t["id"] for t in data["titles"]} == {"every-precision", "minimal"}
     cli("set", "minimal", "release", "2028")
     after = json.loads(cli.store.read_text())
-    assert after["schema"] == SCHEMA_VERSION
+    assert after["schema"] == version  # 1 stays 1: a store without placed releases is written as before
     assert after["shared_by"] == "a field from a future version, to be kept"
     every = next(t for t in after["titles"] if t["id"] == "every-precision")
     assert every["rating"] == "15"
     assert next(m for m in every["milestones"] if m["kind"] == "festival")["venue"] == "unknown to hstrack"
-    assert len(every["history"]) == 2
+    before = json.loads((FIXTURES / f"schema-{version}.json").read_text())
+    assert every["history"] == next(t for t in before["titles"] if t["id"] == "every-precision")["history"]
+    if version >= 2:  # releases in places, with their own fields, kept as they were
+        placed = [m for m in every["milestones"] if "region" in m or "medium" in m]
+        assert [(m["kind"], m.get("region"), m.get("medium")) for m in placed] == [
+            ("premiere", "US", None), ("release", None, "digital"), ("release", "GB", "theatrical")
+        ]  # fmt: skip
+        assert placed[0]["venue"] == "a field of a placed premiere, to be kept"
 
 
 def test_a_newer_store_is_read_but_never_written(cli: Cli) -> None:
@@ -67,23 +74,26 @@ def test_a_newer_store_that_cannot_be_read_says_upgrade(cli: Cli) -> None:
     assert cli.store.read_bytes() == before
 
 
-# A migration needs a second schema, which the project has not had yet. The machinery is
-# exercised against an imagined schema 2 in which credit roles are stored lowercase.
+# Schemas 1 and 2 need no migration (2 is 1 plus placed releases, written only when a store
+# holds one). The migration machinery is exercised against an imagined schema 3 in which
+# credit roles are stored lowercase, which every store must then be migrated to.
 def lowercase_roles(data: dict[str, Any]) -> dict[str, Any]:
     for title in data.get("titles", []):
         credits = title.get("credits") or {}
         if not isinstance(credits, dict):
             raise hstrack.model.ShapeError(f"title {title.get('id')!r}: credits must be a mapping")
         title["credits"] = {role.lower(): names for role, names in credits.items()}
-    data["schema"] = 2
+    data["schema"] = 3
     return data
 
 
 @pytest.fixture
 def schema_two(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(hstrack.model, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(hstrack.store, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(hstrack.model, "MIGRATIONS", {1: lowercase_roles})
+    monkeypatch.setattr(hstrack.model, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(hstrack.store, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(hstrack.model, "OLDEST_CURRENT", 3)
+    monkeypatch.setattr(hstrack.store, "OLDEST_CURRENT", 3)
+    monkeypatch.setattr(hstrack.model, "MIGRATIONS", {1: lambda data: {**data, "schema": 2}, 2: lowercase_roles})
 
 
 @pytest.mark.usefixtures("schema_two")
@@ -93,7 +103,7 @@ def test_an_older_store_is_migrated_on_the_first_write_after_a_backup(cli: Cli) 
     assert cli.store.read_bytes() == old  # reading never migrates
     cli("set", "minimal", "release", "2028")
     migrated = json.loads(cli.store.read_text())
-    assert migrated["schema"] == 2
+    assert migrated["schema"] == 3
     assert next(t for t in migrated["titles"] if t["id"] == "every-precision")["credits"] == {"director": ["Someone"]}
     store = hstrack.store.Store(cli.store)
     backups = store.versions()

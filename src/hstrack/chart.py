@@ -16,7 +16,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from hstrack.report import Assessed, TitleReport
+from hstrack.report import Assessed, TitleReport, label
 from hstrack.text import inert
 
 # What each phase looks like on a bar; the glyphs alone tell the phases apart.
@@ -121,8 +121,10 @@ def _place(width: int, labels: list[tuple[int, str]]) -> str:
 
 def dated(report: TitleReport) -> list[tuple[Assessed, date, date]]:
     """Each dated milestone that is still to happen or has happened, with its window in the
-    viewer's calendar days; one a cancellation overtook is not drawn on a title's bar."""
-    return [(a, *a.window) for a in report.milestones if a.window is not None and a.state != "cancelled"]
+    viewer's calendar days; one a cancellation overtook is not drawn on a title's bar. Of
+    releases in several places, a title's bar draws only the viewer's own (the title chart
+    gives each a row of its own): the slate's chart stays one clear line per title."""
+    return [(a, *a.window) for a in report.single if a.window is not None and a.state != "cancelled"]
 
 
 def make_axis(reports: list[TitleReport], now: datetime, width: int) -> Axis:
@@ -331,11 +333,11 @@ def slate_chart(reports: list[TitleReport], now: datetime, width: int, day_text:
 
 def title_chart(report: TitleReport, now: datetime, width: int, day_text: str) -> Chart:
     """One title: its phase bar, then each milestone on its own row."""
-    labels = ["phase"] + [a.kind.replace("-", " ") for a in report.milestones]
+    labels = ["phase"] + [label(a.key) for a in report.milestones]
     label_width = _label_width(labels, width)
     axis = make_axis([report], now, width - label_width - 1)
     today_col = axis.col(now.date())
     rows = [ChartRow("phase", bar(report, axis, now))]
     for a in report.milestones:
-        rows.append(ChartRow(a.kind.replace("-", " "), milestone_row(a, axis, today_col)))
+        rows.append(ChartRow(label(a.key), milestone_row(a, axis, today_col)))
     return Chart(axis, label_width, rows, today_line(axis, now, day_text))

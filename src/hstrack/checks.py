@@ -38,13 +38,23 @@ class Condition:
         return f"{self.option} {self.argument}".strip()
 
 
-def _find(report: TitleReport, kind: str) -> Assessed | None:
-    return next((a for a in report.milestones if a.kind == kind), None)
+def _find(report: TitleReport, key: str) -> Assessed | None:
+    """A milestone by its key; a bare ``release`` or ``premiere`` is the viewer's own."""
+    return report.find(key)
 
 
 def _describe(a: Assessed) -> str:
-    text = f"{milestone_label(a.kind)} {a.date.text}" + (" (tentative)" if a.milestone.tentative else "")
+    text = f"{milestone_label(a.key)} {a.date.text}" + (" (tentative)" if a.milestone.tentative else "")
     return text if a.state == "tba" else f"{text} ({a.countdown})"
+
+
+def _milestone_key(typed: str, kinds: set[str] | None) -> str:
+    """A milestone a condition names: a kind, or a release or premiere with its place."""
+    if "@" in typed or ":" in typed:
+        from hstrack.model import resolve_key
+
+        return resolve_key(typed, kinds or ())
+    return normalize_milestone(typed) if kinds is None else check_filter_kind(typed, kinds)
 
 
 def validate(conditions: list[Condition], kinds: set[str] | None = None) -> list[Condition]:
@@ -64,7 +74,7 @@ def validate(conditions: list[Condition], kinds: set[str] | None = None) -> list
     for c in conditions:
         arg = c.argument
         if c.option in ("--reached", "--has-date"):
-            arg = normalize_milestone(arg) if kinds is None else check_filter_kind(arg, kinds)
+            arg = _milestone_key(arg, kinds)
         elif c.option == "--phase":
             if not phases:
                 phase_at = len(checked)
@@ -129,7 +139,7 @@ def _due_within(report: TitleReport, condition: Condition, now: datetime) -> Ver
     if nxt is None:
         return Verdict(label, False, "nothing ahead")
     if nxt.state == "tba":
-        return Verdict(label, False, f"next is {milestone_label(nxt.kind)}, date TBA")
+        return Verdict(label, False, f"next is {milestone_label(nxt.key)}, date TBA")
     if nxt.reached or is_today(nxt, now.date()):  # due today, before or after its hour
         return Verdict(label, True, f"next is {_describe(nxt)}")
     end = span_end(condition.argument, now)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from hstrack.errors import StoreError
-from hstrack.model import SCHEMA_VERSION
+from hstrack.model import OLDEST_CURRENT, SCHEMA_VERSION
 from hstrack.store import Store, Version, parse_bytes, sha256
 
 
@@ -69,8 +69,8 @@ def _check_store(store: Store, checkup: Checkup) -> None:
             "warning",
             f"written by a newer hstrack (schema {doc.read_schema}); this one reads it but will not change it",
         )
-    elif doc.read_schema < SCHEMA_VERSION:
-        checkup.add("ok", f"schema {doc.read_schema}: migrated to {SCHEMA_VERSION} on the next change, after a backup")
+    elif doc.read_schema < OLDEST_CURRENT:
+        checkup.add("ok", f"schema {doc.read_schema}: migrated to {OLDEST_CURRENT} on the next change, after a backup")
     versions = store.versions()
     if versions and versions[-1].digest != sha256(raw):
         checkup.add("ok", "changed outside hstrack since its last change; the next change keeps this version too")

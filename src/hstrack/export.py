@@ -23,7 +23,8 @@ from hstrack import __version__
 from hstrack.dates import format_day
 from hstrack.errors import UsageError
 from hstrack.model import Document, Milestone, Title, milestone_rank
-from hstrack.report import Assessed, report_title
+from hstrack.regions import Places, admits
+from hstrack.report import Assessed, label, report_title
 from hstrack.store import dumps
 from hstrack.text import inert
 from hstrack.views.data import milestone as milestone_json
@@ -45,6 +46,10 @@ def to_json(doc: Document) -> bytes:
     return dumps(doc)
 
 
+def _placed(a: Assessed, places: Places) -> bool:
+    return admits(places, a.milestone)
+
+
 # ---------------------------------------------------------------------------- iCalendar
 
 
@@ -62,7 +67,7 @@ def _revision(
     cancellation two, and the cancellation taking effect one, so that setting, moving or
     removing a cancellation always moves it forward whether or not it is yet in effect.
     DTSTAMP is the last of these."""
-    own = _date_changes(title, m.kind)
+    own = _date_changes(title, m.key)
     if m.kind == "cancelled":
         stamps = own
         sequence = max(len(own) - 1, 0)
@@ -77,7 +82,7 @@ def _revision(
 
 
 def _summary(title: Title, m: Milestone, cancelled: bool) -> str:
-    what = m.kind.replace("-", " ")
+    what = label(m.key)
     text = f"{inert(title.name)}: {what}"
     if not m.date.is_exact:
         text += f" ({m.date.text}, exact date not yet known)"
@@ -104,7 +109,7 @@ def _description(m: Milestone, cancellation: Milestone | None) -> str:
     return "\n".join(lines)
 
 
-def to_ics(doc: Document, now: datetime, windows: bool = True) -> bytes:
+def to_ics(doc: Document, now: datetime, windows: bool = True, places: Places = None) -> bytes:
     """One event per dated milestone. A milestone a cancellation overtook stays in the file
     as ``STATUS:CANCELLED`` with a higher SEQUENCE, so a calendar that subscribed to it
     learns it will not happen instead of keeping a stale event. Each milestone's SEQUENCE
@@ -126,14 +131,15 @@ def to_ics(doc: Document, now: datetime, windows: bool = True) -> bytes:
         report = report_title(title, now)
         cancellation = title.milestones.get("cancelled") if report.cancelled else None
         cancel_changes = _date_changes(title, "cancelled")
-        for a in sorted(report.milestones, key=lambda a: milestone_rank(a.kind)):
+        for a in sorted(report.milestones, key=lambda a: (milestone_rank(a.kind), a.key)):
             m, spec = a.milestone, a.milestone.date
-            if spec.is_tba or (not windows and not spec.is_exact):
+            if spec.is_tba or (not windows and not spec.is_exact) or not _placed(a, places):
                 continue
             overtaken = a.state == "cancelled"
             event = Event()
             # The id the title was created with: a rename must update its events, not add more.
-            event.add("uid", f"{title.first_id}.{m.kind}@hstrack")
+            # A placed release's key (release@GB:theatrical) goes in with dots: release.GB.theatrical.
+            event.add("uid", f"{title.first_id}.{m.key.replace('@', '.').replace(':', '.')}@hstrack")
             event.add("summary", _summary(title, m, overtaken))
             if spec.at is not None:
                 at = spec.at if spec.zone else spec.at.astimezone(UTC)  # fixed offsets go as UTC
@@ -172,7 +178,8 @@ def to_ics(doc: Document, now: datetime, windows: bool = True) -> bytes:
 
 CSV_FIELDS = (
     "title_id", "title_name", "kind", "text", "date", "precision", "earliest", "latest", "zone", "tentative",
-    "source", "note", "state", "reached", "days_until_min", "days_until_max", "days_since", "edtf",
+    "source", "note", "state", "reached", "days_until_min", "days_until_max", "days_since", "edtf", "key",
+    "region", "medium",
 )  # fmt: skip
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -190,13 +197,15 @@ def _cell(value: Any, text: bool = False) -> str:
     return cell
 
 
-def to_csv(doc: Document, now: datetime) -> bytes:
+def to_csv(doc: Document, now: datetime, places: Places = None) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_FIELDS)
     for title_id in sorted(doc.titles):
         report = report_title(doc.titles[title_id], now)
         for a in report.milestones:
+            if not _placed(a, places):
+                continue
             data = milestone_json(a)
             days = data["days_until"] or {}
             row = {
@@ -210,11 +219,13 @@ def to_csv(doc: Document, now: datetime) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def export(doc: Document, fmt: str, now: datetime, windows: bool = True) -> bytes:
+def export(doc: Document, fmt: str, now: datetime, windows: bool = True, places: Places = None) -> bytes:
+    """``places``: (regions, media) to keep among releases and premieres (regions.wanted);
+    the JSON format is the store's own and always whole."""
     if fmt == "json":
         return to_json(doc)
     if fmt == "ics":
-        return to_ics(doc, now, windows)
+        return to_ics(doc, now, windows, places)
     if fmt == "csv":
-        return to_csv(doc, now)
+        return to_csv(doc, now, places)
     raise UsageError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")

@@ -18,7 +18,13 @@ from typing import Any
 from hstrack.dates import MAX_YEAR, MIN_YEAR, DateError, DateSpec, parse_canonical
 from hstrack.errors import UsageError
 
-SCHEMA_VERSION = 1
+# The newest store schema this hstrack reads and writes. Schema 2 is schema 1 plus releases
+# and premieres by region and medium: a store is written as 2 only when it holds one, since
+# an hstrack that knows only schema 1 would take a UK release for the worldwide one. Every
+# other store is still written as 1, byte-for-byte as before, and older versions keep
+# reading and writing it. Schemas from OLDEST_CURRENT up need no migration.
+SCHEMA_VERSION = 2
+OLDEST_CURRENT = 1
 
 TITLE_KINDS = ("film", "series", "season", "special", "other")
 
@@ -117,6 +123,33 @@ def resolve_milestone(kind: str, known_here: Iterable[str] = (), new: bool = Fal
     )
 
 
+def resolve_key(
+    typed: str, known_here: Iterable[str] = (), new: bool = False, region: str | None = None, medium: str | None = None
+) -> str:
+    """A milestone as a person names it, with its place: ``release``, ``release@GB``,
+    ``release@uk:cinemas``, ``premiere:theatrical``, or a kind with ``region``/``medium``
+    given apart (``--region GB --medium theatrical``). Returns its key
+    (``release@GB:theatrical``). Only a release or a premiere has a place."""
+    text = typed.strip()
+    rest, colon, typed_medium = text.partition(":")
+    word, at, typed_region = rest.partition("@")
+    if not (at or colon or region or medium):
+        return resolve_milestone(text, known_here, new)
+    from hstrack.regions import PLACED_KINDS, check_medium, check_region, make_key
+
+    kind = resolve_milestone(word, [k.partition(":")[0].partition("@")[0] for k in known_here], new)
+    if kind not in PLACED_KINDS:
+        raise UsageError(f"only {' and '.join(PLACED_KINDS)} have a region or medium, not {kind}")
+    place = {
+        "region": [check_region(v) for v in (typed_region if at else None, region) if v is not None],
+        "medium": [check_medium(v) for v in (typed_medium if colon else None, medium) if v is not None],
+    }
+    for what, values in place.items():
+        if len(set(values)) > 1:
+            raise UsageError(f"two {what}s given: {' and '.join(values)}")
+    return make_key(kind, next(iter(place["region"]), None), next(iter(place["medium"]), None))
+
+
 def check_filter_kind(kind: str, everywhere: Iterable[str]) -> str:
     """A milestone kind used to filter or test: fine when hstrack knows it or some title
     has it; a kind that exists nowhere is a usage error, not an empty answer."""
@@ -183,10 +216,34 @@ class Milestone:
     source: str | None = None
     note: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Where and how (a release or premiere only): an ISO 3166-1 code, None for worldwide;
+    # a medium (regions.MEDIA), None for any. Written only when set, so a store without
+    # them is byte-for-byte what it was.
+    region: str | None = None
+    medium: str | None = None
+
+    @property
+    def key(self) -> str:
+        """What names it within its title: ``release``, ``release@GB:theatrical``."""
+        if self.region is None and self.medium is None:
+            return self.kind
+        from hstrack.regions import make_key
+
+        return make_key(self.kind, self.region, self.medium)
 
     def to_json(self) -> dict[str, Any]:
+        if self.region is not None or self.medium is not None:
+            placed: dict[str, Any] = {"kind": self.kind}
+            if self.region is not None:
+                placed["region"] = self.region
+            if self.medium is not None:
+                placed["medium"] = self.medium
+            placed.update(self.dated_json())
+            return placed
+        return {"kind": self.kind, **self.dated_json()}
+
+    def dated_json(self) -> dict[str, Any]:
         return {
-            "kind": self.kind,
             "date": self.date.canonical,
             "tentative": self.tentative,
             "source": self.source,
@@ -317,8 +374,19 @@ class Document:
     def newer(self) -> bool:
         return self.read_schema > SCHEMA_VERSION
 
+    @property
+    def schema(self) -> int:
+        """The oldest schema that reads this document right (see SCHEMA_VERSION), and never
+        one older than OLDEST_CURRENT, which a future migration raises."""
+        for title in self.titles.values():
+            if any(m.region is not None or m.medium is not None for m in title.milestones.values()):
+                return max(OLDEST_CURRENT, 2)
+            if any(not _is_slug(c.milestone) for c in title.history):
+                return max(OLDEST_CURRENT, 2)
+        return OLDEST_CURRENT
+
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"schema": SCHEMA_VERSION}
+        data: dict[str, Any] = {"schema": self.schema}
         if self.pin_title is not None:
             data["pin"] = {"title": self.pin_title, "milestone": self.pin_milestone}
         data["titles"] = [self.titles[key].to_json() for key in sorted(self.titles)]
@@ -331,7 +399,7 @@ class Document:
             raise UsageError(unknown_title(title_id, self.titles)) from None
 
     def milestone_kinds(self) -> set[str]:
-        return {kind for t in self.titles.values() for kind in t.milestones}
+        return {m.kind for t in self.titles.values() for m in t.milestones.values()}
 
 
 def unknown_title(title_id: str, titles: dict[str, Title]) -> str:
@@ -350,7 +418,7 @@ def unknown_title(title_id: str, titles: dict[str, Title]) -> str:
 
 
 def sorted_milestones(items: Any) -> list[Milestone]:
-    return sorted(items, key=lambda m: milestone_rank(m.kind))
+    return sorted(items, key=lambda m: (*milestone_rank(m.kind), m.region or "", m.medium or ""))
 
 
 def _sorted(extra: dict[str, Any]) -> dict[str, Any]:
@@ -360,9 +428,7 @@ def _sorted(extra: dict[str, Any]) -> dict[str, Any]:
 def _milestone_fields(m: Milestone | None) -> dict[str, Any] | None:
     if m is None:
         return None
-    data = m.to_json()
-    del data["kind"]
-    return data
+    return m.dated_json()  # the change's milestone key says which it is
 
 
 # ---------------------------------------------------------------------------- reading
@@ -434,7 +500,7 @@ def _too_deep(value: Any) -> bool:
     return False
 
 
-_MILESTONE_KEYS = frozenset(("kind", "date", "tentative", "source", "note"))
+_MILESTONE_KEYS = frozenset(("kind", "region", "medium", "date", "tentative", "source", "note"))
 _SLUGS_SEEN: set[str] = set()
 
 
@@ -465,12 +531,17 @@ def milestone_from_json(data: Any, where: str, kind: str | None = None, index: i
             raise ShapeError(str(exc).replace(where, f"{where}[{index}]", 1)) from None
     if type(data) is not dict:
         _expect(data, dict, where)
+    region = medium = None
     if kind is None:
         kind = data.get("kind")
         if type(kind) is not str:
             _expect(kind, str, f"{where}.kind")
         if not _is_slug(kind):
             raise ShapeError(f"{where}.kind: {shown(kind)} is not a slug")
+        if "region" in data or "medium" in data:
+            region, medium = _placed(kind, data.get("region"), data.get("medium"), where)
+    elif not _is_slug(kind):  # a change's key, release@GB:theatrical
+        kind, region, medium = _split_key(kind, where)
     raw = data.get("date")
     if type(raw) is not str:
         _expect(raw, str, f"{where}.date")
@@ -494,7 +565,34 @@ def milestone_from_json(data: Any, where: str, kind: str | None = None, index: i
             _expect(note, str, f"{where}.note")
         if len(note) > MAX_TEXT or _CONTROL_BUT_NEWLINE.search(note):
             _valid(f"{where}.note", check_text, note, "a note", True)
-    return Milestone(kind, spec, tentative, source, note, _known(data, _MILESTONE_KEYS))
+    return Milestone(kind, spec, tentative, source, note, _known(data, _MILESTONE_KEYS), region, medium)
+
+
+def _placed(kind: str, region: Any, medium: Any, where: str) -> tuple[str | None, str | None]:
+    """A milestone's region and medium as a file holds them, by the rules of typed input."""
+    from hstrack.regions import MEDIA, PLACED_KINDS, is_region
+
+    if kind not in PLACED_KINDS and (region is not None or medium is not None):
+        raise ShapeError(f"{where}: only {' and '.join(PLACED_KINDS)} take a region or medium, not {kind!r}")
+    if region is not None and not (isinstance(region, str) and is_region(region)):
+        raise ShapeError(f"{where}.region: {shown(region)} is not an ISO 3166-1 alpha-2 code")
+    if medium is not None and medium not in MEDIA:
+        raise ShapeError(f"{where}.medium: {shown(medium)} is not one of {', '.join(MEDIA)}")
+    return region, medium
+
+
+def _split_key(key: str, where: str) -> tuple[str, str | None, str | None]:
+    from hstrack.regions import make_key, split_key
+
+    kind, region, medium = split_key(key)
+    if region is None and medium is None:
+        raise ShapeError(f"{where}: {shown(key)} is not a slug")
+    if len(key) > MAX_SLUG + 20 or not _is_slug(kind):
+        raise ShapeError(f"{where}: {shown(key)} is not a milestone")
+    region, medium = _placed(kind, region, medium, where)
+    if make_key(kind, region, medium) != key:
+        raise ShapeError(f"{where}: {shown(key)} is not a milestone")
+    return kind, region, medium
 
 
 _CHANGE_KEYS = frozenset(("recorded", "milestone", "old", "new"))
@@ -504,7 +602,7 @@ def change_from_json(data: Any, where: str) -> Change:
     _expect(data, dict, where)
     kind = _expect(data.get("milestone"), str, f"{where}.milestone")
     if not _is_slug(kind):
-        raise ShapeError(f"{where}.milestone: {shown(kind)} is not a slug")
+        _split_key(kind, f"{where}.milestone")  # release@GB:theatrical, or refused
     recorded = _expect(data.get("recorded"), str, f"{where}.recorded")
     if not _is_timestamp(recorded):
         raise ShapeError(f"{where}.recorded: {shown(recorded)} is not an ISO 8601 time with an offset")
@@ -512,7 +610,7 @@ def change_from_json(data: Any, where: str) -> Change:
     if old is None and new is None:
         raise ShapeError(f"{where}: a change needs an old or a new milestone (both are null)")
     for side, value in (("old", old), ("new", new)):
-        if isinstance(value, dict) and "kind" in value and value["kind"] != kind:
+        if isinstance(value, dict) and "kind" in value and value["kind"] != kind.partition(":")[0].partition("@")[0]:
             raise ShapeError(f"{where}.{side}.kind: {shown(value['kind'])} is not the change's milestone {kind!r}")
     return Change(
         recorded=recorded,
@@ -611,9 +709,10 @@ def title_from_json(data: Any, where: str) -> Title:
     where_ms = f"{where}.milestones"
     for i, raw in enumerate(_expect(data.get("milestones", []), list, where_ms)):
         m = milestone_from_json(raw, where_ms, index=i)
-        if m.kind in milestones:
-            raise ShapeError(f"{where}: milestone {m.kind!r} appears twice")
-        milestones[m.kind] = m
+        key = m.key
+        if key in milestones:
+            raise ShapeError(f"{where}: milestone {key!r} appears twice")
+        milestones[key] = m
     history = [
         change_from_json(raw, f"{where}.history[{i}]")
         for i, raw in enumerate(_expect(data.get("history", []), list, f"{where}.history"))
@@ -661,7 +760,7 @@ MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 
 def migrate(data: dict[str, Any], target: int | None = None) -> dict[str, Any]:
-    target = SCHEMA_VERSION if target is None else target
+    target = OLDEST_CURRENT if target is None else target
     version = data.get("schema")
     while isinstance(version, int) and version < target:
         step = MIGRATIONS.get(version)
@@ -681,7 +780,7 @@ def document_from_json(data: Any) -> Document:
     schema = data.get("schema")
     if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
         raise ShapeError(f"'schema' must be a whole number of at least 1, found {shown(schema)}")
-    if schema < SCHEMA_VERSION:
+    if schema < OLDEST_CURRENT:
         data = migrate(data)
     try:
         titles: dict[str, Title] = {}

@@ -35,10 +35,12 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from hstrack.model import Document, Milestone, Title, milestone_rank
+from hstrack.regions import WORLDWIDE, Preference
 from hstrack.report import is_today, report_title
 from hstrack.report import label as milestone_label
 
@@ -85,17 +87,17 @@ class Segment:
         return [self.label, self.phase, self.milestone, self.window, self.text]
 
 
-def _segment_for(title: Title, m: Milestone | None, now: datetime) -> Segment:
+def _segment_for(title: Title, m: Milestone | None, now: datetime, pref: Preference = WORLDWIDE) -> Segment:
     """What the prompt shows for one milestone of a title, as ``report`` sees it: a day or
     a time counts down and is "today" all that day; a window shows as known; a milestone a
     cancellation overtook says so; past, TBA or none, the phase."""
-    report = report_title(title, now)
+    report = report_title(title, now, pref=pref)
     phase = report.phase.replace("-", " ")
     label = label_of(title)
     a = next((x for x in report.milestones if x.milestone is m), None) if m is not None else None
     if a is None:
         return Segment(label, phase, text=phase)
-    kind = milestone_label(a.kind)
+    kind = milestone_label(a.key)
     window = clean(a.date.text)
     if a.state == "cancelled":
         return Segment(label, phase, kind, window, "cancelled")
@@ -111,16 +113,25 @@ def _segment_for(title: Title, m: Milestone | None, now: datetime) -> Segment:
     return Segment(label, phase, kind, window, window)
 
 
-def _dated_ahead(title: Title, now: datetime) -> Milestone | None:
-    nxt = report_title(title, now).next
+def _dated_ahead(title: Title, now: datetime, pref: Preference = WORLDWIDE) -> Milestone | None:
+    nxt = report_title(title, now, pref=pref).next
     return None if nxt is None or nxt.state == "tba" else nxt.milestone
 
 
-def pinned_segment(title: Title, pinned: str | None, now: datetime) -> Segment:
+def pinned_segment(title: Title, pinned: str | None, now: datetime, pref: Preference = WORLDWIDE) -> Segment:
     """What the prompt shows at ``now`` for a pinned title: the pinned milestone, or else
     the title's next dated one, or else its phase."""
     milestone = title.milestones.get(pinned) if pinned else None
-    return _segment_for(title, milestone or _dated_ahead(title, now), now)
+    return _segment_for(title, milestone or _dated_ahead(title, now, pref), now, pref)
+
+
+def _speaking(title: Title, now: datetime, pref: Preference) -> Iterable[Milestone]:
+    """The milestones that speak for a title on one line: all of them, but of releases
+    and premieres in several places only the viewer's own (``report.for_viewer``)."""
+    ms = title.milestones
+    if not any(m.region is not None or m.medium is not None for m in ms.values()):
+        return ms.values()
+    return [a.milestone for a in report_title(title, now, pref=pref).single]
 
 
 def _end_ahead(title: Title, now: datetime) -> date:
@@ -153,26 +164,26 @@ def _midnight(day: date, now: datetime) -> datetime:
     return now if day == now.date() else datetime.combine(day, time(0, 0), tzinfo=now.tzinfo)
 
 
-def _boundaries(title: Title, now: datetime) -> list[date]:
+def _boundaries(title: Title, now: datetime, pref: Preference = WORLDWIDE) -> list[date]:
     """Days on which something about this title can change: a window opening or closing."""
     days = []
-    for m in title.milestones.values():
+    for m in _speaking(title, now, pref):
         window = m.date.local_window(now.tzinfo) if now.tzinfo else None
         if window is not None:
             days += [window[0], window[1] + timedelta(days=1)]
     return days
 
 
-def _pinned_rows(doc: Document, title: Title, now: datetime, horizon: date) -> list[list[str]]:
+def _pinned_rows(doc: Document, title: Title, now: datetime, horizon: date, pref: Preference) -> list[list[str]]:
     rows = []
-    days = sorted({d for d in _boundaries(title, now) if now.date() < d <= horizon} | {now.date()})
+    days = sorted({d for d in _boundaries(title, now, pref) if now.date() < d <= horizon} | {now.date()})
     for i, day in enumerate(days[:MAX_LINES]):
         until = days[i + 1] - timedelta(days=1) if i + 1 < len(days) else horizon
-        rows.append(_row(day, until, pinned_segment(title, doc.pin_milestone, _midnight(day, now))))
+        rows.append(_row(day, until, pinned_segment(title, doc.pin_milestone, _midnight(day, now), pref)))
     return rows
 
 
-def _unpinned_rows(doc: Document, now: datetime, horizon: date) -> list[list[str]]:
+def _unpinned_rows(doc: Document, now: datetime, horizon: date, pref: Preference) -> list[list[str]]:
     """Walk from breakpoint to breakpoint. Only the first dated milestone not yet past (in
     the order ``upcoming`` uses) is ever shown, and once past a milestone stays past, so a
     heap gives it in a few pops even when the store holds 50,000 milestones."""
@@ -184,7 +195,7 @@ def _unpinned_rows(doc: Document, now: datetime, horizon: date) -> list[list[str
         if ends <= today:
             continue
         last_possible = _end_ahead(title, now)
-        for m in title.milestones.values():
+        for m in _speaking(title, now, pref):
             spec = m.date
             if spec.earliest is None or spec.latest is None or m.kind == "cancelled":
                 continue
@@ -204,8 +215,8 @@ def _unpinned_rows(doc: Document, now: datetime, horizon: date) -> list[list[str
             heapq.heappop(heap)  # past, or its title cancelled: it will never be shown again
         if heap:
             title, m, last = heap[0][3], heap[0][4], heap[0][5]
-            seg = _segment_for(title, m, _midnight(day, now))
-            later = [d for d in _boundaries(title, now) if d > day] + [last + timedelta(days=1)]
+            seg = _segment_for(title, m, _midnight(day, now), pref)
+            later = [d for d in _boundaries(title, now, pref) if d > day] + [last + timedelta(days=1)]
             following = min(later)
         else:
             seg, following = Segment(), horizon + timedelta(days=1)
@@ -245,12 +256,16 @@ def _expires(doc: Document, now: datetime, horizon: date) -> int:
     return int(min(moments)) if moments else 0
 
 
-def build(doc: Document, now: datetime) -> str:
-    """The cache text for ``doc`` as of ``now`` (an aware datetime in the viewer's zone)."""
+def build(doc: Document, now: datetime, pref: Preference = WORLDWIDE) -> str:
+    """The cache text for ``doc`` as of ``now`` (an aware datetime in the viewer's zone),
+    for a viewer with ``pref`` (their region and media: which release is theirs)."""
     assert now.tzinfo is not None
     horizon = _horizon(now)
     pinned = doc.titles.get(doc.pin_title) if doc.pin_title else None
-    rows = _pinned_rows(doc, pinned, now, horizon) if pinned is not None else _unpinned_rows(doc, now, horizon)
+    if pinned is not None:
+        rows = _pinned_rows(doc, pinned, now, horizon, pref)
+    else:
+        rows = _unpinned_rows(doc, now, horizon, pref)
     merged: list[list[str]] = []
     for row in rows:
         if merged and merged[-1][2:] == row[2:] and int(merged[-1][1]) + 1 == int(row[0]):

@@ -25,6 +25,7 @@ from typing import Any, Protocol, TypeVar
 
 from hstrack.dates import DateSpec, format_day
 from hstrack.model import Change, Document, Edit, Milestone, Title, milestone_rank
+from hstrack.regions import PLACED_KINDS, WORLDWIDE, Preference
 from hstrack.text import ago_range, hours_minutes, plural, span_range, until, until_range
 
 PHASES = ("rumoured", "announced", "in-production", "post-production", "released", "cancelled")
@@ -32,9 +33,14 @@ _PHASE_OF = {"release": "released", "production-end": "post-production", "produc
 CANCELLED = "cancelled"
 
 
-def label(kind: str) -> str:
-    """A milestone's name as people read it: "production start"."""
-    return kind.replace("-", " ")
+def label(key: str) -> str:
+    """A milestone's name as people read it: "production start", "release (UK cinemas)"."""
+    if "@" not in key and ":" not in key:
+        return key.replace("-", " ")
+    from hstrack.regions import split_key, where
+
+    kind, region, medium = split_key(key)
+    return f"{kind.replace('-', ' ')} ({where(region, medium)})"
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,11 @@ class Assessed:
     @property
     def kind(self) -> str:
         return self.milestone.kind
+
+    @property
+    def key(self) -> str:
+        """Its name within the title: ``release``, or ``release@GB:theatrical``."""
+        return self.milestone.key
 
     @property
     def date(self) -> DateSpec:
@@ -152,12 +163,43 @@ class TitleReport:
     milestones: list[Assessed]  # in time order, TBA last
     last: Assessed | None  # the last milestone reached (before ``next``, when that is today's)
     next: Assessed | None  # the next milestone: today's, or the first not yet reached; None when cancelled
-    release: Assessed | None
+    release: Assessed | None  # the viewer's release (see for_viewer)
     cancellation: Assessed | None = None  # the cancellation that ended the title, when it is cancelled
+    own: tuple[Assessed, ...] = ()  # the milestones single answers come from (for_viewer); all when empty
+
+    @property
+    def single(self) -> tuple[Assessed, ...] | list[Assessed]:
+        """The milestones that speak for the title on one line (a status row, a bar of the
+        slate's chart): all of them, but of its releases and premieres the viewer's own."""
+        return self.own or self.milestones
+
+    def find(self, key: str) -> Assessed | None:
+        """A milestone by its key (``release@GB:theatrical``); a bare ``release`` or
+        ``premiere`` is the viewer's own, when the title has several."""
+        pool = self.single
+        if "@" not in key and ":" not in key:
+            found = next((a for a in pool if a.kind == key), None)
+            if found is not None or key in PLACED_KINDS:
+                return found
+        return next((a for a in self.milestones if a.key == key), None)
 
     @property
     def cancelled(self) -> bool:
         return self.cancellation is not None
+
+    @property
+    def release_place(self) -> str | None:
+        """Where and how the release shown is ("UK cinemas", "worldwide"), when there is a
+        choice to say it of: the title has several releases, or its one has a place."""
+        r = self.release
+        if r is None:
+            return None
+        m = r.milestone
+        if m.region is None and m.medium is None and sum(a.kind == "release" for a in self.milestones) == 1:
+            return None
+        from hstrack.regions import where
+
+        return where(m.region, m.medium)
 
     @property
     def release_text(self) -> str:
@@ -165,12 +207,15 @@ class TitleReport:
         r = self.release
         if r is None:
             return "not tracked"
+        place = f" · {self.release_place}" if self.release_place else ""
         if r.state == "tba":
-            return "TBA"
-        return f"{r.date.text} · {r.countdown}"
+            return f"TBA{place}"
+        return f"{r.date.text} · {r.countdown}{place}"
 
 
 def phase_of(assessed: list[Assessed]) -> str:
+    """The title's phase from its milestones; of its releases and premieres only the ones
+    chosen for the viewer are given (see ``for_viewer``)."""
     firm = [a for a in assessed if not a.milestone.tentative]
     if any(a.kind == CANCELLED and (a.reached or a.state == "tba") for a in firm):
         return "cancelled"
@@ -193,21 +238,64 @@ def is_today(a: Assessed, today: date) -> bool:
     return a.window == (today, today) and a.date.is_exact and a.state != CANCELLED
 
 
-def report_title(title: Title, now: datetime, memo: dict[int, tuple[DateSpec, State]] | None = None) -> TitleReport:
-    assessed = sorted((assess(m, now, memo) for m in title.milestones.values()), key=time_key)
-    phase = phase_of(assessed)
-    firm_end = next((a for a in assessed if a.kind == CANCELLED and not a.milestone.tentative), None)
+def _chosen(candidates: list[Assessed], pref: Preference) -> Assessed | None:
+    """Of a title's releases (or premieres), the one for the viewer: their region's own,
+    else the worldwide one, else the earliest anywhere; within each, a medium they prefer
+    (in their order; one with no medium counts as any), else the earliest. ``candidates``
+    come in time order, TBA last, so "the earliest" is the first."""
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else None
+    tiers = [
+        [a for a in candidates if pref.region is not None and a.milestone.region == pref.region],
+        [a for a in candidates if a.milestone.region is None],
+        candidates,
+    ]
+    if pref.media:
+        # A preferred medium first, in the viewer's order; then one with no medium (any).
+        order = {m: i for i, m in enumerate(pref.media)}
+        for tier in tiers:
+            liked = [a for a in tier if a.milestone.medium is None or a.milestone.medium in order]
+            if liked:  # min keeps the first of equals: the earliest
+                return min(liked, key=lambda a: order.get(a.milestone.medium or "", len(order)))
+    return next(tier[0] for tier in tiers if tier)
+
+
+def for_viewer(assessed: list[Assessed], pref: Preference) -> list[Assessed]:
+    """The milestones that give single answers (phase, next, last): all but the releases
+    and premieres that are not the viewer's (a title with one of each: all of them)."""
+    chosen = {}
+    for kind in PLACED_KINDS:
+        mine = [a for a in assessed if a.kind == kind]
+        if len(mine) > 1:
+            chosen[kind] = _chosen(mine, pref)
+    if not chosen:
+        return assessed
+    return [a for a in assessed if a.kind not in chosen or a is chosen[a.kind]]
+
+
+def report_title(
+    title: Title,
+    now: datetime,
+    memo: dict[int, tuple[DateSpec, State]] | None = None,
+    pref: Preference = WORLDWIDE,
+) -> TitleReport:
+    everything = sorted((assess(m, now, memo) for m in title.milestones.values()), key=time_key)
+    phase = phase_of(for_viewer(everything, pref))
+    firm_end = next((a for a in everything if a.kind == CANCELLED and not a.milestone.tentative), None)
     cancellation = None
     if phase == "cancelled":
         cancellation = firm_end
-        assessed = [a if a.reached or a.kind == CANCELLED else _overtaken(a) for a in assessed]
+        everything = [a if a.reached or a.kind == CANCELLED else _overtaken(a) for a in everything]
     elif firm_end is not None and firm_end.window is not None:
         # An end announced ahead: what would come after it will not come.
         end = firm_end.window[1]
-        assessed = [
+        everything = [
             _overtaken(a) if a.kind != CANCELLED and not a.reached and a.window and a.window[0] > end else a
-            for a in assessed
+            for a in everything
         ]
+    # Single answers (next, last, the release) come from the viewer's own releases; the
+    # choice depends on places and time order alone, which overtaking leaves as they were.
+    assessed = for_viewer(everything, pref)
     today = now.date()
     ahead = [a for a in assessed if a.kind != CANCELLED and (a.state in ("future", "open") or is_today(a, today))]
     tba = sorted(
@@ -224,10 +312,11 @@ def report_title(title: Title, now: datetime, memo: dict[int, tuple[DateSpec, St
     return TitleReport(
         title=title,
         phase=phase,
-        milestones=assessed,
+        milestones=everything,
         last=reached[-1] if reached else None,
         next=nxt,
         release=next((a for a in assessed if a.kind == "release"), None),
+        own=tuple(assessed) if len(assessed) != len(everything) else (),
         cancellation=cancellation,
     )
 
@@ -241,9 +330,9 @@ def _status_key(r: TitleReport) -> tuple[int, tuple[int, date, date, float, tupl
     return (group, (1, date.max, date.max, 0.0, (0, "")), r.title.name.lower())
 
 
-def status_report(doc: Document, now: datetime) -> list[TitleReport]:
+def status_report(doc: Document, now: datetime, pref: Preference = WORLDWIDE) -> list[TitleReport]:
     memo: dict[int, tuple[DateSpec, State]] = {}
-    return sorted((report_title(t, now, memo) for t in doc.titles.values()), key=_status_key)
+    return sorted((report_title(t, now, memo, pref) for t in doc.titles.values()), key=_status_key)
 
 
 # ---------------------------------------------------------------------------- timeline
@@ -313,10 +402,10 @@ class Countdown:
                 return "no milestones yet"
             if r.last is not None:
                 return (
-                    f"nothing ahead: the last milestone, {label(r.last.kind)} {_dated(r.last)}, was {r.last.countdown}"
+                    f"nothing ahead: the last milestone, {label(r.last.key)} {_dated(r.last)}, was {r.last.countdown}"
                 )
             return "nothing ahead"
-        kind = label(t.kind)
+        kind = label(t.key)
         if t.state == CANCELLED:
             why = (
                 f"the title was cancelled {ended.date.text} ({ended.countdown})" if ended else "the title was cancelled"
@@ -326,7 +415,7 @@ class Countdown:
             if self.since is None or self.since.days_since is None:
                 return f"{kind} TBA"
             days = self.since.days_since
-            since = label(self.since.kind)
+            since = label(self.since.key)
             return f"{kind} TBA · {span_range(days, days)} since {since} ({self.since.date.text})"
         if t.state == "past":
             return f"{kind} {_dated(t)} · {t.countdown}"
@@ -348,7 +437,7 @@ class Countdown:
 def countdown(report: TitleReport, kind: str | None) -> Countdown:
     """The countdown to ``kind``, or to the title's next milestone. For a TBA target, the
     time since the last firm milestone reached (a rumour is no anchor to count from)."""
-    target = report.next if kind is None else next((a for a in report.milestones if a.kind == kind), None)
+    target = report.next if kind is None else report.find(kind)
     since = None
     if target is not None and target.state == "tba":
         firm = [a for a in report.milestones if a.reached and not a.milestone.tentative]

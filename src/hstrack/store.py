@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from hstrack.errors import HstrackError, StoreError, UsageError
-from hstrack.model import SCHEMA_VERSION, Document, ShapeError, document_from_json
+from hstrack.model import OLDEST_CURRENT, SCHEMA_VERSION, Document, ShapeError, document_from_json
+from hstrack.regions import Preference
 
 T = TypeVar("T")
 
@@ -376,7 +377,7 @@ class Store:
         versions = self.versions()
         if versions and versions[-1].digest == sha256(raw):
             return
-        why = f"before migrating from schema {schema}" if schema < SCHEMA_VERSION else "as found on disk"
+        why = f"before migrating from schema {schema}" if schema < OLDEST_CURRENT else "as found on disk"
         self._keep_version(raw, f"the store {why}", now, state=None)
 
     def _keep_version(self, data: bytes, description: str, now: datetime, state: str | None) -> Version:
@@ -471,6 +472,19 @@ class Store:
 
     # ------------------------------------------------------------------ prompt cache
 
+    def viewer(self) -> Preference:
+        """Whose releases the prompt's cache is built for: the region and media in effect
+        (HSTRACK_REGION, hstrack config, the locale); a setting that cannot be read is
+        left out here, where the prompt must never fail, and reported by the commands."""
+        from hstrack import config
+        from hstrack.errors import HstrackError
+        from hstrack.regions import WORLDWIDE, preference
+
+        try:
+            return preference(os.environ, config.read())
+        except HstrackError:
+            return WORLDWIDE
+
     @property
     def prompt_cache_path(self) -> Path:
         return self.folder / f"{self.path.name}.prompt"
@@ -489,8 +503,9 @@ class Store:
         from hstrack.prompt_cache import build, build_empty
 
         now = now or resolve_now(None)
+        pref = self.viewer()
         if doc is not None:
-            text = build(doc, now)
+            text = build(doc, now, pref)
             if write:
                 write_atomic(text.encode("utf-8"), self.prompt_cache_path, mode=None)
             return text
@@ -499,7 +514,7 @@ class Store:
             doc = self.read()
         except StoreError:
             doc = None
-        text = build(doc, now) if doc is not None else build_empty(now)
+        text = build(doc, now, pref) if doc is not None else build_empty(now)
         if write and held:
             write_atomic(text.encode("utf-8"), self.prompt_cache_path, mode=None)
         elif write:

@@ -23,9 +23,10 @@ from hstrack.model import (
     check_text,
     close_matches,
     did_you_mean,
-    resolve_milestone,
+    resolve_key,
     slugify,
 )
+from hstrack.regions import split_key
 
 
 def check_kind(kind: str) -> str:
@@ -80,6 +81,8 @@ def set_milestone(
     note: str | None = KEEP,
     tentative: bool | None = None,
     new: bool = False,
+    region: str | None = None,
+    medium: str | None = None,
 ) -> Change | None:
     """Add or change a milestone; None when it already says exactly this.
 
@@ -90,7 +93,7 @@ def set_milestone(
     ``tentative``: None keeps the flag (False for a new date), True or False sets it.
     """
     title = doc.get(title_id)
-    kind = resolve_milestone(kind, title.milestones, new)
+    kind = resolve_key(kind, title.milestones, new, region, medium)
     old = title.milestones.get(kind)
     if when is None:
         if old is None:
@@ -107,9 +110,12 @@ def set_milestone(
     else:
         base_source = base_note = None
         base_tentative, extra = False, {}
+    base_kind, place, how = split_key(kind)
     new_milestone = Milestone(
-        kind,
+        base_kind,
         spec,
+        region=place,
+        medium=how,
         tentative=base_tentative if tentative is None else tentative,
         source=base_source if source is KEEP else check_text(source, "source"),
         note=base_note if note is KEEP else check_text(note, "note", multiline=True),
@@ -123,9 +129,11 @@ def set_milestone(
     return change
 
 
-def unset_milestone(doc: Document, title_id: str, kind: str, now: datetime) -> Change:
+def unset_milestone(
+    doc: Document, title_id: str, kind: str, now: datetime, region: str | None = None, medium: str | None = None
+) -> Change:
     title = doc.get(title_id)
-    kind = resolve_milestone(kind, title.milestones)
+    kind = resolve_key(kind, title.milestones, region=region, medium=medium)
     old = title.milestones.pop(kind, None)
     if old is None:
         have = ", ".join(title.milestones) or "none"

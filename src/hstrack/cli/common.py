@@ -25,6 +25,18 @@ class Settings:
     at: str | None
     _nows: dict[str | None, datetime] = field(default_factory=dict, repr=False)
     _store: Store | None = field(default=None, repr=False)
+    _pref: Any = field(default=None, repr=False)
+
+    def pref(self) -> Any:
+        """Where and how the user watches (regions.Preference): the environment, else
+        ``hstrack config``, else the locale; read once, like the clock."""
+        if self._pref is None:
+            from hstrack import config
+            from hstrack.regions import REGION_VARIABLE, preference
+
+            saved = {} if REGION_VARIABLE in os.environ and "HSTRACK_MEDIUM" in os.environ else config.read()
+            self._pref = preference(os.environ, saved)
+        return self._pref
 
     def now(self, at: str | None = None) -> datetime:
         """A command's own ``--at`` wins over the global one; each is read once."""
@@ -94,11 +106,46 @@ PlainOpt = Annotated[
 HeaderOpt = Annotated[bool, typer.Option("--header", help="With --plain: print the column names first.")]
 
 
+RegionsOpt = Annotated[
+    list[str] | None,
+    typer.Option("--region", metavar="CC", help="Only releases and premieres here (GB, US; repeatable)."),
+]
+MediaOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--medium",
+        metavar="MEDIUM",
+        help="Only releases and premieres in this medium (theatrical, digital; repeatable).",
+    ),
+]
+RegionOpt = Annotated[
+    str | None, typer.Option("--region", metavar="CC", help="A release or premiere in this country (GB, US, ...).")
+]
+MediumOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--medium", metavar="MEDIUM", help="A release or premiere in theatrical, limited, digital, physical or tv."
+    ),
+]
+
+
+def places_of(regions: list[str] | None, media: list[str] | None) -> Any:
+    """The --region/--medium filters, checked: (regions, media), each None for any."""
+    if not regions and not media:
+        return None
+    from hstrack.regions import check_medium, check_region
+
+    return (
+        frozenset(check_region(r) for r in regions) if regions else None,
+        frozenset(check_medium(m) for m in media) if media else None,
+    )
+
+
 def title_report(settings: Settings, title_id: str, at: str | None) -> Any:
     from hstrack.report import report_title
 
     doc = settings.read()
-    return report_title(doc.get(title_id), settings.now(at))
+    return report_title(doc.get(title_id), settings.now(at), pref=settings.pref())
 
 
 def renderer_for(settings: Settings, as_json: bool, at: str | None) -> Any:
@@ -121,9 +168,21 @@ def list_renderer(settings: Settings, as_json: bool, plain: bool, header: bool, 
 
 def milestone_of(title: Any, milestone: str) -> str:
     """One of the title's milestones, named by a person: a typo gets "did you mean"."""
-    from hstrack.model import resolve_milestone
+    from hstrack.model import resolve_key
 
-    kind = resolve_milestone(milestone, title.milestones)
+    kind = resolve_key(milestone, title.milestones)
+    if kind not in title.milestones and ("@" in kind or ":" in kind):
+        # release@US when the title has only release@US:theatrical: the one it must mean.
+        from hstrack.regions import split_key
+
+        want = split_key(kind)
+        near = [
+            k
+            for k, m in title.milestones.items()
+            if m.kind == want[0] and want[1] in (None, m.region) and want[2] in (None, m.medium)
+        ]
+        if len(near) == 1:
+            return str(near[0])
     if kind not in title.milestones:
         have = ", ".join(title.milestones) or "none"
         raise UsageError(f"{title.id} has no milestone {kind!r} (it has: {have})")

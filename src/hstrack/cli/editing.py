@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from hstrack.cli.application import command
-from hstrack.cli.common import IdArg, done, settings_of
+from hstrack.cli.common import IdArg, MediumOpt, RegionOpt, done, settings_of
 from hstrack.errors import UsageError
 from hstrack.model import TITLE_KINDS
 from hstrack.text import inert
@@ -167,8 +167,14 @@ def set_(
     tentative: Annotated[bool, typer.Option("--tentative", help="A rumoured or estimated date.")] = False,
     firm: Annotated[bool, typer.Option("--firm", help="Not tentative (any more): confirmed.")] = False,
     new: Annotated[bool, typer.Option("--new", help="A milestone kind of your own, not one hstrack knows.")] = False,
+    region: RegionOpt = None,
+    medium: MediumOpt = None,
 ) -> None:
-    """Add or change a milestone; a change keeps the old date in the history."""
+    """Add or change a milestone; a change keeps the old date in the history.
+
+    A release or premiere may have a place: --region GB --medium theatrical, or in one
+    word, release@GB:theatrical (release@US, release:digital)."""
+    from hstrack.report import label as milestone_label
     from hstrack.tracker import CLEAR, set_milestone
 
     for given, cleared, option in ((source, no_source, "--source"), (note, no_note, "--note")):
@@ -182,7 +188,7 @@ def set_(
     source = CLEAR if no_source else source
     note = CLEAR if no_note else note
     change = settings.store().change(
-        lambda doc: set_milestone(doc, title_id, milestone, when, now, source, note, flag, new),
+        lambda doc: set_milestone(doc, title_id, milestone, when, now, source, note, flag, new, region, medium),
         lambda c: None if c is None else f"set {title_id} {c.milestone} {c.new.date.text if c.new else ''}",
         now,
     )
@@ -190,7 +196,7 @@ def set_(
         done(f"{title_id}: nothing changed")
     elif change.new is not None:
         done(
-            f"{title_id}: {change.milestone} is {change.new.date.text}"
+            f"{title_id}: {milestone_label(change.milestone)} is {change.new.date.text}"
             + (" (tentative)" if change.new.tentative else "")
         )
 
@@ -199,19 +205,22 @@ def set_(
 def unset(
     ctx: typer.Context,
     title_id: IdArg,
-    milestone: Annotated[str, typer.Argument(help="The milestone to remove.")],
+    milestone: Annotated[str, typer.Argument(help="The milestone to remove (release@GB:theatrical for a placed one).")],
+    region: RegionOpt = None,
+    medium: MediumOpt = None,
 ) -> None:
     """Remove a milestone; the history keeps what it was."""
+    from hstrack.report import label as milestone_label
     from hstrack.tracker import unset_milestone
 
     settings = settings_of(ctx)
     now = settings.now()
     change = settings.store().change(
-        lambda doc: unset_milestone(doc, title_id, milestone, now),
+        lambda doc: unset_milestone(doc, title_id, milestone, now, region, medium),
         lambda c: f"unset {title_id} {c.milestone}",
         now,
     )
-    done(f"{title_id}: removed {change.milestone}")
+    done(f"{title_id}: removed {milestone_label(change.milestone)}")
 
 
 @command(short_help="Stop tracking a title (undo brings it back).")

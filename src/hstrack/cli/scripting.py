@@ -7,7 +7,18 @@ from typing import Annotated
 import typer
 
 from hstrack.cli.application import command
-from hstrack.cli.common import AtOpt, IdArg, JsonOpt, done, renderer_for, settings_of, write_file
+from hstrack.cli.common import (
+    AtOpt,
+    IdArg,
+    JsonOpt,
+    MediaOpt,
+    RegionsOpt,
+    done,
+    places_of,
+    renderer_for,
+    settings_of,
+    write_file,
+)
 from hstrack.errors import HstrackError, UsageError
 from hstrack.store import Store
 from hstrack.text import inert
@@ -61,7 +72,7 @@ def check(
         doc = settings.read()
         title = doc.get(title_id)
         conditions = validate(conditions, title.milestones.keys() | doc.milestone_kinds())
-        report = report_title(title, now)
+        report = report_title(title, now, pref=settings.pref())
         verdicts = run_checks(report, conditions, now)
     except HstrackError as exc:
         # grep's convention: 1 means "false", so a broken store or bad input must be 2.
@@ -93,8 +104,13 @@ def export(
     no_windows: Annotated[
         bool, typer.Option("--no-windows", help="ICS: leave out milestones not known to the day.")
     ] = False,
+    regions: RegionsOpt = None,
+    media: MediaOpt = None,
 ) -> None:
-    """Export the store, or some titles, as JSON (the store's format), iCalendar or CSV."""
+    """Export the store, or some titles, as JSON (the store's format), iCalendar or CSV.
+
+    ICS and CSV can hold only some releases: --region GB --medium theatrical --medium digital
+    keeps UK cinema and streaming releases (and worldwide ones; other milestones stay)."""
     from hstrack.export import FORMATS, select
     from hstrack.export import export as build_export
 
@@ -106,7 +122,14 @@ def export(
             f"format {fmt!r} is not one of {', '.join(FORMATS)}{did_you_mean(close_matches(fmt, FORMATS))}"
         )
     settings = settings_of(ctx)
-    data = build_export(select(settings.read(), title_ids or []), fmt, settings.now(), windows=not no_windows)
+    places = places_of(regions, media)
+    if places is not None and fmt == "json":
+        raise UsageError(
+            "--region and --medium choose what a calendar or a sheet holds; JSON export is the whole store"
+        )
+    data = build_export(
+        select(settings.read(), title_ids or []), fmt, settings.now(), windows=not no_windows, places=places
+    )
     if output is None or str(output) == "-":
         if sys.stdout.isatty():
             # The data keeps every byte in a file or a pipe; a terminal must not obey any.

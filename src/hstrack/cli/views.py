@@ -12,9 +12,12 @@ from hstrack.cli.common import (
     HeaderOpt,
     IdArg,
     JsonOpt,
+    MediaOpt,
     PlainOpt,
+    RegionsOpt,
     list_renderer,
     milestone_of,
+    places_of,
     renderer_for,
     settings_of,
     title_report,
@@ -95,7 +98,7 @@ def status(
     doc = settings.read()
     chosen = title_filter(doc, phases or (), kinds or (), platforms or (), title_ids or (), active)
     filtered = bool(phases or kinds or platforms or title_ids or active)
-    reports = status_report(doc, settings.now(at))
+    reports = status_report(doc, settings.now(at), settings.pref())
     if filtered:
         reports = [r for r in reports if chosen.matches(r)]
     if chart:
@@ -161,6 +164,8 @@ def calendar(
     months: Annotated[
         int | None, typer.Option("--months", "-n", metavar="N", min=1, max=36, help="How many months to show.")
     ] = None,
+    regions: RegionsOpt = None,
+    media: MediaOpt = None,
     as_json: JsonOpt = False,
     svg: SvgOpt = None,
     html: HtmlOpt = None,
@@ -174,7 +179,12 @@ def calendar(
     settings = settings_of(ctx)
     now = settings.now(at)
     first, span = parse_month(" ".join(month) if month else None, now.date())
-    cal = month_calendar(status_report(settings.read(), now), now, first, months or span or 1)
+    cal = month_calendar(status_report(settings.read(), now, settings.pref()), now, first, months or span or 1)
+    places = places_of(regions, media)
+    if places is not None:
+        from hstrack.regions import admits
+
+        cal.events[:] = [e for e in cal.events if admits(places, e.item.milestone)]
     _draw(renderer_for(settings, as_json, at), lambda r: r.calendar(cal), svg, html, f"hstrack calendar {first.iso}")
 
 
@@ -249,6 +259,8 @@ def upcoming(
     title_ids: Annotated[
         list[str] | None, typer.Option("--title", metavar="ID", help="Only these titles (repeatable).")
     ] = None,
+    regions: RegionsOpt = None,
+    media: MediaOpt = None,
     as_json: JsonOpt = False,
     plain: PlainOpt = False,
     header: HeaderOpt = False,
@@ -268,7 +280,13 @@ def upcoming(
     everywhere = doc.milestone_kinds()
     kinds = {check_filter_kind(k, everywhere) for k in milestones} if milestones else None
     wanted = {doc.get(t).id for t in title_ids} if title_ids else None
-    dated, tba = build_upcoming(status_report(doc, now), now, end, kinds, wanted)
+    dated, tba = build_upcoming(status_report(doc, now, settings.pref()), now, end, kinds, wanted)
+    places = places_of(regions, media)
+    if places is not None:
+        from hstrack.regions import admits
+
+        dated = [u for u in dated if admits(places, u.item.milestone)]
+        tba = [u for u in tba if admits(places, u.item.milestone)]
     if plain:
         renderer.upcoming(dated, tba)
     else:

@@ -70,6 +70,9 @@ def milestone(a: Assessed) -> dict[str, Any]:
         "days_since": a.days_since,
         "countdown": a.countdown,
         "edtf": to_edtf(a.date, a.milestone.tentative),
+        "key": a.key,
+        "region": a.milestone.region,
+        "medium": a.milestone.medium,
     }
     return data
 
@@ -90,6 +93,7 @@ def title(r: TitleReport, details: bool = False) -> dict[str, Any]:
         "last": _optional(r.last),
         "next": _optional(r.next),
         "release": _optional(r.release),
+        "release_place": r.release_place,
     }
     if details:
         data.update(synopsis=t.synopsis, notes=t.notes, credits=t.credits)

@@ -49,7 +49,7 @@ class PlainRenderer:
         for r in reports:
             n, rel = r.next, r.release
             rows.append([
-                r.title.id, r.phase, n.kind if n else None, n.date.canonical if n else None, _days(n, 0), _days(n, 1),
+                r.title.id, r.phase, n.key if n else None, n.date.canonical if n else None, _days(n, 0), _days(n, 1),
                 rel.date.canonical if rel else None, rel.date.precision.value if rel else None, r.title.name,
             ])  # fmt: skip
         self._emit(STATUS_COLUMNS, rows)
@@ -59,7 +59,7 @@ class PlainRenderer:
         for u in [*dated, *tba]:
             a = u.item
             rows.append([
-                _days(a, 0), _days(a, 1), u.report.title.id, a.kind, a.date.canonical, a.date.precision.value,
+                _days(a, 0), _days(a, 1), u.report.title.id, a.key, a.date.canonical, a.date.precision.value,
                 a.state, u.report.title.name,
             ])  # fmt: skip
         self._emit(UPCOMING_COLUMNS, rows)

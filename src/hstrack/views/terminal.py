@@ -70,7 +70,7 @@ def _when(a: Assessed) -> Text:
 def _milestone_cell(a: Assessed | None, empty: str) -> Text:
     if a is None:
         return Text(empty, style="dim")
-    cell = Text(label(a.kind), style=STATE_STYLE[a.state])
+    cell = Text(label(a.key), style=STATE_STYLE[a.state])
     cell.append("\n")
     cell.append_text(_when(a))
     if a.state != "tba":
@@ -79,13 +79,15 @@ def _milestone_cell(a: Assessed | None, empty: str) -> Text:
     return cell
 
 
-def _release_cell(a: Assessed | None) -> Text:
+def _release_cell(a: Assessed | None, place: str | None = None) -> Text:
     if a is None:
         return Text("not tracked", style="dim")
     cell = _when(a)
     if a.state != "tba":
         cell.append("\n")
         cell.append(a.countdown, style=STATE_STYLE[a.state])
+    if place is not None:  # which of several releases this is: "UK cinemas"
+        cell.append(f"\n{place}", style="dim")
     return cell
 
 
@@ -143,7 +145,7 @@ class TerminalRenderer:
             name.append(r.phase, style=PHASE_STYLE.get(r.phase, ""))
             last, nxt = _last_and_next(r)
             ahead = _milestone_cell(nxt, "nothing ahead")
-            table.add_row(name, _milestone_cell(last, "—"), ahead, _release_cell(r.release))
+            table.add_row(name, _milestone_cell(last, "—"), ahead, _release_cell(r.release, r.release_place))
         self._print(table)
         self._print(Text(f"as of {format_day(self.now.date())}", style="dim"))
 
@@ -188,7 +190,7 @@ class TerminalRenderer:
         for heading, a in (("last", last), ("next" if r.cancellation is None else "ended", nxt)):
             if a is None:
                 continue
-            card.append(f"\n  {heading}: {label(a.kind)} · ")
+            card.append(f"\n  {heading}: {label(a.key)} · ")
             card.append_text(_when(a))
             if a.state != "tba":
                 card.append(f" · {a.countdown}", style=STATE_STYLE[a.state])
@@ -207,7 +209,7 @@ class TerminalRenderer:
             a = row.item
             out.append(STATE_MARK[a.state] + " ", style=STATE_STYLE[a.state])
             out.append_text(_when(a))
-            out.append(f"  {label(a.kind)}", style="bold")
+            out.append(f"  {label(a.key)}", style="bold")
             out.append(f"\n    {a.countdown if a.state != 'tba' else 'date TBA'}", style=STATE_STYLE[a.state])
             if row.gap_text:
                 out.append(f" ({row.gap_text})", style="dim")
@@ -239,7 +241,7 @@ class TerminalRenderer:
             if i == line.today_index:
                 table.add_row(Text("▶", style="bold"), *today)
             a = row.item
-            what = Text(label(a.kind), style="bold")
+            what = Text(label(a.key), style="bold")
             if a.milestone.source:
                 what.append("\n")
                 what.append_text(safe(a.milestone.source, "dim"))
@@ -349,7 +351,7 @@ class TerminalRenderer:
             for u in dated:
                 a = u.item
                 table.add_row(
-                    _when(a), safe(u.report.title.name, "bold"), Text(label(a.kind)),
+                    _when(a), safe(u.report.title.name, "bold"), Text(label(a.key)),
                     Text(a.countdown, style=STATE_STYLE[a.state]),
                 )  # fmt: skip
             self._print(table)
@@ -359,5 +361,5 @@ class TerminalRenderer:
                 if i:
                     line.append(", ", style="dim")
                 line.append_text(safe(u.report.title.name))
-                line.append(f" {label(u.item.kind)}", style="dim")
+                line.append(f" {label(u.item.key)}", style="dim")
             self._print(line)
