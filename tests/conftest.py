@@ -45,6 +45,11 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("NO_COLOR", "1")
     # Never let a test find the real user's data through platformdirs.
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    # The viewer's region comes from these (regions.preference): none, unless a test says.
+    for name in ("HSTRACK_REGION", "HSTRACK_MEDIUM", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     time.tzset()
     yield home
     monkeypatch.undo()

@@ -14,7 +14,7 @@ AREAS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("editing", "Editing", ("add", "set", "unset", "edit", "credit", "label", "rename", "remove")),
     ("scripting", "Scripting", ("check", "export", "import")),
     ("prompt", "The prompt", ("prompt", "pin", "unpin", "init")),
-    ("store", "Your data", ("undo", "doctor", "where")),
+    ("store", "Your data", ("undo", "doctor", "where", "config")),
     ("help", "Help", ("help",)),
 )
 COMMAND_AREA = {name: area for area, _, names in AREAS for name in names}

@@ -71,3 +71,62 @@ def doctor(
             done("the store is healthy; nothing to restore")
     if not checkup.healthy:
         raise typer.Exit(1)
+
+
+@command(short_help="Show or change your settings: region and media.")
+def config(
+    ctx: typer.Context,
+    key: Annotated[str | None, typer.Argument(metavar="[KEY]", help="region or medium.")] = None,
+    value: Annotated[
+        str | None, typer.Argument(metavar="[VALUE]", help="GB, US, worldwide; theatrical,digital.")
+    ] = None,
+    unset: Annotated[bool, typer.Option("--unset", help="Forget the setting (back to the default).")] = False,
+) -> None:
+    """Show your settings, or set one: hstrack config region GB; hstrack config medium digital,theatrical.
+
+    The region picks "the" release for you in every single-answer view (status, countdown,
+    the prompt, check --released): your country's own, else the worldwide one, else the
+    earliest anywhere. HSTRACK_REGION and HSTRACK_MEDIUM win over what is saved here; with
+    neither, the region is the country your locale names (LANG=en_GB.UTF-8: GB)."""
+    from hstrack import config as settings_file
+    from hstrack.errors import UsageError
+
+    settings = settings_of(ctx)
+    saved = settings_file.read()
+    if key is None:
+        if unset or value is not None:
+            raise UsageError("name the setting: hstrack config region GB")
+        pref = settings.pref()
+        lines = [
+            f"region\t{pref.region or 'worldwide'}\t({_origin(pref.origin, pref.region)})",
+            f"medium\t{','.join(pref.media) or 'any'}",
+            f"file\t{settings_file.config_path()}",
+        ]
+        print_data("\n".join(lines) + "\n")
+        return
+    name = key.strip().lower()
+    if unset:
+        if value is not None:
+            raise UsageError("--unset takes no value")
+        settings_file.check(name, "worldwide" if name == "region" else "digital")  # a known key
+        saved.pop(name, None)
+        what = f"{name} unset"
+    elif value is None:
+        settings_file.check(name, "worldwide" if name == "region" else "digital")
+        print_data(f"{saved.get(name, '')}\n")
+        return
+    else:
+        saved[name] = settings_file.check(name, value)
+        what = f"{name} is {saved[name]}"
+    where = settings_file.write(saved)
+    # The prompt's cache says whose release it shows: rebuild it for the new setting.
+    store = Store(settings.path())
+    if store.path.exists():
+        store.refresh_prompt_cache(held=False)
+    done(f"{what} (saved in {inert(str(where))})")
+
+
+def _origin(origin: str, region: str | None) -> str:
+    if origin == "locale":
+        return "from your locale" if region else "none set, and your locale names no country"
+    return {"HSTRACK_REGION": "from HSTRACK_REGION", "config": "saved with hstrack config"}.get(origin, origin)

@@ -1,0 +1,310 @@
+"""Releases by region and medium: several releases side by side, each slipping on its own;
+"the" release for the viewer (their region, else worldwide, else the earliest anywhere);
+the setting (HSTRACK_REGION, hstrack config, the locale); filters on feeds; old stores
+unchanged. Through the CLI in-process, and the installed command for the prompt."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from hstrack.errors import UsageError
+from hstrack.model import ShapeError, document_from_json
+from hstrack.regions import (
+    MEDIA,
+    TMDB_TYPES,
+    check_medium,
+    check_region,
+    preference,
+    region_from_locale,
+    split_key,
+    where,
+)
+
+from .conftest import Cli
+from .test_process import SCRIPT
+
+FILM = "big-film"
+
+
+@pytest.fixture
+def film(cli: Cli) -> Cli:
+    """A film opening in UK cinemas, US cinemas a week later, streaming worldwide after."""
+    cli("status")
+    cli("add", "Big Film", "--kind", "film")
+    cli("set", FILM, "release@GB:theatrical", "2027-03-05", "--source", "https://example.org/uk")
+    cli("set", FILM, "release", "--region", "us", "--medium", "cinemas", "2027-03-12")
+    cli("set", FILM, "release:digital", "Q3 2027", "--tentative")
+    cli("set", FILM, "production-start", "2026-01-10")
+    return cli
+
+
+def release_of(data: dict, title: str = FILM) -> dict:
+    return next(t for t in data["titles"] if t["id"] == title)
+
+
+# --- the model: regions, media, keys -----------------------------------------------------------
+
+
+def test_a_region_is_checked_against_the_standards_list_not_a_pattern() -> None:
+    assert check_region("gb") == "GB"
+    assert check_region(" us ") == "US"
+    assert check_region("UK") == "GB"  # as everyone writes it
+    assert check_region("XK") == "XK"  # Kosovo: in the list the iso3166 package keeps
+    for wrong in ("XX", "ZZ", "EU", "GBR", "G", "", "1A", "ÄB"):
+        with pytest.raises(UsageError, match="not a country code"):
+            check_region(wrong)
+
+
+def test_media_have_names_aliases_and_tmdbs_six_types() -> None:
+    assert MEDIA == ("theatrical", "limited", "digital", "physical", "tv")
+    for typed, medium in {"cinemas": "theatrical", "Streaming": "digital", "VOD": "digital", "Blu-ray": "physical",
+                          "dvd": "physical", "limited theatrical": "limited", "television": "tv"}.items():  # fmt: skip
+        assert check_medium(typed) == medium
+    with pytest.raises(UsageError, match="did you mean digital"):
+        check_medium("digitl")
+    assert {kind for kind, _ in TMDB_TYPES.values()} == {"premiere", "release"}
+    assert [TMDB_TYPES[n][1] for n in range(2, 7)] == ["limited", "theatrical", "digital", "physical", "tv"]
+    assert split_key("release@GB:theatrical") == ("release", "GB", "theatrical")
+    assert split_key("release:digital") == ("release", None, "digital")
+    assert where("GB", "theatrical") == "UK cinemas"
+    assert where(None, "digital") == "worldwide streaming"
+    assert where("US", None) == "US"
+
+
+@pytest.mark.parametrize(
+    ("env", "region"),
+    [({"LANG": "en_GB.UTF-8"}, "GB"), ({"LANG": "de_DE"}, "DE"), ({"LANG": "pt_BR.utf8@euro"}, "BR"),
+     ({"LC_ALL": "fr_CA.UTF-8", "LANG": "en_GB.UTF-8"}, "CA"), ({"LC_MESSAGES": "ja_JP", "LANG": "en_US"}, "JP"),
+     ({"LANG": "C.UTF-8"}, None), ({"LANG": "POSIX"}, None), ({"LANG": "de"}, None), ({}, None),
+     ({"LANG": "en_XX.UTF-8"}, None), ({"LC_ALL": "C", "LANG": "en_GB.UTF-8"}, None)],
+)  # fmt: skip
+def test_the_region_comes_from_the_locale_when_nothing_else_says(env: dict[str, str], region: str | None) -> None:
+    assert region_from_locale(env) == region
+    assert preference(env, {}).region == region
+
+
+def test_the_environment_wins_over_the_file_which_wins_over_the_locale() -> None:
+    env = {"LANG": "en_GB.UTF-8"}
+    assert preference(env, {"region": "US"}).region == "US"
+    assert preference({**env, "HSTRACK_REGION": "de"}, {"region": "US"}).region == "DE"
+    assert preference({**env, "HSTRACK_REGION": "worldwide"}, {"region": "US"}).region is None
+    assert preference({**env, "HSTRACK_MEDIUM": "streaming,cinema"}, {}).media == ("digital", "theatrical")
+    with pytest.raises(UsageError):
+        preference({"HSTRACK_REGION": "Narnia"}, {})
+
+
+def test_a_store_holding_a_bad_place_is_refused_with_the_record_named() -> None:
+    def store(**fields: object) -> dict:
+        milestone = {"kind": "release", "date": "2027", **fields}
+        return {"schema": 2, "titles": [{"id": "a", "name": "A", "milestones": [milestone]}]}
+
+    for fields, says in (
+        ({"region": "XX"}, "milestones[0].region: 'XX' is not an ISO 3166-1"),
+        ({"region": "gb"}, "is not an ISO 3166-1"),
+        ({"medium": "cinema"}, "milestones[0].medium: 'cinema' is not one of"),
+        ({"kind": "trailer", "region": "GB"}, "only premiere and release take a region"),
+    ):
+        with pytest.raises(ShapeError, match="title 'a'") as caught:
+            document_from_json(store(**fields))
+        assert says in str(caught.value)
+    twice = store(region="GB")
+    twice["titles"][0]["milestones"].append({"kind": "release", "region": "GB", "date": "2028"})
+    with pytest.raises(ShapeError, match="milestone 'release@GB' appears twice"):
+        document_from_json(twice)
+    history = store()
+    history["titles"][0]["history"] = [
+        {"recorded": "2026-01-01T00:00:00+00:00", "milestone": "release@XX", "old": None, "new": {"date": "2027"}}
+    ]
+    with pytest.raises(ShapeError, match=r"history\[0\]"):
+        document_from_json(history)
+
+
+# --- several releases, each with its own date, source and history -----------------------------
+
+
+def test_each_release_slips_on_its_own_with_its_own_history(film: Cli) -> None:
+    film("set", FILM, "release@GB:theatrical", "2027-04-02")  # the UK date slips four weeks
+    film("set", FILM, "release@US:theatrical", "2027-03-19")
+    data = film.json("history", FILM)
+    by_key: dict[str, list[dict]] = {}
+    for row in data["history"]:
+        by_key.setdefault(row["milestone"], []).append(row)
+    assert {k: len(v) for k, v in by_key.items()} == {
+        "release@GB:theatrical": 2, "release@US:theatrical": 2, "release:digital": 1, "production-start": 1,
+    }  # fmt: skip
+    uk = by_key["release@GB:theatrical"][-1]
+    assert (uk["old"]["date"], uk["new"]["date"], uk["shift_days"]) == ("2027-03-05", "2027-04-02",
+                                                                      {"earliest": 28, "latest": 28})  # fmt: skip
+    assert uk["new"]["key"] == "release@GB:theatrical"
+    assert "release (UK cinemas)" in uk["summary"]
+    # A new date drops the old source, for that release only.
+    shown = {m["key"]: m for m in film.json("show", FILM)["title"]["milestones"]}
+    assert shown["release@GB:theatrical"]["source"] is None
+    assert shown["release:digital"]["tentative"] is True
+    assert [m["key"] for m in shown.values()].count("release") == 0
+    # unset takes one of them, by key or by the options.
+    film("unset", FILM, "release", "--region", "US", "--medium", "theatrical")
+    film("unset", FILM, "release:digital")
+    keys = [m["key"] for m in film.json("show", FILM)["title"]["milestones"]]
+    assert keys == ["production-start", "release@GB:theatrical"]
+    film("undo")
+    assert "release:digital" in [m["key"] for m in film.json("show", FILM)["title"]["milestones"]]
+
+
+def test_a_place_only_goes_on_a_release_or_a_premiere_and_must_be_real(film: Cli) -> None:
+    before = film.store.read_bytes()
+    for args, says in (
+        (("trailer@GB", "2027"), "only premiere and release"),
+        (("trailer", "2027", "--region", "GB"), "only premiere and release"),
+        (("release@XX", "2027"), "not a country code"),
+        (("release:cinemaz", "2027"), "not a medium"),
+        (("release@GB", "2027", "--region", "US"), "two regions given"),
+        (("relase@GB", "2027"), "did you mean release"),
+    ):
+        result = film("set", FILM, *args, code=2)
+        assert says in result.stderr
+        assert result.stdout == ""
+    assert film.store.read_bytes() == before
+    film("set", FILM, "premiere@US", "2027-02")
+    assert json.loads(film.store.read_text())["schema"] == 2
+
+
+def test_a_place_typed_short_finds_the_one_release_it_can_mean(film: Cli) -> None:
+    out = film("countdown", FILM, "release@US").stdout
+    assert "release (US cinemas) 12 Mar 2027" in out
+    film("countdown", FILM, "release@FR", code=2)
+
+
+# --- "the" release for you --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("env", "key", "place"),
+    [({"HSTRACK_REGION": "GB"}, "release@GB:theatrical", "UK cinemas"),
+     ({"HSTRACK_REGION": "US"}, "release@US:theatrical", "US cinemas"),
+     ({"HSTRACK_REGION": "DE"}, "release:digital", "worldwide streaming"),  # no German date: worldwide
+     ({}, "release:digital", "worldwide streaming"),
+     ({"HSTRACK_REGION": "US", "HSTRACK_MEDIUM": "digital"}, "release:digital", "worldwide streaming"),
+     ({"HSTRACK_REGION": "GB", "HSTRACK_MEDIUM": "physical,theatrical"}, "release@GB:theatrical", "UK cinemas"),
+     ({"LANG": "en_US.UTF-8"}, "release@US:theatrical", "US cinemas")],
+)  # fmt: skip
+def test_the_viewers_release_is_their_regions_else_worldwide_else_the_earliest(
+    film: Cli, env: dict[str, str], key: str, place: str
+) -> None:
+    title = release_of(film.json("status", **env))
+    assert (title["release"]["key"], title["release_place"]) == (key, place)
+    assert title["next"]["key"] == key  # nothing else ahead: the viewer's release is next
+    assert place in film("status", COLUMNS="200", **env).stdout
+    assert f"release ({place})" in film("countdown", FILM, **env).stdout
+
+
+def test_with_no_worldwide_release_the_earliest_anywhere_is_the_one(film: Cli) -> None:
+    film("unset", FILM, "release:digital")
+    title = release_of(film.json("status", HSTRACK_REGION="DE"))
+    assert title["release"]["key"] == "release@GB:theatrical"  # 5 March, before the US
+    film("set", FILM, "release@FR", "2027-02")  # a window that opens earlier still
+    assert release_of(film.json("status", HSTRACK_REGION="DE"))["release"]["key"] == "release@FR"
+
+
+def test_the_phase_follows_the_viewers_release(film: Cli) -> None:
+    at = "2027-03-08T12:00:00+00:00"  # after the UK opening, before the US one
+    assert release_of(film.json("status", now=at, HSTRACK_REGION="GB"))["phase"] == "released"
+    assert release_of(film.json("status", now=at, HSTRACK_REGION="US"))["phase"] == "in-production"
+    film("check", FILM, "--released", now=at, HSTRACK_REGION="GB")
+    film("check", FILM, "--released", now=at, HSTRACK_REGION="US", code=1)
+    film("check", FILM, "--reached", "release@GB:theatrical", now=at, HSTRACK_REGION="US")
+    film("check", FILM, "--reached", "release", now=at, HSTRACK_REGION="US", code=1)
+    # Every release is listed whatever the region; a bare "release" is the viewer's own.
+    keys = [m["key"] for m in release_of(film.json("status", now=at, HSTRACK_REGION="US"))["milestones"]]
+    assert keys == ["production-start", "release@GB:theatrical", "release@US:theatrical", "release:digital"]
+
+
+def test_a_title_with_one_worldwide_release_reads_exactly_as_before(seeded: Cli) -> None:
+    plain = seeded.json("status")
+    for env in ({"HSTRACK_REGION": "GB"}, {"HSTRACK_REGION": "US", "HSTRACK_MEDIUM": "physical"}):
+        assert seeded.json("status", **env) == plain
+        assert seeded("status", **env).stdout == seeded("status").stdout
+    assert all(t["release_place"] is None for t in plain["titles"])
+    assert json.loads(seeded.store.read_text())["schema"] == 1
+
+
+def test_config_saves_the_region_and_says_where_it_came_from(film: Cli) -> None:
+    shown = film("config", LANG="en_GB.UTF-8").stdout
+    assert "region\tGB\t(from your locale)" in shown
+    film("config", "region", "us")
+    assert film("config", "region").stdout == "US\n"
+    assert release_of(film.json("status", LANG="en_GB.UTF-8"))["release"]["key"] == "release@US:theatrical"
+    assert "(from HSTRACK_REGION)" in film("config", HSTRACK_REGION="GB").stdout
+    film("config", "medium", "streaming")
+    assert release_of(film.json("status"))["release"]["key"] == "release:digital"
+    film("config", "medium", "--unset")
+    film("config", "region", "--unset")
+    assert "worldwide\t(none set" in film("config").stdout
+    assert "did you mean region" in film("config", "regoin", "GB", code=2).stderr
+    film("config", "region", "Narnia", code=2)
+    (film.home / "config.toml").write_text('region = "XX"\n')
+    assert "config.toml: region" in film("status", code=1).stderr
+
+
+# --- feeds: export, upcoming and calendar filtered ---------------------------------------------
+
+
+def test_ics_and_csv_hold_only_the_releases_asked_for(film: Cli) -> None:
+    film("set", FILM, "release@GB:physical", "2027-07-01")
+    ics = Calendar.from_ical(film("export", "--format", "ics", "--region", "GB", "--medium", "theatrical",
+                                  "--medium", "digital").stdout)  # fmt: skip
+    events = {str(e["uid"]): str(e["summary"]) for e in ics.walk("VEVENT")}
+    mine = {uid for uid in events if uid.startswith(f"{FILM}.")}
+    assert mine == {f"{FILM}.release.GB.theatrical@hstrack", f"{FILM}.release.digital@hstrack",
+                    f"{FILM}.production-start@hstrack"}  # fmt: skip
+    assert events[f"{FILM}.release.GB.theatrical@hstrack"] == "Big Film: release (UK cinemas)"
+    everything = Calendar.from_ical(film("export", "--format", "ics").stdout)
+    uids = [str(e["uid"]) for e in everything.walk("VEVENT")]
+    assert len(uids) == len(set(uids))  # each release its own event
+    rows = list(csv.DictReader(io.StringIO(film("export", "--format", "csv", "--region", "US").stdout)))
+    mine_rows = [(r["key"], r["region"], r["medium"]) for r in rows if r["title_id"] == FILM]
+    assert mine_rows == [("production-start", "", ""), ("release@US:theatrical", "US", "theatrical"),
+                         ("release:digital", "", "digital")]  # fmt: skip
+    assert "JSON export is the whole store" in film("export", "--region", "GB", code=2).stderr
+    film("export", "--format", "csv", "--region", "XX", code=2)
+
+
+def test_upcoming_and_calendar_filter_by_region_and_medium(film: Cli) -> None:
+    data = film.json("upcoming", "--within", "1y", "--region", "US", "--title", FILM)
+    assert [u["milestone"]["key"] for u in data["upcoming"]] == ["release@US:theatrical", "release:digital"]
+    data = film.json("upcoming", "--within", "1y", "--medium", "theatrical", "--title", FILM)
+    assert [u["milestone"]["key"] for u in data["upcoming"]] == ["release@GB:theatrical", "release@US:theatrical"]
+    cal = film.json("calendar", "2027-03", "--region", "GB")
+    assert [(e["title"]["id"], e["milestone"]["key"]) for e in cal["events"] if e["title"]["id"] == FILM] == [
+        (FILM, "release@GB:theatrical")
+    ]
+
+
+# --- the prompt, through the installed command ----------------------------------------------------
+
+
+def test_the_prompt_shows_the_viewers_release_and_follows_config(film: Cli, tmp_path: Path) -> None:
+    env = {"HSTRACK_HOME": str(film.home), "HSTRACK_NOW": "2027-03-01T12:00:00+00:00", "TZ": "Europe/London",
+           "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin", "XDG_CONFIG_HOME": str(tmp_path / "cfg")}  # fmt: skip
+
+    def run(*args: str, **more: str) -> str:
+        done = subprocess.run([str(SCRIPT), *args], env={**env, **more}, capture_output=True, text=True,
+                              timeout=60, check=False)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    run("pin", FILM)
+    run("config", "region", "GB")
+    assert run("prompt") == "Big Film · 4d\n"  # UK cinemas on 5 March
+    run("config", "region", "US")
+    assert run("prompt") == "Big Film · 11d\n"  # the cache was rebuilt: US cinemas on 12 March
+    run("unpin")
+    assert run("prompt") == "Big Film · 11d\n"
+    assert run("countdown", FILM).startswith("Big Film · release (US cinemas)")
