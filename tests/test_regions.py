@@ -307,4 +307,7 @@ def test_the_prompt_shows_the_viewers_release_and_follows_config(film: Cli, tmp_
     assert run("prompt") == "Big Film · 11d\n"  # the cache was rebuilt: US cinemas on 12 March
     run("unpin")
     assert run("prompt") == "Big Film · 11d\n"
+    run("pin", FILM, "release@GB")  # a placed release pinned by its short key
+    assert run("prompt") == "Big Film · 4d\n"
+    assert json.loads((film.home / "store.json").read_text())["pin"]["milestone"] == "release@GB:theatrical"
     assert run("countdown", FILM).startswith("Big Film · release (US cinemas)")

@@ -383,6 +383,8 @@ class Document:
                 return max(OLDEST_CURRENT, 2)
             if any(not _is_slug(c.milestone) for c in title.history):
                 return max(OLDEST_CURRENT, 2)
+        if self.pin_milestone is not None and not _is_slug(self.pin_milestone):
+            return max(OLDEST_CURRENT, 2)
         return OLDEST_CURRENT
 
     def to_json(self) -> dict[str, Any]:
@@ -802,9 +804,10 @@ def document_from_json(data: Any) -> Document:
         _expect(pin, dict, "pin")
         pin_title = _expect(pin.get("title"), str, "pin.title")
         pin_milestone = _opt_str(pin, "milestone", "pin")
-        for value, place in ((pin_title, "pin.title"), (pin_milestone, "pin.milestone")):
-            if value is not None and not _is_slug(value):
-                raise ShapeError(f"{place}: {shown(value)} is not a slug")
+        if not _is_slug(pin_title):
+            raise ShapeError(f"pin.title: {shown(pin_title)} is not a slug")
+        if pin_milestone is not None and not _is_slug(pin_milestone):
+            _split_key(pin_milestone, "pin.milestone")  # release@GB:theatrical, or refused
     return Document(
         titles=titles,
         extra=_known(data, frozenset(("schema", "titles", "pin"))),

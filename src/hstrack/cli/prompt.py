@@ -7,7 +7,7 @@ import typer
 from hstrack.cli.application import command
 from hstrack.cli.common import AtOpt, IdArg, done, milestone_of, print_data, settings_of
 from hstrack.errors import UsageError
-from hstrack.model import Document, normalize_milestone
+from hstrack.model import Document
 
 
 @command(
@@ -49,7 +49,7 @@ def pin(
 ) -> None:
     """Choose what the prompt shows: a title, and optionally one of its milestones."""
     settings = settings_of(ctx)
-    kind = normalize_milestone(milestone) if milestone is not None else None
+    kind = milestone.strip() if milestone is not None else None  # checked against the title below
 
     def apply(doc: Document) -> str | None:
         nonlocal kind
