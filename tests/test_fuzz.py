@@ -50,6 +50,11 @@ def title_json(draw: st.DrawFn, i: int) -> dict[str, object]:
          "tentative": draw(st.booleans())}
         for k in draw(st.lists(st.sampled_from(kinds), unique=True, max_size=5))
     ]  # fmt: skip
+    for _ in range(draw(st.integers(0, 2))):  # releases in places, some of them wrong
+        placed: dict[str, object] = {"kind": draw(st.sampled_from(["release", "premiere", "trailer"])), "date": "2027"}
+        placed["region"] = draw(st.sampled_from(["GB", "US", "XX", "gb", "", 7, None]))
+        placed["medium"] = draw(st.sampled_from(["theatrical", "digital", "cinema", None]))
+        milestones.append({k: v for k, v in placed.items() if v is not None})
     return {"id": f"t{i}", "name": draw(st.sampled_from(["Film", "[b]x[/b]", "$(x) `y` %F !", "Ørsted", "東京 2"])),
             "kind": "film", "milestones": milestones}  # fmt: skip
 
@@ -81,11 +86,13 @@ def store_bytes(draw: st.DrawFn) -> bytes:
 @st.composite
 def command(draw: st.DrawFn) -> list[str]:
     name = draw(st.sampled_from(sorted(READ_ONLY | {"set", "unset", "add", "label", "pin", "unpin", "undo", "doctor",
-                                                    "import", "remove"})))  # fmt: skip
+                                                    "import", "remove", "config"})))  # fmt: skip
     ident = draw(st.one_of(st.sampled_from(["t0", "t1", "heartstopper-film"]), ARG))
     extra = draw(st.lists(ARG, max_size=3))
     shapes = {
-        "set": [ident, draw(st.one_of(st.sampled_from(["release", "trailer", "cancelled"]), ARG)), draw(ARG)],
+        "set": [ident, draw(st.one_of(st.sampled_from(["release", "trailer", "cancelled", "release@GB:theatrical",
+                                                       "release@XX", "premiere:tv", "release@:"]), ARG)), draw(ARG)],
+        "config": draw(st.sampled_from([[], ["region", "GB"], ["region"], ["medium", "x,digital"], ["nope", "1"]])),
         "unset": [ident, draw(ARG)],
         "add": [draw(ARG)],
         "label": [ident, draw(ARG)],
@@ -121,9 +128,26 @@ ENV = st.fixed_dictionaries(
         "HSTRACK_PROMPT_WIDTH": st.sampled_from(["0", "-1", "x", "5", "100000"]),
         "HSTRACK_PROMPT_FORMAT": st.sampled_from(["{label}", "{nope}", "{", "%%", "{text}{text}"]),
         "NO_COLOR": st.sampled_from(["", "1"]),
-        "LANG": st.sampled_from(["C", "C.UTF-8", "en_US.ISO-8859-1"]),
+        "LANG": st.sampled_from(["C", "C.UTF-8", "en_US.ISO-8859-1", "en_GB.UTF-8", "xx_ZZ"]),
+        "HSTRACK_REGION": st.one_of(st.sampled_from(["GB", "us", "worldwide", "", "XX"]), ARG),
+        "HSTRACK_MEDIUM": st.sampled_from(["digital", "cinema,tv", ",", "nope"]),
     },
 )  # fmt: skip
+
+
+CONFIG = st.one_of(
+    st.none(),
+    st.sampled_from(
+        [
+            b'region = "XX"\n',
+            b"region = 7\n",
+            b"\xff\xfe",
+            b"[x",
+            b'medium = "tv"\nregion = "gb"\n',
+            b"a = 1\n" * 10_000,
+        ]
+    ),
+)
 
 
 @pytest.fixture(scope="module")
@@ -136,15 +160,17 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-@given(store=store_bytes(), argv=command(), env=ENV, imported=store_bytes())
+@given(store=store_bytes(), argv=command(), env=ENV, imported=store_bytes(), config=CONFIG)
 def test_no_input_breaks_a_promise(workdir: Path, store: bytes, argv: list[str], env: dict[str, str],
-                                   imported: bytes) -> None:  # fmt: skip
+                                   imported: bytes, config: bytes | None) -> None:  # fmt: skip
     home = workdir / "home"
     home.mkdir(exist_ok=True)
     for old in home.iterdir():
         if old.is_file():
             old.unlink()
     (home / "store.json").write_bytes(store)
+    if config is not None:
+        (home / "config.toml").write_bytes(config)
     (workdir / "import.json").write_bytes(imported)
     argv = [str(workdir / "import.json") if a == "IMPORT" else a for a in argv]
     environment = {"PATH": os.environ["PATH"], "HSTRACK_HOME": str(home), "HSTRACK_NOW": "2026-11-27T12:00:00+00:00",
@@ -161,6 +187,8 @@ def test_no_input_breaks_a_promise(workdir: Path, store: bytes, argv: list[str],
     assert RAW.search(result.stderr) is None, where
     assert RAW.search(result.stdout) is None, where
     after = (home / "store.json").read_bytes() if (home / "store.json").exists() else None
-    reads_only = argv[0] in READ_ONLY or (argv[0] == "--at" and len(argv) > 2 and argv[2] in READ_ONLY)
+    reads_only = (
+        argv[0] in READ_ONLY or argv[0] == "config" or (argv[0] == "--at" and len(argv) > 2 and argv[2] in READ_ONLY)
+    )
     if result.returncode != 0 or reads_only:
         assert after == store, where
