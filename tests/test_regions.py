@@ -311,3 +311,29 @@ def test_the_prompt_shows_the_viewers_release_and_follows_config(film: Cli, tmp_
     assert run("prompt") == "Big Film · 4d\n"
     assert json.loads((film.home / "store.json").read_text())["pin"]["milestone"] == "release@GB:theatrical"
     assert run("countdown", FILM).startswith("Big Film · release (US cinemas)")
+
+
+def test_an_import_merges_releases_place_by_place(film: Cli, tmp_path: Path) -> None:
+    exported = tmp_path / "theirs.json"
+    film("export", "-o", str(exported))
+    theirs = json.loads(exported.read_text())
+    big = next(t for t in theirs["titles"] if t["id"] == FILM)
+    # The other side has a French date and a later US slip; ours moves the UK date.
+    big["milestones"].append({"kind": "release", "region": "FR", "date": "2027-04-07", "tentative": False,
+                              "source": None, "note": None})  # fmt: skip
+    us = next(m for m in big["milestones"] if m.get("region") == "US")
+    us["date"] = "2027-03-26"
+    big["history"] += [
+        {"recorded": "2026-11-28T09:00:00+00:00", "milestone": "release@FR", "old": None,
+         "new": {"date": "2027-04-07", "tentative": False, "source": None, "note": None}},
+        {"recorded": "2026-11-28T09:00:00+00:00", "milestone": "release@US:theatrical",
+         "old": {"date": "2027-03-12", "tentative": False, "source": None, "note": None},
+         "new": {"date": "2027-03-26", "tentative": False, "source": None, "note": None}},
+    ]  # fmt: skip
+    exported.write_text(json.dumps(theirs))
+    film("set", FILM, "release@GB:theatrical", "2027-03-19", now="2026-11-28T10:00:00+00:00")
+    film("import", str(exported), now="2026-11-29T12:00:00+00:00")
+    dates = {m["key"]: m["date"] for m in film.json("show", FILM)["title"]["milestones"]}
+    assert dates == {"production-start": "2026-01-10", "release@GB:theatrical": "2027-03-19",
+                     "release@US:theatrical": "2027-03-26", "release@FR": "2027-04-07",
+                     "release:digital": "2027-Q3"}  # fmt: skip
