@@ -7,8 +7,10 @@ It builds synthetic stores (5 milestones per title, every precision, some histor
 temp folder and times each command as a real process against the floor it cannot beat:
 ``python -c pass`` for ``prompt``; ``import typer`` for ``--json`` and ``check``;
 ``import typer, rich.console, rich.table`` for the Rich ``status``; and each size against
-the 10-title store. It also measures peak RSS, and the per-prompt cost of the bash and zsh
-snippets over 1,000 renders (no process at all).
+the 10-title store. It also measures peak RSS, the per-prompt cost of the bash and zsh
+snippets over 1,000 renders (no process at all), and a Tab press (``hstrack __complete``,
+what the completion scripts run) at every size, as paired ratios against ``python -c pass``
+and ``hstrack prompt`` at 1,000 titles (``--tab-only`` measures just that).
 
 Machines here are noisy: read the ratios, which are taken within one run, not the times.
 """
@@ -38,6 +40,15 @@ FLOORS = {
     "import typer, rich": [PYTHON, "-c", "import typer, rich.console, rich.table"],
 }
 KINDS = ["announced", "production-start", "production-end", "trailer", "release"]
+# Tab presses, as the completion scripts call them: (hstrack __complete arguments).
+TABS = {
+    "a command": ["bash", "st", "hstrack st"],
+    "every title id (bash)": ["bash", "", "hstrack show "],
+    "every title id, named (zsh)": ["zsh", "--", "show", ""],
+    "a title's milestones": ["bash", "", "hstrack set title-00001 "],
+    "a time zone": ["bash", "Eu", "hstrack set title-00001 release 2026-10-03 08:00 Eu"],
+}
+STALE_TAB = "title ids, first Tab after an outside edit"
 
 
 def build_store(folder: Path, titles: int) -> Path:
@@ -115,17 +126,47 @@ def shell_render_us(shell: str, env: dict[str, str]) -> float | None:
     return (float(out[1]) - float(out[0])) * 1000  # seconds per 1,000 renders -> µs per render
 
 
+def stale_tab_ms(home: Path, env: dict[str, str], runs: int) -> float:
+    """A Tab press that finds the cache older than the store (an edit outside hstrack):
+    it rebuilds the cache from the store, once; each run touches the store first."""
+    times = []
+    for _ in range(runs):
+        os.utime(home / "store.json")
+        start = time.perf_counter()
+        subprocess.run([HSTRACK, "__complete", *TABS["every title id (bash)"]], env=env, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=False)  # fmt: skip
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def tab_results(home: Path, env: dict[str, str], runs: int, paired: bool) -> dict[str, dict[str, float]]:
+    """Per Tab press: its median ms, and with ``paired`` its paired ratios to `python -c
+    pass` and to `hstrack prompt`."""
+    out: dict[str, dict[str, float]] = {}
+    for name, argv in TABS.items():
+        command = [HSTRACK, "__complete", *argv]
+        out[name] = {"ms": median_ms(command, env, runs)}
+        if paired:
+            out[name]["pass"] = paired_ratio(command, FLOORS["python -c pass"], env, runs)
+            out[name]["prompt"] = paired_ratio(command, [HSTRACK, "prompt"], env, runs)
+    out[STALE_TAB] = {"ms": stale_tab_ms(home, env, max(3, runs // 3))}
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10,1000,10000")
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--tab-only", action="store_true", help="measure only the Tab presses")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    tab_size = 1000 if 1000 in sizes else max(sizes)  # where the paired Tab ratios are taken
     base_env = {"PATH": os.environ.get("PATH", ""), "TZ": "Europe/London", "LANG": "C.UTF-8",
                 "HOME": tempfile.gettempdir()}  # fmt: skip
     runs = args.runs
 
     floors = {name: median_ms(argv, base_env, runs) for name, argv in FLOORS.items()}
+    tabs: dict[int, dict[str, dict[str, float]]] = {}
     commands = {
         "status --json": (["status", "--json"], "import typer"),
         "status (Rich, piped)": (["status"], "import typer, rich"),
@@ -145,6 +186,9 @@ def main() -> None:
             home = build_store(Path(tmp) / f"store-{size}", size)
             env = {**base_env, "HSTRACK_HOME": str(home)}
             subprocess.run([HSTRACK, "pin", "title-00000"], env=env, capture_output=True, check=True)
+            tabs[size] = tab_results(home, env, runs, paired=size == tab_size)
+            if args.tab_only:
+                continue
             for name, (argv, _) in commands.items():
                 if name.startswith("set"):
                     # Alternate two dates so every run really writes.
@@ -174,6 +218,18 @@ def main() -> None:
     for name, ms in floors.items():
         print(f"| `{name}` | {ms:.1f} |")
     header = " | ".join(f"{s:,} titles" for s in sizes)
+    ratios_header = f"× `python -c pass` ({tab_size:,}) | × `hstrack prompt` ({tab_size:,})"
+    print(f"\n| Tab press offering | {header} | {ratios_header} |")
+    print("| --- |" + " ---: |" * (len(sizes) + 2))
+    for name in [*TABS, STALE_TAB]:
+        times = " | ".join(f"{tabs[s][name]['ms']:.1f} ms" for s in sizes)
+        ratios = tabs[tab_size][name]
+        shown = " | ".join(f"{ratios[k]:.2f}" if k in ratios else "" for k in ("pass", "prompt"))
+        print(f"| {name} | {times} | {shown} |")
+    if args.tab_only:
+        print("\n" + json.dumps({"floors": floors, "tabs": {str(s): t for s, t in tabs.items()}}))
+        return
+    header = " | ".join(f"{s:,} titles" for s in sizes)
     print(f"\n| command | floor | {header} | × floor ({smallest:,}) | {largest:,} ÷ {smallest:,} | "
           f"peak RSS at {largest:,} |")  # fmt: skip
     print("| --- | --- |" + " ---: |" * len(sizes) + " ---: | ---: | ---: |")
@@ -193,6 +249,7 @@ def main() -> None:
                 "results": {k: {str(s): v for s, v in d.items()} for k, d in results.items()},
                 "rss_mib": rss,
                 "shells_us": shells,
+                "tabs": {str(s): t for s, t in tabs.items()},
             }
         )
     )

@@ -754,6 +754,13 @@ def test_unknown_titles() -> None:
     assert unknown_title("zzz", titles) == "no title with id 'zzz'; hstrack status lists the 2 ids"
     # An id with no Latin letters has no words to look for in names: no title is "meant".
     assert unknown_title("東京", titles) == "no title with id '東京'; hstrack status lists the 2 ids"
+    # A word of a title's name finds it when its id does not say it.
+    named = {**titles, "hs-film": Title("hs-film", "Heartstopper Forever")}
+    assert unknown_title("forever", named) == "no title with id 'forever'; did you mean hs-film?"
+    assert unknown_title("Forever!", named) == "no title with id 'Forever!'; did you mean hs-film?"
+    # At most five are named, the closest first.
+    many = {f"film-{i}": Title(f"film-{i}", f"Film {i}") for i in range(8)}
+    assert unknown_title("film", many).count("film-") == 5
     doc = Document(titles=dict(titles))
     with pytest.raises(UsageError, match="did you mean young-royals"):
         doc.get("young-royal")
@@ -1166,6 +1173,16 @@ def test_a_change_in_a_file() -> None:
     ):
         assert says in _refused(_change(**fields))
     assert "history[1]" in _refused(_store(history=[_change()["titles"][0]["history"][0], []]))  # type: ignore[index]
+    # An id in an edit is held to the id's own rules, up to its very length.
+    longest = "a" * 64
+    rename = {"recorded": STAMP, "field": "id", "old": longest, "new": "a"}
+    assert document_from_json(_store(edits=[rename])).titles["a"].first_id == longest
+    assert "is not a slug" in _refused(_store(edits=[{**rename, "old": longest + "a"}]))
+    # Every record that must be an object says so, wherever it is.
+    assert _refused(_store(edits=[[]])) == "title 'a'.edits[0]: expected dict, found list"
+    assert _refused(_store(history=["x"])) == "title 'a'.history[0]: expected dict, found str"
+    assert _refused(_store(milestones=[7])) == "title 'a'.milestones[0]: expected dict, found int"
+    assert _refused({"schema": 1, "titles": [[]]}) == "titles[0]: expected dict, found list"
 
 
 def test_edited_names_title_fields_only() -> None:

@@ -86,7 +86,9 @@ def test_a_span_of_months_is_its_months_in_every_spelling(year: int, start: int,
         assert parse_date(spec.text) == spec  # what hstrack prints reads back as itself
 
 
-@given(first=st.dates(date(1000, 1, 1), date(9998, 12, 1)), length=st.integers(1, 60), dash=st.sampled_from(DASHES))
+# The last first day leaves room for the longest span inside 9998: a span that ends in 9999
+# is refused (only winter 9998 may), as a test below checks.
+@given(first=st.dates(date(1000, 1, 1), date(9998, 10, 31)), length=st.integers(1, 60), dash=st.sampled_from(DASHES))
 @settings(max_examples=150)
 def test_a_span_of_days_is_its_days_in_every_spelling(first: date, length: int, dash: str) -> None:
     last = first + timedelta(days=length)

@@ -274,5 +274,11 @@ def test_an_edit_of_every_field_reads_back_and_carries_unknown_fields(cli: Cli) 
     title = doc.titles["a"]
     assert [e.to_json() for e in title.edits] == edits
     assert title.first_id == "old-a"
+    # The first id of several renames, whatever other edits came before them.
+    before = [{"recorded": NOW, "field": "name", "old": "Name Before", "new": "A"},
+              {"recorded": NOW, "field": "id", "old": "first", "new": "second"},
+              {"recorded": NOW, "field": "id", "old": "second", "new": "a"}]  # fmt: skip
+    renamed = document_from_json({"schema": 1, "titles": [{"id": "a", "name": "A", "edits": before}]})
+    assert renamed.titles["a"].first_id == "first"
     assert title.to_json()["edits"] == edits
     assert "edits" not in document_from_json({"schema": 1, "titles": [{"id": "b", "name": "B"}]}).to_json()["titles"][0]

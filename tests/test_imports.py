@@ -43,6 +43,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ("argv", "allowed"),
     [
         (["prompt"], set()),
+        (["__complete", "bash", "", "hstrack show "], set()),  # a Tab press (see test_completion)
         (["status", "--json"], {"typer", "click"}),
         (["check", "heartstopper-film", "--released"], {"typer", "click"}),
         (["countdown", "heartstopper-film", "--json"], {"typer", "click"}),

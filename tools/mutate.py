@@ -246,9 +246,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="lines FROM-TO")
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="run only the survivors of the last full run (tools/survivors.txt), after tests were added; "
+        "the code must be what that run saw. Scores count every other mutant as killed, as it was.",
+    )
     args = parser.parse_args(argv)
     known = equivalent()
     chosen = [m for module in args.modules for m in mutants(module)]
+    previous: set[str] | None = None
+    if args.again:
+        previous = {line.strip() for line in SURVIVORS.read_text().splitlines() if line and not line[0].isspace()}
+        missing = previous - {m.key for m in chosen} - known.keys()
+        if any(key.split(" | ")[0] in args.modules for key in missing):
+            print(f"the code changed since the last run ({len(missing)} survivors are no longer mutants): run it all")
+            return 2
     if args.only:
         low, high = (int(x) for x in args.only.split("-"))
         chosen = [m for m in chosen if low <= m.line <= high]
@@ -256,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         for m in chosen:
             print(m.key, "(equivalent)" if m.key in known else "")
         return 0
-    todo = [m for m in chosen if m.key not in known]
+    todo = [m for m in chosen if m.key not in known and (previous is None or m.key in previous)]
     print(
         f"{len(chosen)} mutants, {len(chosen) - len(todo)} known equivalent, running {len(todo)} with {args.jobs} jobs"
     )
@@ -297,12 +310,13 @@ def main(argv: list[str] | None = None) -> int:
     for module in args.modules:
         mine = [m for m in chosen if m.module == module]
         counted = [m for m in mine if m.key not in known]
-        killed = sum(1 for m in counted if results.get(m) == "killed")
+        # With --again, a mutant not rerun was killed by the full run before it.
+        killed = sum(1 for m in counted if results.get(m, "killed" if previous is not None else None) == "killed")
         score = 100.0 * killed / len(counted) if counted else 100.0
         lines.append(f"{module:8} {killed:5} killed of {len(counted):5} ({len(mine) - len(counted)} equivalent): "
                      f"{score:.1f} %")  # fmt: skip
     total = [m for m in chosen if m.key not in known]
-    killed_all = sum(1 for m in total if results.get(m) == "killed")
+    killed_all = sum(1 for m in total if results.get(m, "killed" if previous is not None else None) == "killed")
     lines.append(f"{'all':8} {killed_all:5} killed of {len(total):5}: {100.0 * killed_all / max(len(total), 1):.1f} %")
     print("\n".join(lines))
     if not args.only:

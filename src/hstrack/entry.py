@@ -1,5 +1,6 @@
-"""The ``hstrack`` executable. ``hstrack prompt`` is dispatched before anything else is
-imported, so a prompt pays for the interpreter and a small cache read, not for Typer."""
+"""The ``hstrack`` executable. ``hstrack prompt`` and ``hstrack __complete`` (a Tab press) are
+dispatched before anything else is imported, so each pays for the interpreter and a small
+cache read, not for Typer."""
 
 from __future__ import annotations
 
@@ -11,6 +12,11 @@ def main() -> None:
         from hstrack.prompt import main as prompt_main
 
         sys.exit(prompt_main(sys.argv[2:]))
+    if sys.argv[1:2] == ["__complete"]:
+        # A Tab press (the scripts `hstrack completion SHELL` prints): the same budget.
+        from hstrack.completion import main as complete_main
+
+        sys.exit(complete_main(sys.argv[2:]))
     from hstrack.cli.application import main as cli_main
 
     cli_main()

@@ -551,10 +551,49 @@ class Store:
             os.close(fd)
 
     def _refresh_quietly(self, doc: Document | None, now: datetime) -> None:
-        # Called under the lock. The cache is a convenience: a failure to write it must
-        # never fail a change.
+        # Called under the lock, right after the store was replaced. The caches are a
+        # convenience: a failure to write them must never fail a change.
+        if doc is None:  # undo, restore: read the store once for both caches
+            with contextlib.suppress(Exception):
+                doc = self.read()
         with contextlib.suppress(Exception):
             self.refresh_prompt_cache(doc, now, held=True)
+        with contextlib.suppress(Exception):
+            self.refresh_completion_cache(doc, held=True)
+
+    # ------------------------------------------------------------------ completion cache
+
+    @property
+    def completion_cache_path(self) -> Path:
+        return self.folder / f"{self.path.name}.complete"
+
+    def refresh_completion_cache(self, doc: Document | None = None, held: bool = False) -> str:
+        """Write the Tab-completion cache (``hstrack.completion``) for the store as it is
+        now, and return its text; a store that cannot be read gets one with no titles, so
+        Tab presses do not retry it until it changes.
+
+        ``held``: the caller is a writer holding the lock, just after replacing the store
+        (with ``doc``, what it wrote). Otherwise it is a Tab press that found the cache
+        stale: like the prompt's rebuild, it never waits for the lock, and writes only if
+        it can take it at once and the store is still the file it read."""
+        from hstrack.completion import build, identity
+
+        before = identity(str(self.path))
+        if before is None:
+            return ""
+        if doc is None:
+            with contextlib.suppress(StoreError):
+                doc = self.read()
+        text = build(doc, before)
+        if held:
+            write_atomic(text.encode("utf-8"), self.completion_cache_path, mode=None)
+            return text
+        if not _regular_or_missing(self.completion_cache_path):
+            return text  # a FIFO or a folder there: never replaced from a Tab press (a write replaces it)
+        with contextlib.suppress(StoreError), self._lock_if_free() as free:
+            if free and identity(str(self.path)) == before:
+                write_atomic(text.encode("utf-8"), self.completion_cache_path, mode=None)
+        return text
 
     # ------------------------------------------------------------------ versions
 
@@ -753,6 +792,15 @@ def _identity(path: Path) -> tuple[int, int, int, int] | None:
     except OSError:
         return None
     return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def _regular_or_missing(path: Path) -> bool:
+    import stat
+
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True
 
 
 def _readable(version: Version) -> bool:

@@ -1,9 +1,9 @@
 """The command line: thin commands over the core, a module per area.
 
 ``app`` holds the one exit point for errors and builds the Typer application; each area's
-module (``views``, ``editing``, ``scripting``, ``prompt``, ``store``, ``help``) registers its
-commands. A run imports only the area of the command it runs, so a reader finds a
-command by where it belongs and a run pays only for its own.
+module (``views``, ``editing``, ``scripting``, ``prompt``, ``shell``, ``store``, ``help``)
+registers its commands. A run imports only the area of the command it runs, so a reader
+finds a command by where it belongs and a run pays only for its own.
 """
 
 from typing import Any
@@ -14,6 +14,7 @@ AREAS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("editing", "Editing", ("add", "set", "unset", "edit", "credit", "label", "rename", "remove")),
     ("scripting", "Scripting", ("check", "export", "import")),
     ("prompt", "The prompt", ("prompt", "pin", "unpin", "init")),
+    ("shell", "Shell completion", ("completion",)),
     ("store", "Your data", ("undo", "doctor", "where", "config")),
     ("help", "Help", ("help",)),
 )

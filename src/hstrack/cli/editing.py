@@ -151,11 +151,12 @@ def set_(
             "cancelled, or a kind of your own with --new."
         ),
     ],
-    when: Annotated[
-        str | None,
+    words: Annotated[
+        list[str] | None,
         typer.Argument(
             metavar="[DATE]",
-            help="TBA, 2026, Q3 2026, autumn 2026, 3 Oct 2026, ...; leave out to change only the options.",
+            help="TBA, 2026, Q3 2026, autumn 2026, 3 Oct 2026, 2026-10-03 08:00 Europe/London, ...; quoted or "
+            "not; leave out to change only the options.",
         ),
     ] = None,
     source: Annotated[
@@ -177,6 +178,9 @@ def set_(
     from hstrack.report import label as milestone_label
     from hstrack.tracker import CLEAR, set_milestone
 
+    # A date is often several words (3 Oct 2026 20:00 America/New_York): taken quoted or
+    # not, as calendar takes its month, so Tab completion can offer a zone as a word.
+    when = " ".join(words) if words else None
     for given, cleared, option in ((source, no_source, "--source"), (note, no_note, "--note")):
         if given is not None and cleared:
             raise UsageError(f"choose one of {option} and --no-{option[2:]}")

@@ -1,4 +1,5 @@
-"""Prompt integrations for bash, zsh, fish and starship, filled in by ``hstrack init``."""
+"""Prompt integrations for bash, zsh, fish and starship, filled in by ``hstrack init``, and
+Tab completion for bash, zsh and fish, filled in by ``hstrack completion``."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 from hstrack.errors import HstrackError
 
 FILES = {"bash": "bash.sh", "zsh": "zsh.zsh", "fish": "fish.fish", "starship": "starship.toml"}
+COMPLETION_FILES = {"bash": "completion-bash.sh", "zsh": "completion-zsh.zsh", "fish": "completion-fish.fish"}
 
 
 def executable() -> str:
@@ -46,3 +48,13 @@ def snippet(shell: str, store: Path) -> str:
     for marker, value in values.items():
         template = template.replace(marker, value)
     return template
+
+
+def completion_script(shell: str) -> str:
+    """The Tab-completion script for a shell, calling this hstrack by its absolute path.
+    The store is not written in: a Tab press uses the store the command itself would
+    (``--store`` on the line, else HSTRACK_HOME as it is then)."""
+    binary = executable()
+    quoted = fish_quote(binary) if shell == "fish" else shlex.quote(binary)
+    template = resources.files(__package__).joinpath(COMPLETION_FILES[shell]).read_text(encoding="utf-8")
+    return template.replace("@BIN@", quoted)
