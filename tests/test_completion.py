@@ -105,7 +105,7 @@ def test_commands_and_global_options(slate: Cli) -> None:
     assert commands["status"].startswith("Every title")
     assert set(offered("-")) == {"--store", "--at", "--version", "--help"}
     assert bash("hstrack sta") == ["status"]
-    assert bash("hstrack co") == ["countdown", "completion"]
+    assert bash("hstrack co") == ["countdown", "completion", "config"]
     assert answer(["zsh", "--", "--store", ""]).splitlines() == ["files"]
     assert offered("nosuchcommand", "") == {}
 
