@@ -9,6 +9,7 @@ notation instead (``^[``), so they are visible and harmless.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # C0 controls, DEL, C1 controls, and the bidi overrides/isolates that can make text
 # display in a different order than it is stored ("Trojan Source").
@@ -153,9 +154,13 @@ def _cells(char: str, encoding: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in "WF" else 1
 
 
-def broken(line: str, width: int, encoding: str = "utf-8", hang: int = 2) -> list[str]:
+def broken(line: str, width: int, encoding: str = "utf-8", hang: int = 2, keep: Iterable[str] = ()) -> list[str]:
     """A line of words for a terminal: broken between words to ``width`` columns, each
-    continuation indented by ``hang``; a word wider than a whole line is folded."""
+    continuation indented by ``hang``, never inside any of ``keep`` (dates); a word wider
+    than a whole line is folded."""
+    for kept in keep:  # its spaces are NULs until the words are laid out (inert text has none)
+        if " " in kept:
+            line = line.replace(kept, kept.replace(" ", "\0"))
     out: list[str] = []
     current, used = "", 0
     for word in line.split(" "):
@@ -179,4 +184,4 @@ def broken(line: str, width: int, encoding: str = "utf-8", hang: int = 2) -> lis
             word, size, limit = word[len(head) :], size - taken, width - hang
         current, used = word, size
     out.append(current)
-    return [line if i == 0 else " " * hang + line for i, line in enumerate(out)]
+    return [(line if i == 0 else " " * hang + line).replace("\0", " ") for i, line in enumerate(out)]

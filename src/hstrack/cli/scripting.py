@@ -69,7 +69,8 @@ def check(
     if as_json:
         renderer_for(settings, True, at).check(report, verdicts)
     elif not quiet:
-        say_lines([f"{'true' if v.holds else 'false'}: {inert(v.condition)}: {inert(v.reason)}" for v in verdicts])
+        lines = [f"{'true' if v.holds else 'false'}: {inert(v.condition)}: {inert(v.reason)}" for v in verdicts]
+        say_lines(lines, keep=[a.date.text for a in report.milestones])
     if not all(v.holds for v in verdicts):
         raise typer.Exit(1)
 

@@ -8,10 +8,10 @@ columns give way first and how far, a date is never broken, and every line is bu
 its exact width, so Rich only prints it.
 
 A paragraph (:class:`Para`) is a list of pieces, each saying how freely a line may break
-before it: ``ALWAYS`` (between the words of a name, between a date and "(tentative)",
-after the comma of "window open, closes in 4 weeks"), ``NEEDED`` (inside a phrase, after
-a hyphen of an id, only when the paragraph does not fit otherwise) or ``NEVER`` (inside
-a date). A piece wider than a whole line is folded onto the next when it may be (a name,
+before it: ``ALWAYS`` (between the words of a name, after a hyphen of an id, between a
+date and "(tentative)", after the comma of "window open, closes in 4 weeks"), ``NEEDED``
+(inside a phrase, only when the paragraph does not fit otherwise) or ``NEVER`` (inside a
+date). A piece wider than a whole line is folded onto the next when it may be (a name,
 whose CJK characters may break anywhere) and otherwise cut with an ellipsis (a date, a
 link), so nothing is ever cut without "…".
 """
@@ -67,13 +67,6 @@ class Glyphs:
             return STAND_INS.get(char, "?")
         return char
 
-    def text(self, text: Text) -> Text:
-        """A Text made showable in place: one character for one keeps its styles put."""
-        shown = self(text.plain)
-        if shown != text.plain:
-            text.plain = shown
-        return text
-
 
 def _is_link(word: str) -> bool:
     return "://" in word or word.startswith("www.")
@@ -105,9 +98,6 @@ class Para:
     def __init__(self, pieces: list[Piece] | None = None) -> None:
         self.pieces = pieces or []
         self._needs: tuple[int, int, int, int] | None = None
-
-    def __add__(self, other: Para) -> Para:
-        return Para([*self.pieces, *other.pieces])
 
     def __bool__(self) -> bool:
         return bool(self.pieces)
@@ -376,10 +366,10 @@ GAPS = (3, 2)  # columns three spaces apart, two when that keeps more text whole
 
 class Table:
     """Columns that give way in a stated order: first each wraps where it reads well
-    (``give_way`` order, least needed first), then where it must, then a name folds, and
-    only then is text cut with "…" (``cut`` order); the columns needed most are the last
-    to shrink, and space left over goes back to them first. Lines under a row (a source,
-    a note) take the row's whole width."""
+    (``give_way``: groups, least needed first), then where it must, and only then does a
+    long word fold or text get cut with "…" (``cuts``: least needed first); the columns
+    needed most are the last to shrink, and room left over goes back to them first.
+    Lines under a row (a source, a note) take the row's whole width."""
 
     def __init__(
         self, columns: Sequence[Column], give_way: Sequence[Sequence[int]], cuts: Sequence[int], under_at: int
@@ -441,7 +431,7 @@ class Table:
         total = sum(widths) + gap * (len(widths) - 1)
         starts = [sum(widths[:i]) + gap * i for i in range(len(widths))]
         out = _join([wrap(h, w, glyphs) for h, w in zip(headers, widths, strict=True)], widths, gap)
-        out.append(Text(glyphs("─") * total))
+        rule = len(out)
         for row in self.rows:
             if not row.cells:
                 out.extend(wrap(row.under[0], width, glyphs))
@@ -452,6 +442,8 @@ class Table:
             out.extend(_join(cells, widths, gap))
             for para in row.under:
                 out.extend(wrap(para, width, glyphs, _under_indent(para, starts[: self.under_at + 1], width)))
+        # The rule under the headings spans the table, and the lines under its rows.
+        out.insert(rule, Text(glyphs("─") * max([total, *(line.cell_len for line in out)])))
         return out
 
     def _allocate(self, needs: list[list[int]], room: int) -> tuple[int, list[int]] | None:
@@ -472,9 +464,12 @@ class Table:
         given back, to the columns needed most first."""
         widths = [max((measure(p, w) for p in col), default=0) for col, w in zip(columns, widths, strict=True)]
         free = room - sum(widths)
-        # First so that no phrase is broken where it need not be, then up to one line each.
-        for want in (AT_WORDS, NATURAL):
-            for c in reversed(self.cuts):
+        # First so that no phrase is broken where it need not be, then up to one line each,
+        # prose (a name, which wraps as a reader expects) after the rest.
+        needed_most = list(reversed(self.cuts))
+        prose_last = sorted(needed_most, key=lambda c: self.columns[c].comfort > 0)
+        for want, order in ((AT_WORDS, needed_most), (NATURAL, prose_last)):
+            for c in order:
                 if free <= 0:
                     break
                 if widths[c] < needs[c][want]:
