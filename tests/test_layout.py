@@ -34,6 +34,8 @@ from hstrack.tracker import add_title, set_milestone
 from hstrack.views.layout import Glyphs, atom, phrase, slug, words, wrap
 from hstrack.views.terminal import NARROW, TerminalRenderer
 
+from .conftest import Cli
+
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=ZoneInfo("Europe/London"))
 EARLY = datetime(2025, 6, 10, 12, 0, tzinfo=ZoneInfo("Europe/London"))
 RECORDED = datetime(2026, 6, 1, 9, 30, tzinfo=ZoneInfo("Europe/London"))
@@ -362,3 +364,15 @@ def test_the_installed_command_lines_up_columns_in_every_encoding(installed_home
             if name == "status":
                 row = next(line for line in lines if line.startswith("????"))  # 東京物語: four columns
                 assert row.index("announced") == lines[0].index("Last reached")
+
+
+def test_a_synopsis_or_notes_over_several_lines_keep_their_lines(cli: Cli) -> None:
+    """Notes and a synopsis may span lines: each line a paragraph (a blank one kept), not
+    one line with "^J" in it; a control character is still shown inert."""
+    cli("status")
+    cli("edit", "heartstopper-film", "--notes", "first line\n\nthird line", "--synopsis", "one\ntwo")
+    for width in ("40", "100"):
+        lines = cli("show", "heartstopper-film", COLUMNS=width).stdout.splitlines()
+        start = lines.index("one")
+        assert lines[start : start + 6] == ["one", "two", "", "first line", "", "third line"]
+        assert "^J" not in "\n".join(lines)

@@ -74,8 +74,9 @@ def name(value: str, style: str = "bold") -> Para:
 
 
 def stored(value: str | None, style: str) -> list[Para]:
-    """Stored free text (a source, a note, a synopsis), inert, one paragraph per line."""
-    return [words(inert(line), style) for line in (value or "").split("\n") if line.strip()]
+    """Stored free text (a source, a note, a synopsis), inert, one paragraph per line (a
+    blank line stays one: empty paragraphs are dropped only under a table's row)."""
+    return [words(inert(line), style) for line in value.strip("\n").split("\n")] if value else []
 
 
 def _when(a: Assessed) -> Para:
@@ -262,7 +263,8 @@ class TerminalRenderer:
                 when = then(when, atom(f"({row.gap_text})", "dim"))
             paras.append((when, MORE, MORE + 2))
             for extra in [*stored(a.milestone.source, "dim"), *stored(a.milestone.note, "italic dim")]:
-                paras.append(self._under(extra, MORE))
+                if extra:
+                    paras.append(self._under(extra, MORE))
         if line.today_index >= len(line.rows):
             paras.append(today)
         return self._block(paras)
@@ -414,7 +416,7 @@ class TerminalRenderer:
             head = chain(self._recorded(row), name(title) if title is not None else Para(), what)
             paras.append((head, 0, DETAIL))
             paras.append((summary, DETAIL, DETAIL))
-            paras.extend(self._under(u, DETAIL) for u in under)
+            paras.extend(self._under(u, DETAIL) for u in under if u)
         return paras
 
     def changes(self, items: list[FeedItem], since: datetime) -> None:
