@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from hstrack.cli.application import command
-from hstrack.cli.common import AtOpt, IdArg, JsonOpt, done, renderer_for, settings_of, write_file
+from hstrack.cli.common import AtOpt, IdArg, JsonOpt, done, renderer_for, say_lines, settings_of, write_file
 from hstrack.errors import HstrackError, UsageError
 from hstrack.store import Store
 from hstrack.text import inert
@@ -69,8 +69,8 @@ def check(
     if as_json:
         renderer_for(settings, True, at).check(report, verdicts)
     elif not quiet:
-        for v in verdicts:
-            typer.echo(f"{'true' if v.holds else 'false'}: {inert(v.condition)}: {inert(v.reason)}")
+        lines = [f"{'true' if v.holds else 'false'}: {inert(v.condition)}: {inert(v.reason)}" for v in verdicts]
+        say_lines(lines, keep=[a.date.text for a in report.milestones])
     if not all(v.holds for v in verdicts):
         raise typer.Exit(1)
 
