@@ -10,16 +10,17 @@ import io
 import os
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from rich.console import Console
 
+from hstrack.feed import change_feed
 from hstrack.model import Document
 from hstrack.month_calendar import Month, month_calendar
-from hstrack.report import Timeline, history, report_title, status_report, timeline
+from hstrack.report import Timeline, history, report_title, status_report, timeline, upcoming
 from hstrack.seed import seed_document
 from hstrack.tracker import add_title, set_milestone
 from hstrack.views.terminal import TerminalRenderer
@@ -113,6 +114,10 @@ CASES: dict[str, Callable[[TerminalRenderer], None]] = {
         report_title(seed_document().titles["heartstopper-film"], NOW),
         timeline(report_title(seed_document().titles["heartstopper-film"], NOW)),
     ),
+    "upcoming-slate": lambda r: r.upcoming(
+        *upcoming(status_report(slate(), NOW), NOW, NOW + timedelta(days=400)), NOW + timedelta(days=400)
+    ),
+    "changes-slate": lambda r: r.changes(change_feed(slate(), NOW, EARLY), EARLY),
     "history-film": lambda r: r.history(
         report_title(film_with_history().titles["heartstopper-film"], NOW),
         history(film_with_history().titles["heartstopper-film"], NOW),

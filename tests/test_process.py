@@ -95,7 +95,8 @@ def run_bytes(*args: str, home: Path, **env: str) -> subprocess.CompletedProcess
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1", "cp1252"])
 def test_a_stdout_without_utf8_gets_ascii_charts_and_exact_json(script: str, tmp_path: Path, encoding: str) -> None:
     """A Windows pipe (cp1252) or an old locale cannot take ◆ or ✓: no traceback, charts in
-    ASCII stand-ins, tables with "?" where a glyph has none, JSON escaped but identical."""
+    ASCII stand-ins, tables with stand-ins too ("?" for what has none), JSON escaped but
+    identical."""
     run_bytes(script, "status", home=tmp_path, HSTRACK_NOW=EARLY)  # the film's release TBA: an open end
     run_bytes(script, "add", "Amélie — 東京", "--id", "amelie", home=tmp_path)
     run_bytes(script, "set", "amelie", "release", "Q3 2027", home=tmp_path)

@@ -1,5 +1,6 @@
-"""The charts on a real terminal screen: hstrack runs inside tmux at 80×24 and 40×24 and
-the screen is read back with ``capture-pane``.
+"""The charts and tables on a real terminal screen: hstrack runs inside tmux (charts at
+80×24 and 40×24, tables at 50, 60, 64 and 80 columns) and the screen is read back with
+``capture-pane``.
 
 What only a terminal can tell: whether a line fills the width and wraps (tmux marks a
 wrapped line, and ``capture-pane -J`` joins it back), and what colour reaches the screen.
@@ -7,6 +8,7 @@ wrapped line, and ``capture-pane -J`` joins it back), and what colour reaches th
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shlex
@@ -21,6 +23,7 @@ from .conftest import EARLY, need
 from .test_process import SCRIPT
 
 DONE = "__HSTRACK_SCREEN_DONE__"
+SCREENS = itertools.count()
 COLOUR = re.compile(r"\x1b\[[0-9;]*(3[0-7]|9[0-7]|38;[0-9;]+)m")
 
 
@@ -46,7 +49,9 @@ def home(tmp_path: Path) -> Path:
 
 
 def run_on_screen(tmux: str, home: Path, args: list[str], width: int, height: int = 24, **env: str) -> Screen:
-    socket = home.parent / f"tmux-{width}x{height}.sock"
+    # A socket of its own for each screen: a server just killed on a reused path can still
+    # be going away when the next one starts there ("server exited unexpectedly").
+    socket = home.parent / f"tmux-{width}x{height}-{next(SCREENS)}.sock"
     base = [tmux, "-S", str(socket), "-f", "/dev/null"]
     client_env = {"PATH": os.environ["PATH"], "LANG": "C.UTF-8", "TERM": "xterm-256color"}
     pane_env = {
@@ -164,6 +169,99 @@ def test_calendar_on_a_real_screen(tmux: str, home: Path, width: int) -> None:
     assert "June 2025" in text
     assert "July 2025" in text
     assert "  9◆" in text
-    assert "Heartstopper (film) · production" in text
+    assert "Heartstopper (film) ·" in text
+    # A milestone's name is not broken between lines when the line can break after a "·".
+    assert "production start · 17 months ago" in text
     header = next(line for line in screen.lines if line.lstrip().startswith("Mo"))
     assert header.count("Mo") == (2 if width == 80 else 1)  # side by side when there is room
+
+
+# ---------------------------------------------------------------------------- tables (issue 13, item 11)
+
+LINK = "https://example.org/kyoto/announcement"
+# Titles that once broke the tables between 60 and 80 columns: a long name, a CJK name, a
+# tentative range, a span of days, a source and a note on a milestone.
+SLATE = [
+    ("add", "京都の物語 Kyoto Story", "--id", "kyoto", "--kind", "film"),
+    ("set", "kyoto", "announced", "2026-01", "--source", "Netflix announcement, 9 June 2025"),
+    ("set", "kyoto", "release", "Aug–Dec 2027", "--tentative", "--source", LINK,
+     "--note", "the studio said late next year, nothing firmer"),
+    ("add", "The Extraordinarily Long Return of the Midnight Gardeners", "--id", "gardeners", "--kind", "film"),
+    ("set", "gardeners", "production-start", "2026-10-02"),
+    ("set", "gardeners", "release", "28 Sep–3 Oct 2027", "--tentative"),
+]  # fmt: skip
+DATES = ["Aug–Dec 2027", "28 Sep–3 Oct 2027", "2 Oct 2026", "January 2026", "9 Jun 2025"]
+
+
+@pytest.fixture(scope="module")
+def slate_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("slate") / "home"
+    env = {"PATH": os.environ["PATH"], "HSTRACK_HOME": str(home), "LANG": "C.UTF-8", "TZ": "Europe/London"}
+    subprocess.run([str(SCRIPT), "status"], env={**env, "HSTRACK_NOW": EARLY}, capture_output=True, check=True)
+    for args in SLATE:
+        env["HSTRACK_NOW"] = "2026-11-20T12:00:00+00:00"
+        subprocess.run([str(SCRIPT), *args], env=env, capture_output=True, check=True, timeout=60)
+    return home
+
+
+def assert_whole(lines: list[str]) -> None:
+    """Every date on one line, whole or cut with "…"; "(tentative)" never loses its bracket."""
+    text = "\n".join(lines)
+    for date in DATES:
+        for line, after in itertools.pairwise(lines):
+            for cut in range(4, len(date)):
+                if line.endswith(date[:cut]) and after.strip().startswith(date[cut:].strip()):
+                    pytest.fail(f"{date!r} broken: {line!r} / {after!r}")
+    assert "(tentative" not in text.replace("(tentative)", "")
+
+
+TABLE_VIEWS = {
+    "status": ["status"],
+    "show": ["show", "kyoto"],
+    "timeline": ["timeline", "kyoto"],
+    "upcoming": ["upcoming", "--within", "2y"],
+    "history": ["history", "kyoto"],
+}
+
+
+@pytest.mark.parametrize("width", [60, 64, 80])
+@pytest.mark.parametrize("view", sorted(TABLE_VIEWS))
+def test_tables_on_a_real_screen(tmux: str, slate_home: Path, view: str, width: int) -> None:
+    screen = run_on_screen(tmux, slate_home, TABLE_VIEWS[view], width, height=50)
+    assert_fits(screen, width)
+    lines = screen.lines
+    assert any(line and set(line) == {"─"} for line in lines), "a table at 60 columns and wider"
+    assert_whole(lines)
+    text = "\n".join(lines)
+    if view in ("show", "timeline", "history"):  # the views that show sources
+        assert LINK in text  # a link that fits on a line is never cut
+    if view in ("show", "timeline"):
+        # A milestone's source and note take the row's width: one line each at these widths.
+        assert any(line.strip() == "Netflix announcement, 9 June 2025" for line in lines)
+        assert any(line.strip() == "the studio said late next year, nothing firmer" for line in lines)
+    if view in ("status", "upcoming"):
+        assert "28 Sep–3 Oct 2027" in text
+        words = text.split()
+        assert all(word in words for word in ["The", "Extraordinarily", "Long", "Return", "Midnight", "Gardeners"])
+    if width == 80:
+        assert "…" not in text  # at 80 columns the other columns give way; nothing is cut
+
+
+@pytest.mark.parametrize("view", ["status", "upcoming", "history", "timeline"])
+def test_below_60_columns_a_real_screen_gets_stacked_blocks(tmux: str, slate_home: Path, view: str) -> None:
+    screen = run_on_screen(tmux, slate_home, TABLE_VIEWS[view], 50, height=60)
+    assert_fits(screen, 50)
+    assert not any(line and set(line) == {"─"} for line in screen.lines)
+    assert_whole(screen.lines)
+    assert any(line.startswith("  ") for line in screen.lines)  # details indented under their block
+
+
+def test_countdown_and_check_break_between_words_on_a_real_screen(tmux: str, slate_home: Path) -> None:
+    for args in (["countdown", "gardeners"], ["check", "gardeners", "--due-within", "2w", "--has-date", "release"]):
+        screen = run_on_screen(tmux, slate_home, args, 30)
+        assert_fits(screen, 30)
+        assert len(screen.lines) > 1
+        for line, after in itertools.pairwise(screen.lines):
+            if after.startswith("  "):  # a continuation: the line before ended at a word
+                assert not line.endswith("-") or line.endswith(" -")
+        assert_whole(screen.lines)

@@ -9,6 +9,7 @@ notation instead (``^[``), so they are visible and harmless.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # C0 controls, DEL, C1 controls, and the bidi overrides/isolates that can make text
 # display in a different order than it is stored ("Trojan Source").
@@ -134,3 +135,53 @@ def hours_minutes(seconds: int) -> str:
     hours, rest = divmod(max(seconds, 0), 3600)
     minutes = rest // 60
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+def _cells(char: str, encoding: str) -> int:
+    """How many columns a character takes once written to a stream in ``encoding``: one
+    for one it cannot encode (Python writes "?"), two for East Asian wide, none for a
+    combining mark."""
+    import unicodedata
+
+    if char.isascii():
+        return 1
+    try:
+        char.encode(encoding)
+    except (UnicodeError, LookupError):
+        return 1
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
+def broken(line: str, width: int, encoding: str = "utf-8", hang: int = 2, keep: Iterable[str] = ()) -> list[str]:
+    """A line of words for a terminal: broken between words to ``width`` columns, each
+    continuation indented by ``hang``, never inside any of ``keep`` (dates); a word wider
+    than a whole line is folded."""
+    for kept in keep:  # its spaces are NULs until the words are laid out (inert text has none)
+        if " " in kept:
+            line = line.replace(kept, kept.replace(" ", "\0"))
+    out: list[str] = []
+    current, used = "", 0
+    for word in line.split(" "):
+        size = sum(_cells(c, encoding) for c in word)
+        limit = width - (hang if out else 0)
+        if current and used + 1 + size <= limit:
+            current, used = f"{current} {word}", used + 1 + size
+            continue
+        if current or out:
+            if current:
+                out.append(current)
+            current, used, limit = "", 0, width - hang
+        while size > limit > 0:  # a path or a link longer than a line: folded, nothing lost
+            head, taken = "", 0
+            for c in word:
+                if taken + _cells(c, encoding) > limit:
+                    break
+                head, taken = head + c, taken + _cells(c, encoding)
+            head = head or word[0]
+            out.append(head)
+            word, size, limit = word[len(head) :], size - taken, width - hang
+        current, used = word, size
+    out.append(current)
+    return [(line if i == 0 else " " * hang + line).replace("\0", " ") for i, line in enumerate(out)]

@@ -223,5 +223,24 @@ def print_data(text: str) -> None:
     sys.stdout.write(text)
 
 
+def say_lines(lines: list[str], keep: list[str] | None = None) -> None:
+    """Lines for people on stdout (check's verdicts, doctor's findings): one line each in
+    a pipe, where a script may read them; on a terminal, broken between words to its
+    width, so the terminal never breaks one in the middle of a word (or of a date in
+    ``keep``)."""
+    if not sys.stdout.isatty():
+        for line in lines:
+            typer.echo(line)
+        return
+    import shutil
+
+    from hstrack.text import broken
+
+    width = shutil.get_terminal_size().columns
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    for line in lines:
+        typer.echo("\n".join(broken(line, width, encoding, keep=keep or ())))
+
+
 def done(message: str) -> None:
     typer.echo(f"hstrack: {inert(message)}", err=True)

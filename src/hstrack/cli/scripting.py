@@ -16,6 +16,7 @@ from hstrack.cli.common import (
     done,
     places_of,
     renderer_for,
+    say_lines,
     settings_of,
     write_file,
 )
@@ -80,8 +81,8 @@ def check(
     if as_json:
         renderer_for(settings, True, at).check(report, verdicts)
     elif not quiet:
-        for v in verdicts:
-            typer.echo(f"{'true' if v.holds else 'false'}: {inert(v.condition)}: {inert(v.reason)}")
+        lines = [f"{'true' if v.holds else 'false'}: {inert(v.condition)}: {inert(v.reason)}" for v in verdicts]
+        say_lines(lines, keep=[a.date.text for a in report.milestones])
     if not all(v.holds for v in verdicts):
         raise typer.Exit(1)
 

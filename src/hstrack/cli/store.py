@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from hstrack.cli.application import command
-from hstrack.cli.common import JsonOpt, done, print_data, settings_of
+from hstrack.cli.common import JsonOpt, done, print_data, say_lines, settings_of
 from hstrack.store import Store
 from hstrack.text import inert
 
@@ -62,8 +62,7 @@ def doctor(
         }
         sys.stdout.write(to_text(data))
     else:
-        for finding in checkup.findings:
-            typer.echo(f"{finding.level}: {inert(finding.message)}")
+        say_lines([f"{finding.level}: {inert(finding.message)}" for finding in checkup.findings])
         if restored:
             kept = f"; the damaged file is kept as {restored['damaged_kept_as']}" if restored["damaged_kept_as"] else ""
             done(f"restored {restored['backup']} ({restored['description']}, {restored['recorded']}){kept}")

@@ -19,6 +19,7 @@ from rich.text import Text
 from hstrack.chart import BAND, DAY, TENTATIVE_DAY, Cell, Chart
 from hstrack.dates import format_day
 from hstrack.text import inert
+from hstrack.views.layout import ALWAYS, NEVER, STAND_INS, Glyphs, atom, chain, phrase, then, words, wrap
 
 if TYPE_CHECKING:
     from hstrack.month_calendar import Event, MonthCalendar
@@ -102,10 +103,10 @@ def legend_lines(entries: list[tuple[str, str]], width: int) -> list[Text]:
     return lines
 
 
-# For a terminal or pipe that cannot take UTF-8: each glyph has a distinct ASCII stand-in.
+# For a terminal or pipe that cannot take UTF-8: each glyph has a distinct ASCII stand-in
+# (the same the tables use when the stream lacks one).
 ASCII = str.maketrans({
-    "─": "-", "━": "=", "═": "~", "█": "#", "┄": ".", "░": ":", "◆": "*", "◇": "o", "│": "|", "→": ">",
-    "✕": "x", "▲": "^", "▸": ">", "…": "~", "·": "-", "–": "-",
+    glyph: STAND_INS[glyph] for glyph in "─━═█┄░◆◇│→✕▲▸…·–"
 })  # fmt: skip
 
 
@@ -122,9 +123,11 @@ def _encoded(console: Console, parts: list[RenderableType]) -> Group:
 def chart_renderable(chart: Chart, console: Console) -> Group:
     pad = " " * (chart.label_width + 1)
     lines: list[RenderableType] = [indented(pad + label, "dim") for label in chart.axis.labels()]
+    glyphs = Glyphs(console.encoding)
     for row in chart.rows:
-        # Labels are inert already; a Text, never markup; cut by cell width with an ellipsis.
-        label = Text(row.label, style="bold")
+        # Labels are inert already; a Text, never markup; cut by cell width with an ellipsis,
+        # after any character the stream cannot take is replaced, so the bars line up.
+        label = Text(glyphs(row.label), style="bold")
         label.truncate(chart.label_width, overflow="ellipsis", pad=True)
         label.append(" ")
         label.append_text(cells_text(row.cells))
@@ -199,31 +202,28 @@ def _side_by_side(blocks: list[list[Text]], block_width: int) -> list[Text]:
     return out
 
 
-def _event_when(e: Event) -> str:
-    """A window says which days it covers when its name does not ("Q1 2027" does not,
-    "December 2026" does)."""
-    if e.exact or e.item.date.precision.value in ("month", "year"):
-        return e.item.date.text
-    return f"{e.item.date.text} ({e.first.day} {e.first:%b} – {e.last.day} {e.last:%b})"
-
-
-def _event_lines(e: Event, width: int) -> list[RenderableType]:
-    """One line per event; two (the date, then what) when one would not fit."""
+def _event_lines(e: Event, width: int, glyphs: Glyphs) -> list[Text]:
+    """One line per event; when one would not fit, the date, then what, indented (a date
+    is never broken: whole, or cut with "…")."""
     a = e.item
     mark, style = _day_mark([e])
-    when = Text(mark, style=style)
-    when.append(" ")
-    when.append(_event_when(e), style="bold" if e.exact else "")
+    when = then(atom(mark, style), atom(a.date.text, "bold" if e.exact else ""), brk=NEVER)
+    # A window says which days it covers when its name does not ("Q1 2027" does not,
+    # "December 2026" does).
+    if not e.exact and a.date.precision.value not in ("month", "year"):
+        when = then(when, atom(f"({e.first.day} {e.first:%b} – {e.last.day} {e.last:%b})"))
     if a.milestone.tentative:
-        when.append(" ")
-        when.append("(tentative)", style="italic dim")
-    what = Text(inert(e.report.title.name), style="bold")
-    what.append(f" · {a.kind.replace('-', ' ')}")
-    what.append(" · ")
-    what.append(a.countdown, style=MARKER_STYLE.get(a.state, "dim"))
-    if when.cell_len + 2 + what.cell_len <= width:
-        return [Text.assemble(when, "  ", what)]
-    return [when, Padding(what, (0, 0, 0, 4))]
+        when = then(when, atom("(tentative)", "italic dim"))
+    what = chain(
+        words(inert(e.report.title.name), "bold"),
+        phrase(a.kind.replace("-", " ")),
+        phrase(a.countdown, MARKER_STYLE.get(a.state, "dim")),
+    )
+    one = then(when, what, brk=ALWAYS, space=2)
+    one.prepare(glyphs)
+    if one.needs()[0] <= width:
+        return wrap(one, width, glyphs)
+    return [*wrap(when, width, glyphs, 0, 4), *wrap(what, width, glyphs, 4, 6)]
 
 
 def calendar_renderable(cal: MonthCalendar, console: Console) -> Group:
@@ -240,8 +240,9 @@ def calendar_renderable(cal: MonthCalendar, console: Console) -> Group:
     if not cal.events:
         shown = cal.months[0].name if len(cal.months) == 1 else f"{cal.months[0].name} to {cal.months[-1].name}"
         parts.append(Text(f"No dated milestones in {shown}.", style="dim"))
+    glyphs = Glyphs(console.encoding)
     for e in cal.events:
-        parts.extend(_event_lines(e, width))
+        parts.extend(_event_lines(e, width, glyphs))
     parts.append(Text(f"{'▸' if cell == CELL else '<'} today {format_day(cal.today)}", style="dim"))
     return _encoded(console, parts)
 

@@ -1,0 +1,537 @@
+"""Text laid out to fit a terminal: paragraphs that break only where a reader expects,
+tables whose columns give way in a set order, and what a stream can show.
+
+Why not Rich's ``Table``: it shrinks every column in proportion, folds a date in the
+middle ("October 2" over "026"), and when a column has a minimum width it widens the
+column back after fitting and crops the row with no ellipsis. Here each table says which
+columns give way first and how far, a date is never broken, and every line is built to
+its exact width, so Rich only prints it.
+
+A paragraph (:class:`Para`) is a list of pieces, each saying how freely a line may break
+before it: ``ALWAYS`` (between the words of a name, after a hyphen of an id, between a
+date and "(tentative)", after the comma of "window open, closes in 4 weeks"), ``NEEDED``
+(inside a phrase, only when the paragraph does not fit otherwise) or ``NEVER`` (inside a
+date). A piece wider than a whole line is folded onto the next when it may be (a name,
+whose CJK characters may break anywhere) and otherwise cut with an ellipsis (a date, a
+link), so nothing is ever cut without "…".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len, chop_cells
+from rich.text import Span, Text
+
+ALWAYS, NEEDED, NEVER = 0, 1, 9
+
+# hstrack's own glyphs, for a stream that cannot encode them: one character for one, so
+# styled spans stay where they were, and each distinct (the charts use the same ones).
+STAND_INS = {
+    "✓": "+", "●": "*", "◐": "~", "○": "o", "✕": "x", "▶": ">", "→": ">", "—": "-", "–": "-", "·": "-",
+    "…": "~", "─": "-", "━": "=", "═": "~", "█": "#", "┄": ".", "░": ":", "◆": "*", "◇": "o", "│": "|",
+    "▲": "^", "▸": ">",
+}  # fmt: skip
+
+
+class Glyphs:
+    """What a stream can show. On a stream that cannot take UTF-8, every character its
+    encoding lacks becomes a stand-in before anything is measured: hstrack's glyphs their
+    ASCII twins, anything else "?", which is what Python would write for it anyway. So a
+    wide character (東, an emoji), which the stream turns into one "?", is laid out as one
+    column, not two, and the columns of a table still line up."""
+
+    def __init__(self, encoding: str | None) -> None:
+        self.encoding = encoding or "utf-8"
+        self.utf = self.encoding.lower().replace("-", "").replace("_", "").startswith("utf")
+        self._seen: dict[str, str] = {}
+        self.ellipsis = self("…")
+
+    def __call__(self, text: str) -> str:
+        if self.utf or text.isascii():
+            return text
+        seen = self._seen
+        out = []
+        for char in text:
+            shown = seen.get(char)
+            if shown is None:
+                shown = seen[char] = self._stand_in(char)
+            out.append(shown)
+        return "".join(out)
+
+    def _stand_in(self, char: str) -> str:
+        try:
+            char.encode(self.encoding)
+        except (UnicodeError, LookupError):
+            return STAND_INS.get(char, "?")
+        return char
+
+
+def _is_link(word: str) -> bool:
+    return "://" in word or word.startswith("www.")
+
+
+class Piece:
+    """A run of text that is never broken inside (unless it is wider than a whole line)."""
+
+    __slots__ = ("brk", "fold", "space", "style", "text", "width")
+
+    def __init__(
+        self, text: str, style: str | None = None, brk: int = ALWAYS, space: int = 1, fold: bool = False
+    ) -> None:
+        self.text = text
+        # "default" (no colour) rather than no style: a run of text never starts with the
+        # spaces that pad the cell before it, which some SVG renderers drop.
+        self.style = style or "default"
+        self.brk = brk  # how freely a line may break before it
+        self.space = space  # the spaces before it when it follows on the same line
+        self.fold = fold  # too wide for a line: continued on the next (else cut with "…")
+        self.width = -1  # its cells, once shown (see Para.prepare)
+
+
+class Para:
+    """A paragraph: pieces that wrap to a width, each line ending where a reader expects."""
+
+    __slots__ = ("_needs", "pieces")
+
+    def __init__(self, pieces: list[Piece] | None = None) -> None:
+        self.pieces = pieces or []
+        self._needs: tuple[int, int, int, int] | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.pieces)
+
+    def prepare(self, glyphs: Glyphs) -> Para:
+        """Made showable on this stream and measured, once."""
+        for p in self.pieces:
+            if p.width < 0:
+                p.text = glyphs(p.text)
+                p.width = cell_len(p.text)
+        return self
+
+    def needs(self) -> tuple[int, int, int, int]:
+        """(on one line, the widest run breaking ALWAYS, the widest breaking when NEEDED,
+        the widest that cannot fold): how narrow it can go at each step without cutting."""
+        if self._needs is None:
+            natural = sum(p.width + (p.space if i else 0) for i, p in enumerate(self.pieces))
+            always = max((u.width for u in _units(self.pieces, ALWAYS)), default=0)
+            needed_units = _units(self.pieces, NEEDED)
+            needed = max((u.width for u in needed_units), default=0)
+            unfolded = max((min(u.width, 2) if u.fold else u.width for u in needed_units), default=0)
+            self._needs = (natural, always, needed, unfolded)
+        return self._needs
+
+
+class _Unit:
+    __slots__ = ("fold", "pieces", "space", "width")
+
+    def __init__(self, piece: Piece) -> None:
+        self.pieces = [piece]
+        self.width = piece.width
+        self.space = piece.space
+        self.fold = piece.fold
+
+    def add(self, piece: Piece) -> None:
+        self.width += piece.width + piece.space
+        self.pieces.append(piece)
+        self.fold = self.fold and piece.fold
+
+    def text(self) -> Text:
+        out = Text()
+        for i, p in enumerate(self.pieces):
+            if i and p.space:
+                out.append(" " * p.space, _between(self.pieces[i - 1].style, p.style))
+            out.append(p.text, p.style)
+        return out
+
+
+def _between(before: str | None, after: str | None) -> str | None:
+    """The style of the spaces between two pieces: theirs when they share one (so "Heartstopper
+    season 3" is one run of text), none otherwise."""
+    return before if before == after else None
+
+
+def _units(pieces: list[Piece], level: int) -> list[_Unit]:
+    """The runs a line may not break inside, at this level."""
+    units: list[_Unit] = []
+    for p in pieces:
+        if units and p.brk > level:
+            units[-1].add(p)
+        else:
+            units.append(_Unit(p))
+    return units
+
+
+def _level(para: Para, width: int) -> tuple[list[_Unit], bool]:
+    """The runs to wrap with: breaking ALWAYS if each fits, else also where NEEDED; and
+    whether each run fits (if not, the widest are folded or cut)."""
+    units = _units(para.pieces, ALWAYS)
+    if all(u.width <= width for u in units):
+        return units, True
+    units = _units(para.pieces, NEEDED)
+    return units, all(u.width <= width for u in units)
+
+
+def cut(text: Text, width: int, ellipsis: str) -> Text:
+    """Text cut to ``width`` cells with a visible ellipsis."""
+    if text.cell_len <= width:
+        return text
+    if width <= 0:
+        return Text()
+    out = text.copy()
+    out.truncate(width - 1)
+    out.rstrip()  # a wide character cut in half leaves a space
+    out.append(ellipsis)
+    return out
+
+
+def wrap(para: Para, width: int, glyphs: Glyphs, indent: int = 0, hang: int | None = None) -> list[Text]:
+    """The paragraph as lines of at most ``width`` cells: the first indented by
+    ``indent``, the rest by ``hang`` (the same when not given)."""
+    para.prepare(glyphs)
+    hang = indent if hang is None else hang
+    first, rest = max(width - indent, 1), max(width - hang, 1)
+    units, _ = _level(para, min(first, rest))
+    lines: list[Text] = []
+    line, used = Text(), 0
+    before: str | None = None
+    for u in units:
+        limit = rest if lines else first
+        gap = u.space if used else 0
+        if used + gap + u.width <= limit:
+            if gap:
+                line.append(" " * gap, _between(before, u.pieces[0].style))
+            line.append_text(u.text())
+            used += gap + u.width
+            before = u.pieces[-1].style
+            continue
+        if used:
+            lines.append(line)
+            line, used, limit = Text(), 0, rest
+        before = u.pieces[-1].style
+        if u.width <= limit:
+            line, used = u.text(), u.width
+        elif u.fold:
+            text = u.text()
+            head = chop_cells(text.plain, limit)[0]  # this line, then whole continuation lines
+            chunks = [head, *chop_cells(text.plain[len(head) :], rest)]
+            offsets, at = [], 0
+            for chunk in chunks[:-1]:
+                at += len(chunk)
+                offsets.append(at)
+            parts = list(text.divide(offsets))
+            lines.extend(parts[:-1])
+            line, used = parts[-1], parts[-1].cell_len
+        else:
+            lines.append(cut(u.text(), limit, glyphs.ellipsis))
+    if used or not lines:
+        lines.append(line)
+    out = []
+    for i, text in enumerate(lines):
+        pad = indent if i == 0 else hang
+        out.append(_compact(Text.assemble(" " * pad, text) if pad else text))
+    return out
+
+
+def _compact(text: Text) -> Text:
+    """One span for each run of one style: Rich writes an SVG run per span and drops the
+    runs that are only spaces, which would leave "Heartstopper season 3" without its."""
+    merged: list[Span] = []
+    for span in text.spans:
+        last = merged[-1] if merged else None
+        if last is not None and last.end == span.start and last.style == span.style:
+            merged[-1] = Span(last.start, span.end, last.style)
+        else:
+            merged.append(span)
+    text.spans = merged
+    return text
+
+
+def measure(para: Para, width: int) -> int:
+    """The widest line of the paragraph wrapped at ``width`` (at most ``width``)."""
+    units, fits = _level(para, width)
+    if not fits:
+        return width
+    widest = used = 0
+    for u in units:
+        gap = u.space if used else 0
+        if used + gap + u.width <= width:
+            used += gap + u.width
+        else:
+            widest, used = max(widest, used), u.width
+    return max(widest, used)
+
+
+# ---------------------------------------------------------------------------- builders
+
+
+def atom(text: str, style: str | None = None, brk: int = ALWAYS, space: int = 1) -> Para:
+    """Text never broken: a date, a time; cut with "…" only when a whole line is too short."""
+    return Para([Piece(text, style, brk, space)])
+
+
+def words(text: str, style: str | None = None, keep: Iterable[str] = (), fold: bool = True, brk: int = ALWAYS) -> Para:
+    """Prose (a name, a source, a note, a summary): it breaks between words, but never inside
+    any of ``keep`` (the dates a summary names). A word too wide for a whole line is folded
+    (a CJK name has no spaces), except a link, which is cut with "…"."""
+    spans = []
+    for kept in keep:
+        at = text.find(kept) if kept and " " in kept else -1
+        while at >= 0:
+            spans.append((at, at + len(kept)))
+            at = text.find(kept, at + len(kept))
+    pieces: list[Piece] = []
+    pos, end = 0, 0
+    for word in text.split(" "):
+        start, pos = pos, pos + len(word) + 1
+        if not word:
+            continue
+        if pieces and any(a < end and b > start for a, b in spans):  # the space is inside a date
+            pieces[-1].text += " " * (start - end) + word
+            pieces[-1].fold = False
+        else:
+            pieces.append(Piece(word, style, brk if pieces else ALWAYS, 1, fold and not _is_link(word)))
+        end = start + len(word)
+    return Para(pieces)
+
+
+def phrase(text: str, style: str | None = None) -> Para:
+    """A countdown, a gap, a milestone's name ("window open, closes in 4 weeks"): broken
+    after a comma first, at any other space only when needed; a word is never folded."""
+    pieces: list[Piece] = []
+    for i, word in enumerate(text.split(" ")):
+        if not word:
+            continue
+        after_comma = i > 0 and pieces and pieces[-1].text.endswith(",")
+        pieces.append(Piece(word, style, ALWAYS if after_comma or not pieces else NEEDED, 1))
+    return Para(pieces)
+
+
+def slug(text: str, style: str | None = None) -> Para:
+    """An id or a phase: one word, broken only after a hyphen (as a name is between words)."""
+    parts = text.split("-")
+    pieces = [Piece(part + ("-" if i < len(parts) - 1 else ""), style, ALWAYS, 0, True) for i, part in enumerate(parts)]
+    pieces = [p for p in pieces if p.text] or [Piece("", style)]
+    pieces[0].brk, pieces[0].space = ALWAYS, 1
+    return Para(pieces)
+
+
+def chain(*paras: Para, sep: str = "·") -> Para:
+    """Paragraphs on one line, ``sep`` between them; a line breaks after a separator."""
+    pieces: list[Piece] = []
+    for i, para in enumerate(p for p in paras if p):
+        if i:
+            pieces.append(Piece(sep, None, NEVER, 1, fold=True))  # a name before it may still fold
+            para = Para([*para.pieces])
+            first = para.pieces[0]
+            para.pieces[0] = Piece(first.text, first.style, ALWAYS, 1, first.fold)
+        pieces.extend(para.pieces)
+    return Para(pieces)
+
+
+def then(a: Para, b: Para, brk: int = ALWAYS, space: int = 1) -> Para:
+    """``b`` after ``a`` on the same line when it fits; ``brk`` says how freely it may move
+    to the next."""
+    if not b.pieces:
+        return a
+    first = b.pieces[0]
+    return Para([*a.pieces, Piece(first.text, first.style, brk, space, first.fold), *b.pieces[1:]])
+
+
+# ---------------------------------------------------------------------------- tables
+
+
+@dataclass
+class Column:
+    header: str
+    floor: int  # narrower than this, the table gives way to the stacked layout
+    # Prose (a name) wraps down to this width before the other columns break their
+    # phrases, and narrower only after they have.
+    comfort: int = 0
+
+
+@dataclass
+class _Row:
+    cells: list[list[Para]]
+    under: list[Para]
+
+
+# How narrow a column may go at each step, in the order the steps are taken: on one line;
+# wrapped between words (prose no narrower than its comfort); also inside phrases; then
+# prose below its comfort; a long word folded; and the floor, where text is cut with "…".
+NATURAL, AT_WORDS, IN_PHRASES, NARROW_AT_WORDS, NARROW_IN_PHRASES, FOLDED, FLOOR = range(7)
+GAPS = (3, 2)  # columns three spaces apart, two when that keeps more text whole
+
+
+class Table:
+    """Columns that give way in a stated order: first each wraps where it reads well
+    (``give_way``: groups, least needed first), then where it must, and only then does a
+    long word fold or text get cut with "…" (``cuts``: least needed first); the columns
+    needed most are the last to shrink, and room left over goes back to them first.
+    Lines under a row (a source, a note) take the row's whole width."""
+
+    def __init__(
+        self, columns: Sequence[Column], give_way: Sequence[Sequence[int]], cuts: Sequence[int], under_at: int
+    ) -> None:
+        self.columns = list(columns)
+        self.give_way = [list(group) for group in give_way]
+        self.cuts = list(cuts)
+        self.under_at = under_at  # the column lines under a row start at, when they fit there
+        self.rows: list[_Row] = []
+
+    def add(self, cells: Sequence[Para | list[Para]], under: Sequence[Para] = ()) -> None:
+        self.rows.append(_Row([c if isinstance(c, list) else [c] for c in cells], [u for u in under if u]))
+
+    def add_line(self, para: Para) -> None:
+        """A line across the whole table between rows (the today marker)."""
+        self.rows.append(_Row([], [para]))
+
+    def _steps(self) -> list[tuple[list[int], int]]:
+        # Wrapping loses nothing, so every column wraps before any is folded or cut; the
+        # columns of one group wrap together, the widest first. Then the least needed
+        # column folds (a long word) and is cut first.
+        wrapping = [
+            (group, level)
+            for level in (AT_WORDS, IN_PHRASES, NARROW_AT_WORDS, NARROW_IN_PHRASES)
+            for group in self.give_way
+        ]
+        return wrapping + [([c], level) for c in self.cuts for level in (FOLDED, FLOOR)]
+
+    def lines(self, width: int, glyphs: Glyphs) -> list[Text] | None:
+        """The table in lines of at most ``width`` cells, or None when even the floors do
+        not fit (the caller stacks it instead)."""
+        headers = [words(c.header, "bold", fold=False, brk=NEEDED) for c in self.columns]
+        columns: list[list[Para]] = [[h.prepare(glyphs)] for h in headers]
+        for row in self.rows:
+            for i, cell in enumerate(row.cells):  # a line across the table has none
+                columns[i].extend(p.prepare(glyphs) for p in cell)
+            for p in row.under:
+                p.prepare(glyphs)
+        needs = []
+        for column, paras in zip(self.columns, columns, strict=True):
+            natural, always, needed, unfolded = (max(p.needs()[k] for p in paras) for k in range(4))
+            floor = min(column.floor, needed)  # no wider than its widest word needs
+            comfort = min(column.comfort, natural)
+            # (see NATURAL … FLOOR); a word is never folded narrower than the floor
+            needs.append(
+                [natural, max(always, comfort), max(needed, comfort), always, needed, max(unfolded, floor), floor]
+            )
+        # The wider gap, unless the narrower one cuts less text or wraps less.
+        plans = []
+        for gap in GAPS:
+            plan = self._allocate(needs, width - gap * (len(self.columns) - 1))
+            if plan is not None:
+                lost = sum(max(0, need[2] - w) for need, w in zip(needs, plan[1], strict=True))
+                plans.append(((lost, plan[0], -gap), gap, plan[1]))
+        if not plans:
+            return None
+        _, gap, widths = min(plans)
+        widths = self._settle(columns, needs, widths, width - gap * (len(self.columns) - 1))
+        total = sum(widths) + gap * (len(widths) - 1)
+        starts = [sum(widths[:i]) + gap * i for i in range(len(widths))]
+        out = _join([wrap(h, w, glyphs) for h, w in zip(headers, widths, strict=True)], widths, gap)
+        rule = len(out)
+        for row in self.rows:
+            if not row.cells:
+                out.extend(wrap(row.under[0], width, glyphs))
+                continue
+            cells = [
+                [line for p in cell for line in wrap(p, w, glyphs)] for cell, w in zip(row.cells, widths, strict=True)
+            ]
+            out.extend(_join(cells, widths, gap))
+            for para in row.under:
+                out.extend(wrap(para, width, glyphs, _under_indent(para, starts[: self.under_at + 1], width)))
+        # The rule under the headings spans the table, and the lines under its rows.
+        out.insert(rule, Text(glyphs("─") * max([total, *(line.cell_len for line in out)])))
+        return out
+
+    def _allocate(self, needs: list[list[int]], room: int) -> tuple[int, list[int]] | None:
+        """Widths from each column's natural width, giving way step by step only as far as
+        needed; None if the floors do not fit. The first number is how many steps it took."""
+        widths = [n[0] for n in needs]
+        excess = sum(widths) - room
+        taken = 0
+        for step, (group, level) in enumerate(self._steps()):
+            if excess <= 0:
+                break
+            excess = _narrow(widths, group, [needs[c][level] for c in group], excess)
+            taken = step + 1
+        return (taken, widths) if excess <= 0 else None
+
+    def _settle(self, columns: list[list[Para]], needs: list[list[int]], widths: list[int], room: int) -> list[int]:
+        """Each column as wide as what it shows at its width, then the room left over
+        given back, to the columns needed most first."""
+        widths = [max((measure(p, w) for p in col), default=0) for col, w in zip(columns, widths, strict=True)]
+        free = room - sum(widths)
+        # First so that no phrase is broken where it need not be, then up to one line each,
+        # prose (a name, which wraps as a reader expects) after the rest.
+        needed_most = list(reversed(self.cuts))
+        prose_last = sorted(needed_most, key=lambda c: self.columns[c].comfort > 0)
+        for want, order in ((AT_WORDS, needed_most), (NATURAL, prose_last)):
+            for c in order:
+                if free <= 0:
+                    break
+                if widths[c] < needs[c][want]:
+                    trial = min(needs[c][want], widths[c] + free)
+                    used = max(measure(p, trial) for p in columns[c])
+                    if used > widths[c]:
+                        free -= used - widths[c]
+                        widths[c] = used
+        return widths
+
+
+def _narrow(widths: list[int], group: list[int], targets: list[int], excess: int) -> int:
+    """Narrow the group's widest columns first, none below its target, until ``excess``
+    cells are taken or none can give more; the excess left."""
+    floor = dict(zip(group, targets, strict=True))
+    while excess > 0:
+        live = [c for c in group if widths[c] > floor[c]]
+        if not live:
+            break
+        top = max(widths[c] for c in live)
+        widest = [c for c in live if widths[c] == top]
+        below = [widths[c] for c in live if widths[c] < top]
+        step = max(1, min(top - max(below, default=0), -(-excess // len(widest))))
+        for c in widest:
+            give = min(step, widths[c] - floor[c], excess)
+            widths[c] -= give
+            excess -= give
+    return excess
+
+
+def _under_indent(para: Para, starts: list[int], width: int) -> int:
+    """Where a line under a row starts: under its column when each word fits there, else
+    under the nearest column to its left where it does, else at the left edge. So a link is
+    never cut while a whole line could hold it (and when even a whole line cannot, as much
+    of it as possible is shown before the "…")."""
+    widest = para.needs()[2]
+    return next((start for start in reversed(starts) if widest <= width - start), 0)
+
+
+def _join(cells: list[list[Text]], widths: list[int], gap: int) -> list[Text]:
+    """Cells side by side, each padded to its column; no trailing spaces."""
+    out = []
+    for i in range(max((len(c) for c in cells), default=0)):
+        line, owed = Text(), 0
+        for lines, width in zip(cells, widths, strict=True):
+            part = lines[i] if i < len(lines) else None
+            if part is not None and part.plain:
+                if owed:
+                    line.append(" " * owed)
+                line.append_text(part)
+                owed = width - part.cell_len + gap
+            else:
+                owed += width + gap
+        out.append(_compact(line))
+    return out
+
+
+def block(paras: Iterable[tuple[Para, int, int]], width: int, glyphs: Glyphs) -> list[Text]:
+    """Stacked lines: each paragraph with its indent and the indent of its continuation."""
+    return [line for para, indent, hang in paras for line in wrap(para, width, glyphs, indent, hang)]
+
+
+def joined(lines: Iterable[Text]) -> Text:
+    """Lines as one Text, to print without Rich wrapping or cropping anything."""
+    return Text("\n").join(lines)
