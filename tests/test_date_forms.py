@@ -355,7 +355,7 @@ def test_a_span_between_any_two_dates_runs_from_the_first_ones_start_to_the_seco
     if dash == "/" and right.isdigit() and left.split()[0] in ("spring", "summer", "autumn", "winter"):
         # "spring 2026/2026" reads as winter's own "winter 2026/27" form would: refused for
         # naming a second year, which only winter does.
-        with pytest.raises(DateError, match="only winter spans two years|second year is the next|the range ends"):
+        with pytest.raises(DateError, match=r"only winter spans two years|second year is the next|the range ends"):
             parse_date(typed)
         return
     if dash == "-" and "-" in left + right:
