@@ -352,6 +352,12 @@ def test_a_span_between_any_two_dates_runs_from_the_first_ones_start_to_the_seco
         with pytest.raises(DateError, match="before it starts"):
             parse_date(typed)
         return
+    if dash == "/" and right.isdigit() and left.split()[0] in ("spring", "summer", "autumn", "winter"):
+        # "spring 2026/2026" reads as winter's own "winter 2026/27" form would: refused for
+        # naming a second year, which only winter does.
+        with pytest.raises(DateError, match=r"only winter spans two years|second year is the next|the range ends"):
+            parse_date(typed)
+        return
     if dash == "-" and "-" in left + right:
         # A bare hyphen beside ISO's own hyphens can split more than one way: either the
         # one reading, or a refusal that names two ("2026-05-October 2026").

@@ -220,3 +220,20 @@ def test_history_of_unset_and_tentative() -> None:
         "trailer confirmed (July 2026)",
         "trailer removed (was July 2026)",
     ]
+
+
+def test_tba_milestones_come_by_title_name_whatever_order_the_reports_come_in() -> None:
+    from hstrack.report import upcoming
+
+    now = at("2026-11-27T12:00:00")
+    titles = []
+    for ident, name in (("zz", "Zebra"), ("aa", "apple"), ("mm", "Mango")):
+        t = title(release="TBA", trailer="TBA", announced="2026-01")
+        t.id, t.name = ident, name
+        titles.append(t)
+    reports = [report_title(t, now) for t in titles]  # not in name order
+    _, tba = upcoming(reports, now, at("2027-01-01T00:00:00"))
+    assert [(u.report.title.name, u.item.kind) for u in tba] == [
+        ("apple", "trailer"), ("apple", "release"), ("Mango", "trailer"), ("Mango", "release"),
+        ("Zebra", "trailer"), ("Zebra", "release"),
+    ]  # fmt: skip

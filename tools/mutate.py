@@ -45,7 +45,7 @@ TESTS = {
     module: [f"tests/test_{name}.py" for name in names.split()]
     for module, names in {
         "dates": "core_edges dates date_forms oracle report properties cli semantics scripting store",
-        "report": "core_edges report oracle cli scripting semantics chart everyday",
+        "report": "core_edges report oracle cli scripting semantics chart everyday editing",
         "checks": "core_edges oracle scripting cli semantics everyday",
         "model": "core_edges store editing cli schema report scripting semantics properties",
         "text": "core_edges report oracle cli semantics",

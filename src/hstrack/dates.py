@@ -499,7 +499,11 @@ def _any_interval(value: str, text: str) -> DateSpec | None:
     rather than one picked ("2026-05-October 2026")."""
     readings: list[DateSpec] = []
     reversed_span: DateError | None = None
-    for split in _INTERVAL_SPLIT.finditer(text):
+    splits = list(_INTERVAL_SPLIT.finditer(text))
+    # A separator a date never holds (a word, a dash with spaces, "..") says where the span
+    # splits better than a bare hyphen, which ISO dates hold too: "2026-05 - October 2026".
+    clear = [s for s in splits if s.group().strip() != "-" or s.group() != s.group().strip()]
+    for split in clear or splits:
         left, right = text[: split.start()].strip(), text[split.end() :].strip()
         if not left or not right:
             continue
@@ -616,8 +620,10 @@ def _from_match(value: str, name: str, m: re.Match[str]) -> DateSpec:
         if nxt is not None:
             # "winter 2026/27": the second year must follow the first, and only winter spans two.
             expected = year + 1
-            if season != "winter" or int(nxt) not in (expected, expected % 100):
+            if season != "winter":
                 raise _refuse(value, "only winter spans two years, as in winter 2026/27")
+            if int(nxt) not in (expected, expected % 100):
+                raise _refuse(value, f"winter's second year is the next one: winter {year}/{expected % 100:02d}")
         start = SEASON_START[season]
         end_year, end_month = (year + 1, 2) if season == "winter" else (year, start + 2)
         return window(Precision.SEASON, date(year, start, 1), _last_day(end_year, end_month))
