@@ -126,3 +126,22 @@ def test_hstrack_alone_shows_the_status(cli: Cli) -> None:
     assert alone.stdout == cli("status").stdout
     assert "Heartstopper" in alone.stdout
     assert cli("--at", "2026-12-01").stdout == cli("status", "--at", "2026-12-01").stdout
+
+
+def test_every_capitalised_name_in_the_readme_exists() -> None:
+    """An environment variable or placeholder the README names in capitals (HSTRACK_NOW,
+    NEW_ID) is one the code or the tests use: a renamed variable, or a placeholder left
+    to fill in, fails here."""
+    sources = "\n".join(
+        path.read_text(encoding="utf-8")
+        for folder in ("src", "tests", ".ci", "bin", "benchmarks", "tools")
+        for path in (ROOT / folder).rglob("*")
+        if path.is_file()
+        and path.suffix in ("", ".py", ".sh", ".zsh", ".fish", ".toml")
+        and path.name != "test_docs.py"
+        and ".egg-info" not in str(path)  # a built copy of this README
+        and "__pycache__" not in path.parts
+    )
+    names = set(re.findall(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b", README))
+    assert names
+    assert sorted(n for n in names if n not in sources) == []

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from hstrack.clock import parse_now
-from hstrack.dates import span_end
+from hstrack.dates import read_span, span_end
 from hstrack.errors import UsageError
 from hstrack.model import check_filter_kind, did_you_mean, normalize_milestone
 from hstrack.report import PHASES, Assessed, TitleReport, history, is_today
@@ -89,7 +89,7 @@ def validate(conditions: list[Condition], kinds: set[str] | None = None) -> list
                     phases.append(phase)
             continue
         elif c.option == "--due-within":
-            span_end(arg, datetime(2000, 1, 1, tzinfo=UTC))  # refuses a bad duration now
+            read_span(arg)  # refuses a bad spelling now; one too long for the calendar, when evaluated
         checked.append(Condition(c.option, arg))
     if phases:
         checked.insert(phase_at, Condition("--phase", "|".join(phases)))
