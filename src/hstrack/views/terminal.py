@@ -94,6 +94,31 @@ def _release_cell(a: Assessed | None, place: str | None = None) -> Text:
 NO_MILESTONES = "no milestones yet: hstrack set ID MILESTONE DATE"
 
 
+def _source_text(source: str | None, origin: str | None, style: str = "dim") -> Text:
+    """A fact's source, and for a synced one the source it came from ("Wikidata: URL")."""
+    text = Text()
+    if origin:
+        from hstrack.sources import SOURCE_NAMES
+
+        text.append(f"{SOURCE_NAMES.get(origin, origin)}: ", style=style)
+    text.append_text(safe(source, style))
+    return text
+
+
+def _proposal_lines(reports: list[TitleReport]) -> Text | None:
+    """Under the status: the titles with proposals waiting for you, one line each."""
+    waiting = [r.title for r in reports if r.title.proposals]
+    if not waiting:
+        return None
+    out = Text()
+    for i, t in enumerate(waiting):
+        n = len(t.proposals)
+        out.append("\n" if i else "")
+        out.append_text(safe(t.id, "bold"))
+        out.append(f": {n} pending proposal{'s' * (n != 1)} from a source: hstrack proposals {t.id}", style="yellow")
+    return out
+
+
 def _last_and_next(r: TitleReport) -> tuple[Assessed | None, Assessed | None]:
     """What the Last and Next columns show: for a cancelled title, the cancellation in
     Next (it is what happened instead) and the last milestone reached before it in Last."""
@@ -129,6 +154,7 @@ class TerminalRenderer:
                     self._print()
                 self._print(self._status_card(r))
             self._print(Text(f"as of {format_day(self.now.date())}", style="dim"))
+            self._print_proposals(reports)
             return
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
         # No minimum widths: Rich widens a column back to its minimum after fitting the
@@ -148,6 +174,12 @@ class TerminalRenderer:
             table.add_row(name, _milestone_cell(last, "—"), ahead, _release_cell(r.release, r.release_place))
         self._print(table)
         self._print(Text(f"as of {format_day(self.now.date())}", style="dim"))
+        self._print_proposals(reports)
+
+    def _print_proposals(self, reports: list[TitleReport]) -> None:
+        lines = _proposal_lines(reports)
+        if lines is not None:
+            self._print(lines)
 
     def status_chart(self, reports: list[TitleReport], filtered: bool = False) -> None:
         """Every title on one time axis, a row each."""
@@ -213,10 +245,12 @@ class TerminalRenderer:
             out.append(f"\n    {a.countdown if a.state != 'tba' else 'date TBA'}", style=STATE_STYLE[a.state])
             if row.gap_text:
                 out.append(f" ({row.gap_text})", style="dim")
-            for extra, style in ((a.milestone.source, "dim"), (a.milestone.note, "italic dim")):
-                if extra:
-                    out.append("\n    ")
-                    out.append_text(safe(extra, style))
+            if a.milestone.source:
+                out.append("\n    ")
+                out.append_text(_source_text(a.milestone.source, a.milestone.origin))
+            if a.milestone.note:
+                out.append("\n    ")
+                out.append_text(safe(a.milestone.note, "italic dim"))
             out.append("\n")
         if line.today_index >= len(line.rows):
             out.append_text(today)
@@ -244,7 +278,7 @@ class TerminalRenderer:
             what = Text(label(a.key), style="bold")
             if a.milestone.source:
                 what.append("\n")
-                what.append_text(safe(a.milestone.source, "dim"))
+                what.append_text(_source_text(a.milestone.source, a.milestone.origin))
             if a.milestone.note:
                 what.append("\n")
                 what.append_text(safe(a.milestone.note, "italic dim"))
@@ -278,6 +312,12 @@ class TerminalRenderer:
         for role, names in t.credits.items():
             facts.add_row(safe(role.lower()), safe(", ".join(names)))
         facts.add_row("release", Text(report.release_text))
+        if t.links:
+            facts.add_row("linked", safe(", ".join(t.links)))
+        if t.proposals:
+            from hstrack.proposals import describe
+
+            facts.add_row("proposed", safe("; ".join(describe(p) for p in t.proposals)))
         parts: list[object] = [heading, Padding(facts, (1, 0, 0, 0))]
         if t.synopsis:
             parts.append(Padding(safe(t.synopsis, "italic"), (1, 0, 0, 0)))
@@ -310,10 +350,12 @@ class TerminalRenderer:
                 table.add_row(when, Text(row.what, style="italic"), safe(row.summary))
                 continue
             summary = Text(row.summary)
+            if row.change.origin:
+                summary.append(" (sync)", style="dim")
             source = row.change.new.source if row.change.new else None
             if source:
                 summary.append("\n")
-                summary.append_text(safe(source, "dim"))
+                summary.append_text(_source_text(source, row.change.new.origin if row.change.new else None))
             table.add_row(when, Text(label(row.change.milestone)), summary)
         self._print(Group(safe(report.title.name, "bold"), table))
 
