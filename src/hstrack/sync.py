@@ -72,12 +72,25 @@ def inside(inner: DateSpec, outer: DateSpec) -> bool:
 
 def choose(title_id: str, answers: list[Fetched]) -> tuple[list[Fact], list[Outcome]]:
     """One fact per milestone from all the answers, and the disagreements between sources."""
+    from hstrack.report import label
+
+    reported: list[Outcome] = []
+    tmdb_releases = [f for a in answers for f in a.facts if f.origin == "tmdb" and split_key(f.key)[0] == "release"]
     by_key: dict[str, list[Fact]] = {}
     for answer in answers:
         for fact in answer.facts:
+            beside_tmdb = fact.origin == "wikidata" and tmdb_releases and split_key(fact.key)[0] == "release"
+            if beside_tmdb and not _wikidata_release_stands(fact, tmdb_releases):
+                if not _agrees_nowhere(fact, tmdb_releases):
+                    continue  # the same release, which TMDb names more exactly
+                a = min(_counterparts(fact, tmdb_releases), key=lambda f: window(f.date) or (date.max, date.max))
+                said = f"TMDb says {a.date.text} ({label(a.key)}), Wikidata says {fact.date.text}"
+                reported.append(Outcome(title_id, "disagreement", fact.key,
+                                        f"{label(fact.key)}: the sources disagree: {said}; using TMDb",
+                                        a.origin, a.source))  # fmt: skip
+                continue
             by_key.setdefault(fact.key, []).append(fact)
     chosen: list[Fact] = []
-    reported: list[Outcome] = []
     for key in sorted(by_key):
         facts = by_key[key]
         if len({f.origin for f in facts}) < 2:
@@ -90,13 +103,37 @@ def choose(title_id: str, answers: list[Fetched]) -> tuple[list[Fact], list[Outc
             chosen.append(a)
         else:
             chosen.append(a)
-            from hstrack.report import label
-
             said = f"{SOURCE_NAMES[a.origin]} says {a.date.text}, {SOURCE_NAMES[b.origin]} says {b.date.text}"
             reported.append(Outcome(title_id, "disagreement", key,
                                     f"{label(key)}: the sources disagree: {said}; using {SOURCE_NAMES[a.origin]}",
                                     a.origin, a.source))  # fmt: skip
     return chosen, reported
+
+
+def _counterparts(fact: Fact, tmdb_releases: list[Fact]) -> list[Fact]:
+    """TMDb's releases that speak of the same release as a Wikidata one: those in its
+    country in any medium (Wikidata names no medium), or for a worldwide one, all of them."""
+    region = split_key(fact.key)[1]
+    return [f for f in tmdb_releases if region is None or split_key(f.key)[1] == region]
+
+
+def _wikidata_release_stands(fact: Fact, tmdb_releases: list[Fact]) -> bool:
+    """Whether a Wikidata release is kept beside TMDb's. A release in a country TMDb dates
+    by medium is TMDb's to give (kept out, reported when it conflicts with TMDb's first
+    date there); a worldwide one (the first anywhere) is kept when it agrees with TMDb's
+    first date."""
+    same = _counterparts(fact, tmdb_releases)
+    if not same or any(f.key == fact.key for f in same):
+        return True  # nothing to compare, or the same key: settled below like any pair
+    first = min(same, key=lambda f: window(f.date) or (date.max, date.max))
+    agrees = inside(first.date, fact.date) or inside(fact.date, first.date)
+    return agrees and split_key(fact.key)[1] is None
+
+
+def _agrees_nowhere(fact: Fact, tmdb_releases: list[Fact]) -> bool:
+    same = _counterparts(fact, tmdb_releases)
+    first = min(same, key=lambda f: window(f.date) or (date.max, date.max))
+    return not (inside(first.date, fact.date) or inside(fact.date, first.date))
 
 
 def _removed_by_person(title: Title, key: str) -> bool:
