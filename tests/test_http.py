@@ -116,7 +116,7 @@ def test_an_unknown_wikidata_entity_fails_only_its_title(httpserver: HTTPServer,
     got = sources(httpserver, made).fetch(
         [parse_reference(f"wikidata:{D.SEASON}"), parse_reference("wikidata:Q9999999")]
     )
-    assert got[parse_reference("wikidata:Q9999999")] == "Wikidata has no entity Q9999999"
+    assert got[parse_reference("wikidata:Q9999999")] == "no such entity (Q9999999 is missing or was deleted)"
     assert not isinstance(got[parse_reference(f"wikidata:{D.SEASON}")], str)
 
 

@@ -71,7 +71,7 @@ def find(
     else:
         for c in found:
             fields = [c.reference, str(c.year or "-"), c.kind or "-", c.label, c.description or ""]
-            sys.stdout.write(inert("\t".join(fields).rstrip("\t")) + "\n")
+            sys.stdout.write("\t".join(inert(f) for f in fields).rstrip("\t") + "\n")
         if not found and not failed:
             done(f"no candidates for {query!r}")
     for line in failed:
@@ -116,6 +116,16 @@ def unlink(
         lambda doc: unlink_title(doc, title_id, which), lambda g: f"unlink {title_id} {' '.join(g)}", settings.now()
     )
     done(f"{title_id}: unlinked {', '.join(gone)}")
+
+
+def fetch_one(reference: Any) -> Any:
+    """One reference's answer, or a SourceError (exit 1) naming the source."""
+    from hstrack.sources import SOURCE_NAMES, SourceError
+
+    answer = _client().fetch([reference])[reference]
+    if isinstance(answer, str):
+        raise SourceError(f"{SOURCE_NAMES[reference.source]} ({reference.text}): {answer}; nothing was changed")
+    return answer
 
 
 def _progress(total: int) -> Any:
@@ -256,8 +266,8 @@ def proposals(
     for i in items:
         p, current = i.proposal, i.title.milestones.get(i.proposal.milestone)
         have = current.date.text if current else "none (you removed it)"
-        line = f"{i.title.id}\t{p.milestone}\t{SOURCE_NAMES[p.origin]} says {p.new.date.text}\tyou have {have}"
-        sys.stdout.write(inert(line + (f"\t{p.new.source}" if p.new.source else "")) + "\n")
+        fields = [i.title.id, p.milestone, f"{SOURCE_NAMES[p.origin]} says {p.new.date.text}", f"you have {have}"]
+        sys.stdout.write("\t".join(inert(f) for f in [*fields, p.new.source or ""]).rstrip("\t") + "\n")
     if not items:
         done("no pending proposals")
 

@@ -54,7 +54,7 @@ class Sources:
             return self.client.get_json(url, self._tmdb_headers())
         except FetchError as exc:
             if exc.status == 404:
-                raise FetchError("TMDb has no such entry (404)", 404) from None
+                raise FetchError("no such entry (HTTP 404)", 404) from None
             if exc.status == 401:
                 raise FetchError(f"TMDb refused the token in {TOKEN_VARIABLE} (401)", 401) from None
             raise
@@ -137,7 +137,7 @@ class Sources:
                 progress(len([r for r in refs if r.qid in batch]))
         for ref in refs:
             if ref not in out and entities.get(ref.qid) is None:
-                out[ref] = f"Wikidata has no entity {ref.qid}"
+                out[ref] = f"no such entity ({ref.qid} is missing or was deleted)"
         live = {ref: e for ref in refs if ref not in out and (e := entities.get(ref.qid)) is not None}
         try:
             regions = self._regions({p for e in live.values() for p in wikidata_docs.places(e)})
