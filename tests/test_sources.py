@@ -466,3 +466,23 @@ def test_a_set_with_a_new_date_makes_a_synced_fact_a_typed_one() -> None:
     assert (m.origin, m.source) == (None, None)
     out = reconcile(doc, "big-film", [answer(("release", "2027-03-05", "wikidata"))], LATER)
     assert [o.what for o in out] == ["proposed"]  # now the person's fact: never overwritten
+
+
+def test_an_import_joins_links_rejections_and_proposals() -> None:
+    from hstrack.merge import merge_documents
+    from hstrack.proposals import reject
+
+    ours = new_doc(links=(f"wikidata:{D.FILM}",))
+    typed(ours, "release", "2027-03-05")
+    theirs = copy.deepcopy(ours)
+    theirs.titles["big-film"].links = [f"wikidata:{D.FILM}", f"tmdb:movie/{D.MOVIE}"]
+    reconcile(theirs, "big-film", [answer(("release", "2027-04-02", "wikidata"))], NOW)
+    typed(theirs, "trailer", "2026-12-01")
+    reconcile(theirs, "big-film", [answer(("trailer", "2027-01-05", "wikidata"))], NOW)
+    reject(theirs, "big-film", "trailer", NOW)
+    theirs.titles["big-film"].links[0] = "wikidata:Q1"  # another page of a source ours links: ours stays
+    merge_documents(ours, theirs, LATER)
+    title = ours.titles["big-film"]
+    assert title.links == [f"wikidata:{D.FILM}", f"tmdb:movie/{D.MOVIE}"]
+    assert [p.milestone for p in title.proposals] == ["release"]
+    assert [r.milestone for r in title.rejected] == ["trailer"]
