@@ -75,11 +75,12 @@ def choose(title_id: str, answers: list[Fetched]) -> tuple[list[Fact], list[Outc
     from hstrack.report import label
 
     reported: list[Outcome] = []
-    tmdb_releases = [f for a in answers for f in a.facts if f.origin == "tmdb" and split_key(f.key)[0] == "release"]
     by_key: dict[str, list[Fact]] = {}
     for answer in answers:
         for fact in answer.facts:
-            beside_tmdb = fact.origin == "wikidata" and tmdb_releases and split_key(fact.key)[0] == "release"
+            kind = split_key(fact.key)[0]
+            tmdb_releases = [f for a in answers for f in a.facts if f.origin == "tmdb" and split_key(f.key)[0] == kind]
+            beside_tmdb = fact.origin == "wikidata" and tmdb_releases and kind in PLACED_KINDS
             if beside_tmdb and not _wikidata_release_stands(fact, tmdb_releases):
                 if not _agrees_nowhere(fact, tmdb_releases):
                     continue  # the same release, which TMDb names more exactly
@@ -111,17 +112,17 @@ def choose(title_id: str, answers: list[Fetched]) -> tuple[list[Fact], list[Outc
 
 
 def _counterparts(fact: Fact, tmdb_releases: list[Fact]) -> list[Fact]:
-    """TMDb's releases that speak of the same release as a Wikidata one: those in its
-    country in any medium (Wikidata names no medium), or for a worldwide one, all of them."""
+    """TMDb's releases (or premieres) that speak of the same one as a Wikidata one: those in
+    its country in any medium (Wikidata names no medium), or for a worldwide one, all."""
     region = split_key(fact.key)[1]
     return [f for f in tmdb_releases if region is None or split_key(f.key)[1] == region]
 
 
 def _wikidata_release_stands(fact: Fact, tmdb_releases: list[Fact]) -> bool:
-    """Whether a Wikidata release is kept beside TMDb's. A release in a country TMDb dates
-    by medium is TMDb's to give (kept out, reported when it conflicts with TMDb's first
-    date there); a worldwide one (the first anywhere) is kept when it agrees with TMDb's
-    first date."""
+    """Whether a Wikidata release (or premiere) is kept beside TMDb's. One in a country TMDb
+    dates by medium is TMDb's to give (kept out, reported when it conflicts with TMDb's
+    first date there); a worldwide one (the first anywhere) is kept when it agrees with
+    TMDb's first date."""
     same = _counterparts(fact, tmdb_releases)
     if not same or any(f.key == fact.key for f in same):
         return True  # nothing to compare, or the same key: settled below like any pair
