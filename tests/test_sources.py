@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hstrack.dates import parse_canonical
 from hstrack.errors import UsageError
@@ -486,3 +489,58 @@ def test_an_import_joins_links_rejections_and_proposals() -> None:
     assert title.links == [f"wikidata:{D.FILM}", f"tmdb:movie/{D.MOVIE}"]
     assert [p.milestone for p in title.proposals] == ["release"]
     assert [r.milestone for r in title.rejected] == ["trailer"]
+
+
+# ---------------------------------------------------------------------------- any answer at all
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 2**40) | st.sampled_from(["", "x", "GB", "Q1", "+2026-10-03T00:00:00Z",
+                                                                         "2026-01-01", "preferred", "value", "\x1b"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["id", "claims", "P577", "P291", "P31", "mainsnak", "qualifiers", "rank", "snaktype",
+                         "datavalue", "value", "time", "precision", "labels", "en", "results", "release_dates",
+                         "iso_3166_1", "type", "release_date", "status", "entities", "missing", "redirects", "from",
+                         "media_type", "title", "name", "search", "error", "air_date", "first_air_date"]),
+        inner, max_size=5),
+    max_leaves=25,
+)  # fmt: skip
+
+
+def _mutated(doc: Any, path: list[Any], value: Any) -> Any:
+    doc = copy.deepcopy(doc)
+    target = doc
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+    return doc
+
+
+@settings(max_examples=150, deadline=None)
+@given(junk=JSON, where=st.integers(0, 5))
+def test_any_answer_is_read_or_refused_never_a_crash(junk: Any, where: int) -> None:
+    """A source's answer is untrusted: whatever its shape, an adapter gives facts or says it
+    is malformed (which sync reports as one line), never another exception."""
+    ref_movie, ref_item = parse_reference(f"tmdb:movie/{D.MOVIE}"), parse_reference(f"wikidata:{D.FILM}")
+    movies = [junk, _mutated(D.movie(), ["release_dates"], junk), _mutated(D.movie(), ["release_dates", "results", 0],
+              junk), _mutated(D.movie(), ["release_dates", "results", 1, "release_dates", 0], junk),
+              _mutated(D.movie(), ["status"], junk), _mutated(D.movie(), ["release_date"], junk)]  # fmt: skip
+    with contextlib.suppress(T.Malformed):
+        T.facts(ref_movie, movies[where])
+    with contextlib.suppress(T.Malformed):
+        T.candidates(junk if where % 2 else {"results": [junk]})
+    film = D.film_entity()
+    entities = [junk, _mutated(film, ["claims"], junk), _mutated(film, ["claims", "P577"], junk),
+                _mutated(film, ["claims", "P577", 0, "mainsnak"], junk),
+                _mutated(film, ["claims", "P577", 0, "qualifiers"], junk),
+                _mutated(film, ["labels"], junk)]  # fmt: skip
+    try:
+        found = W.entities({"entities": {D.FILM: entities[where]}} if where % 2 else entities[where], [D.FILM])
+    except W.Malformed:
+        return
+    entity = found.get(D.FILM)
+    if entity is not None:
+        W.places(entity)
+        W.facts(ref_item, entity, {D.UK: "GB"}, BASE)
+        W.candidate(D.FILM, entity, None, None)
+    with contextlib.suppress(W.Malformed):
+        W.search_ids(junk)

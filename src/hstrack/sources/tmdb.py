@@ -88,7 +88,7 @@ def candidates(doc: Any) -> list[Candidate]:
         raise Malformed("the search answer has no list of results")
     found = []
     for item in doc["results"]:
-        if not isinstance(item, dict) or item.get("media_type") not in KINDS:
+        if not isinstance(item, dict) or not isinstance(item.get("media_type"), str) or item["media_type"] not in KINDS:
             continue
         number = item.get("id")
         if not isinstance(number, int) or isinstance(number, bool) or not 0 < number < 10**12:
@@ -132,7 +132,7 @@ def facts(reference: Reference, doc: Any) -> Fetched:
         return out
     is_movie = reference.kind == "movie"
     out = Fetched(reference, clean_text(doc.get("title") if is_movie else doc.get("name")), KINDS[reference.kind])
-    status = doc.get("status")
+    status = doc.get("status") if isinstance(doc.get("status"), str) else None
     if status == "Canceled":
         out.facts.append(Fact("cancelled", parse_canonical("TBA"), source, ORIGIN, note="TMDb status: Canceled"))
     elif status in ("In Production", "Post Production"):
@@ -163,7 +163,8 @@ def facts(reference: Reference, doc: Any) -> Fetched:
             out.notes.append(f"release_dates: left out a country hstrack does not know ({clean_text(code, 8)})")
             continue
         for entry in dates:
-            if not isinstance(entry, dict) or entry.get("type") not in TMDB_TYPES:
+            kind_number = entry.get("type") if isinstance(entry, dict) else None
+            if not isinstance(kind_number, int) or isinstance(kind_number, bool) or kind_number not in TMDB_TYPES:
                 out.notes.append(f"release_dates: left out an entry of no known type in {code}")
                 continue
             spec, why = day(entry.get("release_date"))
@@ -171,7 +172,7 @@ def facts(reference: Reference, doc: Any) -> Fetched:
                 if why:
                     out.notes.append(f"release_dates {code}: left out {why}")
                 continue
-            kind, medium = TMDB_TYPES[entry["type"]]
+            kind, medium = TMDB_TYPES[kind_number]
             by_key.setdefault(make_key(kind, code, medium), []).append((spec, clean_text(entry.get("note"))))
     for key, found in sorted(by_key.items()):
         # Several dates of one type in one country (a re-release, a second festival): the

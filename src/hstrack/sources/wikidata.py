@@ -109,7 +109,9 @@ def entities(doc: Any, requested: Iterable[str]) -> dict[str, dict[str, Any] | N
     redirected = {}
     for value in found.values():
         if isinstance(value, dict) and isinstance(value.get("redirects"), dict):
-            redirected[value["redirects"].get("from")] = value
+            source = value["redirects"].get("from")
+            if isinstance(source, str):
+                redirected[source] = value
     out: dict[str, dict[str, Any] | None] = {}
     for qid in requested:
         entity = found.get(qid, redirected.get(qid))
