@@ -46,6 +46,10 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     # Never let a test find the real user's data through platformdirs.
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    # The sources: never the real ones, never a real token.
+    for name in ("HSTRACK_TMDB_TOKEN", "HSTRACK_TMDB_URL", "HSTRACK_WIKIDATA_URL"):
+        monkeypatch.delenv(name, raising=False)
     # The viewer's region comes from these (regions.preference): none, unless a test says.
     for name in ("HSTRACK_REGION", "HSTRACK_MEDIUM", "LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(name, raising=False)
@@ -54,6 +58,51 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield home
     monkeypatch.undo()
     time.tzset()
+
+
+def _loopback(host: object) -> bool:
+    import ipaddress
+
+    if not isinstance(host, str):
+        return False
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False  # a name: resolving it would already ask the network
+
+
+@pytest.fixture(autouse=True)
+def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may open a connection beyond this machine (there is no internet here and
+    none in CI, and a test that needs it is a broken test): a connection to anything but
+    the loopback address fails the test on the spot. Unix sockets pass."""
+    import socket
+
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+    real_create = socket.create_connection
+
+    def check(family: int, address: Any) -> None:
+        if family in (socket.AF_INET, socket.AF_INET6) and not _loopback(address[0]):
+            pytest.fail(f"a test tried to connect to {address!r}, which is not the loopback address")
+
+    def connect(self: socket.socket, address: Any) -> None:
+        check(self.family, address)
+        return real_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: Any) -> int:
+        check(self.family, address)
+        return real_connect_ex(self, address)
+
+    def create_connection(address: Any, *args: Any, **kwargs: Any) -> socket.socket:
+        if not _loopback(address[0]):
+            pytest.fail(f"a test tried to connect to {address!r}, which is not the loopback address")
+        return real_create(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    monkeypatch.setattr(socket, "create_connection", create_connection)
 
 
 class Cli:

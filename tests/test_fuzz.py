@@ -27,7 +27,7 @@ from .test_process import SCRIPT
 EXAMPLES = int(os.environ.get("HSTRACK_FUZZ_EXAMPLES", "120"))
 RAW = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]|\r(?!\n)")
 READ_ONLY = {"status", "show", "timeline", "countdown", "history", "upcoming", "check", "calendar", "export", "where",
-             "prompt"}  # fmt: skip
+             "prompt", "proposals"}  # fmt: skip
 
 # Text a person (or a hostile file) might put anywhere: controls, bidi, markup, shell and
 # prompt syntax, long runs, non-Latin scripts.
@@ -42,6 +42,7 @@ ARG = st.one_of(NASTY, st.text(st.characters(blacklist_categories=("Cs",), black
 
 
 def title_json(draw: st.DrawFn, i: int) -> dict[str, object]:
+    extra_fields: dict[str, object] = {}
     kinds = ["announced", "production-start", "production-end", "trailer", "premiere", "release", "cancelled"]
     milestones = [
         {"kind": k, "date": draw(st.sampled_from(["TBA", "2026", "2026-H2", "2027-Q1", "winter 2026", "2026-12",
@@ -55,7 +56,12 @@ def title_json(draw: st.DrawFn, i: int) -> dict[str, object]:
         placed["region"] = draw(st.sampled_from(["GB", "US", "XX", "gb", "", 7, None]))
         placed["medium"] = draw(st.sampled_from(["theatrical", "digital", "cinema", None]))
         milestones.append({k: v for k, v in placed.items() if v is not None})
-    return {"id": f"t{i}", "name": draw(st.sampled_from(["Film", "[b]x[/b]", "$(x) `y` %F !", "Ørsted", "東京 2"])),
+    # Links to sources, now and then, and rarely a wrong one (which makes the store unreadable).
+    links = draw(st.sampled_from([None] * 20 + [["wikidata:Q1"], ["tmdb:movie/2"], ["Wikidata:q1"], ["x"], 5]))
+    if links is not None:
+        extra_fields["links"] = links
+    name = draw(st.sampled_from(["Film", "[b]x[/b]", "$(x) `y` %F !", "Ørsted", "東京 2"]))
+    return {**extra_fields, "id": f"t{i}", "name": name,
             "kind": "film", "milestones": milestones}  # fmt: skip
 
 
@@ -86,7 +92,8 @@ def store_bytes(draw: st.DrawFn) -> bytes:
 @st.composite
 def command(draw: st.DrawFn) -> list[str]:
     name = draw(st.sampled_from(sorted(READ_ONLY | {"set", "unset", "add", "label", "pin", "unpin", "undo", "doctor",
-                                                    "import", "remove", "config"})))  # fmt: skip
+                                                    "import", "remove", "config", "link", "unlink", "accept",
+                                                    "reject", "sync"})))  # fmt: skip
     ident = draw(st.one_of(st.sampled_from(["t0", "t1", "heartstopper-film"]), ARG))
     extra = draw(st.lists(ARG, max_size=3))
     shapes = {
@@ -107,6 +114,12 @@ def command(draw: st.DrawFn) -> list[str]:
         "export": ["--format", draw(st.sampled_from(["json", "ics", "csv", "xml"]))],
         "import": ["IMPORT"] + (["--replace", "--yes"] if draw(st.booleans()) else []),
         "doctor": ["--restore"] if draw(st.booleans()) else [],
+        # The sources without the network: sync only from its (empty) cache.
+        "link": [ident, draw(st.one_of(st.sampled_from(["wikidata:Q1", "tmdb:movie/5", "tmdb:tv/1/season/0",
+                                                        "wikidata:Q0"]), ARG))],
+        "unlink": [ident] + ([draw(ARG)] if draw(st.booleans()) else []),
+        "accept": [ident, draw(ARG)], "reject": [ident, draw(ARG)],
+        "sync": ["--offline"] + ([ident] if draw(st.booleans()) else []),
         "prompt": draw(st.sampled_from([[], ["--at", "2026-12-01"], ["--format", "{label} {nope}"], ["--width", "0"],
                                         ["--bogus"], ["--at", "soon"]])),
     }  # fmt: skip
@@ -174,7 +187,10 @@ def test_no_input_breaks_a_promise(workdir: Path, store: bytes, argv: list[str],
     (workdir / "import.json").write_bytes(imported)
     argv = [str(workdir / "import.json") if a == "IMPORT" else a for a in argv]
     environment = {"PATH": os.environ["PATH"], "HSTRACK_HOME": str(home), "HSTRACK_NOW": "2026-11-27T12:00:00+00:00",
-                   "TZ": "Europe/London", "LANG": "C.UTF-8", "HSTRACK_LOCK_TIMEOUT": "2", **env}  # fmt: skip
+                   "TZ": "Europe/London", "LANG": "C.UTF-8", "HSTRACK_LOCK_TIMEOUT": "2",
+                   # Never the real sources: nothing listens on port 9 of the loopback address.
+                   "HSTRACK_WIKIDATA_URL": "http://127.0.0.1:9", "HSTRACK_TMDB_URL": "http://127.0.0.1:9",
+                   **env}  # fmt: skip
     # Arguments go as bytes: a lone surrogate becomes bytes that are not UTF-8, as a real
     # command line can hold.
     raw_argv = [a.encode("utf-8", "surrogatepass") for a in [str(SCRIPT), *argv]]

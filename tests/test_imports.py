@@ -21,10 +21,10 @@ def loaded(home: Path, *argv: str) -> set[str]:
     return {name.split(".")[0] for name in loaded_modules(home, *argv)}
 
 
-def loaded_modules(home: Path, *argv: str) -> set[str]:
+def loaded_modules(home: Path, *argv: str, **extra: str) -> set[str]:
     code = f"import sys; sys.argv = {['hstrack', *argv]!r}; from hstrack.entry import main; main()"
     env = {"HSTRACK_HOME": str(home), "HSTRACK_NOW": "2026-11-27T12:00:00+00:00", "TZ": "Europe/London",
-           "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}  # fmt: skip
+           "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", **extra}  # fmt: skip
     result = subprocess.run([sys.executable, "-X", "importtime", "-c", code], env=env, capture_output=True,
                             text=True, check=False)  # fmt: skip
     assert result.returncode in (0, 1), result.stderr[-2000:]
@@ -77,3 +77,26 @@ def test_tables_and_json_do_not_load_the_charts(home: Path, argv: list[str]) -> 
 def test_charts_load_where_they_are_drawn(home: Path) -> None:
     assert {"hstrack.chart", "hstrack.views.pictures"} <= loaded_modules(home, "status", "--chart")
     assert "hstrack.month_calendar" in loaded_modules(home, "calendar", "--json")
+
+
+NETWORK = {"urllib.request", "http.client", "ssl", "hstrack.sources.http", "hstrack.sources.fetching"}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["status"], ["status", "--json"], ["show", "heartstopper-film"], ["set", "heartstopper-film", "trailer", "2027"],
+     ["proposals"], ["prompt"]],
+)  # fmt: skip
+def test_only_the_network_commands_load_the_http_client(home: Path, argv: list[str]) -> None:
+    assert loaded_modules(home, *argv) & NETWORK == set()
+
+
+def test_the_network_commands_load_it(tmp_path: Path) -> None:
+    """Positive control: sync and find load it (offline with an empty cache, and against a
+    loopback port nobody listens on: both fail with exit 1, which the check allows)."""
+    env = {"HSTRACK_HOME": str(tmp_path), "PATH": "/usr/bin"}
+    subprocess.run([sys.executable, "-m", "hstrack", "link", "heartstopper-film", "wikidata:Q1"], env=env,
+                   capture_output=True, check=True)  # fmt: skip
+    assert {"urllib.request", "hstrack.sources.http"} <= loaded_modules(tmp_path, "sync", "--offline")
+    nobody = {"HSTRACK_WIKIDATA_URL": "http://127.0.0.1:9"}
+    assert "hstrack.sources.http" in loaded_modules(tmp_path, "find", "x", "--source", "wikidata", **nobody)

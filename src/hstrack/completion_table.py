@@ -145,6 +145,7 @@ COMMANDS = {
             "--id": ("--id", "id", False, "A slug id (default: made from the name)"),
             "--kind": ("--kind", "title-kind", False, "What sort of title it is (default: other)"),
             "--platform": ("--platform", "platform", False, "Where it will be shown"),
+            "--link": ("--link", "text", False, "Start it from a source: wikidata:Q123, tmdb:movie/550 (fetc…"),
             "--help": ("--help", "", False, "Show this message and exit"),
             "-h": ("--help", "", False, "Show this message and exit"),
         },
@@ -240,6 +241,85 @@ COMMANDS = {
             "-h": ("--help", "", False, "Show this message and exit"),
         },
         (("id", False),),
+    ),
+    "find": (
+        "Look a title up on Wikidata and TMDb; prints candidates to link.",
+        {
+            "--source": (
+                "--source",
+                "choice:wikidata|tmdb",
+                False,
+                "Only this source (default: both, TMDb if a token is set)",
+            ),
+            "--json": ("--json", "", False, "Print JSON (schema 1) instead of a table"),
+            "--help": ("--help", "", False, "Show this message and exit"),
+            "-h": ("--help", "", False, "Show this message and exit"),
+        },
+        (("text", False),),
+    ),
+    "link": (
+        "Link a title to its page on Wikidata or TMDb, for sync.",
+        {
+            "--help": ("--help", "", False, "Show this message and exit"),
+            "-h": ("--help", "", False, "Show this message and exit"),
+        },
+        (("id", False), ("text", False)),
+    ),
+    "unlink": (
+        "Remove a title's link to a source (its dates stay).",
+        {
+            "--help": ("--help", "", False, "Show this message and exit"),
+            "-h": ("--help", "", False, "Show this message and exit"),
+        },
+        (("id", False), ("choice:SOURCE|REF", False)),
+    ),
+    "sync": (
+        "Fetch linked titles from their sources and bring dates up to date.",
+        {
+            "--dry-run": ("--dry-run", "", False, "Say what would change"),
+            "--offline": ("--offline", "", False, "Use only the answers cached by earlier syncs"),
+            "--json": ("--json", "", False, "Print JSON (schema 1) instead of a table"),
+            "--help": ("--help", "", False, "Show this message and exit"),
+            "-h": ("--help", "", False, "Show this message and exit"),
+        },
+        (("id", True),),
+    ),
+    "proposals": (
+        "List the values sources proposed against dates you typed.",
+        {
+            "--json": ("--json", "", False, "Print JSON (schema 1) instead of a table"),
+            "--help": ("--help", "", False, "Show this message and exit"),
+            "-h": ("--help", "", False, "Show this message and exit"),
+        },
+        (("id", False),),
+    ),
+    "accept": (
+        "Take a source's proposed date for a milestone.",
+        {
+            "--source": (
+                "--source",
+                "choice:wikidata|tmdb",
+                False,
+                "Only this source (default: both, TMDb if a token is set)",
+            ),
+            "--help": ("--help", "", False, "Show this message and exit"),
+            "-h": ("--help", "", False, "Show this message and exit"),
+        },
+        (("id", False), ("title-milestone", False)),
+    ),
+    "reject": (
+        "Refuse a source's proposed date; it is not proposed again.",
+        {
+            "--source": (
+                "--source",
+                "choice:wikidata|tmdb",
+                False,
+                "Only this source (default: both, TMDb if a token is set)",
+            ),
+            "--help": ("--help", "", False, "Show this message and exit"),
+            "-h": ("--help", "", False, "Show this message and exit"),
+        },
+        (("id", False), ("title-milestone", False)),
     ),
     "check": (
         "Test conditions on a title; exit 0, 1 or 2, like grep.",

@@ -247,6 +247,7 @@ def _merge_title(mine: Title, incoming: Title, now: datetime) -> TitleOutcome:
         was = f" (was {old.date.text})" if old is not None else ""
         updated.append(f"{kind} {taken.date.text}{was}")
 
+    updated += _merge_sources(mine, incoming)
     if updated:
         outcome.action = "updated"
     elif kept:
@@ -256,3 +257,29 @@ def _merge_title(mine: Title, incoming: Title, now: datetime) -> TitleOutcome:
         updated.append("history entries from the file")
     outcome.details = [f"took {u}" for u in updated] + [f"kept {k}" for k in kept]
     return outcome
+
+
+def _merge_sources(mine: Title, incoming: Title) -> list[str]:
+    """Links are joined (one page per source: the store's wins when both link one), and
+    rejected values too (a value refused in either copy stays refused); a pending
+    proposal is taken from the file when the store has none for that milestone and source,
+    or an older one."""
+    took = []
+    sources = {link.partition(":")[0] for link in mine.links}
+    for link in incoming.links:
+        if link not in mine.links and link.partition(":")[0] not in sources:
+            mine.links.append(link)
+            took.append(f"link {link}")
+    seen = [r.to_json() for r in mine.rejected]
+    for r in incoming.rejected:
+        if r.to_json() not in seen:
+            mine.rejected.append(copy.deepcopy(r))
+            took.append(f"rejected {r.milestone} from {r.origin}")
+    for p in incoming.proposals:
+        if any(r.milestone == p.milestone and r.origin == p.origin and r.same_value(p.new) for r in mine.rejected):
+            continue
+        same = next((q for q in mine.proposals if (q.milestone, q.origin) == (p.milestone, p.origin)), None)
+        if same is None or (recorded_at(p.recorded) or _EARLIEST) > (recorded_at(same.recorded) or _EARLIEST):
+            mine.proposals = [q for q in mine.proposals if q is not same] + [copy.deepcopy(p)]
+            took.append(f"proposal {p.milestone} from {p.origin}")
+    return took

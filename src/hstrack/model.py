@@ -221,6 +221,10 @@ class Milestone:
     # them is byte-for-byte what it was.
     region: str | None = None
     medium: str | None = None
+    # Where the fact came from when a sync wrote it ("wikidata", "tmdb"; see hstrack.sources);
+    # None for a fact a person typed. Written only when set, so a store without synced facts
+    # is byte-for-byte what it was, and an older hstrack carries it as a field it does not know.
+    origin: str | None = None
 
     @property
     def key(self) -> str:
@@ -243,20 +247,23 @@ class Milestone:
         return {"kind": self.kind, **self.dated_json()}
 
     def dated_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "date": self.date.canonical,
             "tentative": self.tentative,
             "source": self.source,
             "note": self.note,
-            **_sorted(self.extra),
         }
+        if self.origin is not None:
+            data["origin"] = self.origin
+        return {**data, **_sorted(self.extra)}
 
     def same_fact(self, other: Milestone) -> bool:
-        return (self.date, self.tentative, self.source, self.note) == (
+        return (self.date, self.tentative, self.source, self.note, self.origin) == (
             other.date,
             other.tentative,
             other.source,
             other.note,
+            other.origin,
         )
 
 
@@ -269,6 +276,9 @@ class Change:
     old: Milestone | None
     new: Milestone | None
     extra: dict[str, Any] = field(default_factory=dict)
+    # The sync that made the change ("wikidata", "tmdb"); None when a person made it (set,
+    # unset, import, accepting a proposal). Written only when set.
+    origin: str | None = None
 
     @property
     def date_changed(self) -> bool:
@@ -277,13 +287,15 @@ class Change:
         return (self.old.date if self.old else None) != (self.new.date if self.new else None)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "recorded": self.recorded,
             "milestone": self.milestone,
             "old": _milestone_fields(self.old),
             "new": _milestone_fields(self.new),
-            **_sorted(self.extra),
         }
+        if self.origin is not None:
+            data["origin"] = self.origin
+        return {**data, **_sorted(self.extra)}
 
 
 # What `edit`, `label`, `credit` and `rename` change on a title, each recorded as an Edit.
@@ -307,6 +319,34 @@ class Edit:
         return {"recorded": self.recorded, "field": self.field, "old": self.old, "new": self.new, **_sorted(self.extra)}
 
 
+ORIGINS = ("wikidata", "tmdb")  # the sources a synced fact can come from
+
+
+@dataclass
+class Proposal:
+    """A value a source gave for a milestone the user typed differently: held for the user
+    to accept or reject (``hstrack accept``/``reject``), never applied by itself. A rejected
+    one is kept so the same value is not proposed again."""
+
+    recorded: str
+    milestone: str  # the key: release@GB:theatrical
+    origin: str
+    new: Milestone  # the source's value, with its source (URL) and origin
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def same_value(self, other: Milestone) -> bool:
+        return (self.new.date, self.new.tentative) == (other.date, other.tentative)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "recorded": self.recorded,
+            "milestone": self.milestone,
+            "origin": self.origin,
+            "new": _milestone_fields(self.new),
+            **_sorted(self.extra),
+        }
+
+
 @dataclass
 class Title:
     id: str
@@ -325,9 +365,15 @@ class Title:
     # set, so a merge can keep the newer of two; written only once there is one, so a store
     # without any reads and writes as before (and an older hstrack carries it through).
     edited: dict[str, str] = field(default_factory=dict)
+    # Sources this title is linked to ("wikidata:Q123", "tmdb:movie/550"; hstrack.sources),
+    # the values a sync holds for the user to accept or reject (proposals), and those they
+    # rejected, so the same value is not proposed again. Each written only when not empty.
+    links: list[str] = field(default_factory=list)
+    proposals: list[Proposal] = field(default_factory=list)
+    rejected: list[Proposal] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        data = {
+        data: dict[str, Any] = {
             "id": self.id,
             "name": self.name,
             "label": self.label,
@@ -343,6 +389,12 @@ class Title:
             data["edits"] = [e.to_json() for e in self.edits]
         if self.edited:
             data["edited"] = _sorted(self.edited)
+        if self.links:
+            data["links"] = list(self.links)
+        if self.proposals:
+            data["proposals"] = [p.to_json() for p in self.proposals]
+        if self.rejected:
+            data["rejected"] = [p.to_json() for p in self.rejected]
         return {**data, **_sorted(self.extra)}
 
     @property
@@ -502,7 +554,7 @@ def _too_deep(value: Any) -> bool:
     return False
 
 
-_MILESTONE_KEYS = frozenset(("kind", "region", "medium", "date", "tentative", "source", "note"))
+_MILESTONE_KEYS = frozenset(("kind", "region", "medium", "date", "tentative", "source", "note", "origin"))
 _SLUGS_SEEN: set[str] = set()
 
 
@@ -567,7 +619,10 @@ def milestone_from_json(data: Any, where: str, kind: str | None = None, index: i
             _expect(note, str, f"{where}.note")
         if len(note) > MAX_TEXT or _CONTROL_BUT_NEWLINE.search(note):
             _valid(f"{where}.note", check_text, note, "a note", True)
-    return Milestone(kind, spec, tentative, source, note, _known(data, _MILESTONE_KEYS), region, medium)
+    origin = data.get("origin")
+    if origin is not None and origin not in ORIGINS:
+        raise ShapeError(f"{where}.origin: {shown(origin)} is not one of {', '.join(ORIGINS)}")
+    return Milestone(kind, spec, tentative, source, note, _known(data, _MILESTONE_KEYS), region, medium, origin)
 
 
 def _placed(kind: str, region: Any, medium: Any, where: str) -> tuple[str | None, str | None]:
@@ -597,7 +652,7 @@ def _split_key(key: str, where: str) -> tuple[str, str | None, str | None]:
     return kind, region, medium
 
 
-_CHANGE_KEYS = frozenset(("recorded", "milestone", "old", "new"))
+_CHANGE_KEYS = frozenset(("recorded", "milestone", "old", "new", "origin"))
 
 
 def change_from_json(data: Any, where: str) -> Change:
@@ -620,7 +675,52 @@ def change_from_json(data: Any, where: str) -> Change:
         old=None if old is None else milestone_from_json(old, f"{where}.old", kind),
         new=None if new is None else milestone_from_json(new, f"{where}.new", kind),
         extra=_known(data, _CHANGE_KEYS),
+        origin=_origin(data.get("origin"), f"{where}.origin"),
     )
+
+
+def _origin(value: Any, where: str) -> str | None:
+    if value is not None and value not in ORIGINS:
+        raise ShapeError(f"{where}: {shown(value)} is not one of {', '.join(ORIGINS)}")
+    return value  # type: ignore[no-any-return]
+
+
+_PROPOSAL_KEYS = frozenset(("recorded", "milestone", "origin", "new"))
+
+
+def proposal_from_json(data: Any, where: str) -> Proposal:
+    """A held or rejected value from a source, by the rules of a change."""
+    _expect(data, dict, where)
+    key = _expect(data.get("milestone"), str, f"{where}.milestone")
+    if not _is_slug(key):
+        _split_key(key, f"{where}.milestone")
+    recorded = _expect(data.get("recorded"), str, f"{where}.recorded")
+    if not _is_timestamp(recorded):
+        raise ShapeError(f"{where}.recorded: {shown(recorded)} is not an ISO 8601 time with an offset")
+    origin = _origin(data.get("origin"), f"{where}.origin")
+    if origin is None:
+        raise ShapeError(f"{where}.origin: a proposal needs the source it came from")
+    new = milestone_from_json(data.get("new"), f"{where}.new", key)
+    new.origin = origin
+    return Proposal(recorded, key, origin, new, _known(data, _PROPOSAL_KEYS))
+
+
+def _links(value: Any, where: str) -> list[str]:
+    from hstrack.sources import parse_reference
+
+    links = []
+    for i, raw in enumerate(_expect(value, list, where)):
+        text = _expect(raw, str, f"{where}[{i}]")
+        try:
+            ref = parse_reference(text)
+        except UsageError as exc:
+            raise ShapeError(f"{where}[{i}]: {exc.message}") from None
+        if ref.text != text:
+            raise ShapeError(f"{where}[{i}]: {shown(text)} is not written as hstrack writes it ({ref.text})")
+        if text in links:
+            raise ShapeError(f"{where}: {shown(text)} appears twice")
+        links.append(text)
+    return links
 
 
 def _is_timestamp(value: str) -> bool:
@@ -635,7 +735,7 @@ def _is_timestamp(value: str) -> bool:
     return utc is not None and MIN_YEAR <= moment.year <= MAX_YEAR and MIN_YEAR <= utc.year <= MAX_YEAR
 
 
-_TITLE_KEYS = frozenset((*EDITABLE, "milestones", "history", "edits", "edited"))
+_TITLE_KEYS = frozenset((*EDITABLE, "milestones", "history", "edits", "edited", "links", "proposals", "rejected"))
 _EDIT_KEYS = frozenset(("recorded", "field", "old", "new"))
 
 
@@ -737,7 +837,17 @@ def title_from_json(data: Any, where: str) -> Title:
             raise ShapeError(f"{where}.edited: {shown(key)} is not one of {', '.join(TITLE_FIELDS)}")
         if not isinstance(stamp, str) or not _is_timestamp(stamp):
             raise ShapeError(f"{where}.edited.{key}: {shown(stamp)} is not an ISO 8601 time with an offset")
+    proposals = {
+        name: [
+            proposal_from_json(raw, f"{where}.{name}[{i}]")
+            for i, raw in enumerate(_expect(data.get(name, []), list, f"{where}.{name}"))
+        ]
+        for name in ("proposals", "rejected")
+    }
     return Title(
+        links=_links(data.get("links", []), f"{where}.links"),
+        proposals=proposals["proposals"],
+        rejected=proposals["rejected"],
         edited=dict(edited),
         id=title_id,
         name=name,

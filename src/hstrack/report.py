@@ -574,15 +574,17 @@ def title_history(title: Title, now: datetime) -> list[HistoryRow | EditRow]:
 
 
 def history(title: Title, now: datetime) -> list[HistoryRow]:
-    rows = []
-    for change in recorded_order(title.history):
-        old = assess(change.old, now) if change.old else None
-        new = assess(change.new, now) if change.new else None
-        shift = None
-        if old is not None and new is not None and old.window is not None and new.window is not None:
-            shift = ((new.window[0] - old.window[0]).days, (new.window[1] - old.window[1]).days)
-        rows.append(HistoryRow(change, old, new, shift))
-    return rows
+    return [history_row(change, now) for change in recorded_order(title.history)]
+
+
+def history_row(change: Change, now: datetime) -> HistoryRow:
+    """One change as the history shows it (``summary`` is its words)."""
+    old = assess(change.old, now) if change.old else None
+    new = assess(change.new, now) if change.new else None
+    shift = None
+    if old is not None and new is not None and old.window is not None and new.window is not None:
+        shift = ((new.window[0] - old.window[0]).days, (new.window[1] - old.window[1]).days)
+    return HistoryRow(change, old, new, shift)
 
 
 # ---------------------------------------------------------------------------- upcoming

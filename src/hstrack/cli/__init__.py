@@ -1,9 +1,9 @@
 """The command line: thin commands over the core, a module per area.
 
 ``app`` holds the one exit point for errors and builds the Typer application; each area's
-module (``views``, ``editing``, ``scripting``, ``prompt``, ``shell``, ``store``, ``help``)
-registers its commands. A run imports only the area of the command it runs, so a reader
-finds a command by where it belongs and a run pays only for its own.
+module (``views``, ``editing``, ``sources``, ``scripting``, ``prompt``, ``shell``, ``store``,
+``help``) registers its commands. A run imports only the area of the command it runs, so a
+reader finds a command by where it belongs and a run pays only for its own.
 """
 
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 AREAS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("views", "Views", ("status", "show", "timeline", "countdown", "upcoming", "calendar", "history", "changes")),
     ("editing", "Editing", ("add", "set", "unset", "edit", "credit", "label", "rename", "remove")),
+    ("sources", "Sources", ("find", "link", "unlink", "sync", "proposals", "accept", "reject")),
     ("scripting", "Scripting", ("check", "export", "import")),
     ("prompt", "The prompt", ("prompt", "pin", "unpin", "init")),
     ("shell", "Shell completion", ("completion",)),

@@ -1,7 +1,7 @@
 """Editing: titles and their milestones, added, changed and removed."""
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -15,29 +15,73 @@ from hstrack.text import inert
 @command(short_help="Start tracking a title; prints its id.")
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The title's name, e.g. 'Heartstopper (film)'.")],
+    name: Annotated[
+        str | None,
+        typer.Argument(metavar="[NAME]", help="The title's name, e.g. 'Heartstopper (film)'; with --link, optional."),
+    ] = None,
     title_id: Annotated[
         str | None, typer.Option("--id", metavar="ID", help="A slug id (default: made from the name).")
     ] = None,
     kind: Annotated[
-        str,
+        str | None,
         typer.Option("--kind", metavar="|".join(TITLE_KINDS), help="What sort of title it is (default: other)."),
-    ] = "other",
+    ] = None,
     platform: Annotated[str | None, typer.Option("--platform", metavar="TEXT", help="Where it will be shown.")] = None,
+    link: Annotated[
+        str | None,
+        typer.Option(
+            "--link", metavar="REF", help="Start it from a source: wikidata:Q123, tmdb:movie/550 (fetches its dates)."
+        ),
+    ] = None,
 ) -> None:
     """Start tracking a title. Prints its id on stdout (id=$(hstrack add ...)); the rest
-    of it can be set later with hstrack edit."""
+    of it can be set later with hstrack edit. With --link REF it starts from that page at a
+    source: linked, named and kinded as the source says (unless given), its dates synced."""
     from hstrack.tracker import add_title
 
     settings = settings_of(ctx)
+    now = settings.now()
+    if link is not None:
+        _add_linked(settings, name, title_id, kind, platform, link)
+        return
+    if name is None:
+        raise UsageError("give the title's NAME, or --link REF to start it from a source")
     title = settings.store().change(
-        lambda doc: add_title(doc, name, title_id, kind, platform, settings.now()),
+        lambda doc: add_title(doc, name, title_id, kind or "other", platform, now),
         lambda t: f"add {t.id}",
-        settings.now(),
+        now,
     )
     sys.stdout.write(title.id + "\n")
     hint = "" if title.kind != "other" else f"; its kind is other until you say (hstrack edit {title.id} --kind film)"
     done(f"added {title.id}{hint}")
+
+
+def _add_linked(
+    settings: Any, name: str | None, title_id: str | None, kind: str | None, platform: str | None, link: str
+) -> None:
+    """add --link: one fetch, then one change that adds, links and syncs the title."""
+    from hstrack.cli.sources import fetch_one
+    from hstrack.sources import parse_reference
+    from hstrack.sync import link_title, reconcile
+    from hstrack.tracker import add_title
+
+    now = settings.now()
+    ref = parse_reference(link)
+    fetched = fetch_one(ref)
+    chosen = name if name is not None else fetched.name
+    if chosen is None:
+        raise UsageError(f"{ref.text} has no name hstrack can use; give one: hstrack add NAME --link {ref.text}")
+
+    def apply(doc: Any) -> Any:
+        title = add_title(doc, chosen, title_id, kind or fetched.kind or "other", platform, now)
+        link_title(doc, title.id, ref.text)
+        return title, reconcile(doc, title.id, [fetched], now)
+
+    title, outcomes = settings.store().change(apply, lambda r: f"add {r[0].id} {ref.text}", now)
+    sys.stdout.write(title.id + "\n")
+    done(f"added {title.id}, linked to {ref.text}")
+    for o in outcomes:
+        done(f"{title.id}: {o.summary}")
 
 
 @command(short_help="Change a title's name, kind, label, platform or text.")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from hstrack.checks import Verdict
 from hstrack.edtf import to_edtf
 from hstrack.feed import FeedItem
+from hstrack.model import Proposal, Title
 from hstrack.report import Assessed, Countdown, EditRow, HistoryRow, Timeline, TitleReport, Upcoming
 
 if TYPE_CHECKING:  # the calendar is loaded only by the command that draws it
@@ -73,8 +74,25 @@ def milestone(a: Assessed) -> dict[str, Any]:
         "key": a.key,
         "region": a.milestone.region,
         "medium": a.milestone.medium,
+        "origin": a.milestone.origin,
     }
     return data
+
+
+def proposal(p: Proposal, t: Title) -> dict[str, Any]:
+    """A pending proposal: the source's value for a milestone, beside what the title has."""
+    current = t.milestones.get(p.milestone)
+    return {
+        "milestone": p.milestone,
+        "origin": p.origin,
+        "recorded": p.recorded,
+        "date": p.new.date.canonical,
+        "text": p.new.date.text,
+        "tentative": p.new.tentative,
+        "source": p.new.source,
+        "note": p.new.note,
+        "current": None if current is None else current.date.canonical,
+    }
 
 
 def _optional(a: Assessed | None) -> dict[str, Any] | None:
@@ -94,6 +112,8 @@ def title(r: TitleReport, details: bool = False) -> dict[str, Any]:
         "next": _optional(r.next),
         "release": _optional(r.release),
         "release_place": r.release_place,
+        "links": list(t.links),
+        "proposals": [proposal(p, t) for p in t.proposals],
     }
     if details:
         data.update(synopsis=t.synopsis, notes=t.notes, credits=t.credits)
@@ -154,11 +174,11 @@ class JsonRenderer:
         self._emit(_envelope(self.now, title=_ref(report), history=changes, edits=edits))
 
     def changes(self, items: list[FeedItem], since: datetime) -> None:
-        keys = ("recorded", "milestone", "field", "old", "new", "shift_days", "summary")
+        keys = ("recorded", "milestone", "field", "old", "new", "shift_days", "summary", "origin")
         entries = []
         for item in items:
             row = item.row
-            both = {"milestone": None, "field": None, "shift_days": None}
+            both = {"milestone": None, "field": None, "shift_days": None, "origin": None}
             both |= _edit(row) if isinstance(row, EditRow) else _change(row)
             entries.append({"title": _ref(item.report), **{key: both[key] for key in keys}})
         self._emit(_envelope(self.now, since=since.isoformat(timespec="seconds"), changes=entries))
@@ -221,4 +241,5 @@ def _change(row: HistoryRow) -> dict[str, Any]:
         "new": _optional(row.new),
         "shift_days": shift,
         "summary": row.summary,
+        "origin": row.change.origin,
     }

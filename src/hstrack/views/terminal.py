@@ -73,6 +73,17 @@ def name(value: str, style: str = "bold") -> Para:
     return words(inert(value), style)
 
 
+def sourced(source: str | None, origin: str | None) -> list[Para]:
+    """A fact's source, and for a synced one the source it came from ("Wikidata: URL")."""
+    if not source:
+        return []
+    if origin:
+        from hstrack.sources import SOURCE_NAMES
+
+        source = f"{SOURCE_NAMES.get(origin, origin)}: {source}"  # a fixed name before stored text
+    return stored(source, "dim")
+
+
 def stored(value: str | None, style: str) -> list[Para]:
     """Stored free text (a source, a note, a synopsis), inert, one paragraph per line (a
     blank line stays one: empty paragraphs are dropped only under a table's row)."""
@@ -179,6 +190,13 @@ class TerminalRenderer:
                     lines.append(Text())
                 lines.extend(self._block(self._status_card(r)))
         lines.extend(self._block([(words(f"as of {self._today()}", "dim"), 0, 0)]))
+        # Under the status: the titles with proposals from a source waiting for you.
+        for t in (r.title for r in reports if r.title.proposals):
+            n = len(t.proposals)
+            waiting = f"{n} pending proposal{'s' * (n != 1)} from a source: hstrack proposals {t.id}"
+            lines.extend(
+                self._block([(then(slug(inert(t.id) + ":", "bold"), words(inert(waiting), "yellow")), 0, DETAIL)])
+            )
         self._lines(lines)
 
     def _status_table(self, reports: list[TitleReport]) -> list[Text] | None:
@@ -267,7 +285,7 @@ class TerminalRenderer:
             if row.gap_text:
                 when = then(when, atom(f"({row.gap_text})", "dim"))
             paras.append((when, MORE, MORE + 2))
-            for extra in [*stored(a.milestone.source, "dim"), *stored(a.milestone.note, "italic dim")]:
+            for extra in [*sourced(a.milestone.source, a.milestone.origin), *stored(a.milestone.note, "italic dim")]:
                 if extra:
                     paras.append(self._under(extra, MORE))
         if line.today_index >= len(line.rows):
@@ -295,7 +313,9 @@ class TerminalRenderer:
                 _countdown(a),
             ]
             # A source and a note are lines of their own under the row, as wide as it.
-            table.add(cells, [*stored(a.milestone.source, "dim"), *stored(a.milestone.note, "italic dim")])
+            table.add(
+                cells, [*sourced(a.milestone.source, a.milestone.origin), *stored(a.milestone.note, "italic dim")]
+            )
         if line.today_index >= len(line.rows):
             table.add_line(self._today_marker())
         lines = table.lines(self.width, self.glyphs)
@@ -328,6 +348,12 @@ class TerminalRenderer:
         for role, names in t.credits.items():
             facts.append((inert(role.lower()), words(inert(", ".join(names)))))
         facts.append(("release", release_para))
+        if t.links:
+            facts.append(("linked", words(inert(", ".join(t.links)))))
+        if t.proposals:
+            from hstrack.proposals import describe
+
+            facts.append(("proposed", words(inert("; ".join(describe(p) for p in t.proposals)))))
         if self.width < NARROW:  # stacked: "key: value", continued under the value
             return self._block([(then(words(key + ":", "dim"), value, brk=NEEDED), 0, DETAIL) for key, value in facts])
         # Two columns: the keys as wide as the longest, up to a third of the width.
@@ -390,7 +416,9 @@ class TerminalRenderer:
         change = row.change
         keep = [m.date.text for m in (change.old, change.new) if m is not None]
         source = change.new.source if change.new else None
-        return phrase(label(change.milestone)), words(row.summary, keep=keep), stored(source, "dim")
+        origin = change.new.origin if change.new else None
+        summary = words(row.summary + (" (sync)" if change.origin else ""), keep=keep)
+        return phrase(label(change.milestone)), summary, sourced(source, origin)
 
     @staticmethod
     def _recorded(row: HistoryRow | EditRow) -> Para:

@@ -1,0 +1,312 @@
+"""Sources: finding titles on Wikidata and TMDb, linking them, syncing their dates, and
+the proposals a sync holds for you. The only area that touches the network; it imports
+the HTTP client inside the commands that use it (find, sync, add --link)."""
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from hstrack.cli.application import command
+from hstrack.cli.common import IdArg, JsonOpt, done, settings_of
+from hstrack.errors import UsageError
+from hstrack.text import inert
+
+SourceOpt = Annotated[
+    str | None,
+    typer.Option("--source", metavar="wikidata|tmdb", help="Only this source (default: both, TMDb if a token is set)."),
+]
+RefArg = Annotated[
+    str,
+    typer.Argument(metavar="REF", help="wikidata:Q123, tmdb:movie/550, tmdb:tv/1399 or tmdb:tv/1399/season/2."),
+]
+
+
+def _source(value: str | None) -> str | None:
+    from hstrack.sources import SOURCES
+
+    if value is None:
+        return None
+    word = value.strip().lower()
+    if word not in SOURCES:
+        raise UsageError(f"{value!r} is not a source: wikidata or tmdb")
+    return word
+
+
+def _client(offline: bool = False) -> Any:
+    from hstrack.sources.fetching import Sources
+    from hstrack.sources.http import Cache, Client, cache_folder
+
+    return Sources(Client(Cache(cache_folder()), offline=offline))
+
+
+@command(short_help="Look a title up on Wikidata and TMDb; prints candidates to link.")
+def find(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="What the title is called.")],
+    source: SourceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Look a title up on Wikidata (and on TMDb when HSTRACK_TMDB_TOKEN is set): one line
+    per candidate, its reference first, then year, kind, label and description. Links
+    nothing: choose one and run hstrack link ID REF."""
+    from hstrack.model import check_name
+    from hstrack.sources.fetching import TOKEN_VARIABLE
+
+    query = check_name(name, "a name to find")
+    chosen = _source(source)
+    sources = _client()
+    which = [chosen] if chosen else ["wikidata", *(["tmdb"] if sources.token else [])]
+    if chosen is None and sources.token is None:
+        done(f"TMDb not asked: set {TOKEN_VARIABLE} to your API read access token to search it too")
+    found, failed = sources.find(query, which)
+    if as_json:
+        from hstrack.views.data import to_text
+
+        candidates = [{"reference": c.reference, "label": c.label, "year": c.year, "kind": c.kind,
+                       "description": c.description, "source": c.source} for c in found]  # fmt: skip
+        now = settings_of(ctx).now().isoformat(timespec="seconds")
+        sys.stdout.write(to_text({"schema": 1, "now": now, "query": query, "candidates": candidates,
+                                  "errors": failed}))  # fmt: skip
+    else:
+        for c in found:
+            fields = [c.reference, str(c.year or "-"), c.kind or "-", c.label, c.description or ""]
+            sys.stdout.write("\t".join(inert(f) for f in fields).rstrip("\t") + "\n")
+        if not found and not failed:
+            done(f"no candidates for {query!r}")
+    for line in failed:
+        typer.echo(f"hstrack: find {inert(query)}: {inert(line)}", err=True)
+    if failed:
+        raise typer.Exit(1)
+
+
+@command(short_help="Link a title to its page on Wikidata or TMDb, for sync.")
+def link(ctx: typer.Context, title_id: IdArg, reference: RefArg) -> None:
+    """Link a title to its page at a source, so hstrack sync keeps its dates current. A
+    title has one page per source: linking another replaces it. Undoable."""
+    from hstrack.sync import link_title
+
+    settings = settings_of(ctx)
+    now = settings.now()
+    ref, replaced = settings.store().change(
+        lambda doc: link_title(doc, title_id, reference),
+        lambda r: None if r[0] == r[1] else f"link {title_id} {r[0]}",
+        now,
+    )
+    if replaced == ref:
+        done(f"{title_id} is already linked to {ref}")
+    else:
+        done(f"{title_id}: linked to {ref}" + (f" (was {replaced})" if replaced else "") + f"; hstrack sync {title_id}")
+
+
+@command(short_help="Remove a title's link to a source (its dates stay).")
+def unlink(
+    ctx: typer.Context,
+    title_id: IdArg,
+    which: Annotated[
+        str | None, typer.Argument(metavar="[SOURCE|REF]", help="wikidata, tmdb or a reference; default: all.")
+    ] = None,
+) -> None:
+    """Remove a title's link to a source (or all its links). The dates it synced stay, and
+    its pending proposals from that source go. Undoable."""
+    from hstrack.sync import unlink_title
+
+    settings = settings_of(ctx)
+    gone = settings.store().change(
+        lambda doc: unlink_title(doc, title_id, which), lambda g: f"unlink {title_id} {' '.join(g)}", settings.now()
+    )
+    done(f"{title_id}: unlinked {', '.join(gone)}")
+
+
+def fetch_one(reference: Any) -> Any:
+    """One reference's answer, or a SourceError (exit 1) naming the source."""
+    from hstrack.sources import SOURCE_NAMES, SourceError
+
+    answer = _client().fetch([reference])[reference]
+    if isinstance(answer, str):
+        raise SourceError(f"{SOURCE_NAMES[reference.source]} ({reference.text}): {answer}; nothing was changed")
+    return answer
+
+
+def _progress(total: int) -> Any:
+    """A progress bar on stderr, when it is a terminal and the wait is worth one."""
+    import contextlib
+
+    if total <= 3 or not sys.stderr.isatty():
+        return contextlib.nullcontext(None)
+    from rich.console import Console
+    from rich.progress import Progress
+
+    return Progress(console=Console(stderr=True), transient=True)
+
+
+@command(short_help="Fetch linked titles from their sources and bring dates up to date.")
+def sync(
+    ctx: typer.Context,
+    title_ids: Annotated[
+        list[str] | None, typer.Argument(metavar="[ID]...", help="The titles to sync (default: every linked one).")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change; write nothing.")] = False,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Use only the answers cached by earlier syncs; no network.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fetch every linked title (or those given) from its sources and bring its milestones
+    up to date: what came from a source moves like any slip; what you typed is only firmed
+    up, and a contradiction is held as a proposal (hstrack proposals). Prints what changed,
+    per title, in the history's words. One undoable change. Exit 0 when every title synced
+    (changed or not), 1 when a source failed for some title (the others are still synced),
+    2 on a usage error."""
+    import copy
+
+    from hstrack.sources import SOURCE_NAMES, Fetched, parse_reference
+    from hstrack.sync import Outcome, reconcile
+
+    settings = settings_of(ctx)
+    now = settings.now()
+    store = settings.store()
+    doc = settings.read()
+    if title_ids:
+        titles = [doc.get(t) for t in dict.fromkeys(title_ids)]
+        bare = [t.id for t in titles if not t.links]
+        if bare:
+            raise UsageError(f"{bare[0]} is not linked to a source; hstrack find NAME, then hstrack link {bare[0]} REF")
+    else:
+        titles = [doc.titles[k] for k in sorted(doc.titles) if doc.titles[k].links]
+    if not titles:
+        done("no title is linked to a source; hstrack find NAME, then hstrack link ID REF")
+        if as_json:
+            _sync_json(now, [], {}, {}, dry_run, offline)
+        return
+    refs = {t.id: [parse_reference(link) for link in t.links] for t in titles}
+    sources = _client(offline)
+    total = sum(len(r) for r in refs.values())
+    with _progress(total) as bar:
+        task = bar.add_task("syncing", total=total) if bar is not None else None
+        answers = sources.fetch([r for rs in refs.values() for r in rs],
+                                (lambda n: bar.advance(task, n)) if bar is not None else None)  # fmt: skip
+    failures: dict[str, str] = {}
+    usable: dict[str, list[Fetched]] = {}
+    for t in titles:
+        got = [(r, answers[r]) for r in refs[t.id]]
+        bad = [f"{SOURCE_NAMES[r.source]} ({r.text}): {a}" for r, a in got if isinstance(a, str)]
+        if bad:
+            failures[t.id] = "; ".join(bad)  # the store is left as it is for this title
+        else:
+            usable[t.id] = [a for _, a in got if not isinstance(a, str)]
+
+    def apply(document: Any) -> dict[str, list[Outcome]]:
+        return {tid: reconcile(document, tid, found, now) for tid, found in usable.items()}
+
+    def described(result: dict[str, list[Outcome]]) -> str | None:
+        touched = [tid for tid, outs in result.items() if any(o.stored for o in outs)]
+        return f"sync {' '.join(touched)}" if touched else None
+
+    # A dry run applies the same rules to a copy; a real one applies them under the lock, to
+    # the store as it is then (another hstrack may have changed it while the sources answered).
+    outcomes = apply(copy.deepcopy(doc)) if dry_run else store.change(apply, described, now)
+    if as_json:
+        _sync_json(now, titles, outcomes, failures, dry_run, offline)
+    else:
+        for t in titles:
+            for o in outcomes.get(t.id, []):
+                origin = f" ({SOURCE_NAMES[o.origin]})" if o.what == "changed" and o.origin else ""
+                sys.stdout.write(inert(f"{t.id}: {o.summary}{origin}") + "\n")
+    for tid, why in failures.items():
+        typer.echo(f"hstrack: {tid}: {inert(why)}; {tid} was left as it was", err=True)
+    changes = sum(o.what == "changed" for outs in outcomes.values() for o in outs)
+    proposed = sum(o.what == "proposed" for outs in outcomes.values() for o in outs)
+    said = f"{changes} change{'s' * (changes != 1)}, {proposed} new proposal{'s' * (proposed != 1)}"
+    done(f"{'dry run: would sync' if dry_run else 'synced'} {len(usable)} of {len(titles)} "
+         f"title{'s' * (len(titles) != 1)}: {said}" + ("; nothing was written" if dry_run else ""))  # fmt: skip
+    if failures:
+        raise typer.Exit(1)
+
+
+def _sync_json(now: Any, titles: list[Any], outcomes: dict[str, list[Any]], failures: dict[str, str],
+               dry_run: bool, offline: bool) -> None:  # fmt: skip
+    from hstrack.views.data import to_text
+
+    rows = []
+    for t in titles:
+        outs = outcomes.get(t.id, [])
+        rows.append({
+            "id": t.id,
+            "name": t.name,
+            "outcomes": [{"type": o.what, "milestone": o.key, "summary": o.summary, "origin": o.origin,
+                          "source": o.source} for o in outs],
+            "error": failures.get(t.id),
+        })  # fmt: skip
+    changed = any(o.what == "changed" for outs in outcomes.values() for o in outs)
+    sys.stdout.write(to_text({"schema": 1, "now": now.isoformat(timespec="seconds"), "dry_run": dry_run,
+                              "offline": offline, "changed": changed, "titles": rows}))  # fmt: skip
+
+
+@command(short_help="List the values sources proposed against dates you typed.")
+def proposals(
+    ctx: typer.Context,
+    title_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="Only this title.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List pending proposals: dates a source gives that contradict what you typed. Take one
+    with hstrack accept ID MILESTONE, or refuse it with hstrack reject ID MILESTONE."""
+    from hstrack.proposals import pending
+    from hstrack.sources import SOURCE_NAMES
+
+    settings = settings_of(ctx)
+    items = pending(settings.read(), title_id)
+    if as_json:
+        from hstrack.views.data import proposal, to_text
+
+        now = settings.now().isoformat(timespec="seconds")
+        data = [{"title": {"id": i.title.id, "name": i.title.name}, **proposal(i.proposal, i.title)} for i in items]
+        sys.stdout.write(to_text({"schema": 1, "now": now, "proposals": data}))
+        return
+    for i in items:
+        p, current = i.proposal, i.title.milestones.get(i.proposal.milestone)
+        have = current.date.text if current else "none (you removed it)"
+        fields = [i.title.id, p.milestone, f"{SOURCE_NAMES[p.origin]} says {p.new.date.text}", f"you have {have}"]
+        sys.stdout.write("\t".join(inert(f) for f in [*fields, p.new.source or ""]).rstrip("\t") + "\n")
+    if not items:
+        done("no pending proposals")
+
+
+MilestoneArg = Annotated[
+    str, typer.Argument(metavar="MILESTONE", help="The proposal's milestone (release@GB:theatrical).")
+]
+
+
+@command(short_help="Take a source's proposed date for a milestone.")
+def accept(ctx: typer.Context, title_id: IdArg, milestone: MilestoneArg, source: SourceOpt = None) -> None:
+    """Take a pending proposal: the source's date replaces yours, recorded in the history
+    with its source, and later syncs keep it current. Undoable."""
+    from hstrack.proposals import accept as take
+    from hstrack.report import label
+
+    settings = settings_of(ctx)
+    now = settings.now()
+    change = settings.store().change(
+        lambda doc: take(doc, title_id, milestone, now, _source(source)),
+        lambda c: f"accept {title_id} {c.milestone}",
+        now,
+    )
+    assert change.new is not None
+    done(f"{title_id}: {label(change.milestone)} is {change.new.date.text}")
+
+
+@command(short_help="Refuse a source's proposed date; it is not proposed again.")
+def reject(ctx: typer.Context, title_id: IdArg, milestone: MilestoneArg, source: SourceOpt = None) -> None:
+    """Refuse a pending proposal: your date stays, and the same value from that source is
+    not proposed again (a different one will be). Undoable."""
+    from hstrack.proposals import describe
+    from hstrack.proposals import reject as refuse
+
+    settings = settings_of(ctx)
+    now = settings.now()
+    gone = settings.store().change(
+        lambda doc: refuse(doc, title_id, milestone, now, _source(source)),
+        lambda p: f"reject {title_id} {p.milestone}",
+        now,
+    )
+    done(f"{title_id}: rejected {describe(gone)}")

@@ -1,0 +1,240 @@
+"""The one seam to the network: a URL and headers in; status, headers and bytes out.
+
+Built on the standard library's ``urllib`` (see the README's "Dependencies and why"): two
+JSON APIs read with GET need no more, and every run of every other command is spared the
+import. What it adds:
+
+- a User-Agent naming hstrack, its version and its home, as Wikimedia's policy asks
+  (https://meta.wikimedia.org/wiki/User-Agent_policy);
+- a timeout on every request, and a cap on how much of an answer is read;
+- ``429 Too Many Requests`` (and ``503``) with ``Retry-After`` waited out, up to a few tries
+  and a total wait (TMDb: https://developer.themoviedb.org/docs/rate-limiting; MediaWiki's
+  maxlag answers also come with Retry-After);
+- conditional requests: an answer kept in the cache is revalidated with ``If-None-Match``
+  (its ETag) or ``If-Modified-Since`` (its Last-Modified), and a ``304`` answers from it;
+- ``offline``: answers come from the cache only, and a request never made before fails.
+
+The cache keeps the last good answer per URL, so it is also what ``sync --offline`` reads.
+A bearer token is sent in a header, never put in the URL, so it is never part of a key or
+a file name; cached bodies are written with mode 0600 all the same.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import json
+import os
+import time
+import urllib.error
+import urllib.request
+import zlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from hstrack import __url__, __version__
+
+USER_AGENT = f"hstrack/{__version__} (+{__url__}) Python-urllib"
+TIMEOUT = 20.0  # seconds for one request to connect or to go quiet
+MAX_BODY = 16 * 1024 * 1024  # no answer of these APIs comes near it; a bigger one is an error
+RETRIES = 3  # tries after a 429/503 before giving up
+MAX_WAIT = 60.0  # seconds of Retry-After waited in all, for one request
+
+
+class FetchError(Exception):
+    """A request that gave no usable answer; ``status`` is the HTTP status when there was one."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    from_cache: bool = False
+
+
+def cache_folder() -> Path:
+    """Beside the store when ``HSTRACK_HOME`` is set (a test, a second setup: never the real
+    user's cache), else the platform's user cache folder (``~/.cache/hstrack`` on Linux)."""
+    from hstrack.paths import HOME_VARIABLE, data_home
+
+    if os.environ.get(HOME_VARIABLE):
+        return data_home() / "cache" / "http"
+    import platformdirs
+
+    return platformdirs.user_cache_path("hstrack") / "http"
+
+
+class Cache:
+    """The last good answer per URL: ``KEY.body`` and ``KEY.json`` (the URL, its validators)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _paths(self, url: str) -> tuple[Path, Path]:
+        import hashlib
+
+        key = hashlib.sha256(url.encode("utf-8")).hexdigest()[:40]
+        return self.folder / f"{key}.json", self.folder / f"{key}.body"
+
+    def get(self, url: str) -> tuple[dict[str, Any], bytes] | None:
+        meta_path, body_path = self._paths(url)
+        try:
+            meta = json.loads(meta_path.read_text("utf-8"))
+            body = body_path.read_bytes()
+        except (OSError, ValueError):
+            return None
+        if not isinstance(meta, dict) or meta.get("url") != url or meta.get("length") != len(body):
+            return None  # another URL's (a hash collision) or a half-written pair: not this answer
+        return meta, body
+
+    def put(self, url: str, headers: Mapping[str, str], body: bytes, now: datetime) -> None:
+        from hstrack.store import write_atomic
+
+        meta = {
+            "url": url,
+            "etag": headers.get("etag"),
+            "last_modified": headers.get("last-modified"),
+            "length": len(body),
+            "stored": now.isoformat(timespec="seconds"),
+        }
+        meta_path, body_path = self._paths(url)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(body, body_path, mode=0o600)
+            write_atomic(json.dumps(meta).encode("utf-8"), meta_path, mode=0o600)
+        except Exception:  # a cache that cannot be written is no reason to fail a sync
+            return
+
+
+def retry_after(value: str | None, now: datetime) -> float | None:
+    """Seconds to wait from a Retry-After header: a number of seconds or an HTTP date."""
+    if value is None:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(int(text[:6]))
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+class Client:
+    """GET with the cache, the retries and the limits above. ``sleep`` and ``clock`` are
+    parameters so tests wait for nothing."""
+
+    def __init__(
+        self,
+        cache: Cache | None,
+        offline: bool = False,
+        timeout: float = TIMEOUT,
+        retries: int = RETRIES,
+        max_wait: float = MAX_WAIT,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.cache = cache
+        self.offline = offline
+        self.timeout = timeout
+        self.retries = retries
+        self.max_wait = max_wait
+        self.sleep = sleep
+        self.clock = clock
+        self.requests = 0  # how many went out on the network (tests count them)
+
+    def get(self, url: str, headers: Mapping[str, str] | None = None) -> Response:
+        cached = self.cache.get(url) if self.cache is not None else None
+        if self.offline:
+            if cached is None:
+                raise FetchError("not in the cache, and --offline asks for no network (sync once without it)")
+            return Response(200, {}, cached[1], from_cache=True)
+        sent = {"User-Agent": USER_AGENT, "Accept": "application/json", "Accept-Encoding": "gzip", **(headers or {})}
+        if cached is not None:
+            if cached[0].get("etag"):
+                sent["If-None-Match"] = str(cached[0]["etag"])
+            if cached[0].get("last_modified"):
+                sent["If-Modified-Since"] = str(cached[0]["last_modified"])
+        waited = 0.0
+        for attempt in range(self.retries + 1):
+            status, answer_headers, body = self._once(url, sent)
+            if status == 304 and cached is not None:
+                return Response(200, answer_headers, cached[1], from_cache=True)
+            if status in (429, 503):
+                wait = retry_after(answer_headers.get("retry-after"), self.clock())
+                wait = 1.0 if wait is None else wait
+                if attempt < self.retries and waited + wait <= self.max_wait:
+                    self.sleep(wait)
+                    waited += wait
+                    continue
+                said = "rate limited" if status == 429 else "unavailable"
+                raise FetchError(f"{said} (HTTP {status}) after {attempt + 1} tries", status)
+            if status != 200:
+                raise FetchError(f"HTTP {status}", status)
+            if self.cache is not None:
+                self.cache.put(url, answer_headers, body, self.clock())
+            return Response(status, answer_headers, body)
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+    def _once(self, url: str, headers: Mapping[str, str]) -> tuple[int, dict[str, str], bytes]:
+        request = urllib.request.Request(url, headers=dict(headers), method="GET")
+        if not url.startswith(("https://", "http://")):
+            raise FetchError(f"{url[:60]!r} is not an http(s) address")
+        self.requests += 1
+        try:
+            with contextlib.closing(urllib.request.urlopen(request, timeout=self.timeout)) as answer:
+                return answer.status, _lower(answer.headers), _read(answer, answer.headers)
+        except urllib.error.HTTPError as exc:
+            with contextlib.closing(exc):
+                return exc.code, _lower(exc.headers), b""
+        except TimeoutError:
+            raise FetchError(f"no answer within {self.timeout:g} s") from None
+        except urllib.error.URLError as exc:
+            reason = exc.reason
+            if isinstance(reason, TimeoutError):
+                raise FetchError(f"no answer within {self.timeout:g} s") from None
+            text = getattr(reason, "strerror", None) or str(reason)
+            raise FetchError(f"cannot connect ({text})") from None
+        except (OSError, ValueError) as exc:  # a reset connection, a malformed status line
+            raise FetchError(f"the connection failed ({type(exc).__name__})") from None
+
+    def get_json(self, url: str, headers: Mapping[str, str] | None = None) -> Any:
+        """The answer parsed as JSON, by the rules a store is read by (no NaN, no lone
+        surrogates, no absurd nesting): a malformed answer is a FetchError."""
+        from hstrack.store import decode_json
+
+        body = self.get(url, headers).body
+        try:
+            return decode_json(body, "the answer")
+        except ValueError as exc:
+            raise FetchError(str(exc)) from None
+
+
+def _lower(headers: Any) -> dict[str, str]:
+    return {str(k).lower(): str(v) for k, v in (headers.items() if headers is not None else [])}
+
+
+def _read(answer: Any, headers: Any) -> bytes:
+    body: bytes = answer.read(MAX_BODY + 1)
+    if len(body) > MAX_BODY:
+        raise FetchError(f"the answer is larger than {MAX_BODY // (1024 * 1024)} MiB")
+    if str(headers.get("Content-Encoding", "")).lower() == "gzip":
+        inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            body = inflate.decompress(body, MAX_BODY + 1)
+        except zlib.error:
+            raise FetchError("the answer is not valid gzip") from None
+        if len(body) > MAX_BODY or inflate.unconsumed_tail:
+            raise FetchError(f"the answer is larger than {MAX_BODY // (1024 * 1024)} MiB")
+    return body

@@ -1,0 +1,330 @@
+"""Wikidata: entity documents in, milestones out. No sockets here (see ``sources.http``).
+
+The shapes read are the Wikibase JSON data model
+(https://www.mediawiki.org/wiki/Wikibase/DataModel/JSON) as the Action API returns it:
+``wbsearchentities`` (https://www.wikidata.org/w/api.php?action=help&modules=wbsearchentities)
+and ``wbgetentities`` (https://www.wikidata.org/w/api.php?action=help&modules=wbgetentities,
+at most 50 ids a call).
+
+What is read, and why (the README's "Keeping dates current" cites the pages):
+
+- **P577 publication date** is the release. Its **P291 place of publication** qualifier
+  gives the region: the place item's **P297** ISO 3166-1 alpha-2 code, or for a place that
+  is not a country (a city, a festival's town) its **P17** country's code; Q13780930
+  "worldwide" and no qualifier mean worldwide. One date per region: within each region's
+  statements the preferred rank wins over normal (Help:Ranks; the rank is read per region,
+  since editors mark one country's date preferred without meaning the others are wrong),
+  deprecated ones are ignored, and of several at the same rank the earliest is the release.
+- **P1191 date of first performance** is the premiere (worldwide): the property exists for
+  premieres ("represents première"), though editors use it mostly for stage works.
+- **P580 start time** is a season's or a series' first airing, the release, when it has no
+  unqualified P577 (editors record a season's run as P580/P582 more often than as P577).
+- Not read: production start and end (Wikidata has no property editors use for principal
+  photography; P2031/P2032 "work period" are for people's careers), P582 end time (a run's
+  last episode, not a milestone hstrack tracks) and cancellation (no statement says it
+  reliably: P582 says a run ended, not why).
+
+Time values carry a precision (Help:Dates): 9 year, 10 month, 11 day; coarser is ignored
+and finer (hours, minutes, seconds) is read as the day. A year-precision value may be
+written ``+2026-00-00`` or ``+2026-01-01``: only ``precision`` says what is known, never the
+digits. Only Gregorian values are read (every film's are).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from hstrack.dates import DateError, DateSpec, parse_canonical
+from hstrack.sources import Candidate, Fact, Fetched, Reference, clean_text
+
+ORIGIN = "wikidata"
+BATCH = 50  # wbgetentities takes at most 50 ids a call
+GREGORIAN = "http://www.wikidata.org/entity/Q1985727"
+WORLDWIDE = "Q13780930"
+PRECISION_YEAR, PRECISION_MONTH, PRECISION_DAY = 9, 10, 11
+# P31 "instance of" values that say which kind of title an item is.
+KINDS = {
+    "Q11424": "film", "Q24869": "film", "Q506240": "film", "Q202866": "film", "Q226730": "film",
+    "Q5398426": "series", "Q1259759": "series", "Q581714": "series",
+    "Q3464665": "season", "Q1261214": "special",
+}  # fmt: skip
+_QID = re.compile(r"Q[1-9]\d{0,11}")
+_TIME = re.compile(r"([+-])(\d{1,16})-(\d{2})-(\d{2})T")
+
+
+class Malformed(ValueError):
+    """The answer is not in the documented shape."""
+
+
+def api(base: str) -> str:
+    return f"{base.rstrip('/')}/w/api.php"
+
+
+def search_url(base: str, name: str, language: str = "en") -> str:
+    query = {"action": "wbsearchentities", "search": name, "language": language, "uselang": language,
+             "type": "item", "limit": "10", "format": "json"}  # fmt: skip
+    return f"{api(base)}?{urlencode(query)}"
+
+
+def entities_url(base: str, ids: Iterable[str], props: str = "info|labels|descriptions|claims") -> str:
+    batch = sorted(set(ids), key=lambda q: int(q[1:]))
+    if not 0 < len(batch) <= BATCH:
+        raise ValueError(f"wbgetentities takes 1 to {BATCH} ids, not {len(batch)}")
+    query = {"action": "wbgetentities", "ids": "|".join(batch), "props": props, "languages": "en", "format": "json"}
+    return f"{api(base)}?{urlencode(query)}"
+
+
+def batches(ids: Iterable[str]) -> list[list[str]]:
+    ordered = sorted(set(ids), key=lambda q: int(q[1:]))
+    return [ordered[i : i + BATCH] for i in range(0, len(ordered), BATCH)]
+
+
+def search_ids(doc: Any) -> list[tuple[str, str | None, str | None]]:
+    """(id, label, description) of each search result, in the source's order."""
+    if not isinstance(doc, dict):
+        raise Malformed("the search answer is not an object")
+    _api_error(doc)
+    results = doc.get("search")
+    if not isinstance(results, list):
+        raise Malformed("the search answer has no list of results")
+    found = []
+    for item in results:
+        if isinstance(item, dict) and isinstance(item.get("id"), str) and _QID.fullmatch(item["id"]):
+            found.append((item["id"], clean_text(item.get("label")), clean_text(item.get("description"), 300)))
+    return found
+
+
+def entities(doc: Any, requested: Iterable[str]) -> dict[str, dict[str, Any] | None]:
+    """The entity for each requested id (None: Wikidata has none), following redirects."""
+    if not isinstance(doc, dict):
+        raise Malformed("the answer is not an object")
+    _api_error(doc)
+    found = doc.get("entities")
+    if not isinstance(found, dict):
+        raise Malformed("the answer has no entities")
+    redirected = {}
+    for value in found.values():
+        if isinstance(value, dict) and isinstance(value.get("redirects"), dict):
+            source = value["redirects"].get("from")
+            if isinstance(source, str):
+                redirected[source] = value
+    out: dict[str, dict[str, Any] | None] = {}
+    for qid in requested:
+        entity = found.get(qid, redirected.get(qid))
+        if entity is None or not isinstance(entity, dict) or "missing" in entity:
+            out[qid] = None
+            continue
+        if not isinstance(entity.get("claims", {}), dict):
+            raise Malformed(f"{qid}: its claims are not an object")
+        out[qid] = entity
+    return out
+
+
+def _api_error(doc: dict[str, Any]) -> None:
+    error = doc.get("error")
+    if isinstance(error, dict):
+        code = clean_text(error.get("code"), 60) or "error"
+        info = clean_text(error.get("info"), 160)
+        raise Malformed(f"the API answered {code}" + (f": {info}" if info else ""))
+
+
+def label(entity: Mapping[str, Any]) -> str | None:
+    labels = entity.get("labels")
+    if isinstance(labels, dict):
+        en = labels.get("en")
+        if isinstance(en, dict):
+            return clean_text(en.get("value"))
+    return None
+
+
+def description(entity: Mapping[str, Any]) -> str | None:
+    descriptions = entity.get("descriptions")
+    if isinstance(descriptions, dict) and isinstance(descriptions.get("en"), dict):
+        return clean_text(descriptions["en"].get("value"), 300)
+    return None
+
+
+def revision(entity: Mapping[str, Any]) -> int | None:
+    rev = entity.get("lastrevid")
+    return rev if isinstance(rev, int) and not isinstance(rev, bool) and rev > 0 else None
+
+
+def statements(entity: Mapping[str, Any], prop: str) -> list[dict[str, Any]]:
+    """A property's statements that count: deprecated ones never do (Help:Ranks)."""
+    claims = entity.get("claims")
+    found = claims.get(prop) if isinstance(claims, dict) else None
+    if not isinstance(found, list):
+        return []
+    return [s for s in found if isinstance(s, dict) and s.get("rank") in ("preferred", "normal")]
+
+
+def best(group: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Preferred statements if there are any, else the normal ones."""
+    preferred = [s for s in group if s.get("rank") == "preferred"]
+    return preferred or group
+
+
+def _value(snak: Any) -> Any:
+    if not isinstance(snak, dict) or snak.get("snaktype") != "value":
+        return None  # "somevalue" (unknown) and "novalue" say no date
+    datavalue = snak.get("datavalue")
+    return datavalue.get("value") if isinstance(datavalue, dict) else None
+
+
+def item_id(snak: Any) -> str | None:
+    value = _value(snak)
+    if isinstance(value, dict):
+        qid = value.get("id")
+        if isinstance(qid, str) and _QID.fullmatch(qid):
+            return qid
+        number = value.get("numeric-id")
+        if isinstance(number, int) and not isinstance(number, bool) and number > 0:
+            return f"Q{number}"
+    return None
+
+
+def time_value(snak: Any) -> tuple[DateSpec | None, str | None]:
+    """A time snak as a date as precise as Wikidata knows it, or (None, why it was left out)."""
+    value = _value(snak)
+    if not isinstance(value, dict):
+        return None, None
+    text, precision = value.get("time"), value.get("precision")
+    if not isinstance(text, str) or not isinstance(precision, int) or isinstance(precision, bool):
+        return None, "a time value without its time or precision"
+    if value.get("calendarmodel", GREGORIAN) != GREGORIAN:
+        return None, f"a date in another calendar ({text[:24]})"
+    if precision < PRECISION_YEAR:
+        return None, f"a date known only to the decade or coarser ({text[:24]})"
+    m = _TIME.match(text)
+    if m is None or m[1] != "+":
+        return None, f"a time hstrack cannot read ({text[:24]})"
+    year, month, day = int(m[2]), int(m[3]), int(m[4])
+    try:
+        # Through the date parser, as typed dates go: precision says what is known, and
+        # the digits beyond it (-00-00, -01-01) are never read.
+        if precision == PRECISION_YEAR:
+            return parse_canonical(f"{year:04d}"), None
+        if precision == PRECISION_MONTH:
+            return parse_canonical(f"{year:04d}-{month:02d}"), None
+        return parse_canonical(date(year, month, day).isoformat()), None
+    except (DateError, ValueError):
+        return None, f"a date out of range or impossible ({text[:24]})"
+
+
+def _qualifier_items(statement: Mapping[str, Any], prop: str) -> list[str | None]:
+    qualifiers = statement.get("qualifiers")
+    snaks = qualifiers.get(prop) if isinstance(qualifiers, dict) else None
+    if not isinstance(snaks, list) or not snaks:
+        return []
+    return [item_id(s) for s in snaks]
+
+
+def places(entity: Mapping[str, Any]) -> set[str]:
+    """The P291 place items a title's release dates name, to be resolved to codes."""
+    found: set[str] = set()
+    for statement in statements(entity, "P577"):
+        found.update(q for q in _qualifier_items(statement, "P291") if q is not None and q != WORLDWIDE)
+    return found
+
+
+def country_code(entity: Mapping[str, Any]) -> str | None:
+    """The ISO 3166-1 alpha-2 code a country item states (P297), checked against the list."""
+    from hstrack.regions import is_region
+
+    for statement in best(statements(entity, "P297")):
+        value = _value(statement.get("mainsnak"))
+        if isinstance(value, str) and is_region(value.strip().upper()):
+            return value.strip().upper()
+    return None
+
+
+def countries(entity: Mapping[str, Any]) -> list[str]:
+    """The P17 country items of a place that is not itself a country."""
+    return [q for s in best(statements(entity, "P17")) if (q := item_id(s.get("mainsnak"))) is not None]
+
+
+def kind(entity: Mapping[str, Any]) -> str | None:
+    for statement in statements(entity, "P31"):
+        found = KINDS.get(item_id(statement.get("mainsnak")) or "")
+        if found:
+            return found
+    return None
+
+
+def year(entity: Mapping[str, Any]) -> int | None:
+    years = []
+    for prop in ("P577", "P580", "P1191"):
+        for statement in best(statements(entity, prop)):
+            spec, _ = time_value(statement.get("mainsnak"))
+            if spec is not None and spec.earliest is not None:
+                years.append(spec.earliest.year)
+    return min(years, default=None)
+
+
+def candidate(qid: str, entity: Mapping[str, Any] | None, found_label: str | None,
+              found_description: str | None) -> Candidate | None:  # fmt: skip
+    name = (label(entity) if entity else None) or found_label
+    if name is None:
+        return None
+    return Candidate(f"wikidata:{qid}", name, year(entity) if entity else None, kind(entity) if entity else None,
+                     (description(entity) if entity else None) or found_description, ORIGIN)  # fmt: skip
+
+
+def facts(reference: Reference, entity: Mapping[str, Any], regions: Mapping[str, str | None], base: str) -> Fetched:
+    """What an entity says of a title's milestones. ``regions`` maps P291 place items to ISO
+    codes (None: worldwide); a place missing from it could not be resolved, and its date is
+    left out with a note rather than taken for the worldwide one."""
+    rev = revision(entity)
+    page = reference.page(base)
+    source = f"{page}?oldid={rev}" if rev else page
+    out = Fetched(reference, label(entity), kind(entity))
+    by_region: dict[str | None, list[tuple[dict[str, Any], DateSpec]]] = {}
+    for statement in statements(entity, "P577"):
+        spec, why = time_value(statement.get("mainsnak"))
+        if spec is None:
+            if why:
+                out.notes.append(f"P577: left out {why}")
+            continue
+        named = _qualifier_items(statement, "P291")
+        if not named:
+            by_region.setdefault(None, []).append((statement, spec))
+        for place in named:
+            if place == WORLDWIDE:
+                by_region.setdefault(None, []).append((statement, spec))
+            elif place is not None and place in regions:
+                by_region.setdefault(regions[place], []).append((statement, spec))
+            else:
+                out.notes.append(f"P577: left out a date whose place ({place or 'unknown'}) has no country code")
+    if None not in by_region and out.kind in ("season", "series"):
+        for statement in statements(entity, "P580"):
+            spec, why = time_value(statement.get("mainsnak"))
+            if spec is not None:
+                by_region.setdefault(None, []).append((statement, spec))
+            elif why:
+                out.notes.append(f"P580: left out {why}")
+    from hstrack.regions import make_key
+
+    for region, group in sorted(by_region.items(), key=lambda item: item[0] or ""):
+        ranked = best([s for s, _ in group])
+        chosen = min((spec for s, spec in group if any(s is r for r in ranked)), key=_order)
+        out.facts.append(Fact(make_key("release", region, None), chosen, source, ORIGIN))
+    premieres = []
+    for statement in best(statements(entity, "P1191")):
+        spec, why = time_value(statement.get("mainsnak"))
+        if spec is not None:
+            premieres.append(spec)
+        elif why:
+            out.notes.append(f"P1191: left out {why}")
+    if premieres:
+        out.facts.append(Fact("premiere", min(premieres, key=_order), source, ORIGIN))
+    return out
+
+
+def _order(spec: DateSpec) -> tuple[date, date]:
+    assert spec.earliest is not None
+    assert spec.latest is not None
+    return spec.earliest, spec.latest
