@@ -100,3 +100,19 @@ def test_the_network_commands_load_it(tmp_path: Path) -> None:
     assert {"urllib.request", "hstrack.sources.http"} <= loaded_modules(tmp_path, "sync", "--offline")
     nobody = {"HSTRACK_WIKIDATA_URL": "http://127.0.0.1:9"}
     assert "hstrack.sources.http" in loaded_modules(tmp_path, "find", "x", "--source", "wikidata", **nobody)
+
+
+@pytest.mark.parametrize("argv", [["status"], ["status", "--json"], ["check", "heartstopper-film", "--released"]])
+def test_a_store_without_links_or_places_loads_neither_the_sources_nor_the_country_list(
+    home: Path, argv: list[str]
+) -> None:
+    """The sources' references and the ISO 3166 list are read only for a title that has a
+    link or a release with a region: the everyday views of a plain store pay for neither."""
+    assert loaded_modules(home, *argv) & {"hstrack.sources", "iso3166", "tomllib"} == set()
+
+
+def test_a_place_loads_the_country_list(home: Path) -> None:
+    """Positive control: the same check sees it when a region is read."""
+    subprocess.run([sys.executable, "-m", "hstrack", "set", "heartstopper-film", "release@GB", "2027"],
+                   env={"HSTRACK_HOME": str(home), "PATH": "/usr/bin"}, capture_output=True, check=True)  # fmt: skip
+    assert "iso3166" in loaded_modules(home, "status", "--json")

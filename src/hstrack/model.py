@@ -845,7 +845,8 @@ def title_from_json(data: Any, where: str) -> Title:
         for name in ("proposals", "rejected")
     }
     return Title(
-        links=_links(data.get("links", []), f"{where}.links"),
+        # Only a title that has links pays for the sources module (and its patterns).
+        links=_links(data["links"], f"{where}.links") if "links" in data else [],
         proposals=proposals["proposals"],
         rejected=proposals["rejected"],
         edited=dict(edited),
