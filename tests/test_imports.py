@@ -77,3 +77,9 @@ def test_tables_and_json_do_not_load_the_charts(home: Path, argv: list[str]) -> 
 def test_charts_load_where_they_are_drawn(home: Path) -> None:
     assert {"hstrack.chart", "hstrack.views.pictures"} <= loaded_modules(home, "status", "--chart")
     assert "hstrack.month_calendar" in loaded_modules(home, "calendar", "--json")
+
+
+@pytest.mark.parametrize("argv", [["status"], ["status", "--json"]])
+def test_a_plain_status_loads_neither_the_filters_nor_the_change_feed(home: Path, argv: list[str]) -> None:
+    assert loaded_modules(home, *argv) & {"hstrack.filters", "hstrack.feed"} == set()
+    assert "hstrack.filters" in loaded_modules(home, *argv, "--active")  # the same check sees it
