@@ -116,3 +116,9 @@ def test_a_place_loads_the_country_list(home: Path) -> None:
     subprocess.run([sys.executable, "-m", "hstrack", "set", "heartstopper-film", "release@GB", "2027"],
                    env={"HSTRACK_HOME": str(home), "PATH": "/usr/bin"}, capture_output=True, check=True)  # fmt: skip
     assert "iso3166" in loaded_modules(home, "status", "--json")
+
+
+@pytest.mark.parametrize("argv", [["status"], ["status", "--json"]])
+def test_a_plain_status_loads_neither_the_filters_nor_the_change_feed(home: Path, argv: list[str]) -> None:
+    assert loaded_modules(home, *argv) & {"hstrack.filters", "hstrack.feed"} == set()
+    assert "hstrack.filters" in loaded_modules(home, *argv, "--active")  # the same check sees it

@@ -89,15 +89,17 @@ def status(
     at: AtOpt = None,
 ) -> None:
     """Every title: its phase, the last milestone reached, the next one, the release. `hstrack` alone shows this."""
-    from hstrack.filters import title_filter
     from hstrack.report import status_report
 
     _picture_options(chart, svg, html, (as_json, "--json"), (plain, "--plain"))
     settings = settings_of(ctx)
     renderer = list_renderer(settings, as_json, plain, header, at)
     doc = settings.read()
-    chosen = title_filter(doc, phases or (), kinds or (), platforms or (), title_ids or (), active)
     filtered = bool(phases or kinds or platforms or title_ids or active)
+    if filtered:  # the filters' module loads only when there are filters
+        from hstrack.filters import title_filter
+
+        chosen = title_filter(doc, phases or (), kinds or (), platforms or (), title_ids or (), active)
     reports = status_report(doc, settings.now(at), settings.pref())
     if filtered:
         reports = [r for r in reports if chosen.matches(r)]

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from hstrack.feed import FeedItem
 from hstrack.report import Assessed, EditRow, TitleReport, Upcoming
 from hstrack.text import inert
+
+if TYPE_CHECKING:  # only `changes` takes them
+    from hstrack.feed import FeedItem
 
 STATUS_COLUMNS = (
     "id", "phase", "next_milestone", "next_date", "next_days_min", "next_days_max", "release_date",

@@ -18,7 +18,6 @@ from rich.console import Console, Group
 from rich.text import Text
 
 from hstrack.dates import format_day
-from hstrack.feed import FeedItem
 from hstrack.report import Assessed, Countdown, EditRow, HistoryRow, Timeline, TitleReport, Upcoming, label
 from hstrack.text import inert
 from hstrack.views.layout import (
@@ -42,6 +41,7 @@ from hstrack.views.layout import (
 )
 
 if TYPE_CHECKING:  # charts and the calendar are loaded only by the commands that draw them
+    from hstrack.feed import FeedItem  # only `changes` takes them
     from hstrack.month_calendar import MonthCalendar
 
 PHASE_STYLE = {
