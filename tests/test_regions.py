@@ -337,3 +337,60 @@ def test_an_import_merges_releases_place_by_place(film: Cli, tmp_path: Path) -> 
     assert dates == {"production-start": "2026-01-10", "release@GB:theatrical": "2027-03-19",
                      "release@US:theatrical": "2027-03-26", "release@FR": "2027-04-07",
                      "release:digital": "2027-Q3"}  # fmt: skip
+
+
+# --- the same, through the installed command -------------------------------------------------------
+
+
+def test_regions_end_to_end_through_the_installed_command(tmp_path: Path) -> None:
+    """Two regions and two media on one film, each slipping on its own; the fallback order,
+    the locale, the phase following the region, JSON valid against the schema, ICS and CSV
+    filtered: all as a user's shell runs them."""
+    from .conftest import validate_output
+
+    home = tmp_path / "home"
+    base = {"HSTRACK_HOME": str(home), "HSTRACK_NOW": "2026-11-27T12:00:00+00:00", "TZ": "Europe/London",
+            "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin", "XDG_CONFIG_HOME": str(tmp_path / "cfg")}  # fmt: skip
+
+    def run(*args: str, code: int = 0, **env: str) -> str:
+        done = subprocess.run([str(SCRIPT), *args], env={**base, **env}, capture_output=True, text=True,
+                              timeout=60, check=False)  # fmt: skip
+        assert done.returncode == code, (args, done.stdout, done.stderr)
+        assert "Traceback" not in done.stderr
+        return done.stdout
+
+    def status(**env: str) -> dict:
+        data = json.loads(run("status", "--json", **env))
+        validate_output(data, "status")
+        return release_of(data)
+
+    plain = run("export")  # the seeded store, before any place
+    assert json.loads(plain)["schema"] == 1
+    run("add", "Big Film", "--kind", "film")
+    run("set", FILM, "release@GB:theatrical", "2027-03-05")
+    run("set", FILM, "release", "--region", "US", "--medium", "theatrical", "2027-03-12")
+    run("set", FILM, "release:digital", "Q3 2027")
+    run("set", FILM, "release@GB:digital", "2027-06")
+    run("set", FILM, "release@GB:theatrical", "2027-03-26")  # the UK cinema date slips; nothing else moves
+    history = json.loads(run("history", FILM, "--json"))["history"]
+    assert [h["milestone"] for h in history].count("release@GB:theatrical") == 2
+    assert [h["milestone"] for h in history].count("release@US:theatrical") == 1
+    assert status(HSTRACK_REGION="GB")["release"]["key"] == "release@GB:theatrical"  # the region's earliest
+    assert status(HSTRACK_REGION="GB", HSTRACK_MEDIUM="digital")["release"]["key"] == "release@GB:digital"
+    assert status(HSTRACK_REGION="FR")["release"]["key"] == "release:digital"  # worldwide
+    assert status(LANG="en_US.UTF-8")["release"]["key"] == "release@US:theatrical"  # from the locale
+    at = {"HSTRACK_NOW": "2027-03-20T12:00:00+00:00"}  # US cinemas open, UK ones not yet
+    assert status(HSTRACK_REGION="US", **at)["phase"] == "released"
+    assert status(HSTRACK_REGION="GB", **at)["phase"] != "released"
+    run("check", FILM, "--released", HSTRACK_REGION="US", **at)
+    run("check", FILM, "--released", code=1, HSTRACK_REGION="GB", **at)
+    ics = Calendar.from_ical(run("export", "--format", "ics", "--region", "GB", "--medium", "theatrical"))
+    uids = {str(e["uid"]) for e in ics.walk("VEVENT") if str(e["uid"]).startswith(FILM)}
+    assert uids == {f"{FILM}.release.GB.theatrical@hstrack"}
+    rows = list(csv.DictReader(io.StringIO(run("export", "--format", "csv", "--medium", "digital"))))
+    assert sorted(r["key"] for r in rows if r["title_id"] == FILM) == ["release:digital", "release@GB:digital"]
+    # The other titles read exactly as before.
+    after = json.loads(run("export"))
+    assert after["schema"] == 2
+    before = {t["id"]: t for t in json.loads(plain)["titles"]}
+    assert all(t == before[t["id"]] for t in after["titles"] if t["id"] != FILM)
