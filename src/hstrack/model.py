@@ -27,6 +27,9 @@ SCHEMA_VERSION = 2
 OLDEST_CURRENT = 1
 
 TITLE_KINDS = ("film", "series", "season", "special", "other")
+# The milestone kinds that may carry a region and a medium: where and how a title reaches
+# people (see hstrack.regions).
+PLACED_KINDS = ("premiere", "release")
 
 # The production ladder, in order. A premiere (a festival or world premiere) is its own
 # milestone, before the release; it does not make a title released.
@@ -135,7 +138,7 @@ def resolve_key(
     word, at, typed_region = rest.partition("@")
     if not (at or colon or region or medium):
         return resolve_milestone(text, known_here, new)
-    from hstrack.regions import PLACED_KINDS, check_medium, check_region, make_key
+    from hstrack.regions import check_medium, check_region, make_key
 
     kind = resolve_milestone(word, [k.partition(":")[0].partition("@")[0] for k in known_here], new)
     if kind not in PLACED_KINDS:
@@ -426,6 +429,13 @@ class Document:
     def newer(self) -> bool:
         return self.read_schema > SCHEMA_VERSION
 
+    def has_places(self) -> bool:
+        """Whether any title has a release or premiere in a place: only then does the
+        viewer's region matter (and the settings get read)."""
+        return any(
+            m.region is not None or m.medium is not None for t in self.titles.values() for m in t.milestones.values()
+        )
+
     @property
     def schema(self) -> int:
         """The oldest schema that reads this document right (see SCHEMA_VERSION), and never
@@ -627,7 +637,7 @@ def milestone_from_json(data: Any, where: str, kind: str | None = None, index: i
 
 def _placed(kind: str, region: Any, medium: Any, where: str) -> tuple[str | None, str | None]:
     """A milestone's region and medium as a file holds them, by the rules of typed input."""
-    from hstrack.regions import MEDIA, PLACED_KINDS, is_region
+    from hstrack.regions import MEDIA, is_region
 
     if kind not in PLACED_KINDS and (region is not None or medium is not None):
         raise ShapeError(f"{where}: only {' and '.join(PLACED_KINDS)} take a region or medium, not {kind!r}")

@@ -16,9 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from hstrack.errors import UsageError
-
-# The kinds that may carry a region and a medium: where and how a title reaches people.
-PLACED_KINDS = ("premiere", "release")
+from hstrack.model import PLACED_KINDS
 
 # hstrack's media, in the order a person usually meets them, with what they are called in a
 # sentence ("UK cinemas") and the words people type for them.

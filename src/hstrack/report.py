@@ -21,12 +21,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from hstrack.dates import DateSpec, format_day
-from hstrack.model import Change, Document, Edit, Milestone, Title, milestone_rank
-from hstrack.regions import PLACED_KINDS, WORLDWIDE, Preference
+from hstrack.model import PLACED_KINDS, Change, Document, Edit, Milestone, Title, milestone_rank
 from hstrack.text import ago_range, hours_minutes, plural, span_range, until, until_range
+
+if TYPE_CHECKING:  # a viewer's region matters only to a title with releases in places
+    from hstrack.regions import Preference
 
 PHASES = ("rumoured", "announced", "in-production", "post-production", "released", "cancelled")
 _PHASE_OF = {"release": "released", "production-end": "post-production", "production-start": "in-production"}
@@ -260,13 +262,17 @@ def _chosen(candidates: list[Assessed], pref: Preference) -> Assessed | None:
     return next(tier[0] for tier in tiers if tier)
 
 
-def for_viewer(assessed: list[Assessed], pref: Preference) -> list[Assessed]:
+def for_viewer(assessed: list[Assessed], pref: Preference | None) -> list[Assessed]:
     """The milestones that give single answers (phase, next, last): all but the releases
     and premieres that are not the viewer's (a title with one of each: all of them)."""
     chosen = {}
     for kind in PLACED_KINDS:
         mine = [a for a in assessed if a.kind == kind]
         if len(mine) > 1:
+            if pref is None:
+                from hstrack.regions import WORLDWIDE
+
+                pref = WORLDWIDE
             chosen[kind] = _chosen(mine, pref)
     if not chosen:
         return assessed
@@ -277,7 +283,7 @@ def report_title(
     title: Title,
     now: datetime,
     memo: dict[int, tuple[DateSpec, State]] | None = None,
-    pref: Preference = WORLDWIDE,
+    pref: Preference | None = None,
 ) -> TitleReport:
     everything = sorted((assess(m, now, memo) for m in title.milestones.values()), key=time_key)
     phase = phase_of(for_viewer(everything, pref))
@@ -330,7 +336,7 @@ def _status_key(r: TitleReport) -> tuple[int, tuple[int, date, date, float, tupl
     return (group, (1, date.max, date.max, 0.0, (0, "")), r.title.name.lower())
 
 
-def status_report(doc: Document, now: datetime, pref: Preference = WORLDWIDE) -> list[TitleReport]:
+def status_report(doc: Document, now: datetime, pref: Preference | None = None) -> list[TitleReport]:
     memo: dict[int, tuple[DateSpec, State]] = {}
     return sorted((report_title(t, now, memo, pref) for t in doc.titles.values()), key=_status_key)
 

@@ -28,11 +28,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from hstrack.errors import HstrackError, StoreError, UsageError
 from hstrack.model import OLDEST_CURRENT, SCHEMA_VERSION, Document, ShapeError, document_from_json
-from hstrack.regions import Preference
+
+if TYPE_CHECKING:
+    from hstrack.regions import Preference
 
 T = TypeVar("T")
 

@@ -29,8 +29,8 @@ from datetime import date, datetime
 
 from hstrack.dates import DateSpec
 from hstrack.errors import UsageError
-from hstrack.model import Change, Document, Milestone, Proposal, Title
-from hstrack.regions import PLACED_KINDS, split_key
+from hstrack.model import PLACED_KINDS, Change, Document, Milestone, Proposal, Title
+from hstrack.regions import split_key
 from hstrack.sources import SOURCE_NAMES, Fact, Fetched
 
 

@@ -38,6 +38,11 @@ class Settings:
             self._pref = preference(os.environ, saved)
         return self._pref
 
+    def pref_for(self, doc: Document) -> Any:
+        """The viewer's preference when ``doc`` has releases in places, else None
+        (worldwide): a plain store's views never read the settings."""
+        return self.pref() if doc.has_places() else None
+
     def now(self, at: str | None = None) -> datetime:
         """A command's own ``--at`` wins over the global one; each is read once."""
         key = at if at is not None else self.at
@@ -145,7 +150,7 @@ def title_report(settings: Settings, title_id: str, at: str | None) -> Any:
     from hstrack.report import report_title
 
     doc = settings.read()
-    return report_title(doc.get(title_id), settings.now(at), pref=settings.pref())
+    return report_title(doc.get(title_id), settings.now(at), pref=settings.pref_for(doc))
 
 
 def renderer_for(settings: Settings, as_json: bool, at: str | None) -> Any:

@@ -73,7 +73,7 @@ def check(
         doc = settings.read()
         title = doc.get(title_id)
         conditions = validate(conditions, title.milestones.keys() | doc.milestone_kinds())
-        report = report_title(title, now, pref=settings.pref())
+        report = report_title(title, now, pref=settings.pref_for(doc))
         verdicts = run_checks(report, conditions, now)
     except HstrackError as exc:
         # grep's convention: 1 means "false", so a broken store or bad input must be 2.

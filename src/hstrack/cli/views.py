@@ -100,7 +100,7 @@ def status(
         from hstrack.filters import title_filter
 
         chosen = title_filter(doc, phases or (), kinds or (), platforms or (), title_ids or (), active)
-    reports = status_report(doc, settings.now(at), settings.pref())
+    reports = status_report(doc, settings.now(at), settings.pref_for(doc))
     if filtered:
         reports = [r for r in reports if chosen.matches(r)]
     if chart:
@@ -181,7 +181,8 @@ def calendar(
     settings = settings_of(ctx)
     now = settings.now(at)
     first, span = parse_month(" ".join(month) if month else None, now.date())
-    cal = month_calendar(status_report(settings.read(), now, settings.pref()), now, first, months or span or 1)
+    doc = settings.read()
+    cal = month_calendar(status_report(doc, now, settings.pref_for(doc)), now, first, months or span or 1)
     places = places_of(regions, media)
     if places is not None:
         from hstrack.regions import admits
@@ -282,7 +283,7 @@ def upcoming(
     everywhere = doc.milestone_kinds()
     kinds = {check_filter_kind(k, everywhere) for k in milestones} if milestones else None
     wanted = {doc.get(t).id for t in title_ids} if title_ids else None
-    dated, tba = build_upcoming(status_report(doc, now, settings.pref()), now, end, kinds, wanted)
+    dated, tba = build_upcoming(status_report(doc, now, settings.pref_for(doc)), now, end, kinds, wanted)
     places = places_of(regions, media)
     if places is not None:
         from hstrack.regions import admits
