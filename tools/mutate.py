@@ -45,9 +45,9 @@ TESTS = {
     module: [f"tests/test_{name}.py" for name in names.split()]
     for module, names in {
         "dates": "core_edges dates date_forms oracle report properties cli semantics scripting store",
-        "report": "core_edges report oracle cli scripting semantics chart everyday editing",
-        "checks": "core_edges oracle scripting cli semantics everyday",
-        "model": "core_edges store editing cli schema report scripting semantics properties",
+        "report": "core_edges report regions oracle cli scripting semantics chart everyday editing",
+        "checks": "core_edges regions oracle scripting cli semantics everyday",
+        "model": "core_edges store editing regions sources cli schema report scripting semantics properties",
         "text": "core_edges report oracle cli semantics",
     }.items()
 }
@@ -270,9 +270,8 @@ def main(argv: list[str] | None = None) -> int:
             print(m.key, "(equivalent)" if m.key in known else "")
         return 0
     todo = [m for m in chosen if m.key not in known and (previous is None or m.key in previous)]
-    print(
-        f"{len(chosen)} mutants, {len(chosen) - len(todo)} known equivalent, running {len(todo)} with {args.jobs} jobs"
-    )
+    skipped = "not survivors last time" if previous is not None else "known equivalent"
+    print(f"{len(chosen)} mutants, {len(chosen) - len(todo)} {skipped}, running {len(todo)} with {args.jobs} jobs")
     # Each job works in a copy of the project as it was when the run started (code, tests,
     # schema, README): the working tree can change while a run takes its hour.
     work = Path(tempfile.mkdtemp(prefix="hstrack-mutants-"))
