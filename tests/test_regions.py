@@ -394,3 +394,11 @@ def test_regions_end_to_end_through_the_installed_command(tmp_path: Path) -> Non
     assert after["schema"] == 2
     before = {t["id"]: t for t in json.loads(plain)["titles"]}
     assert all(t == before[t["id"]] for t in after["titles"] if t["id"] != FILM)
+
+
+def test_a_bare_release_is_the_viewers_even_when_every_release_has_a_place(cli: Cli) -> None:
+    cli("status")
+    cli("add", "Only Here", "--kind", "film")
+    cli("set", "only-here", "release@GB:theatrical", "2027-03-05")
+    cli("check", "only-here", "--has-date", "release")
+    assert "release (UK cinemas) 5 Mar 2027" in cli("countdown", "only-here", "release").stdout

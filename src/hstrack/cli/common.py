@@ -176,6 +176,8 @@ def milestone_of(title: Any, milestone: str) -> str:
     from hstrack.model import resolve_key
 
     kind = resolve_key(milestone, title.milestones)
+    if kind not in title.milestones and any(m.kind == kind for m in title.milestones.values()):
+        return str(kind)  # a bare release with only placed ones: the viewer's (report.find)
     if kind not in title.milestones and ("@" in kind or ":" in kind):
         # release@US when the title has only release@US:theatrical: the one it must mean.
         from hstrack.regions import split_key
