@@ -412,6 +412,20 @@ class Title:
 
 
 @dataclass
+class Conflict:
+    """A title a git merge could not decide (removed in one copy, changed in the other):
+    the merge kept the changed title and records this until ``hstrack git resolve``."""
+
+    title: str
+    recorded: str
+    reason: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"title": self.title, "recorded": self.recorded, "reason": self.reason, **_sorted(self.extra)}
+
+
+@dataclass
 class Document:
     """The whole store: titles by id, plus any top-level fields we do not know.
 
@@ -424,6 +438,8 @@ class Document:
     read_schema: int = field(default_factory=lambda: SCHEMA_VERSION)
     pin_title: str | None = None  # what the prompt shows, when pinned
     pin_milestone: str | None = None
+    # Titles a git merge left undecided (hstrack.merge); written only when there are any.
+    conflicts: list[Conflict] = field(default_factory=list)
 
     @property
     def newer(self) -> bool:
@@ -454,6 +470,8 @@ class Document:
         if self.pin_title is not None:
             data["pin"] = {"title": self.pin_title, "milestone": self.pin_milestone}
         data["titles"] = [self.titles[key].to_json() for key in sorted(self.titles)]
+        if self.conflicts:
+            data["conflicts"] = [c.to_json() for c in self.conflicts]
         return {**data, **_sorted(self.extra)}
 
     def get(self, title_id: str) -> Title:
@@ -929,10 +947,31 @@ def document_from_json(data: Any) -> Document:
             raise ShapeError(f"pin.title: {shown(pin_title)} is not a slug")
         if pin_milestone is not None and not _is_slug(pin_milestone):
             _split_key(pin_milestone, "pin.milestone")  # release@GB:theatrical, or refused
+    conflicts = [
+        conflict_from_json(c, f"conflicts[{i}]")
+        for i, c in enumerate(_expect(data.get("conflicts", []), list, "conflicts"))
+    ]
     return Document(
         titles=titles,
-        extra=_known(data, frozenset(("schema", "titles", "pin"))),
+        extra=_known(data, frozenset(("schema", "titles", "pin", "conflicts"))),
         read_schema=schema,
         pin_title=pin_title,
         pin_milestone=pin_milestone,
+        conflicts=conflicts,
     )
+
+
+_CONFLICT_KEYS = frozenset(("title", "recorded", "reason"))
+
+
+def conflict_from_json(data: Any, where: str) -> Conflict:
+    _expect(data, dict, where)
+    title = _expect(data.get("title"), str, f"{where}.title")
+    if not _is_slug(title):
+        raise ShapeError(f"{where}.title: {shown(title)} is not a slug")
+    recorded = _expect(data.get("recorded"), str, f"{where}.recorded")
+    if not _is_timestamp(recorded):
+        raise ShapeError(f"{where}.recorded: {shown(recorded)} is not an ISO 8601 time with an offset")
+    reason = _expect(data.get("reason"), str, f"{where}.reason")
+    _valid(f"{where}.reason", check_text, reason, "a reason")
+    return Conflict(title, recorded, reason, _known(data, _CONFLICT_KEYS))
