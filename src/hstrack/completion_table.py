@@ -456,6 +456,25 @@ COMMANDS = {
         },
         (("text", False), ("text", False)),
     ),
+    "git": (
+        "Share the store through git: setup, status, resolve.",
+        {
+            "--keep": ("--keep", "", False, "resolve: keep the title as the merge left it"),
+            "--remove": ("--remove", "", False, "resolve: remove it, as the other copy did"),
+            "--json": ("--json", "", False, "Print JSON (schema 1) instead of a table"),
+            "--help": ("--help", "", False, "Show this message and exit"),
+            "-h": ("--help", "", False, "Show this message and exit"),
+        },
+        (("choice:setup|status|resolve", False), ("id", False)),
+    ),
+    "merge-file": (
+        "git's merge driver for the store (hstrack git setup names it).",
+        {
+            "--help": ("--help", "", False, "Show this message and exit"),
+            "-h": ("--help", "", False, "Show this message and exit"),
+        },
+        (("text", False), ("text", False), ("text", False), ("text", False)),
+    ),
     "help": (
         "Help on a topic (dates) or a command.",
         {

@@ -74,6 +74,27 @@ def _check_store(store: Store, checkup: Checkup) -> None:
     versions = store.versions()
     if versions and versions[-1].digest != sha256(raw):
         checkup.add("ok", "changed outside hstrack since its last change; the next change keeps this version too")
+    for conflict in doc.conflicts:
+        checkup.add(
+            "warning",
+            f"a git merge left {conflict.title} undecided ({conflict.reason}): "
+            f"hstrack git resolve {conflict.title} --keep or --remove",
+        )
+    _check_sharing(store, checkup)
+
+
+def _check_sharing(store: Store, checkup: Checkup) -> None:
+    from hstrack.git import examine
+
+    sharing = examine(store.path)
+    if sharing.repo is None:
+        return
+    if sharing.set_up:
+        checkup.add("ok", f"shared through git in {sharing.repo.top}, merged by hstrack")
+    elif sharing.needs_setup:
+        checkup.add(
+            "warning", f"tracked by git in {sharing.repo.top} without hstrack's merge driver: hstrack git setup"
+        )
 
 
 def _check_backups(store: Store, checkup: Checkup) -> None:

@@ -44,7 +44,6 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import pairwise
 from typing import Any, Protocol, TypeVar
 
 from hstrack.model import Change, Conflict, Document, Edit, Milestone, Proposal, Title
@@ -126,12 +125,24 @@ def _when(entry: _Entry) -> datetime:
     return recorded_at(entry.recorded) or _EARLIEST
 
 
+def _numbered(entries: list[E]) -> list[str]:
+    """Each entry's identity: its content and which repeat of that content it is (the same
+    edit made twice in one second is two entries, on each side)."""
+    seen: dict[str, int] = {}
+    keys = []
+    for entry in entries:
+        key = canonical(entry)
+        seen[key] = seen.get(key, 0) + 1
+        keys.append(f"{seen[key]}\x00{key}")
+    return keys
+
+
 def joined_history(ours: list[E], theirs: list[E]) -> list[E]:
     """Both histories (of milestones, or of title fields), each entry once, in recorded
     order. The two lists are walked together like a merge sort: of the two next entries
     the earlier goes first, and of two recorded in the same second the one that sorts
     first, so swapping the sides gives the same list and each side's own order is kept."""
-    keys_a, keys_b = [canonical(c) for c in ours], [canonical(c) for c in theirs]
+    keys_a, keys_b = _numbered(ours), _numbered(theirs)
     done: set[str] = set()
     joined: list[E] = []
     i = j = 0
@@ -154,8 +165,8 @@ def joined_history(ours: list[E], theirs: list[E]) -> list[E]:
         else:
             joined.append(copy.deepcopy(theirs[j]))
             done.add(keys_b[j])
-    if any(_when(a) > _when(b) for a, b in pairwise(joined)):
-        joined.sort(key=_when)  # a side written out of order by hand: stable, so still symmetric
+    # A side written out of time order (by hand, or on a clock that went back) stays in its
+    # own order: re-sorting would change a store merged with itself.
     return joined
 
 
@@ -288,6 +299,7 @@ def _merge_title(merge: _Merge, mine: Title, incoming: Title, base: Title | None
     original_history = list(mine.history)
     mine.history = joined_history(mine.history, incoming.history)
     original_edits = len(mine.edits)
+    before_edits, before_edited = list(mine.edits), dict(mine.edited)
     mine.edits = joined_history(mine.edits, incoming.edits)
     before = {name: copy.deepcopy(getattr(mine, name)) for name in (*TITLE_FIELDS, "credits")}
     three_way = base is not None
@@ -300,7 +312,7 @@ def _merge_title(merge: _Merge, mine: Title, incoming: Title, base: Title | None
     def newer(name: str, ours_value: Any, theirs_value: Any) -> bool:
         """Whether their value of a field is the newer: by the time each side last set it,
         when either says; else by which title was changed last."""
-        mine_at, theirs_at = recorded_at(mine.edited.get(name, "")), recorded_at(incoming.edited.get(name, ""))
+        mine_at, theirs_at = recorded_at(before_edited.get(name, "")), recorded_at(incoming.edited.get(name, ""))
         if mine_at is None and theirs_at is None:
             return title_newer(ours_value, theirs_value)
         a, b = mine_at or _EARLIEST, theirs_at or _EARLIEST
@@ -376,13 +388,36 @@ def _merge_title(merge: _Merge, mine: Title, incoming: Title, base: Title | None
             kept.append(f"credits for {role} (the store's are newer)")
             if contested:
                 outcome.contested.append(f"credits for {role}: kept ours (set later)")
-    mine.credits = dict(sorted(mine.credits.items()))
+    if merge.symmetric:
+        # When each field was last set: the later of the two (the winner's, where they
+        # differed), so both orders agree and a later merge still knows.
+        for name in set(before_edited) | set(incoming.edited):
+            stamps = [v for v in (before_edited.get(name), incoming.edited.get(name)) if v is not None]
+            mine.edited[name] = max(stamps, key=lambda v: (recorded_at(v) or _EARLIEST, v))
+        mine.edited = dict(sorted(mine.edited.items()))
+    credit_anchor = list(base.credits) if base is not None else list(before["credits"])
+    mine.credits = {
+        role: mine.credits[role]
+        for role in in_order(mine.credits, credit_anchor, str, list(before["credits"]), list(incoming.credits))
+    }
     for name, old in before.items():
         # A field taken from the file is recorded as an edit, as `edit` would, unless the
-        # file's own edits already say how it got there.
+        # file's own edits already say how it got there. In git's merge, where there is no
+        # "own" side, every field the sides disagreed on ends with an edit saying what it
+        # holds, from what the joined edits last said.
         new = getattr(mine, name)
         last_edit = next((e for e in reversed(mine.edits) if e.field == name), None)
-        if new != old and (last_edit is None or last_edit.new != (new or None)):
+        explained = last_edit is not None and last_edit.new == (new or None)
+        if merge.symmetric:
+            sides_differ = getattr(incoming, name) != old or _edits_of(incoming.edits, name) != _edits_of(
+                before_edits, name
+            )
+            if sides_differ and not explained and (last_edit is not None or new != getattr(base, name, None)):
+                was = last_edit.new if last_edit is not None else (getattr(base, name, None) or None)
+                mine.edits.append(
+                    Edit(recorded=recorded, field=name, old=copy.deepcopy(was), new=copy.deepcopy(new) or None)
+                )
+        elif new != old and not explained:
             mine.edits.append(Edit(recorded=recorded, field=name, old=old or None, new=copy.deepcopy(new) or None))
     base_extra = base.extra if base is not None else {}
     for key in sorted(set(incoming.extra) | set(base_extra)):
@@ -403,7 +438,17 @@ def _merge_title(merge: _Merge, mine: Title, incoming: Title, base: Title | None
             updated.append(f"field {key}")
 
     base_milestones = base.milestones if base is not None else {}
-    for kind in sorted(set(mine.milestones) | set(incoming.milestones) | set(base_milestones)):
+    every_key = sorted(set(mine.milestones) | set(incoming.milestones) | set(base_milestones))
+
+    def story(history: list[Change], key: str) -> list[str]:
+        return [canonical(c) for c in history if c.milestone == key]
+
+    # Where the two sides differ at all (the milestone, or how it got there): after the
+    # merge, each of these ends with a history entry saying what it holds. Decided from
+    # both sides alike, so swapping them changes nothing.
+    differ = [k for k in every_key if not _same(mine.milestones.get(k), incoming.milestones.get(k))]
+    differ += [k for k in every_key if k not in differ and story(original_history, k) != story(incoming.history, k)]
+    for kind in every_key:
         old, new = mine.milestones.get(kind), incoming.milestones.get(kind)
         if _same(old, new):
             continue
@@ -450,6 +495,13 @@ def _merge_title(merge: _Merge, mine: Title, incoming: Title, base: Title | None
         if three_way:
             outcome.contested.append(f"{kind}: took {shown_new} (recorded later), {shown_old} is in the history")
 
+    if merge.symmetric:
+        for key in sorted(differ):
+            current = mine.milestones.get(key)
+            last = next((c for c in reversed(mine.history) if c.milestone == key), None)
+            if (last is None and current is not None) or (last is not None and not _same(last.new, current)):
+                was = last.new if last is not None else None
+                mine.history.append(Change(recorded=recorded, milestone=key, old=was, new=copy.deepcopy(current)))
     updated += _merge_sources(merge, mine, incoming, base)
     if updated:
         outcome.action = "updated"
@@ -460,6 +512,10 @@ def _merge_title(merge: _Merge, mine: Title, incoming: Title, base: Title | None
         updated.append("history entries from the file")
     outcome.details = [f"took {u}" for u in updated] + [f"kept {k}" for k in kept]
     return outcome
+
+
+def _edits_of(edits: list[Edit], name: str) -> list[str]:
+    return [canonical(e) for e in edits if e.field == name]
 
 
 def _take_milestone(
@@ -487,6 +543,23 @@ def _take_milestone(
     else:
         was = f" (was {old.date.text})" if old is not None else ""
         updated.append(f"{kind} {new.date.text}{was}")
+
+
+K = TypeVar("K")
+
+
+def in_order(keys: Any, anchor: list[K], sort_key: Callable[[K], Any], ours: list[K], theirs: list[K]) -> list[K]:
+    """The order a merged list is written in: the common version's (in an import, the
+    store's), then what is new: in the order both sides agree on, else sorted. So swapping
+    the sides gives the same list, and a merge that changes nothing keeps the order."""
+    present = set(keys)
+    first = [k for k in anchor if k in present]
+    placed = set(first)
+    new = [k for k in present if k not in placed]
+    agreed = [k for k in ours if k in present and k not in placed]
+    if agreed == [k for k in theirs if k in present and k not in placed] and len(agreed) == len(new):
+        return first + agreed
+    return first + sorted(new, key=sort_key)
 
 
 def _source_of(link: str) -> str:
@@ -522,16 +595,22 @@ def _merge_sources(merge: _Merge, mine: Title, incoming: Title, base: Title | No
     # The common version's order (ours, in an import), then new sources by name: the same
     # list whichever side is which, and unchanged when nothing changed.
     anchor = [_source_of(link) for link in (base.links if base is not None else mine.links)]
-    mine.links = [ours_links[s] for s in anchor if s in ours_links] + [
-        ours_links[s] for s in sorted(ours_links) if s not in anchor
-    ]
+    sides = [_source_of(link) for link in mine.links], [_source_of(link) for link in incoming.links]
+    mine.links = [ours_links[s] for s in in_order(ours_links, anchor, str, *sides)]
 
-    seen = {canonical(r) for r in mine.rejected}
+    rejected = {canonical(r): r for r in mine.rejected}
     for r in incoming.rejected:
-        if canonical(r) not in seen:
-            mine.rejected.append(copy.deepcopy(r))
-            seen.add(canonical(r))
+        if canonical(r) not in rejected:
+            rejected[canonical(r)] = copy.deepcopy(r)
             took.append(f"rejected {r.milestone} from {r.origin}")
+    if base is not None:  # one side took a rejection back (an older hstrack never does): gone
+        both = {canonical(x) for x in mine.rejected} & {canonical(x) for x in incoming.rejected}
+        for r in base.rejected:
+            if canonical(r) not in both:
+                rejected.pop(canonical(r), None)
+    rejected_anchor = [canonical(r) for r in (base.rejected if base is not None else mine.rejected)]
+    rejected_sides = [canonical(r) for r in mine.rejected], [canonical(r) for r in incoming.rejected]
+    mine.rejected = [rejected[k] for k in in_order(rejected, rejected_anchor, str, *rejected_sides)]
 
     def refused(p: Proposal) -> bool:
         return any(r.milestone == p.milestone and r.origin == p.origin and r.same_value(p.new) for r in mine.rejected)
@@ -561,7 +640,10 @@ def _merge_sources(merge: _Merge, mine: Title, incoming: Title, base: Title | No
                 took.append(f"proposal {new_p.milestone} from {new_p.origin}")
         if pick is not None and not refused(pick):
             result[key] = pick if pick is old_p else copy.deepcopy(pick)
-    mine.proposals = [p for p in mine.proposals if result.get((p.milestone, p.origin)) is p] + [
-        p for k, p in sorted(result.items()) if p not in mine.proposals
-    ]
+    proposal_anchor = [(p.milestone, p.origin) for p in (base.proposals if base is not None else mine.proposals)]
+    proposal_sides = (
+        [(p.milestone, p.origin) for p in mine.proposals],
+        [(p.milestone, p.origin) for p in incoming.proposals],
+    )
+    mine.proposals = [result[k] for k in in_order(result, proposal_anchor, lambda k: k, *proposal_sides)]
     return took

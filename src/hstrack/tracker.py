@@ -148,7 +148,20 @@ def remove_title(doc: Document, title_id: str) -> Title:
     del doc.titles[title_id]
     if doc.pin_title == title_id:  # a pin to a title that is gone would point at nothing
         doc.pin_title = doc.pin_milestone = None
+    doc.conflicts = [c for c in doc.conflicts if c.title != title_id]  # removing it settles it
     return title
+
+
+def settle_conflict(doc: Document, title_id: str, keep: bool) -> Title:
+    """Settle what a git merge left undecided about a title: keep it as the merge left it,
+    or remove it (as the copy that removed it meant)."""
+    if all(c.title != title_id for c in doc.conflicts):
+        pending = ", ".join(c.title for c in doc.conflicts) or "none"
+        raise UsageError(f"no merge conflict for {title_id!r} (pending: {pending})")
+    if not keep:
+        return remove_title(doc, title_id)
+    doc.conflicts = [c for c in doc.conflicts if c.title != title_id]
+    return doc.get(title_id)
 
 
 # ---------------------------------------------------------------------------- a title's own fields
@@ -250,4 +263,7 @@ def rename_title(doc: Document, title_id: str, new_id: str, now: datetime) -> Ed
     doc.titles[new_id] = title
     if doc.pin_title == title_id:
         doc.pin_title = new_id
+    for conflict in doc.conflicts:
+        if conflict.title == title_id:
+            conflict.title = new_id
     return _record(title, "id", title_id, new_id, now)

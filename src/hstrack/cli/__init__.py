@@ -2,7 +2,7 @@
 
 ``app`` holds the one exit point for errors and builds the Typer application; each area's
 module (``views``, ``editing``, ``sources``, ``scripting``, ``prompt``, ``shell``, ``store``,
-``help``) registers its commands. A run imports only the area of the command it runs, so a
+``sharing``, ``help``) registers its commands. A run imports only the area of the command it runs, so a
 reader finds a command by where it belongs and a run pays only for its own.
 """
 
@@ -17,6 +17,7 @@ AREAS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("prompt", "The prompt", ("prompt", "pin", "unpin", "init")),
     ("shell", "Shell completion", ("completion",)),
     ("store", "Your data", ("undo", "doctor", "where", "config")),
+    ("sharing", "Sharing through git", ("git", "merge-file")),
     ("help", "Help", ("help",)),
 )
 COMMAND_AREA = {name: area for area, _, names in AREAS for name in names}

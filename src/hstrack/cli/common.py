@@ -70,7 +70,17 @@ class Settings:
                     err=True,
                 )
             self._store = store
+            self._warn_about_sharing(store)
         return self._store
+
+    def _warn_about_sharing(self, store: Store) -> None:
+        """Once per command: a store shared through git that git would merge line by line
+        (read from git's own files; the prompt never comes here)."""
+        from hstrack.git import setup_warning
+
+        warning = setup_warning(store.path)
+        if warning is not None:
+            typer.echo(f"hstrack: warning: {inert(warning)}", err=True)
 
     def read(self) -> Document:
         doc = self.store().read()
@@ -78,6 +88,13 @@ class Settings:
             typer.echo(
                 f"hstrack: {inert(str(self.path()))} was written by a newer hstrack (schema {doc.read_schema}); "
                 "showing what this version understands; changes are refused until you upgrade",
+                err=True,
+            )
+        if doc.conflicts:
+            titles = ", ".join(c.title for c in doc.conflicts)
+            typer.echo(
+                f"hstrack: warning: a git merge left {len(doc.conflicts)} title(s) undecided ({inert(titles)}): "
+                "see hstrack git resolve",
                 err=True,
             )
         return doc
