@@ -374,3 +374,16 @@ def test_the_driver_leaves_ours_when_a_version_cannot_be_read(tmp_path: Path, gi
     theirs.write_bytes(good)
     clone.hs("merge-file", str(base), str(ours), str(theirs))
     assert ours.read_bytes() == good
+
+
+def test_a_title_renamed_on_one_side_and_changed_on_the_other_is_one_title(team: list[Clone]) -> None:
+    a, b, _ = team
+    a.hs("rename", "heartstopper-s3", "heartstopper-season-3", now="2026-11-27T10:00:00+00:00")
+    a.commit("a renames")
+    a.git("push", "-q")
+    b.hs("set", "heartstopper-s3", "trailer", "2024-09-01", now="2026-11-27T11:00:00+00:00")
+    b.commit("b changes")
+    b.git("pull", "-q", "--no-edit")
+    assert b.title("heartstopper-s3") is None
+    assert b.milestones("heartstopper-season-3")["trailer"] == "2024-09-01"
+    b.healthy()

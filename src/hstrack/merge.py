@@ -28,7 +28,7 @@ in some facts. So a merge never takes one side wholesale; it decides each fact:
   pending proposal per milestone and source (the later recorded wins), rejections joined.
 - **Unknown fields** are carried through.
 - **Titles.** A title only one side has is added, unless the common version had it and
-  the other side removed it. The one case no rule decides is a title removed on one side
+  the other side removed it. A title one side renamed is merged under its new id. The one case no rule decides is a title removed on one side
   and changed on the other: the merge keeps the changed title and records a *conflict* in
   the store (``Document.conflicts``), which ``hstrack git resolve`` settles.
 
@@ -40,6 +40,7 @@ would. The result lists per title what was done.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -224,6 +225,8 @@ def merge_documents(ours: Document, theirs: Document, now: datetime, base: Docum
     without, an import's two-way merge, in which the store is ``ours``."""
     merge = _Merge(now, symmetric=base is not None)
     result = MergeResult()
+    if base is not None:
+        theirs, base = _follow_renames(ours, theirs, base)
     for title_id in sorted(set(ours.titles) | set(theirs.titles)):
         mine, incoming = ours.titles.get(title_id), theirs.titles.get(title_id)
         common = base.titles.get(title_id) if base is not None else None
@@ -252,6 +255,46 @@ def merge_documents(ours: Document, theirs: Document, now: datetime, base: Docum
         result.titles.append(TitleOutcome(title_id, "conflict", [CONFLICT_REASON]))
     _merge_document_fields(ours, theirs, base)
     return result
+
+
+def _renames(side: Document, base: Document) -> dict[str, str]:
+    """Titles of the common version this side renamed (``hstrack rename``): old id → new."""
+    found = {}
+    for title in side.titles.values():
+        for edit in title.edits:
+            old = edit.old
+            if edit.field == "id" and isinstance(old, str) and old in base.titles and old not in side.titles:
+                found[old] = title.id
+    return found
+
+
+def _renamed(doc: Document, old: str, new: str) -> Document:
+    """A copy of ``doc`` (its titles dict, not its titles) with one title under a new id."""
+    titles = dict(doc.titles)
+    title = copy.deepcopy(titles.pop(old))
+    title.id = new
+    titles[new] = title
+    return dataclasses.replace(doc, titles=titles)
+
+
+def _follow_renames(ours: Document, theirs: Document, base: Document) -> tuple[Document, Document]:
+    """A title one side renamed and the other kept under its old id is the same title: the
+    other side's copy (and the common version's) is merged under the new id. When both
+    renamed it, to different ids, it stays two titles."""
+    for old, new in sorted(_renames(ours, base).items()):
+        if old in theirs.titles and new not in theirs.titles and new not in base.titles:
+            theirs, base = _renamed(theirs, old, new), _renamed(base, old, new)
+    for old, new in sorted(_renames(theirs, base).items()):
+        if old in ours.titles and new not in ours.titles and new not in base.titles:
+            ours.titles[new] = ours.titles.pop(old)
+            ours.titles[new].id = new
+            base = _renamed(base, old, new)
+            if ours.pin_title == old:
+                ours.pin_title = new
+            for conflict in ours.conflicts:
+                if conflict.title == old:
+                    conflict.title = new
+    return theirs, base
 
 
 def _add_conflict(doc: Document, conflict: Conflict) -> None:
