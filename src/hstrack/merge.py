@@ -28,9 +28,10 @@ in some facts. So a merge never takes one side wholesale; it decides each fact:
   pending proposal per milestone and source (the later recorded wins), rejections joined.
 - **Unknown fields** are carried through.
 - **Titles.** A title only one side has is added, unless the common version had it and
-  the other side removed it. A title one side renamed is merged under its new id. The one case no rule decides is a title removed on one side
-  and changed on the other: the merge keeps the changed title and records a *conflict* in
-  the store (``Document.conflicts``), which ``hstrack git resolve`` settles.
+  the other side removed it. A title one side renamed is merged under its new id. The
+  one case no rule decides is a title removed on one side and changed on the other: the
+  merge keeps the changed title and records a *conflict* in the store
+  (``Document.conflicts``), which ``hstrack git resolve`` settles.
 
 Every milestone a merge changes gets a history entry unless the side it came from already
 has one saying how it got there, and every title field an edit, as ``set`` and ``edit``
