@@ -14,17 +14,20 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import struct
-import subprocess
-import sys
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hstrack.errors import HstrackError, StoreError, UsageError
-from hstrack.merge import MergeResult, merge_documents
-from hstrack.model import Document, ShapeError, document_from_json
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from hstrack.merge import MergeResult
+    from hstrack.model import Document
+
+# Every command that reads the store asks ``setup_warning`` first, so this module loads only
+# what finding the repository needs; setting up and merging import the rest when used.
 
 DRIVER = "hstrack"
 DRIVER_NAME = "hstrack store: titles and milestones, fact by fact"
@@ -32,14 +35,15 @@ IGNORE_HEADER = "# hstrack: machine-local files beside the store (written by hst
 ATTRIBUTES_HEADER = "# hstrack: merge the store title by title and fact by fact (written by hstrack git setup)"
 
 
-@dataclass
 class Repository:
     """A git work tree: its top folder, its git folder, and the folder holding the config
-    and index shared by all its worktrees."""
+    and index shared by all its worktrees. (Plain classes here, not dataclasses: every
+    command that reads the store loads this module, and a dataclass costs ~0.7 ms to make.)"""
 
-    top: Path
-    git_dir: Path
-    common_dir: Path
+    __slots__ = ("common_dir", "git_dir", "top")
+
+    def __init__(self, top: Path, git_dir: Path, common_dir: Path) -> None:
+        self.top, self.git_dir, self.common_dir = top, git_dir, common_dir
 
 
 def find_repository(folder: Path) -> Repository | None:
@@ -71,9 +75,10 @@ def find_repository(folder: Path) -> Repository | None:
     return None
 
 
-_SECTION = re.compile(r'^\s*\[\s*merge\s*"hstrack"\s*\]|^\s*\[\s*merge\.hstrack\s*\]', re.IGNORECASE)
-_ANY_SECTION = re.compile(r"^\s*\[")
-_DRIVER_KEY = re.compile(r"^\s*driver\s*=\s*\S", re.IGNORECASE)
+# Patterns, compiled on first use (re caches them): `[merge "hstrack"]` or `[merge.hstrack]`.
+_SECTION = r'(?i)^\s*\[\s*merge\s*"hstrack"\s*\]|^\s*\[\s*merge\.hstrack\s*\]'
+_ANY_SECTION = r"^\s*\["
+_DRIVER_KEY = r"(?i)^\s*driver\s*=\s*\S"
 
 
 def _defines_driver(config: Path) -> bool:
@@ -84,9 +89,9 @@ def _defines_driver(config: Path) -> bool:
         return False
     inside = False
     for line in text.splitlines():
-        if _ANY_SECTION.match(line):
-            inside = bool(_SECTION.match(line))
-        elif inside and _DRIVER_KEY.match(line):
+        if re.match(_ANY_SECTION, line):
+            inside = bool(re.match(_SECTION, line))
+        elif inside and re.match(_DRIVER_KEY, line):
             return True
     return False
 
@@ -187,14 +192,15 @@ def tracked_paths(repo: Repository) -> set[str]:
     return paths
 
 
-@dataclass
 class Sharing:
     """What hstrack knows of the git repository around a store."""
 
-    repo: Repository | None
-    tracked: bool = False
-    attributes: bool = False
-    driver: bool = False
+    __slots__ = ("attributes", "driver", "repo", "tracked")
+
+    def __init__(
+        self, repo: Repository | None, tracked: bool = False, attributes: bool = False, driver: bool = False
+    ) -> None:
+        self.repo, self.tracked, self.attributes, self.driver = repo, tracked, attributes, driver
 
     @property
     def set_up(self) -> bool:
@@ -244,6 +250,9 @@ def setup_warning(store: Path) -> str | None:
 
 def driver_command() -> str:
     """What git runs: this interpreter and this hstrack, whatever PATH a git hook has."""
+    import shlex
+    import sys
+
     return f"{shlex.quote(sys.executable)} -m hstrack merge-file %O %A %B %P"
 
 
@@ -281,6 +290,8 @@ def _ensure_lines(path: Path, header: str, wanted: list[str]) -> list[str]:
 
 
 def _git(repo: Repository, *args: str) -> str:
+    import subprocess
+
     try:
         done = subprocess.run(
             ["git", "-C", str(repo.top), *args], capture_output=True, text=True, check=False, timeout=60
@@ -294,16 +305,20 @@ def _git(repo: Repository, *args: str) -> str:
     return done.stdout.strip() if done.returncode == 0 else ""
 
 
-@dataclass
 class SetupReport:
-    repository: Path
-    did: list[str] = field(default_factory=list)
+    __slots__ = ("did", "repository")
+
+    def __init__(self, repository: Path) -> None:
+        self.repository = repository
+        self.did: list[str] = []
 
 
 def setup(store: Path, data_home: Path | None) -> SetupReport:
     """Make the repository around the store merge it with hstrack (idempotent)."""
     repo = find_repository(store.parent)
     if repo is None:
+        import shlex
+
         folder = shlex.quote(str(store.parent))
         raise UsageError(f"{store.parent} is not in a git repository; make one first: git -C {folder} init")
     report = SetupReport(repo.top)
@@ -323,14 +338,16 @@ def setup(store: Path, data_home: Path | None) -> SetupReport:
 # ---------------------------------------------------------------------------- the driver
 
 
-@dataclass
 class FileMerge:
-    result: MergeResult
-    written: bool
-    problem: str | None = None  # why nothing was merged (the file was left as ours)
+    __slots__ = ("problem", "result", "written")
+
+    def __init__(self, result: MergeResult, written: bool, problem: str | None = None) -> None:
+        self.result, self.written = result, written
+        self.problem = problem  # why nothing was merged (the file was left as ours)
 
 
 def _read_side(path: Path, what: str, empty_ok: bool = False) -> Document | None:
+    from hstrack.model import ShapeError, document_from_json
     from hstrack.store import decode_json
 
     try:
@@ -351,6 +368,8 @@ def _read_side(path: Path, what: str, empty_ok: bool = False) -> Document | None
 def merge_files(base: Path, ours: Path, theirs: Path, now: datetime) -> FileMerge:
     """Git's three-way merge of the store: the result replaces ``ours``, written whole and
     canonical, or not at all. A side that cannot be read leaves ``ours`` as it is."""
+    from hstrack.merge import MergeResult, merge_documents
+    from hstrack.model import Document
     from hstrack.store import dumps, parse_bytes, write_atomic
 
     try:
