@@ -213,6 +213,15 @@ def test_with_no_worldwide_release_the_earliest_anywhere_is_the_one(film: Cli) -
     assert release_of(film.json("status", HSTRACK_REGION="DE"))["release"]["key"] == "release@FR"
 
 
+@pytest.mark.parametrize("region", ["GB", "US"])
+def test_of_exactly_two_releases_the_viewers_own_is_chosen_not_the_earlier(film: Cli, region: str) -> None:
+    film("unset", FILM, "release:digital")  # two left: UK cinemas on 5 March, US on the 12th
+    title = release_of(film.json("status", HSTRACK_REGION=region))
+    assert title["release"]["key"] == f"release@{region}:theatrical"
+    day = {"GB": "5 Mar 2027", "US": "12 Mar 2027"}[region]
+    assert day in film("countdown", FILM, "release", HSTRACK_REGION=region).stdout
+
+
 def test_the_phase_follows_the_viewers_release(film: Cli) -> None:
     at = "2027-03-08T12:00:00+00:00"  # after the UK opening, before the US one
     assert release_of(film.json("status", now=at, HSTRACK_REGION="GB"))["phase"] == "released"
