@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -51,7 +52,8 @@ def test_references_have_one_spelling(typed: str, text: str) -> None:
 
 @pytest.mark.parametrize(
     "typed", ["Q42", "wikidata:42", "wikidata:Q0", "wikidata:Q042", "tmdb:movie/0", "tmdb:movie/550/season/1",
-              "tmdb:person/3", "imdb:tt0137523", "tmdb:tv/1/season/-1", "wikidata:Q" + "9" * 13, "x" * 500, ""],
+              "tmdb:person/3", "imdb:tt0137523", "tmdb:tv/1/season/-1", "wikidata:Q" + "9" * 13, "x" * 500, "",
+              "wikidata:Q4\u0662", "tmdb:movie/5\uff15", "tmdb:movie/-5", "tmdb:tv/1/season/01", "wikidata:Q1 Q2"],
 )  # fmt: skip
 def test_a_bad_reference_is_a_usage_error(typed: str) -> None:
     with pytest.raises(UsageError, match="not a reference"):
@@ -85,12 +87,32 @@ def test_fetched_text_is_checked_like_typed_text() -> None:
         ("+0999-01-01T00:00:00Z", 9, None),  # outside the years hstrack reads
         ("+2026-02-30T00:00:00Z", 11, None),  # no such day
         ("2026-10-03", 11, None),  # not Wikidata's spelling
+        ("+2026-00-00T00:00:00Z", 11, None),  # a day said to be known, with no day: left out
+        ("+2026-00-00T00:00:00Z", 10, None),  # ... or no month
+        ("+2026-10-03T20:15:00Z", 12, "2026-10-03"),
+        ("+10000-01-01T00:00:00Z", 9, None),  # beyond the calendar hstrack reads
+        ("+\uff12\uff10\uff12\uff16-10-03T00:00:00Z", 11, None),  # fullwidth digits are not Wikidata's
     ],
 )
 def test_wikidata_time_precision(time: str, precision: int, expected: str | None) -> None:
     spec, why = W.time_value(D.time_snak("P577", time, precision))
     assert (spec.canonical if spec else None) == expected
     assert (why is None) == (expected is not None)
+
+
+def test_an_absurd_revision_is_left_out_of_the_source_so_the_store_still_reads() -> None:
+    """A revision is a number; one of 4,000 digits (JSON allows it) would make a source
+    longer than the store accepts, and the store written by the sync could not be read."""
+    from hstrack.store import decode_json
+
+    raw = json.dumps(D.entities_answer({D.FILM: D.film_entity(revision=10**4200)})).encode()
+    entity = W.entities(decode_json(raw, "the answer"), [D.FILM])[D.FILM]
+    assert entity is not None
+    fetched = W.facts(parse_reference(f"wikidata:{D.FILM}"), entity, {}, BASE)
+    assert {f.source for f in fetched.facts} == {f"{BASE}/wiki/{D.FILM}"}
+    doc = new_doc()
+    reconcile(doc, "big-film", [fetched], NOW)
+    assert dumps(document_from_json(json_of(doc))) == dumps(doc)
 
 
 def test_wikidata_reads_gregorian_values_only_and_no_unknown_values() -> None:

@@ -62,7 +62,7 @@ class Reference:
         return f"{TMDB_SITE}/{self.kind}/{self.number}"
 
 
-_NUMBER = r"[1-9]\d{0,11}"
+_NUMBER = r"[1-9][0-9]{0,11}"  # ASCII digits: \d would read "Q4٢" as Q42
 _FORMS = (
     re.compile(rf"wikidata:(?P<q>q{_NUMBER})"),
     re.compile(rf"tmdb:(?P<kind>movie|tv)/(?P<n>{_NUMBER})(?:/season/(?P<s>0|{_NUMBER}))?"),
