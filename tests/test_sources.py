@@ -408,6 +408,78 @@ def test_a_narrower_date_from_the_other_source_is_the_same_fact_better_known() -
     assert said == []
 
 
+def test_a_pending_proposal_goes_when_the_source_returns_to_a_value_you_rejected() -> None:
+    from hstrack.proposals import reject
+
+    doc = new_doc()
+    typed(doc, "release", "2027-03-05")
+    reconcile(doc, "big-film", [answer(("release", "2027-04-02", "wikidata"))], NOW)
+    reject(doc, "big-film", "release", NOW)
+    reconcile(doc, "big-film", [answer(("release", "2027-05-07", "wikidata"))], NOW)
+    assert [p.new.date.canonical for p in doc.titles["big-film"].proposals] == ["2027-05-07"]
+    # Back to the value you rejected: not proposed, and 7 May, which it no longer says, goes.
+    out = reconcile(doc, "big-film", [answer(("release", "2027-04-02", "wikidata"))], LATER)
+    assert doc.titles["big-film"].proposals == []
+    assert [(o.what, o.summary) for o in out] == [
+        ("withdrawn", "release: the proposal of 7 May 2027 from Wikidata is withdrawn: Wikidata no longer says it")
+    ]
+
+
+def test_a_pending_proposal_goes_when_the_source_stops_giving_the_date() -> None:
+    doc = new_doc()
+    typed(doc, "premiere", "2027-02-01")
+    reconcile(doc, "big-film", [answer(("premiere", "2027-02-14", "wikidata"), ("release", "2027", "wikidata"))], NOW)
+    assert [p.milestone for p in doc.titles["big-film"].proposals] == ["premiere"]
+    out = reconcile(doc, "big-film", [answer(("release", "2027", "wikidata"))], LATER)
+    assert doc.titles["big-film"].proposals == []
+    assert [o.what for o in out] == ["withdrawn"]
+    assert doc.titles["big-film"].milestones["premiere"].date.canonical == "2027-02-01"  # yours, untouched
+    # Another source's answer does not withdraw Wikidata's proposal.
+    reconcile(doc, "big-film", [answer(("premiere", "2027-02-14", "wikidata"))], LATER)
+    doc.titles["big-film"].links.append(f"tmdb:movie/{D.MOVIE}")
+    reconcile(doc, "big-film", [answer(("premiere", "2027-02-14", "wikidata")), answer(("release", "2027", "tmdb"))],
+              LATER)  # fmt: skip
+    assert [(p.milestone, p.origin) for p in doc.titles["big-film"].proposals] == [("premiere", "wikidata")]
+
+
+def test_linking_another_page_of_a_source_drops_the_old_pages_proposals() -> None:
+    from hstrack.sync import link_title
+
+    doc = new_doc(links=(f"wikidata:{D.FILM}", f"tmdb:movie/{D.MOVIE}"))
+    typed(doc, "release", "2027-03-05")
+    reconcile(doc, "big-film", [answer(("release", "2027-04-02", "wikidata"))], NOW)
+    reconcile(doc, "big-film", [answer(("release", "2027-04-09", "tmdb"))], NOW)
+    assert len(doc.titles["big-film"].proposals) == 2
+    link_title(doc, "big-film", "wikidata:Q42")  # the old page was the wrong film
+    assert [p.origin for p in doc.titles["big-film"].proposals] == ["tmdb"]
+    link_title(doc, "big-film", f"tmdb:movie/{D.MOVIE}")  # the same page again: nothing goes
+    assert [p.origin for p in doc.titles["big-film"].proposals] == ["tmdb"]
+
+
+def test_a_coarser_date_from_the_other_source_does_not_undo_a_narrower_synced_one() -> None:
+    doc = new_doc(links=(f"wikidata:{D.FILM}", f"tmdb:movie/{D.MOVIE}"))
+    both = [answer(("release", "2027", "wikidata")), answer(("release", "2027-02-14", "tmdb"))]
+    reconcile(doc, "big-film", both, NOW)
+    assert doc.titles["big-film"].milestones["release"].date.canonical == "2027-02-14"  # the narrower
+    # TMDb stops giving it (it now dates the release per country); Wikidata still says 2027,
+    # which holds 14 Feb: the same fact, less well known. Nothing changes.
+    assert reconcile(doc, "big-film", [both[0]], LATER) == []
+    assert doc.titles["big-film"].milestones["release"].origin == "tmdb"
+    # A date from Wikidata that contradicts it moves it, like any slip.
+    out = reconcile(doc, "big-film", [answer(("release", "2027-03", "wikidata"))], LATER)
+    assert [o.what for o in out] == ["changed"]
+    assert doc.titles["big-film"].milestones["release"].date.canonical == "2027-03"
+
+
+def test_a_coarser_date_from_the_source_that_set_it_is_taken() -> None:
+    """The page that said 5 Mar now says only 2027 (TMDb's YEAR-01-01): it knows less, and
+    the fact follows its source, recorded."""
+    doc = new_doc()
+    reconcile(doc, "big-film", [answer(("release", "2027-03-05", "wikidata"))], NOW)
+    out = reconcile(doc, "big-film", [answer(("release", "2027", "wikidata"))], LATER)
+    assert [(o.what, o.summary) for o in out] == [("changed", "release changed from 5 Mar 2027 to 2027")]
+
+
 def test_a_title_unlinked_while_its_sources_answered_is_not_changed() -> None:
     doc = new_doc(links=())
     assert reconcile(doc, "big-film", [answer(("release", "2027-03-05", "wikidata"))], NOW) == []
@@ -427,7 +499,9 @@ def test_synced_facts_links_and_proposals_round_trip_and_match_the_schema() -> N
     typed(doc, "premiere", "2027-02-01")
     reconcile(doc, "big-film", [answer(("premiere", "2027-02-14", "wikidata"))], NOW)
     typed(doc, "trailer", "2026-12-01")
-    reconcile(doc, "big-film", [answer(("trailer", "2027-01-05", "wikidata"))], NOW)
+    # A source's answer is all it says: the premiere it proposed is still in it.
+    reconcile(doc, "big-film", [answer(("premiere", "2027-02-14", "wikidata"), ("trailer", "2027-01-05", "wikidata"))],
+              NOW)  # fmt: skip
     reject(doc, "big-film", "trailer", NOW)
     raw = dumps(doc)
     data = json.loads(raw)
@@ -503,7 +577,8 @@ def test_an_import_joins_links_rejections_and_proposals() -> None:
     theirs.titles["big-film"].links = [f"wikidata:{D.FILM}", f"tmdb:movie/{D.MOVIE}"]
     reconcile(theirs, "big-film", [answer(("release", "2027-04-02", "wikidata"))], NOW)
     typed(theirs, "trailer", "2026-12-01")
-    reconcile(theirs, "big-film", [answer(("trailer", "2027-01-05", "wikidata"))], NOW)
+    both = answer(("release", "2027-04-02", "wikidata"), ("trailer", "2027-01-05", "wikidata"))
+    reconcile(theirs, "big-film", [both], NOW)
     reject(theirs, "big-film", "trailer", NOW)
     theirs.titles["big-film"].links[0] = "wikidata:Q1"  # another page of a source ours links: ours stays
     merge_documents(ours, theirs, LATER)
