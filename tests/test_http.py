@@ -50,6 +50,26 @@ def test_every_request_names_hstrack_its_version_and_home(httpserver: HTTPServer
     assert request.headers["Accept"] == "application/json"
 
 
+@pytest.mark.parametrize("contact", ["you@example.org", "https://example.org/me", "Jo Bloggs <jo@example.org>"])
+def test_a_contact_joins_the_user_agent(httpserver: HTTPServer, tmp_path: Path, contact: str) -> None:
+    from hstrack.sources.fetching import user_agent
+
+    agent = user_agent({"HSTRACK_CONTACT": f" {contact} "})
+    assert agent == f"hstrack/{__version__} (+{__url__}; {contact}) Python-urllib"
+    assert user_agent({}) == user_agent({"HSTRACK_CONTACT": ""}) == H.USER_AGENT
+    httpserver.expect_request("/x", headers={"User-Agent": agent}).respond_with_json({"ok": True})
+    assert H.Client(None, user_agent=agent).get_json(httpserver.url_for("/x")) == {"ok": True}
+
+
+@pytest.mark.parametrize("contact", ["me\r\nX-Evil: 1", "(me)", "x" * 201, "caf\u00e9@example.org", "\x1b[2J"])
+def test_a_contact_that_would_break_the_header_is_a_usage_error(contact: str) -> None:
+    from hstrack.errors import UsageError
+    from hstrack.sources.fetching import user_agent
+
+    with pytest.raises(UsageError, match=r"HSTRACK_CONTACT=.* is not a contact"):
+        user_agent({"HSTRACK_CONTACT": contact})
+
+
 def test_the_tmdb_token_goes_in_a_bearer_header_to_tmdb_only(httpserver: HTTPServer, tmp_path: Path) -> None:
     httpserver.expect_request(
         f"/3/movie/{D.MOVIE}", query_string="append_to_response=release_dates",

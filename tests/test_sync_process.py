@@ -222,6 +222,7 @@ def test_sync_usage_errors_and_nothing_linked(hs: Any, sources: FakeSources) -> 
     hs("link", "big-film", f"tmdb:movie/{D.MOVIE}")
     assert "refused the token" in hs("sync", code=1, HSTRACK_TMDB_TOKEN="wrong").stderr
     assert "not an http(s) address" in hs("sync", code=2, HSTRACK_TMDB_URL="file:///etc").stderr
+    assert "is not a contact" in hs("sync", code=2, HSTRACK_CONTACT="me\x1b[2J").stderr
     hs("unlink", "big-film")
     assert "not linked to any source" in hs("unlink", "big-film", code=2).stderr
 

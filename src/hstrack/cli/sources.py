@@ -34,10 +34,12 @@ def _source(value: str | None) -> str | None:
 
 
 def _client(offline: bool = False) -> Any:
-    from hstrack.sources.fetching import Sources
+    import os
+
+    from hstrack.sources.fetching import Sources, user_agent
     from hstrack.sources.http import Cache, Client, cache_folder
 
-    return Sources(Client(Cache(cache_folder()), offline=offline))
+    return Sources(Client(Cache(cache_folder()), offline=offline, user_agent=user_agent(os.environ)))
 
 
 @command(short_help="Look a title up on Wikidata and TMDb; prints candidates to link.")

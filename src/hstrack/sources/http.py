@@ -44,7 +44,7 @@ from urllib.parse import urlsplit
 
 from hstrack import __url__, __version__
 
-USER_AGENT = f"hstrack/{__version__} (+{__url__}) Python-urllib"
+USER_AGENT = f"hstrack/{__version__} (+{__url__}) Python-urllib"  # and "; CONTACT" (sources.fetching.user_agent)
 TIMEOUT = 20.0  # seconds for one request to connect or to go quiet
 DEADLINE = 60.0  # seconds for a whole answer to arrive, however steadily it drips
 MAX_BODY = 16 * 1024 * 1024  # no answer of these APIs comes near it; a bigger one is an error
@@ -153,8 +153,10 @@ class Client:
         max_wait: float = MAX_WAIT,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        user_agent: str = USER_AGENT,
     ) -> None:
         self.cache = cache
+        self.user_agent = user_agent
         self.offline = offline
         self.timeout = timeout
         self.deadline = deadline
@@ -170,7 +172,12 @@ class Client:
             if cached is None:
                 raise FetchError("not in the cache, and --offline asks for no network (sync once without it)")
             return Response(200, {}, cached[1], from_cache=True)
-        sent = {"User-Agent": USER_AGENT, "Accept": "application/json", "Accept-Encoding": "gzip", **(headers or {})}
+        sent = {
+            "User-Agent": self.user_agent,
+            "Accept": "application/json",
+            "Accept-Encoding": "gzip",
+            **(headers or {}),
+        }
         if cached is not None:
             if cached[0].get("etag"):
                 sent["If-None-Match"] = str(cached[0]["etag"])
