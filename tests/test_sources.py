@@ -166,6 +166,20 @@ def test_wikidata_a_season_is_released_when_its_run_starts() -> None:
     assert fetched.kind == "season"
 
 
+def test_wikidata_item_ids_are_checked_however_they_are_written() -> None:
+    """A place's id goes into the next request's URL: one of 4,000 digits (numeric-id, which
+    JSON allows) would make the places' batch too long to ask, failing every title in it."""
+    snak = D.item_snak("P291", D.UK)
+    assert W.item_id(snak) == D.UK
+    del snak["datavalue"]["value"]["id"]
+    assert W.item_id(snak) == D.UK  # numeric-id alone
+    for bad in (10**4000, 10**12, 0, -5, True, "145", 1.5):
+        snak["datavalue"]["value"]["numeric-id"] = bad
+        assert W.item_id(snak) is None
+    snak["datavalue"]["value"]["id"] = "Q" + "1" * 13
+    assert W.item_id(snak) is None
+
+
 def test_wikidata_places_and_country_codes() -> None:
     assert W.places(D.film_entity()) == {D.UK, D.US, D.PARIS}
     codes = {q: W.country_code(e) for q, e in D.places().items()}

@@ -184,7 +184,7 @@ def item_id(snak: Any) -> str | None:
         if isinstance(qid, str) and _QID.fullmatch(qid):
             return qid
         number = value.get("numeric-id")
-        if isinstance(number, int) and not isinstance(number, bool) and number > 0:
+        if isinstance(number, int) and not isinstance(number, bool) and 0 < number < 10**12:  # as _QID
             return f"Q{number}"
     return None
 
