@@ -44,6 +44,10 @@ BASE = "https://www.wikidata.org"
         ("tmdb:tv/1399/season/0", "tmdb:tv/1399/season/0"),
         ("https://www.themoviedb.org/movie/550-fight-club", "tmdb:movie/550"),
         ("https://www.themoviedb.org/tv/1399-game-of-thrones/season/2", "tmdb:tv/1399/season/2"),
+        # Pasted from a browser's address bar, with what follows the page
+        ("https://www.themoviedb.org/movie/550-fight-club?language=en-US", "tmdb:movie/550"),
+        ("https://www.wikidata.org/wiki/Q42#P577", "wikidata:Q42"),
+        ("https://m.wikidata.org/wiki/Q42?uselang=fr", "wikidata:Q42"),
     ],
 )
 def test_references_have_one_spelling(typed: str, text: str) -> None:

@@ -337,3 +337,22 @@ def test_add_link_without_a_name_says_what_to_do(hs: Any, sources: FakeSources) 
     said = hs("add", "--link", f"wikidata:{D.FILM}", code=2).stderr
     assert said == (f"hstrack: wikidata:{D.FILM} has no name hstrack can use; give one: "
                     f"hstrack add NAME --link wikidata:{D.FILM}\n")  # fmt: skip
+
+
+def test_a_server_that_does_not_speak_http_fails_the_title_in_one_line(hs: Any, sources: FakeSources) -> None:
+    from .test_http import RawServer
+
+    hs("add", "Big Film", "--kind", "film")
+    hs("link", "big-film", f"wikidata:{D.FILM}")
+    before = hs.store.read_bytes()
+    server = RawServer(lambda _request: b"SSH-2.0-OpenSSH_9.6\r\n")
+    try:
+        failed = hs("sync", code=1, HSTRACK_WIKIDATA_URL=server.url.removesuffix("/x"))
+    finally:
+        server.close()
+    assert failed.stderr.splitlines() == [
+        f"hstrack: big-film: Wikidata (wikidata:{D.FILM}): the answer is not HTTP hstrack can read (BadStatusLine); "
+        "big-film was left as it was",
+        "hstrack: synced 0 of 1 title: 0 changes, 0 new proposals",
+    ]
+    assert hs.store.read_bytes() == before

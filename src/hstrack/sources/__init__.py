@@ -82,6 +82,8 @@ def parse_reference(value: str) -> Reference:
     if len(text) > 200:
         raise UsageError(f"{text[:40]!r}… is not a reference to a source: use {REFERENCE_FORMS}")
     low = text.lower()
+    if low.startswith(("https://", "http://")):
+        low = re.split(r"[?#]", low, maxsplit=1)[0]  # a pasted page's query (?language=en-US) or fragment
     for form in _FORMS:
         m = form.fullmatch(low)
         if m is None:
