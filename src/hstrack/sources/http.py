@@ -6,8 +6,8 @@ import. What it adds:
 
 - a User-Agent naming hstrack, its version and its home, as Wikimedia's policy asks
   (https://meta.wikimedia.org/wiki/User-Agent_policy);
-- a timeout on every request (for the server to go quiet) and a limit on the whole answer
-  (for one that drips), and a cap on how much of an answer is read;
+- a timeout on every request (for the server to go quiet) and a limit on the time an
+  answer's body takes (for one that drips), and a cap on how much of an answer is read;
 - redirects followed only on the same host (http to https allowed), so a token sent to TMDb
   never goes anywhere else;
 - an answer cut short (fewer bytes than its Content-Length, a broken chunk, a gzip stream
@@ -46,7 +46,7 @@ from hstrack import __url__, __version__
 
 USER_AGENT = f"hstrack/{__version__} (+{__url__}) Python-urllib"  # and "; CONTACT" (sources.fetching.user_agent)
 TIMEOUT = 20.0  # seconds for one request to connect or to go quiet
-DEADLINE = 60.0  # seconds for a whole answer to arrive, however steadily it drips
+DEADLINE = 60.0  # seconds for an answer's body to arrive, however steadily it drips
 MAX_BODY = 16 * 1024 * 1024  # no answer of these APIs comes near it; a bigger one is an error
 RETRIES = 3  # tries after a 429/503 before giving up
 MAX_WAIT = 60.0  # seconds of Retry-After waited in all, for one request
