@@ -48,7 +48,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     # The sources: never the real ones, never a real token.
-    for name in ("HSTRACK_TMDB_TOKEN", "HSTRACK_TMDB_URL", "HSTRACK_WIKIDATA_URL"):
+    for name in ("HSTRACK_TMDB_TOKEN", "HSTRACK_TMDB_URL", "HSTRACK_WIKIDATA_URL", "HSTRACK_CONTACT"):
         monkeypatch.delenv(name, raising=False)
     # The viewer's region comes from these (regions.preference): none, unless a test says.
     for name in ("HSTRACK_REGION", "HSTRACK_MEDIUM", "LC_ALL", "LC_MESSAGES"):

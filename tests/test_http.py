@@ -4,6 +4,7 @@ ETag and Last-Modified (304), timeouts, malformed and oversized answers, --offli
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import time
@@ -47,6 +48,26 @@ def test_every_request_names_hstrack_its_version_and_home(httpserver: HTTPServer
     assert agent.startswith(f"hstrack/{__version__} ")
     assert __url__ in agent
     assert request.headers["Accept"] == "application/json"
+
+
+@pytest.mark.parametrize("contact", ["you@example.org", "https://example.org/me", "Jo Bloggs <jo@example.org>"])
+def test_a_contact_joins_the_user_agent(httpserver: HTTPServer, tmp_path: Path, contact: str) -> None:
+    from hstrack.sources.fetching import user_agent
+
+    agent = user_agent({"HSTRACK_CONTACT": f" {contact} "})
+    assert agent == f"hstrack/{__version__} (+{__url__}; {contact}) Python-urllib"
+    assert user_agent({}) == user_agent({"HSTRACK_CONTACT": ""}) == H.USER_AGENT
+    httpserver.expect_request("/x", headers={"User-Agent": agent}).respond_with_json({"ok": True})
+    assert H.Client(None, user_agent=agent).get_json(httpserver.url_for("/x")) == {"ok": True}
+
+
+@pytest.mark.parametrize("contact", ["me\r\nX-Evil: 1", "(me)", "x" * 201, "caf\u00e9@example.org", "\x1b[2J"])
+def test_a_contact_that_would_break_the_header_is_a_usage_error(contact: str) -> None:
+    from hstrack.errors import UsageError
+    from hstrack.sources.fetching import user_agent
+
+    with pytest.raises(UsageError, match=r"HSTRACK_CONTACT=.* is not a contact"):
+        user_agent({"HSTRACK_CONTACT": contact})
 
 
 def test_the_tmdb_token_goes_in_a_bearer_header_to_tmdb_only(httpserver: HTTPServer, tmp_path: Path) -> None:
@@ -283,3 +304,168 @@ def test_the_guard_stops_a_test_connecting_beyond_this_machine() -> None:
         s.connect(("198.51.100.7", 443))
     with pytest.raises(pytest.fail.Exception):
         socket.create_connection(("www.wikidata.org", 443))  # a name would ask DNS first
+
+
+# ---------------------------------------------------------------------------- hostile servers (review of issue 15)
+
+
+class RawServer:
+    """A server on 127.0.0.1 that answers each connection with bytes a test writes by hand,
+    for what a well-behaved HTTP server never sends: a broken status line, a body cut short,
+    a broken chunk. ``answers`` is called with the request's bytes."""
+
+    def __init__(self, answer: Any) -> None:
+        import socket
+        import threading
+
+        self.answer = answer
+        self.requests: list[bytes] = []
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/x"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                request = conn.recv(65536)
+                self.requests.append(request)
+                with contextlib.suppress(OSError):  # the client may have given up already
+                    conn.sendall(self.answer(request))
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.fixture
+def raw() -> Any:
+    made: list[RawServer] = []
+
+    def start(answer: Any) -> RawServer:
+        made.append(RawServer(answer if callable(answer) else (lambda _r: answer)))
+        return made[-1]
+
+    yield start
+    for server in made:
+        server.close()
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (b"GARBAGE\r\n\r\n", "not HTTP hstrack can read"),  # a broken status line
+        (b"{}", "not HTTP hstrack can read"),  # HTTP/0.9, or not HTTP at all
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n", "cut short"),  # a broken chunk
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nabc", "cut short"),  # closed inside a chunk
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n{\"a\":", "cut short"),  # closed mid-body
+        (b"HTTP/1.1 200 OK\r\n" + b"X: 1\r\n" * 200 + b"\r\n{}", "not HTTP hstrack can read"),  # too many headers
+        (b"HTTP/1.1 200 OK\r\nX: " + b"a" * 70000 + b"\r\n\r\n{}", "not HTTP hstrack can read"),  # a header too long
+        (b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 10\r\n\r\n" + gzip.compress(b'{"ok": 1}')[:10],
+         "cut short"),  # a gzip stream that stops early
+        # "²" is a digit to str.isdigit, not to int()
+        (b"HTTP/1.1 429 Too Many\r\nRetry-After: \xb2\r\nContent-Length: 0\r\n\r\n", "rate limited"),
+    ],
+)  # fmt: skip
+def test_a_broken_http_answer_is_a_fetch_error_never_a_crash(raw: Any, tmp_path: Path, answer: bytes,
+                                                             message: str) -> None:  # fmt: skip
+    server = raw(answer)
+    made, _ = client(tmp_path, timeout=5, retries=0)
+    with pytest.raises(H.FetchError, match=message):
+        made.get_json(server.url)
+
+
+def test_an_answer_cut_short_is_never_cached(raw: Any, tmp_path: Path) -> None:
+    """A body cut short with its ETag must not be kept: the next request would send that
+    ETag, the server would answer 304, and the broken body would be read for good."""
+    full = b'{"v": 1, "padding": "' + b"x" * 50 + b'"}'
+
+    def answer(request: bytes) -> bytes:
+        if b"if-none-match" in request.lower():
+            return b'HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\n\r\n'
+        if len(server.requests) == 1:  # the first answer stops after 20 of its bytes
+            return b'HTTP/1.1 200 OK\r\nETag: "v1"\r\nContent-Length: %d\r\n\r\n' % len(full) + full[:20]
+        return b'HTTP/1.1 200 OK\r\nETag: "v1"\r\nContent-Length: %d\r\n\r\n' % len(full) + full
+
+    server = raw(answer)
+    made, _ = client(tmp_path, timeout=5)
+    with pytest.raises(H.FetchError, match="cut short"):
+        made.get_json(server.url)
+    assert made.get_json(server.url)["v"] == 1
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "\xb2",
+        "\u0663",
+        "-5",
+        "1e9",
+        " ",
+        "",
+        "Fri, 27 Nov 99999 12:00:00 GMT",
+        "Fri, 27 Nov 2026 12:00:00 +9999",
+        "9" * 40,
+        "Mon, 99 Foo 2026 99:99:99 GMT",
+    ],
+)
+def test_retry_after_never_raises(value: str) -> None:
+    wait = H.retry_after(value, datetime(2026, 11, 27, 12, tzinfo=UTC))
+    assert wait is None or wait >= 0
+
+
+@pytest.fixture
+def elsewhere() -> Any:
+    """A second server on the loopback address: another host as far as a redirect is concerned."""
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()
+
+
+def test_a_redirect_to_another_host_is_not_followed_and_the_token_stays_home(
+    httpserver: HTTPServer, elsewhere: HTTPServer, tmp_path: Path
+) -> None:
+    elsewhere.expect_request(f"/3/movie/{D.MOVIE}").respond_with_json(D.movie())
+    target = elsewhere.url_for(f"/3/movie/{D.MOVIE}")
+    httpserver.expect_request(f"/3/movie/{D.MOVIE}").respond_with_data("", status=302, headers={"Location": target})
+    made, _ = client(tmp_path)
+    ref = parse_reference(f"tmdb:movie/{D.MOVIE}")
+    got = sources(httpserver, made).fetch([ref])[ref]
+    assert isinstance(got, str)
+    assert "redirected to another host" in got
+    assert elsewhere.log == []  # the bearer token never left for the other host
+
+
+def test_a_redirect_on_the_same_host_is_followed(httpserver: HTTPServer, tmp_path: Path) -> None:
+    httpserver.expect_request("/old").respond_with_data("", status=301, headers={"Location": "/new"})
+    httpserver.expect_request("/new").respond_with_json({"ok": 1})
+    made, _ = client(tmp_path)
+    assert made.get_json(httpserver.url_for("/old")) == {"ok": 1}
+
+
+def test_a_server_that_drips_its_answer_is_given_up_on(httpserver: HTTPServer, tmp_path: Path) -> None:
+    """Each byte comes well within the timeout, so only a limit on the whole answer ends it."""
+
+    def drip(request: Request) -> Response:
+        def body() -> Any:
+            yield b'{"a": "'
+            for _ in range(40):
+                time.sleep(0.05)
+                yield b"x"
+            yield b'"}'
+
+        return Response(body(), content_type="application/json")
+
+    httpserver.expect_request("/drip").respond_with_handler(drip)
+    made, _ = client(tmp_path, timeout=1.0, deadline=0.5)
+    started = time.monotonic()
+    with pytest.raises(H.FetchError, match=r"took more than 0.5 s"):
+        made.get(httpserver.url_for("/drip"))
+    assert time.monotonic() - started < 1.5

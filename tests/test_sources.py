@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,6 +44,10 @@ BASE = "https://www.wikidata.org"
         ("tmdb:tv/1399/season/0", "tmdb:tv/1399/season/0"),
         ("https://www.themoviedb.org/movie/550-fight-club", "tmdb:movie/550"),
         ("https://www.themoviedb.org/tv/1399-game-of-thrones/season/2", "tmdb:tv/1399/season/2"),
+        # Pasted from a browser's address bar, with what follows the page
+        ("https://www.themoviedb.org/movie/550-fight-club?language=en-US", "tmdb:movie/550"),
+        ("https://www.wikidata.org/wiki/Q42#P577", "wikidata:Q42"),
+        ("https://m.wikidata.org/wiki/Q42?uselang=fr", "wikidata:Q42"),
     ],
 )
 def test_references_have_one_spelling(typed: str, text: str) -> None:
@@ -51,7 +56,8 @@ def test_references_have_one_spelling(typed: str, text: str) -> None:
 
 @pytest.mark.parametrize(
     "typed", ["Q42", "wikidata:42", "wikidata:Q0", "wikidata:Q042", "tmdb:movie/0", "tmdb:movie/550/season/1",
-              "tmdb:person/3", "imdb:tt0137523", "tmdb:tv/1/season/-1", "wikidata:Q" + "9" * 13, "x" * 500, ""],
+              "tmdb:person/3", "imdb:tt0137523", "tmdb:tv/1/season/-1", "wikidata:Q" + "9" * 13, "x" * 500, "",
+              "wikidata:Q4\u0662", "tmdb:movie/5\uff15", "tmdb:movie/-5", "tmdb:tv/1/season/01", "wikidata:Q1 Q2"],
 )  # fmt: skip
 def test_a_bad_reference_is_a_usage_error(typed: str) -> None:
     with pytest.raises(UsageError, match="not a reference"):
@@ -85,12 +91,32 @@ def test_fetched_text_is_checked_like_typed_text() -> None:
         ("+0999-01-01T00:00:00Z", 9, None),  # outside the years hstrack reads
         ("+2026-02-30T00:00:00Z", 11, None),  # no such day
         ("2026-10-03", 11, None),  # not Wikidata's spelling
+        ("+2026-00-00T00:00:00Z", 11, None),  # a day said to be known, with no day: left out
+        ("+2026-00-00T00:00:00Z", 10, None),  # ... or no month
+        ("+2026-10-03T20:15:00Z", 12, "2026-10-03"),
+        ("+10000-01-01T00:00:00Z", 9, None),  # beyond the calendar hstrack reads
+        ("+\uff12\uff10\uff12\uff16-10-03T00:00:00Z", 11, None),  # fullwidth digits are not Wikidata's
     ],
 )
 def test_wikidata_time_precision(time: str, precision: int, expected: str | None) -> None:
     spec, why = W.time_value(D.time_snak("P577", time, precision))
     assert (spec.canonical if spec else None) == expected
     assert (why is None) == (expected is not None)
+
+
+def test_an_absurd_revision_is_left_out_of_the_source_so_the_store_still_reads() -> None:
+    """A revision is a number; one of 4,000 digits (JSON allows it) would make a source
+    longer than the store accepts, and the store written by the sync could not be read."""
+    from hstrack.store import decode_json
+
+    raw = json.dumps(D.entities_answer({D.FILM: D.film_entity(revision=10**4200)})).encode()
+    entity = W.entities(decode_json(raw, "the answer"), [D.FILM])[D.FILM]
+    assert entity is not None
+    fetched = W.facts(parse_reference(f"wikidata:{D.FILM}"), entity, {}, BASE)
+    assert {f.source for f in fetched.facts} == {f"{BASE}/wiki/{D.FILM}"}
+    doc = new_doc()
+    reconcile(doc, "big-film", [fetched], NOW)
+    assert dumps(document_from_json(json_of(doc))) == dumps(doc)
 
 
 def test_wikidata_reads_gregorian_values_only_and_no_unknown_values() -> None:
@@ -142,6 +168,20 @@ def test_wikidata_a_season_is_released_when_its_run_starts() -> None:
     fetched = W.facts(parse_reference(f"wikidata:{D.SEASON}"), D.season_entity(), {}, BASE)
     assert [(f.key, f.date.canonical) for f in fetched.facts] == [("release", "2026-10-03")]
     assert fetched.kind == "season"
+
+
+def test_wikidata_item_ids_are_checked_however_they_are_written() -> None:
+    """A place's id goes into the next request's URL: one of 4,000 digits (numeric-id, which
+    JSON allows) would make the places' batch too long to ask, failing every title in it."""
+    snak = D.item_snak("P291", D.UK)
+    assert W.item_id(snak) == D.UK
+    del snak["datavalue"]["value"]["id"]
+    assert W.item_id(snak) == D.UK  # numeric-id alone
+    for bad in (10**4000, 10**12, 0, -5, True, "145", 1.5):
+        snak["datavalue"]["value"]["numeric-id"] = bad
+        assert W.item_id(snak) is None
+    snak["datavalue"]["value"]["id"] = "Q" + "1" * 13
+    assert W.item_id(snak) is None
 
 
 def test_wikidata_places_and_country_codes() -> None:
@@ -386,6 +426,78 @@ def test_a_narrower_date_from_the_other_source_is_the_same_fact_better_known() -
     assert said == []
 
 
+def test_a_pending_proposal_goes_when_the_source_returns_to_a_value_you_rejected() -> None:
+    from hstrack.proposals import reject
+
+    doc = new_doc()
+    typed(doc, "release", "2027-03-05")
+    reconcile(doc, "big-film", [answer(("release", "2027-04-02", "wikidata"))], NOW)
+    reject(doc, "big-film", "release", NOW)
+    reconcile(doc, "big-film", [answer(("release", "2027-05-07", "wikidata"))], NOW)
+    assert [p.new.date.canonical for p in doc.titles["big-film"].proposals] == ["2027-05-07"]
+    # Back to the value you rejected: not proposed, and 7 May, which it no longer says, goes.
+    out = reconcile(doc, "big-film", [answer(("release", "2027-04-02", "wikidata"))], LATER)
+    assert doc.titles["big-film"].proposals == []
+    assert [(o.what, o.summary) for o in out] == [
+        ("withdrawn", "release: the proposal of 7 May 2027 from Wikidata is withdrawn: Wikidata no longer says it")
+    ]
+
+
+def test_a_pending_proposal_goes_when_the_source_stops_giving_the_date() -> None:
+    doc = new_doc()
+    typed(doc, "premiere", "2027-02-01")
+    reconcile(doc, "big-film", [answer(("premiere", "2027-02-14", "wikidata"), ("release", "2027", "wikidata"))], NOW)
+    assert [p.milestone for p in doc.titles["big-film"].proposals] == ["premiere"]
+    out = reconcile(doc, "big-film", [answer(("release", "2027", "wikidata"))], LATER)
+    assert doc.titles["big-film"].proposals == []
+    assert [o.what for o in out] == ["withdrawn"]
+    assert doc.titles["big-film"].milestones["premiere"].date.canonical == "2027-02-01"  # yours, untouched
+    # Another source's answer does not withdraw Wikidata's proposal.
+    reconcile(doc, "big-film", [answer(("premiere", "2027-02-14", "wikidata"))], LATER)
+    doc.titles["big-film"].links.append(f"tmdb:movie/{D.MOVIE}")
+    reconcile(doc, "big-film", [answer(("premiere", "2027-02-14", "wikidata")), answer(("release", "2027", "tmdb"))],
+              LATER)  # fmt: skip
+    assert [(p.milestone, p.origin) for p in doc.titles["big-film"].proposals] == [("premiere", "wikidata")]
+
+
+def test_linking_another_page_of_a_source_drops_the_old_pages_proposals() -> None:
+    from hstrack.sync import link_title
+
+    doc = new_doc(links=(f"wikidata:{D.FILM}", f"tmdb:movie/{D.MOVIE}"))
+    typed(doc, "release", "2027-03-05")
+    reconcile(doc, "big-film", [answer(("release", "2027-04-02", "wikidata"))], NOW)
+    reconcile(doc, "big-film", [answer(("release", "2027-04-09", "tmdb"))], NOW)
+    assert len(doc.titles["big-film"].proposals) == 2
+    link_title(doc, "big-film", "wikidata:Q42")  # the old page was the wrong film
+    assert [p.origin for p in doc.titles["big-film"].proposals] == ["tmdb"]
+    link_title(doc, "big-film", f"tmdb:movie/{D.MOVIE}")  # the same page again: nothing goes
+    assert [p.origin for p in doc.titles["big-film"].proposals] == ["tmdb"]
+
+
+def test_a_coarser_date_from_the_other_source_does_not_undo_a_narrower_synced_one() -> None:
+    doc = new_doc(links=(f"wikidata:{D.FILM}", f"tmdb:movie/{D.MOVIE}"))
+    both = [answer(("release", "2027", "wikidata")), answer(("release", "2027-02-14", "tmdb"))]
+    reconcile(doc, "big-film", both, NOW)
+    assert doc.titles["big-film"].milestones["release"].date.canonical == "2027-02-14"  # the narrower
+    # TMDb stops giving it (it now dates the release per country); Wikidata still says 2027,
+    # which holds 14 Feb: the same fact, less well known. Nothing changes.
+    assert reconcile(doc, "big-film", [both[0]], LATER) == []
+    assert doc.titles["big-film"].milestones["release"].origin == "tmdb"
+    # A date from Wikidata that contradicts it moves it, like any slip.
+    out = reconcile(doc, "big-film", [answer(("release", "2027-03", "wikidata"))], LATER)
+    assert [o.what for o in out] == ["changed"]
+    assert doc.titles["big-film"].milestones["release"].date.canonical == "2027-03"
+
+
+def test_a_coarser_date_from_the_source_that_set_it_is_taken() -> None:
+    """The page that said 5 Mar now says only 2027 (TMDb's YEAR-01-01): it knows less, and
+    the fact follows its source, recorded."""
+    doc = new_doc()
+    reconcile(doc, "big-film", [answer(("release", "2027-03-05", "wikidata"))], NOW)
+    out = reconcile(doc, "big-film", [answer(("release", "2027", "wikidata"))], LATER)
+    assert [(o.what, o.summary) for o in out] == [("changed", "release changed from 5 Mar 2027 to 2027")]
+
+
 def test_a_title_unlinked_while_its_sources_answered_is_not_changed() -> None:
     doc = new_doc(links=())
     assert reconcile(doc, "big-film", [answer(("release", "2027-03-05", "wikidata"))], NOW) == []
@@ -405,7 +517,9 @@ def test_synced_facts_links_and_proposals_round_trip_and_match_the_schema() -> N
     typed(doc, "premiere", "2027-02-01")
     reconcile(doc, "big-film", [answer(("premiere", "2027-02-14", "wikidata"))], NOW)
     typed(doc, "trailer", "2026-12-01")
-    reconcile(doc, "big-film", [answer(("trailer", "2027-01-05", "wikidata"))], NOW)
+    # A source's answer is all it says: the premiere it proposed is still in it.
+    reconcile(doc, "big-film", [answer(("premiere", "2027-02-14", "wikidata"), ("trailer", "2027-01-05", "wikidata"))],
+              NOW)  # fmt: skip
     reject(doc, "big-film", "trailer", NOW)
     raw = dumps(doc)
     data = json.loads(raw)
@@ -481,7 +595,8 @@ def test_an_import_joins_links_rejections_and_proposals() -> None:
     theirs.titles["big-film"].links = [f"wikidata:{D.FILM}", f"tmdb:movie/{D.MOVIE}"]
     reconcile(theirs, "big-film", [answer(("release", "2027-04-02", "wikidata"))], NOW)
     typed(theirs, "trailer", "2026-12-01")
-    reconcile(theirs, "big-film", [answer(("trailer", "2027-01-05", "wikidata"))], NOW)
+    both = answer(("release", "2027-04-02", "wikidata"), ("trailer", "2027-01-05", "wikidata"))
+    reconcile(theirs, "big-film", [both], NOW)
     reject(theirs, "big-film", "trailer", NOW)
     theirs.titles["big-film"].links[0] = "wikidata:Q1"  # another page of a source ours links: ours stays
     merge_documents(ours, theirs, LATER)

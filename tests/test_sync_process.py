@@ -222,6 +222,7 @@ def test_sync_usage_errors_and_nothing_linked(hs: Any, sources: FakeSources) -> 
     hs("link", "big-film", f"tmdb:movie/{D.MOVIE}")
     assert "refused the token" in hs("sync", code=1, HSTRACK_TMDB_TOKEN="wrong").stderr
     assert "not an http(s) address" in hs("sync", code=2, HSTRACK_TMDB_URL="file:///etc").stderr
+    assert "is not a contact" in hs("sync", code=2, HSTRACK_CONTACT="me\x1b[2J").stderr
     hs("unlink", "big-film")
     assert "not linked to any source" in hs("unlink", "big-film", code=2).stderr
 
@@ -237,3 +238,121 @@ def test_add_starts_a_title_from_a_source(hs: Any, sources: FakeSources) -> None
     assert "no such entity" in hs("add", "--link", "wikidata:Q9199999", code=1).stderr
     assert hs.store.read_bytes() == before
     assert "give the title's NAME" in hs("add", code=2).stderr
+
+
+# ---------------------------------------------------------------------------- review of issue 15
+
+
+def test_what_a_source_gave_that_was_left_out_is_said_and_inert(hs: Any, sources: FakeSources) -> None:
+    film = D.film_entity()
+    film["claims"]["P577"].append(D.statement(D.time_snak("P577", "\x1b]52;c;ZXZpbA==\x07\u202e", 11)))
+    sources.entities[D.FILM] = film
+    added = hs("add", "--link", f"tmdb:movie/{D.MOVIE}")  # add --link always says what it left out
+    assert (f"hstrack: big-film: TMDb (tmdb:movie/{D.MOVIE}): release_dates: left out a country hstrack does "
+            "not know (XX)") in added.stderr.splitlines()  # fmt: skip
+    hs("link", "big-film", f"wikidata:{D.FILM}")
+    quiet = hs("sync")
+    assert "left out" not in quiet.stderr  # a cron job's log is not told the same thing every day
+    told = hs("sync", "--verbose").stderr
+    assert "left out a country hstrack does not know (XX)" in told
+    line = next(line for line in told.splitlines() if "cannot read" in line)
+    assert line == (f"hstrack: big-film: Wikidata (wikidata:{D.FILM}): P577: left out a time hstrack cannot read "
+                    "(^[]52;c;ZXZpbA==^G<U+202E>)")  # fmt: skip
+    assert "\x1b" not in told
+    assert "\u202e" not in told
+
+
+def test_the_progress_bar_is_drawn_on_a_terminal_and_reaches_the_end(hs: Any, sources: FakeSources,
+                                                                     httpserver: HTTPServer) -> None:  # fmt: skip
+    import pty
+    import select
+
+    sources.entities["Q9100005"] = D.film_entity() | {"id": "Q9100005", "title": "Q9100005"}
+    pages = [f"wikidata:{D.FILM}", f"wikidata:{D.FILM}", f"wikidata:{D.SEASON}", "wikidata:Q9100005",
+             f"tmdb:movie/{D.MOVIE}"]  # fmt: skip
+    for n, page in enumerate(pages):  # two titles on one page: fetched once, counted once
+        hs("add", f"Film {n}", "--kind", "film")
+        hs("link", f"film-{n}", page)
+    primary, secondary = pty.openpty()
+    env = {"PATH": os.environ.get("PATH", ""), "HSTRACK_HOME": str(hs.store.parent), "TZ": "Europe/London",
+           "HSTRACK_NOW": "2026-11-27T12:00:00+00:00", "LANG": "C.UTF-8", "TERM": "xterm", "COLUMNS": "80",
+           "HSTRACK_WIKIDATA_URL": httpserver.url_for("/").rstrip("/"), "HSTRACK_TMDB_URL": httpserver.url_for("/3"),
+           "HSTRACK_TMDB_TOKEN": "t0ken"}  # fmt: skip
+    with subprocess.Popen([str(SCRIPT), "sync"], stdout=subprocess.PIPE, stderr=secondary, env=env) as process:
+        os.close(secondary)
+        out = process.communicate(timeout=60)[0].decode()
+        drawn = b""
+        while select.select([primary], [], [], 0.5)[0]:
+            try:
+                piece = os.read(primary, 65536)
+            except OSError:  # the terminal's other end closed
+                break
+            if not piece:
+                break
+            drawn += piece
+    os.close(primary)
+    text = drawn.decode("utf-8", "replace")
+    assert process.returncode == 0, text
+    assert "syncing" in text
+    assert "100%" in text  # it counted what it fetched: 4 pages, not 5 links
+    assert "synced 5 of 5 titles" in text
+    assert "film-4: release (UK cinemas) set to 5 Mar 2027 (TMDb)" in out.splitlines()  # stdout stays data
+    assert "\x1b" not in out
+
+
+def test_two_syncs_at_once_apply_one_after_the_other(hs: Any, sources: FakeSources, httpserver: HTTPServer) -> None:
+    import time
+
+    hs("add", "Big Film", "--kind", "film")
+    hs("link", "big-film", f"wikidata:{D.FILM}")
+
+    def slowly(request: Request) -> Response:
+        time.sleep(0.3)  # both ask before either has written
+        return sources.wikidata(request)
+
+    httpserver.clear()
+    httpserver.expect_request("/w/api.php").respond_with_handler(slowly)
+    env = {"PATH": os.environ.get("PATH", ""), "HSTRACK_HOME": str(hs.store.parent), "TZ": "Europe/London",
+           "HSTRACK_NOW": "2026-11-27T12:00:00+00:00", "LANG": "C.UTF-8",
+           "HSTRACK_WIKIDATA_URL": httpserver.url_for("/").rstrip("/")}  # fmt: skip
+    runs = [subprocess.Popen([str(SCRIPT), "sync"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=env) for _ in range(2)]  # fmt: skip
+    done = [run.communicate(timeout=60) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], done
+    assert not any("Traceback" in err for _, err in done)
+    outs = sorted(out for out, _ in done)
+    assert outs[0] == ""  # the second found the first's changes already there
+    assert "big-film: release set to 2027 (Wikidata)" in outs[1]
+    validate_store(json.loads(hs.store.read_bytes()))
+    history = json.loads(hs("history", "big-film", "--json").stdout)["history"]
+    assert sum(c["milestone"] == "release" for c in history) == 1
+    hs("undo")  # one sync, one change
+    assert json.loads(hs("show", "big-film", "--json").stdout)["title"]["milestones"] == []
+
+
+def test_add_link_without_a_name_says_what_to_do(hs: Any, sources: FakeSources) -> None:
+    film = D.film_entity()
+    film["labels"] = {}
+    sources.entities[D.FILM] = film
+    said = hs("add", "--link", f"wikidata:{D.FILM}", code=2).stderr
+    assert said == (f"hstrack: wikidata:{D.FILM} has no name hstrack can use; give one: "
+                    f"hstrack add NAME --link wikidata:{D.FILM}\n")  # fmt: skip
+
+
+def test_a_server_that_does_not_speak_http_fails_the_title_in_one_line(hs: Any, sources: FakeSources) -> None:
+    from .test_http import RawServer
+
+    hs("add", "Big Film", "--kind", "film")
+    hs("link", "big-film", f"wikidata:{D.FILM}")
+    before = hs.store.read_bytes()
+    server = RawServer(lambda _request: b"SSH-2.0-OpenSSH_9.6\r\n")
+    try:
+        failed = hs("sync", code=1, HSTRACK_WIKIDATA_URL=server.url.removesuffix("/x"))
+    finally:
+        server.close()
+    assert failed.stderr.splitlines() == [
+        f"hstrack: big-film: Wikidata (wikidata:{D.FILM}): the answer is not HTTP hstrack can read (BadStatusLine); "
+        "big-film was left as it was",
+        "hstrack: synced 0 of 1 title: 0 changes, 0 new proposals",
+    ]
+    assert hs.store.read_bytes() == before

@@ -278,6 +278,8 @@ COMMANDS = {
         {
             "--dry-run": ("--dry-run", "", False, "Say what would change"),
             "--offline": ("--offline", "", False, "Use only the answers cached by earlier syncs"),
+            "--verbose": ("--verbose", "", False, "Also say on stderr what a source gave that was left out, an…"),
+            "-v": ("--verbose", "", False, "Also say on stderr what a source gave that was left out, an…"),
             "--json": ("--json", "", False, "Print JSON (schema 1) instead of a table"),
             "--help": ("--help", "", False, "Show this message and exit"),
             "-h": ("--help", "", False, "Show this message and exit"),

@@ -13,13 +13,16 @@ Who wins (the README's "Keeping dates current" says the same):
   a pending proposal on the title for ``hstrack accept`` or ``reject``. A coarser value
   that agrees ("2026" for a typed 3 Oct 2026) changes nothing; nor does a TBA.
 - A milestone a person removed counts as typed: a source that still gives it proposes it.
-- A rejected value is not proposed again; a new value is.
+- A rejected value is not proposed again; a new value is. A pending proposal goes when its
+  source no longer says it: it gives another value (even one you rejected) or no date.
 - Two sources that disagree are reported, never averaged: when one's window holds the
   other's, the narrower is taken (it is the same fact, better known); when they conflict,
   TMDb wins for releases and premieres (dates per country and medium are what its editors
   keep) and Wikidata for everything else.
 - A synced date is kept when a source stops giving it (a deleted statement is as often
-  vandalism as news): ``hstrack unset`` removes it.
+  vandalism as news): ``hstrack unset`` removes it. Nor does the other source's wider date
+  that holds it undo it ("2027" from Wikidata for TMDb's 14 Feb 2027): the same fact, less
+  well known. The source that set it is followed even when it comes to know less.
 """
 
 from __future__ import annotations
@@ -175,8 +178,11 @@ def apply_fact(title: Title, fact: Fact, now: datetime) -> list[Outcome]:
     if old.origin is not None:
         # Synced before: updated like any slip. The same date from a newer revision keeps
         # the source it has (that revision said it too), so an unrelated edit of the entity
-        # writes nothing.
-        return [] if _same_value(old, new) else record()
+        # writes nothing. The other source's wider date that holds it is the same fact less
+        # well known (its own source stopped giving it, and choose() would have kept it).
+        if _same_value(old, new) or (old.origin != fact.origin and inside(old.date, fact.date)):
+            return []
+        return record()
     if fact.date.is_tba or old.date == fact.date or inside(old.date, fact.date):
         return _withdraw(title, key)  # agrees, or says less: the typed fact stands
     if old.date.is_tba or inside(fact.date, old.date):
@@ -184,16 +190,19 @@ def apply_fact(title: Title, fact: Fact, now: datetime) -> list[Outcome]:
     return _propose(title, key, new, f"you have {old.date.text}", now, label(key), name)
 
 
-def _withdraw(title: Title, key: str) -> list[Outcome]:
+def _withdraw(title: Title, key: str, origin: str | None = None) -> list[Outcome]:
+    """Withdraw the pending proposals for ``key``: every source's, because the sources now
+    agree with what you have; or only ``origin``'s, because it no longer says what it proposed."""
     from hstrack.report import label
 
-    gone = [p for p in title.proposals if p.milestone == key]
+    gone = [p for p in title.proposals if p.milestone == key and origin in (None, p.origin)]
     if not gone:
         return []
-    title.proposals = [p for p in title.proposals if p.milestone != key]
+    title.proposals = [p for p in title.proposals if not any(p is g for g in gone)]
+    why = "the sources now agree with what you have" if origin is None else f"{SOURCE_NAMES[origin]} no longer says it"
     return [Outcome(title.id, "withdrawn", key,
                     f"{label(key)}: the proposal of {p.new.date.text} from {SOURCE_NAMES[p.origin]} is withdrawn: "
-                    "the sources now agree with what you have", p.origin, p.new.source)
+                    + why, p.origin, p.new.source)
             for p in gone]  # fmt: skip
 
 
@@ -204,7 +213,8 @@ def _propose(title: Title, key: str, new: Milestone, why: str, now: datetime, wh
     origin = new.origin
     assert origin is not None
     if any(r.milestone == key and r.origin == origin and r.same_value(new) for r in title.rejected):
-        return []  # rejected before: not proposed again
+        # Rejected before: not proposed again; and a value it proposed since is no longer what it says.
+        return _withdraw(title, key, origin)
     pending = next((p for p in title.proposals if p.milestone == key and p.origin == origin), None)
     if pending is not None and pending.same_value(new):
         return []
@@ -225,6 +235,12 @@ def reconcile(doc: Document, title_id: str, answers: list[Fetched], now: datetim
     facts, outcomes = choose(title_id, answers)
     for fact in facts:
         outcomes.extend(apply_fact(title, fact, now))
+    # A source that answered without a date it once proposed no longer proposes it.
+    given = {(a.reference.source, f.key) for a in answers for f in a.facts}
+    answered = {a.reference.source for a in answers}
+    for p in list(title.proposals):
+        if p.origin in answered and (p.origin, p.milestone) not in given:
+            outcomes.extend(_withdraw(title, p.milestone, p.origin))
     return outcomes
 
 
@@ -242,6 +258,8 @@ def link_title(doc: Document, title_id: str, typed: str) -> tuple[str, str | Non
         return ref.text, ref.text
     same = [link for link in title.links if parse_reference(link).source == ref.source]
     title.links = [link for link in title.links if link not in same] + [ref.text]
+    if same:  # another page: what the old one proposed is not what this one says
+        title.proposals = [p for p in title.proposals if p.origin != ref.source]
     return ref.text, (same[0] if same else None)
 
 

@@ -60,7 +60,7 @@ def _add_linked(
     settings: Any, name: str | None, title_id: str | None, kind: str | None, platform: str | None, link: str
 ) -> None:
     """add --link: one fetch, then one change that adds, links and syncs the title."""
-    from hstrack.cli.sources import fetch_one
+    from hstrack.cli.sources import fetch_one, left_out
     from hstrack.sources import parse_reference
     from hstrack.sync import link_title, reconcile
     from hstrack.tracker import add_title
@@ -82,6 +82,8 @@ def _add_linked(
     done(f"added {title.id}, linked to {ref.text}")
     for o in outcomes:
         done(f"{title.id}: {o.summary}")
+    for line in left_out([fetched]):
+        done(f"{title.id}: {line}")
 
 
 @command(short_help="Change a title's name, kind, label, platform or text.")

@@ -34,10 +34,12 @@ def _source(value: str | None) -> str | None:
 
 
 def _client(offline: bool = False) -> Any:
-    from hstrack.sources.fetching import Sources
+    import os
+
+    from hstrack.sources.fetching import Sources, user_agent
     from hstrack.sources.http import Cache, Client, cache_folder
 
-    return Sources(Client(Cache(cache_folder()), offline=offline))
+    return Sources(Client(Cache(cache_folder()), offline=offline, user_agent=user_agent(os.environ)))
 
 
 @command(short_help="Look a title up on Wikidata and TMDb; prints candidates to link.")
@@ -128,6 +130,14 @@ def fetch_one(reference: Any) -> Any:
     return answer
 
 
+def left_out(answers: list[Any]) -> list[str]:
+    """What the sources gave that hstrack left out, and why: one line each, once."""
+    from hstrack.sources import SOURCE_NAMES
+
+    return list(dict.fromkeys(f"{SOURCE_NAMES[a.reference.source]} ({a.reference.text}): {note}"
+                              for a in answers for note in a.notes))  # fmt: skip
+
+
 def _progress(total: int) -> Any:
     """A progress bar on stderr, when it is a terminal and the wait is worth one."""
     import contextlib
@@ -149,6 +159,9 @@ def sync(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change; write nothing.")] = False,
     offline: Annotated[
         bool, typer.Option("--offline", help="Use only the answers cached by earlier syncs; no network.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also say on stderr what a source gave that was left out, and why.")
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -181,7 +194,7 @@ def sync(
         return
     refs = {t.id: [parse_reference(link) for link in t.links] for t in titles}
     sources = _client(offline)
-    total = sum(len(r) for r in refs.values())
+    total = len({r for rs in refs.values() for r in rs})  # two titles linked to one page: one fetch
     with _progress(total) as bar:
         task = bar.add_task("syncing", total=total) if bar is not None else None
         answers = sources.fetch([r for rs in refs.values() for r in rs],
@@ -213,6 +226,10 @@ def sync(
             for o in outcomes.get(t.id, []):
                 origin = f" ({SOURCE_NAMES[o.origin]})" if o.what == "changed" and o.origin else ""
                 sys.stdout.write(inert(f"{t.id}: {o.summary}{origin}") + "\n")
+    if verbose:
+        for tid, found in usable.items():
+            for line in left_out(found):
+                done(f"{tid}: {line}")
     for tid, why in failures.items():
         typer.echo(f"hstrack: {tid}: {inert(why)}; {tid} was left as it was", err=True)
     changes = sum(o.what == "changed" for outs in outcomes.values() for o in outs)

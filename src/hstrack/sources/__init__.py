@@ -62,7 +62,7 @@ class Reference:
         return f"{TMDB_SITE}/{self.kind}/{self.number}"
 
 
-_NUMBER = r"[1-9]\d{0,11}"
+_NUMBER = r"[1-9][0-9]{0,11}"  # ASCII digits: \d would read "Q4٢" as Q42
 _FORMS = (
     re.compile(rf"wikidata:(?P<q>q{_NUMBER})"),
     re.compile(rf"tmdb:(?P<kind>movie|tv)/(?P<n>{_NUMBER})(?:/season/(?P<s>0|{_NUMBER}))?"),
@@ -82,6 +82,8 @@ def parse_reference(value: str) -> Reference:
     if len(text) > 200:
         raise UsageError(f"{text[:40]!r}… is not a reference to a source: use {REFERENCE_FORMS}")
     low = text.lower()
+    if low.startswith(("https://", "http://")):
+        low = re.split(r"[?#]", low, maxsplit=1)[0]  # a pasted page's query (?language=en-US) or fragment
     for form in _FORMS:
         m = form.fullmatch(low)
         if m is None:

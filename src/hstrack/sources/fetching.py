@@ -19,6 +19,7 @@ from hstrack.sources.http import Client, FetchError
 WIKIDATA_VARIABLE = "HSTRACK_WIKIDATA_URL"
 TMDB_VARIABLE = "HSTRACK_TMDB_URL"
 TOKEN_VARIABLE = "HSTRACK_TMDB_TOKEN"
+CONTACT_VARIABLE = "HSTRACK_CONTACT"
 WIKIDATA_DEFAULT = "https://www.wikidata.org"
 TMDB_DEFAULT = "https://api.themoviedb.org/3"
 
@@ -30,6 +31,24 @@ def _base(environ: Mapping[str, str], name: str, default: str) -> str:
     if not value.startswith(("https://", "http://")) or any(c.isspace() for c in value) or len(value) > 300:
         raise UsageError(f"{name}={value[:60]!r} is not an http(s) address")
     return value.rstrip("/")
+
+
+def user_agent(environ: Mapping[str, str]) -> str:
+    """hstrack's User-Agent, with your contact in it when ``HSTRACK_CONTACT`` gives one.
+    Wikimedia's policy (https://meta.wikimedia.org/wiki/User-Agent_policy) asks for a way to
+    reach whoever runs a tool; hstrack has no home page yet (its URL is a placeholder under
+    ``.invalid``, which never resolves), so the person running it can say how to reach them."""
+    from hstrack.errors import UsageError
+    from hstrack.sources.http import USER_AGENT
+
+    contact = environ.get(CONTACT_VARIABLE, "").strip()
+    if not contact:
+        return USER_AGENT
+    if len(contact) > 200 or any(not (32 <= ord(c) < 127) or c in "()\\" for c in contact):
+        raise UsageError(f"{CONTACT_VARIABLE}={contact[:60]!r} is not a contact: an e-mail address or a web address "
+                         "in plain ASCII, without parentheses, at most 200 characters")  # fmt: skip
+    agent, _, library = USER_AGENT.rpartition(") ")
+    return f"{agent}; {contact}) {library}"
 
 
 class Sources:

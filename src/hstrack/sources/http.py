@@ -6,7 +6,12 @@ import. What it adds:
 
 - a User-Agent naming hstrack, its version and its home, as Wikimedia's policy asks
   (https://meta.wikimedia.org/wiki/User-Agent_policy);
-- a timeout on every request, and a cap on how much of an answer is read;
+- a timeout on every request (for the server to go quiet) and a limit on the time an
+  answer's body takes (for one that drips), and a cap on how much of an answer is read;
+- redirects followed only on the same host (http to https allowed), so a token sent to TMDb
+  never goes anywhere else;
+- an answer cut short (fewer bytes than its Content-Length, a broken chunk, a gzip stream
+  that stops) is an error, never read nor cached;
 - ``429 Too Many Requests`` (and ``503``) with ``Retry-After`` waited out, up to a few tries
   and a total wait (TMDb: https://developer.themoviedb.org/docs/rate-limiting; MediaWiki's
   maxlag answers also come with Retry-After);
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
+import http.client
 import json
 import os
 import time
@@ -34,11 +40,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from hstrack import __url__, __version__
 
-USER_AGENT = f"hstrack/{__version__} (+{__url__}) Python-urllib"
+USER_AGENT = f"hstrack/{__version__} (+{__url__}) Python-urllib"  # and "; CONTACT" (sources.fetching.user_agent)
 TIMEOUT = 20.0  # seconds for one request to connect or to go quiet
+DEADLINE = 60.0  # seconds for an answer's body to arrive, however steadily it drips
 MAX_BODY = 16 * 1024 * 1024  # no answer of these APIs comes near it; a bigger one is an error
 RETRIES = 3  # tries after a 429/503 before giving up
 MAX_WAIT = 60.0  # seconds of Retry-After waited in all, for one request
@@ -120,11 +128,11 @@ def retry_after(value: str | None, now: datetime) -> float | None:
     if value is None:
         return None
     text = value.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # "²" is a digit to isdigit, not to int
         return float(int(text[:6]))
     try:
         when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
@@ -140,14 +148,18 @@ class Client:
         cache: Cache | None,
         offline: bool = False,
         timeout: float = TIMEOUT,
+        deadline: float = DEADLINE,
         retries: int = RETRIES,
         max_wait: float = MAX_WAIT,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        user_agent: str = USER_AGENT,
     ) -> None:
         self.cache = cache
+        self.user_agent = user_agent
         self.offline = offline
         self.timeout = timeout
+        self.deadline = deadline
         self.retries = retries
         self.max_wait = max_wait
         self.sleep = sleep
@@ -160,7 +172,12 @@ class Client:
             if cached is None:
                 raise FetchError("not in the cache, and --offline asks for no network (sync once without it)")
             return Response(200, {}, cached[1], from_cache=True)
-        sent = {"User-Agent": USER_AGENT, "Accept": "application/json", "Accept-Encoding": "gzip", **(headers or {})}
+        sent = {
+            "User-Agent": self.user_agent,
+            "Accept": "application/json",
+            "Accept-Encoding": "gzip",
+            **(headers or {}),
+        }
         if cached is not None:
             if cached[0].get("etag"):
                 sent["If-None-Match"] = str(cached[0]["etag"])
@@ -192,9 +209,12 @@ class Client:
         if not url.startswith(("https://", "http://")):
             raise FetchError(f"{url[:60]!r} is not an http(s) address")
         self.requests += 1
+        opener = urllib.request.build_opener(_SameHost)
+        started = time.monotonic()
         try:
-            with contextlib.closing(urllib.request.urlopen(request, timeout=self.timeout)) as answer:
-                return answer.status, _lower(answer.headers), _read(answer, answer.headers)
+            with contextlib.closing(opener.open(request, timeout=self.timeout)) as answer:
+                body = _read(answer, answer.headers, started + self.deadline, self.deadline)
+                return answer.status, _lower(answer.headers), body
         except urllib.error.HTTPError as exc:
             with contextlib.closing(exc):
                 return exc.code, _lower(exc.headers), b""
@@ -206,7 +226,11 @@ class Client:
                 raise FetchError(f"no answer within {self.timeout:g} s") from None
             text = getattr(reason, "strerror", None) or str(reason)
             raise FetchError(f"cannot connect ({text})") from None
-        except (OSError, ValueError) as exc:  # a reset connection, a malformed status line
+        except http.client.IncompleteRead:
+            raise FetchError("the answer was cut short (the connection closed inside it)") from None
+        except http.client.HTTPException as exc:  # a broken status line, headers too many or too long
+            raise FetchError(f"the answer is not HTTP hstrack can read ({type(exc).__name__})") from None
+        except (OSError, ValueError) as exc:  # a reset connection
             raise FetchError(f"the connection failed ({type(exc).__name__})") from None
 
     def get_json(self, url: str, headers: Mapping[str, str] | None = None) -> Any:
@@ -225,10 +249,49 @@ def _lower(headers: Any) -> dict[str, str]:
     return {str(k).lower(): str(v) for k, v in (headers.items() if headers is not None else [])}
 
 
-def _read(answer: Any, headers: Any) -> bytes:
-    body: bytes = answer.read(MAX_BODY + 1)
-    if len(body) > MAX_BODY:
-        raise FetchError(f"the answer is larger than {MAX_BODY // (1024 * 1024)} MiB")
+class _SameHost(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only on the host asked (http to https allowed). urllib would
+    follow one anywhere and send the request's headers along, TMDb's bearer token with them."""
+
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
+        old, new = urlsplit(req.full_url), urlsplit(newurl)
+        try:
+            ports = (old.port or _PORTS.get(old.scheme), new.port or _PORTS.get(new.scheme))
+        except ValueError:
+            ports = (None, -1)
+        same = old.scheme == new.scheme and ports[0] == ports[1]
+        upgraded = (old.scheme, new.scheme) == ("http", "https") and new.port in (None, 443)
+        if (old.hostname or "").lower() != (new.hostname or "").lower() or not (same or upgraded):
+            with contextlib.suppress(Exception):
+                fp.close()
+            shown = (new.hostname or newurl)[:60]
+            raise FetchError(f"redirected to another host ({shown!r}); hstrack follows redirects only on the same host")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_PORTS = {"http": 80, "https": 443}
+
+
+def _read(answer: Any, headers: Any, deadline: float, allowed: float) -> bytes:
+    """The whole body, read a piece at a time so that a server sending one byte every few
+    seconds (each within the timeout) is still given up on at the deadline."""
+    too_big = f"the answer is larger than {MAX_BODY // (1024 * 1024)} MiB"
+    pieces: list[bytes] = []
+    size = 0
+    while True:
+        if time.monotonic() > deadline:
+            raise FetchError(f"the answer took more than {allowed:g} s to arrive")
+        piece: bytes = answer.read1(64 * 1024)
+        if not piece:
+            break
+        size += len(piece)
+        if size > MAX_BODY:
+            raise FetchError(too_big)
+        pieces.append(piece)
+    body = b"".join(pieces)
+    length = str(headers.get("Content-Length", "")).strip()
+    if length.isascii() and length.isdigit() and len(body) < int(length):
+        raise FetchError(f"the answer was cut short ({len(body)} of its {int(length)} bytes)")
     if str(headers.get("Content-Encoding", "")).lower() == "gzip":
         inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
         try:
@@ -236,5 +299,7 @@ def _read(answer: Any, headers: Any) -> bytes:
         except zlib.error:
             raise FetchError("the answer is not valid gzip") from None
         if len(body) > MAX_BODY or inflate.unconsumed_tail:
-            raise FetchError(f"the answer is larger than {MAX_BODY // (1024 * 1024)} MiB")
+            raise FetchError(too_big)
+        if not inflate.eof:
+            raise FetchError("the answer was cut short (its gzip stream stops early)")
     return body

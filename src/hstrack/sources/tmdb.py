@@ -43,7 +43,7 @@ from hstrack.dates import DateError, DateSpec, parse_canonical
 from hstrack.sources import Candidate, Fact, Fetched, Reference, clean_text
 
 ORIGIN = "tmdb"
-_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:T[0-9:.]*Z?)?")
+_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:T[0-9:.]*Z?)?")  # ASCII digits only
 KINDS = {"movie": "film", "tv": "series"}
 
 

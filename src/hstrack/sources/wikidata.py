@@ -52,8 +52,9 @@ KINDS = {
     "Q5398426": "series", "Q1259759": "series", "Q581714": "series",
     "Q3464665": "season", "Q1261214": "special",
 }  # fmt: skip
-_QID = re.compile(r"Q[1-9]\d{0,11}")
-_TIME = re.compile(r"([+-])(\d{1,16})-(\d{2})-(\d{2})T")
+_QID = re.compile(r"Q[1-9][0-9]{0,11}")
+_TIME = re.compile(r"([+-])([0-9]{1,16})-([0-9]{2})-([0-9]{2})T")  # ASCII digits: \d takes "２" too
+MAX_REVISION = 10**15  # Wikidata's are near 2 * 10**9; a longer number is no revision
 
 
 class Malformed(ValueError):
@@ -150,7 +151,8 @@ def description(entity: Mapping[str, Any]) -> str | None:
 
 def revision(entity: Mapping[str, Any]) -> int | None:
     rev = entity.get("lastrevid")
-    return rev if isinstance(rev, int) and not isinstance(rev, bool) and rev > 0 else None
+    # Bounded: the revision goes into every synced fact's source, which the store limits.
+    return rev if isinstance(rev, int) and not isinstance(rev, bool) and 0 < rev < MAX_REVISION else None
 
 
 def statements(entity: Mapping[str, Any], prop: str) -> list[dict[str, Any]]:
@@ -182,7 +184,7 @@ def item_id(snak: Any) -> str | None:
         if isinstance(qid, str) and _QID.fullmatch(qid):
             return qid
         number = value.get("numeric-id")
-        if isinstance(number, int) and not isinstance(number, bool) and number > 0:
+        if isinstance(number, int) and not isinstance(number, bool) and 0 < number < 10**12:  # as _QID
             return f"Q{number}"
     return None
 
