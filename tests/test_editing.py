@@ -170,6 +170,9 @@ def test_rename_keeps_history_label_pin_and_calendar_events(seeded: Cli) -> None
     assert seeded.json("history", "hs-forever")["edits"][-1]["summary"] == (
         "id changed from 'heartstopper-film' to 'hs-forever'"
     )
+    table = seeded("history", "hs-forever", COLUMNS="160").stdout.splitlines()
+    row = next(line.split() for line in table if "'heartstopper-film'" in line)
+    assert row[2:5] == ["title", "id", "id"]  # the rename's row names what changed: "title id"
     after = {str(e["UID"]) for e in Calendar.from_ical(seeded("export", "--format", "ics").stdout).walk("VEVENT")}
     assert after == uids  # the same events, updated, not new ones
     assert "heartstopper-film.trailer@hstrack" in after
