@@ -523,6 +523,23 @@ def test_apprise_delivers_to_its_urls(film: Cli, httpserver: Any) -> None:
     assert "not an address apprise can use" in film("notify", "--apprise", "nosuch://x", code=2).stderr
 
 
+def test_the_json_on_stdin_keeps_any_text_exactly() -> None:
+    """The store refuses control characters in a name, but the encoding does not rely on it:
+    whatever the text, the line is one line of JSON that reads back as the same text."""
+    from datetime import UTC, datetime
+
+    from hstrack.notify import Notification
+
+    for name in ('a\nb\r\x1b]52;c;eA==\x07\x9b\u202e\u2028$(x) `y` \\ " 東京 🎬', "lone \ud800 surrogate"):
+        n = Notification("lead", "x", name, "release", "2026-10-03", "3 Oct 2026", False, "1d", False,
+                         datetime(2026, 10, 2, tzinfo=UTC), "release 3 Oct 2026 · tomorrow", None, ())  # fmt: skip
+        line = n.encoded()
+        assert line.endswith(b"\n")
+        assert line.count(b"\n") == 1
+        assert b"\x1b" not in line
+        assert json.loads(line)["title"]["name"] == name
+
+
 def test_a_body_is_escaped_for_a_server_that_reads_markup() -> None:
     """The body is hstrack's own words and dates; escaped all the same where a notification
     server reads markup (the summary, the title's name, is plain text by the spec)."""

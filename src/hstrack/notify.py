@@ -117,8 +117,14 @@ class Notification:
         return f"{self.title_id}: {self.summary}" + (" (late)" if self.late else "")
 
     def encoded(self) -> bytes:
-        """The notification as one line of JSON (UTF-8, keys sorted), what --exec reads."""
-        return (json.dumps(self.to_json(), ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+        """The notification as one line of JSON (UTF-8, keys sorted), what --exec reads. Text
+        that is no UTF-8 at all (a lone surrogate, which the store refuses anyway) is written
+        as JSON's \\u escapes instead: still exact, still one line."""
+        data = self.to_json()
+        try:
+            return (json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+        except UnicodeEncodeError:
+            return (json.dumps(data, sort_keys=True) + "\n").encode("ascii")
 
 
 # ---------------------------------------------------------------------------- lead times
