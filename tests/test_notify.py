@@ -516,8 +516,8 @@ def test_apprise_delivers_to_its_urls(film: Cli, httpserver: Any) -> None:
     (request, _) = httpserver.log[0]
     sent = json.loads(request.get_data())
     assert (sent["title"], sent["message"]) == ("Big Film", "release 3 Oct 2026 · in 7 days")
-    httpserver.stop()  # nobody answers now
-    failed = film("notify", "--apprise", url, now=at("10-02"), code=1)
+    httpserver.expect_request("/broken", method="POST").respond_with_data("down", status=503)
+    failed = film("notify", "--apprise", url.replace("/hook", "/broken"), now=at("10-02"), code=1)
     assert failed.stderr.startswith("hstrack: notify: apprise could not deliver the notification")
     assert len(failed.stderr.splitlines()) == 1
     assert "not an address apprise can use" in film("notify", "--apprise", "nosuch://x", code=2).stderr

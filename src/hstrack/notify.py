@@ -603,8 +603,7 @@ class Outcome:
     sent: list[Notification]
     unsent: list[Notification]
     error: str | None
-    first: bool
-    baseline: int  # changes taken as the baseline on the first run
+    first: bool  # the first run: it took the history so far as its baseline
 
 
 def run(
@@ -622,7 +621,7 @@ def run(
     if dry_run:
         doc = store.read()
         due = plan(doc, now, read_record(path), defaults, pref_for(doc))
-        return Outcome(due.notifications, [], None, due.first, len(due.baseline))
+        return Outcome(due.notifications, [], None, due.first)
     with running(store):
         record = read_record(path)
         doc = store.read()
@@ -648,4 +647,4 @@ def run(
         prune(record, doc, now)
         write_record(record, path, store)
     unsent = due.notifications[len(sent) :] if error is not None else []
-    return Outcome(sent, unsent, error, due.first, len(due.baseline))
+    return Outcome(sent, unsent, error, due.first)
