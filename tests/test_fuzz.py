@@ -26,8 +26,21 @@ from .test_process import SCRIPT
 
 EXAMPLES = int(os.environ.get("HSTRACK_FUZZ_EXAMPLES", "120"))
 RAW = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]|\r(?!\n)")
-READ_ONLY = {"status", "show", "timeline", "countdown", "history", "upcoming", "check", "calendar", "export", "where",
-             "prompt", "proposals"}  # fmt: skip
+READ_ONLY = {
+    "status",
+    "show",
+    "timeline",
+    "countdown",
+    "history",
+    "upcoming",
+    "check",
+    "calendar",
+    "export",
+    "where",
+    "prompt",
+    "proposals",
+    "notify",
+}  # fmt: skip (notify writes its record beside the store, never the store)
 
 # Text a person (or a hostile file) might put anywhere: controls, bidi, markup, shell and
 # prompt syntax, long runs, non-Latin scripts.
@@ -93,7 +106,7 @@ def store_bytes(draw: st.DrawFn) -> bytes:
 def command(draw: st.DrawFn) -> list[str]:
     name = draw(st.sampled_from(sorted(READ_ONLY | {"set", "unset", "add", "label", "pin", "unpin", "undo", "doctor",
                                                     "import", "remove", "config", "link", "unlink", "accept",
-                                                    "reject", "sync"})))  # fmt: skip
+                                                    "reject", "sync", "remind"})))  # fmt: skip
     ident = draw(st.one_of(st.sampled_from(["t0", "t1", "heartstopper-film"]), ARG))
     extra = draw(st.lists(ARG, max_size=3))
     shapes = {
@@ -120,6 +133,11 @@ def command(draw: st.DrawFn) -> list[str]:
         "unlink": [ident] + ([draw(ARG)] if draw(st.booleans()) else []),
         "accept": [ident, draw(ARG)], "reject": [ident, draw(ARG)],
         "sync": ["--offline"] + ([ident] if draw(st.booleans()) else []),
+        # Never the desktop here: a command that takes anything (true), or a dry run.
+        "notify": draw(st.sampled_from([["--exec", "true"], ["--dry-run"], ["--exec", "true", "--json"],
+                                        ["--print", "crontab"], ["--exec", "true", "--at", "2026-12-24"]])),
+        "remind": [ident, *draw(st.sampled_from([[], [draw(ARG)], ["--lead", draw(ARG)], ["--off"], ["--default"],
+                                                 ["release", "--lead", "1d"], [draw(ARG), "--lead", draw(ARG)]]))],
         "prompt": draw(st.sampled_from([[], ["--at", "2026-12-01"], ["--format", "{label} {nope}"], ["--width", "0"],
                                         ["--bogus"], ["--at", "soon"]])),
     }  # fmt: skip
@@ -188,6 +206,7 @@ def test_no_input_breaks_a_promise(workdir: Path, store: bytes, argv: list[str],
     argv = [str(workdir / "import.json") if a == "IMPORT" else a for a in argv]
     environment = {"PATH": os.environ["PATH"], "HSTRACK_HOME": str(home), "HSTRACK_NOW": "2026-11-27T12:00:00+00:00",
                    "TZ": "Europe/London", "LANG": "C.UTF-8", "HSTRACK_LOCK_TIMEOUT": "2",
+                   "XDG_RUNTIME_DIR": str(workdir),  # no session bus: notify never reaches a real desktop
                    # Never the real sources: nothing listens on port 9 of the loopback address.
                    "HSTRACK_WIKIDATA_URL": "http://127.0.0.1:9", "HSTRACK_TMDB_URL": "http://127.0.0.1:9",
                    **env}  # fmt: skip

@@ -298,7 +298,8 @@ def test_setup_is_idempotent_and_says_what_it_wrote(team: list[Clone]) -> None:
     assert a.git("config", "--local", "--get-regexp", "merge.hstrack").stdout == config
     assert "/store.json merge=hstrack" in files[".gitattributes"].decode()
     ignored = files[".gitignore"].decode()
-    for name in ("/store.json.lock", "/store.json.prompt", "/store.json.backups/", "/store.json.complete"):
+    for name in ("/store.json.lock", "/store.json.prompt", "/store.json.backups/", "/store.json.complete",
+                 "/store.json.notified", "/store.json.notified.lock"):  # fmt: skip
         assert name in ignored
     assert a.git("status", "--porcelain", "--ignored").stdout.count("!! store.json.backups/") == 1
     status = json.loads(a.hs("git", "status", "--json").stdout)

@@ -122,3 +122,28 @@ def test_a_place_loads_the_country_list(home: Path) -> None:
 def test_a_plain_status_loads_neither_the_filters_nor_the_change_feed(home: Path, argv: list[str]) -> None:
     assert loaded_modules(home, *argv) & {"hstrack.filters", "hstrack.feed"} == set()
     assert "hstrack.filters" in loaded_modules(home, *argv, "--active")  # the same check sees it
+
+
+# (hstrack.cli.notify itself is loaded by importlib, which -X importtime does not report;
+# main() loads only the running command's area, and what that area loads is listed here.)
+NOTIFY = {"hstrack.notify", "hstrack.channels", "jeepney", "apprise"}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["prompt"], ["__complete", "bash", "", "hstrack remind "], ["status"], ["status", "--json"],
+     ["set", "heartstopper-film", "trailer", "2027"], ["check", "heartstopper-film", "--released"]],
+)  # fmt: skip
+def test_notify_adds_nothing_to_the_other_commands(home: Path, argv: list[str]) -> None:
+    """notify's code, its D-Bus library and apprise load only for notify (and the prompt and
+    a Tab press load none of it, nor the lead times' settings)."""
+    assert loaded_modules(home, *argv) & NOTIFY == set()
+
+
+def test_notify_loads_a_channel_only_to_send(home: Path) -> None:
+    """Positive control, and the promise that a run with nothing due opens no channel: the
+    desktop's D-Bus library loads only when something is sent, apprise only with --apprise."""
+    quiet = loaded_modules(home, "notify")  # the first run: a baseline, nothing due
+    assert {"hstrack.notify", "hstrack.channels"} <= quiet
+    assert quiet & {"jeepney", "apprise"} == set()
+    assert "apprise" not in loaded_modules(home, "notify", "--dry-run", "--exec", "true")

@@ -379,6 +379,37 @@ COMMANDS = {
         },
         (("file", False),),
     ),
+    "notify": (
+        "Send the notifications that are due (from cron or a systemd timer).",
+        {
+            "--desktop": ("--desktop", "", False, "On the desktop (the default without --exec or --apprise)"),
+            "--exec": ("--exec", "text", True, "Run CMD per notification, its JSON on stdin (repeatable)"),
+            "--apprise": ("--apprise", "text", True, "To an apprise URL: ntfy://, tgram://, mailto:// (repeatable)"),
+            "--dry-run": ("--dry-run", "", False, "Say what would be sent"),
+            "--json": ("--json", "", False, "List what was sent as JSON (schema 1)"),
+            "--at": ("--at", "date", False, "Show things as of this date or time (2026-10-03, tomorrow,…"),
+            "--print": (
+                "--print",
+                "choice:crontab|systemd-service|systemd-timer",
+                False,
+                "Print a crontab line or systemd unit that runs notify so",
+            ),
+            "--help": ("--help", "", False, "Show this message and exit"),
+            "-h": ("--help", "", False, "Show this message and exit"),
+        },
+        (),
+    ),
+    "remind": (
+        "Set how long ahead notify tells you of a title, or turn it off.",
+        {
+            "--lead": ("--lead", "text", True, "A lead time: 7d, 1d, 0d (on the day), 12h, 2w (repeatable)"),
+            "--off": ("--off", "", False, "Tell nothing of it: no lead times, no changes"),
+            "--default": ("--default", "", False, "Forget its own setting (back to the default)"),
+            "--help": ("--help", "", False, "Show this message and exit"),
+            "-h": ("--help", "", False, "Show this message and exit"),
+        },
+        (("id", False), ("title-milestone", False)),
+    ),
     "prompt": (
         "The short segment for a shell prompt.",
         {
@@ -450,7 +481,7 @@ COMMANDS = {
         (),
     ),
     "config": (
-        "Show or change your settings: region and media.",
+        "Show or change your settings: region, media and lead times.",
         {
             "--unset": ("--unset", "", False, "Forget the setting (back to the default)"),
             "--help": ("--help", "", False, "Show this message and exit"),

@@ -20,7 +20,10 @@ CONFIG_NAME = "config.toml"
 KEYS = {
     "region": "your country, ISO 3166-1 alpha-2 (GB, US, DE), or worldwide",
     "medium": "the media you watch, in order: theatrical, limited, digital, physical, tv (comma-separated)",
+    "leads": "how long before a dated milestone hstrack notify tells you, unless a title says (7d,1d,0d)",
 }
+# A value that passes each setting's check, for naming a setting without a value (--unset).
+EXAMPLES = {"region": "worldwide", "medium": "digital", "leads": "0d"}
 
 
 def config_path() -> Path:
@@ -42,6 +45,15 @@ def check(key: str, value: str) -> str:
         raise UsageError(f"no setting {key!r}; settings: {', '.join(KEYS)}{did_you_mean(close_matches(key, KEYS))}")
     if key == "region":
         return "worldwide" if value.strip().lower() in ("worldwide", "none", "") else check_region(value)
+    if key == "leads":
+        from hstrack.model import check_leads
+
+        if value.strip().lower() == "off":  # no lead times unless a title has its own; changes still come
+            return "off"
+        leads = check_leads([value])
+        if not leads:
+            raise UsageError("give at least one lead time (7d,1d,0d), or off")
+        return ",".join(leads)
     media = [check_medium(m) for m in value.split(",") if m.strip()]
     if not media:
         raise UsageError("give at least one medium, or --unset")

@@ -260,7 +260,8 @@ def ignore_lines(store: Path, data_home: Path | None) -> list[str]:
     """Machine-local files beside the store: never shared."""
     name = store.name
     lines = [f"/{name}.lock", f"/{name}.prompt", f"/{name}.complete", f"/{name}.backups/", f"/{name}.damaged-*",
-             f"/.{name}.*.tmp"]  # fmt: skip
+             f"/.{name}.*.tmp",
+             f"/{name}.notified", f"/{name}.notified.lock"]  # what this machine's notify sent  # fmt: skip
     if data_home is not None and data_home.resolve() == store.parent.resolve():
         lines += ["/cache/", "/config.toml", "/.config.toml.*.tmp"]  # your region and your HTTP cache
     return lines

@@ -480,6 +480,7 @@ def _merge_title(merge: _Merge, mine: Title, incoming: Title, base: Title | None
             else:
                 mine.extra[key] = copy.deepcopy(new_value)
             updated.append(f"field {key}")
+    _merge_leads(mine, incoming, base, title_newer, updated)
 
     base_milestones = base.milestones if base is not None else {}
     every_key = sorted(set(mine.milestones) | set(incoming.milestones) | set(base_milestones))
@@ -556,6 +557,32 @@ def _merge_title(merge: _Merge, mine: Title, incoming: Title, base: Title | None
         updated.append("history entries from the file")
     outcome.details = [f"took {u}" for u in updated] + [f"kept {k}" for k in kept]
     return outcome
+
+
+def _merge_leads(
+    mine: Title, incoming: Title, base: Title | None, title_newer: Callable[[Any, Any], bool], updated: list[str]
+) -> None:
+    """The lead times `hstrack notify` uses (``Title.notify``), milestone by milestone, as
+    facts: one side's change is taken; when both changed one, the title changed last wins.
+    Off (an empty list) is a setting, not an absence, so an import never drops it."""
+    common = base.notify if base is not None else {}
+    for key in sorted(set(mine.notify) | set(incoming.notify) | set(common)):
+        old, new, was = mine.notify.get(key), incoming.notify.get(key), common.get(key)
+        if old == new:
+            continue
+        if base is not None:
+            if new == was:
+                continue
+            take = old == was or title_newer(old, new)
+        else:
+            take = new is not None and (old is None or title_newer(old, new))
+        if take:
+            if new is None:
+                mine.notify.pop(key, None)
+            else:
+                mine.notify[key] = list(new)
+            updated.append(f"lead times for {key}")
+    mine.notify = dict(sorted(mine.notify.items()))
 
 
 def _edits_of(edits: list[Edit], name: str) -> list[str]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from hstrack.dates import MAX_YEAR, MIN_YEAR, DateError, DateSpec, parse_canonical
+from hstrack.dates import MAX_YEAR, MIN_YEAR, DateError, DateSpec, parse_canonical, read_span
 from hstrack.errors import UsageError
 
 # The newest store schema this hstrack reads and writes. Schema 2 is schema 1 plus releases
@@ -204,6 +204,44 @@ def check_text(value: str | None, what: str, multiline: bool = False, limit: int
     return cleaned or None
 
 
+# Lead times: how long before a dated milestone `hstrack notify` tells you. Hours are
+# elapsed hours; days and weeks are calendar days where you are. "0d" is on the day (for a
+# drop time, at its hour). Kept on a title (``Title.notify``) per milestone, or for the
+# whole title under ALL_MILESTONES; an empty list is "off".
+DEFAULT_LEADS = ("7d", "1d", "0d")
+MAX_LEADS = 10
+ALL_MILESTONES = "*"
+_LEAD_UNITS = {"h": (1, 24 * 366), "d": (24, 366), "w": (24 * 7, 52)}  # hours per unit, the most of it
+
+
+def check_lead(value: str) -> str:
+    """A lead time in its one spelling: "7d", "12h", "2w"; "0d" for on the day (or hour)."""
+    try:
+        n, unit = read_span(value)
+    except UsageError:
+        n, unit = -1, ""
+    if unit not in _LEAD_UNITS:
+        raise UsageError(
+            f"cannot read lead time {value[:40]!r}: use a number and h, d or w (12h, 7d, 2w; 0d is on the day)"
+        )
+    if n > _LEAD_UNITS[unit][1]:
+        raise UsageError(f"lead time {value[:40]!r} is more than a year ahead")
+    return "0d" if n == 0 else f"{n}{unit}"
+
+
+def lead_hours(lead: str) -> int:
+    """A canonical lead's length in hours, to order leads (a day counts as 24)."""
+    return int(lead[:-1]) * _LEAD_UNITS[lead[-1]][0]
+
+
+def check_leads(values: Iterable[str]) -> list[str]:
+    """Lead times in their spellings, each once, the longest first ("7d,1d,0d")."""
+    leads = list(dict.fromkeys(check_lead(part) for value in values for part in value.split(",") if part.strip()))
+    if len(leads) > MAX_LEADS:
+        raise UsageError(f"at most {MAX_LEADS} lead times (got {len(leads)})")
+    return sorted(leads, key=lambda lead: (-lead_hours(lead), lead))
+
+
 def milestone_rank(kind: str) -> tuple[int, str]:
     """Ladder order for known kinds, then user kinds alphabetically."""
     if kind in MILESTONE_LADDER:
@@ -374,6 +412,9 @@ class Title:
     links: list[str] = field(default_factory=list)
     proposals: list[Proposal] = field(default_factory=list)
     rejected: list[Proposal] = field(default_factory=list)
+    # Lead times for `hstrack notify` (`hstrack remind`): a milestone's key, or ALL_MILESTONES
+    # for the whole title, to its leads, longest first ([] is off). Written only when set.
+    notify: dict[str, list[str]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -398,6 +439,8 @@ class Title:
             data["proposals"] = [p.to_json() for p in self.proposals]
         if self.rejected:
             data["rejected"] = [p.to_json() for p in self.rejected]
+        if self.notify:
+            data["notify"] = {key: list(leads) for key, leads in _sorted(self.notify).items()}
         return {**data, **_sorted(self.extra)}
 
     @property
@@ -751,6 +794,27 @@ def _links(value: Any, where: str) -> list[str]:
     return links
 
 
+def _notify(value: Any, where: str) -> dict[str, list[str]]:
+    """A title's lead times as a file holds them: keys are milestones (or "*"), values
+    lead times in their one spelling, longest first."""
+    settings: dict[str, list[str]] = {}
+    for key, leads in _expect(value, dict, where).items():
+        if key != ALL_MILESTONES and not _is_slug(key):
+            _split_key(key, f"{where}.{shown(key)}")  # release@GB:theatrical, or refused
+        place = f"{where}.{key}"
+        _expect(leads, list, place)
+        for lead in leads:
+            _expect(lead, str, place)
+        try:
+            spelled = check_leads(leads)
+        except UsageError as exc:
+            raise ShapeError(f"{place}: {exc.message}") from None
+        if spelled != leads:
+            raise ShapeError(f"{place}: {shown(leads)} is not written as hstrack writes it ({', '.join(spelled)})")
+        settings[key] = spelled
+    return settings
+
+
 def _is_timestamp(value: str) -> bool:
     """An ISO 8601 time with its offset, as hstrack records every change."""
     if len(value) > 40:
@@ -763,7 +827,9 @@ def _is_timestamp(value: str) -> bool:
     return utc is not None and MIN_YEAR <= moment.year <= MAX_YEAR and MIN_YEAR <= utc.year <= MAX_YEAR
 
 
-_TITLE_KEYS = frozenset((*EDITABLE, "milestones", "history", "edits", "edited", "links", "proposals", "rejected"))
+_TITLE_KEYS = frozenset(
+    (*EDITABLE, "milestones", "history", "edits", "edited", "links", "proposals", "rejected", "notify")
+)
 _EDIT_KEYS = frozenset(("recorded", "field", "old", "new"))
 
 
@@ -875,6 +941,7 @@ def title_from_json(data: Any, where: str) -> Title:
     return Title(
         # Only a title that has links pays for the sources module (and its patterns).
         links=_links(data["links"], f"{where}.links") if "links" in data else [],
+        notify=_notify(data["notify"], f"{where}.notify") if "notify" in data else {},
         proposals=proposals["proposals"],
         rejected=proposals["rejected"],
         edited=dict(edited),

@@ -1,8 +1,8 @@
 """The command line: thin commands over the core, a module per area.
 
 ``app`` holds the one exit point for errors and builds the Typer application; each area's
-module (``views``, ``editing``, ``sources``, ``scripting``, ``prompt``, ``shell``, ``store``,
-``sharing``, ``help``) registers its commands. A run imports only the area of the command it runs, so a
+module (``views``, ``editing``, ``sources``, ``scripting``, ``notify``, ``prompt``, ``shell``,
+``store``, ``sharing``, ``help``) registers its commands. A run imports only the area of the command it runs, so a
 reader finds a command by where it belongs and a run pays only for its own.
 """
 
@@ -14,6 +14,7 @@ AREAS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("editing", "Editing", ("add", "set", "unset", "edit", "credit", "label", "rename", "remove")),
     ("sources", "Sources", ("find", "link", "unlink", "sync", "proposals", "accept", "reject")),
     ("scripting", "Scripting", ("check", "export", "import")),
+    ("notify", "Notifications", ("notify", "remind")),
     ("prompt", "The prompt", ("prompt", "pin", "unpin", "init")),
     ("shell", "Shell completion", ("completion",)),
     ("store", "Your data", ("undo", "doctor", "where", "config")),

@@ -64,7 +64,9 @@ class HstrackGroup(TyperGroup):
         try:
             from typer._click.exceptions import ClickException  # Typer 0.27+ carries its own Click
         except ImportError:  # pragma: no cover - an older Typer, over the click package
-            from click.exceptions import ClickException  # type: ignore[import-not-found, no-redef]
+            # (the click package may be installed for something else, apprise's command line: then it
+            # is found, and is another class than Typer's own)
+            from click.exceptions import ClickException  # type: ignore[import-not-found, no-redef, assignment, unused-ignore]
         from typer.exceptions import Abort
 
         def run() -> Any:

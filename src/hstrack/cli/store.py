@@ -72,12 +72,12 @@ def doctor(
         raise typer.Exit(1)
 
 
-@command(short_help="Show or change your settings: region and media.")
+@command(short_help="Show or change your settings: region, media and lead times.")
 def config(
     ctx: typer.Context,
-    key: Annotated[str | None, typer.Argument(metavar="[KEY]", help="region or medium.")] = None,
+    key: Annotated[str | None, typer.Argument(metavar="[KEY]", help="region, medium or leads.")] = None,
     value: Annotated[
-        str | None, typer.Argument(metavar="[VALUE]", help="GB, US, worldwide; theatrical,digital.")
+        str | None, typer.Argument(metavar="[VALUE]", help="GB, US, worldwide; theatrical,digital; 7d,1d,0d or off.")
     ] = None,
     unset: Annotated[bool, typer.Option("--unset", help="Forget the setting (back to the default).")] = False,
 ) -> None:
@@ -86,9 +86,13 @@ def config(
     The region picks "the" release for you in every single-answer view (status, countdown,
     the prompt, check --released): your country's own, else the worldwide one, else the
     earliest anywhere. HSTRACK_REGION and HSTRACK_MEDIUM win over what is saved here; with
-    neither, the region is the country your locale names (LANG=en_GB.UTF-8: GB)."""
+    neither, the region is the country your locale names (LANG=en_GB.UTF-8: GB).
+
+    leads are the lead times hstrack notify uses for a title that has none of its own
+    (hstrack remind): 7d,1d,0d unless set here; off sends only the changes."""
     from hstrack import config as settings_file
     from hstrack.errors import UsageError
+    from hstrack.model import DEFAULT_LEADS
 
     settings = settings_of(ctx)
     saved = settings_file.read()
@@ -99,6 +103,7 @@ def config(
         lines = [
             f"region\t{pref.region or 'worldwide'}\t({_origin(pref.origin, pref.region)})",
             f"medium\t{','.join(pref.media) or 'any'}",
+            f"leads\t{saved.get('leads', ','.join(DEFAULT_LEADS))}\t({'saved' if 'leads' in saved else 'the default'})",
             f"file\t{settings_file.config_path()}",
         ]
         print_data("\n".join(lines) + "\n")
@@ -107,11 +112,11 @@ def config(
     if unset:
         if value is not None:
             raise UsageError("--unset takes no value")
-        settings_file.check(name, "worldwide" if name == "region" else "digital")  # a known key
+        settings_file.check(name, settings_file.EXAMPLES.get(name, ""))  # a known key
         saved.pop(name, None)
         what = f"{name} unset"
     elif value is None:
-        settings_file.check(name, "worldwide" if name == "region" else "digital")
+        settings_file.check(name, settings_file.EXAMPLES.get(name, ""))
         print_data(f"{saved.get(name, '')}\n")
         return
     else:

@@ -1,0 +1,292 @@
+"""Notifications: `notify` sends what is due (from cron or a systemd timer) and `remind`
+sets a title's lead times. The work is in ``hstrack.notify`` (what is due, the record of
+what was sent) and ``hstrack.channels`` (the desktop, --exec, apprise)."""
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hstrack.cli.application import command
+from hstrack.cli.common import AtOpt, Settings, done, print_data, settings_of
+from hstrack.errors import UsageError
+from hstrack.text import inert
+
+PRINTABLE = ("crontab", "systemd-service", "systemd-timer")
+UNIT = "hstrack-notify"
+
+
+@command(short_help="Send the notifications that are due (from cron or a systemd timer).")
+def notify(
+    ctx: typer.Context,
+    desktop: Annotated[
+        bool, typer.Option("--desktop", help="On the desktop (the default without --exec or --apprise).")
+    ] = False,
+    commands: Annotated[
+        list[str] | None,
+        typer.Option("--exec", metavar="CMD", help="Run CMD per notification, its JSON on stdin (repeatable)."),
+    ] = None,
+    urls: Annotated[
+        list[str] | None,
+        typer.Option("--apprise", metavar="URL", help="To an apprise URL: ntfy://, tgram://, mailto:// (repeatable)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be sent; send and record nothing.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="List what was sent as JSON (schema 1).")] = False,
+    at: AtOpt = None,
+    show: Annotated[
+        str | None,
+        typer.Option(
+            "--print",
+            metavar="crontab|systemd-service|systemd-timer",
+            help="Print a crontab line or systemd unit that runs notify so.",
+        ),
+    ] = None,
+) -> None:
+    """Send one notification for each event that is due, and remember it: lead times before
+    a dated milestone (7d, 1d and on the day unless hstrack remind or hstrack config leads
+    says otherwise; a window when it opens, a drop time at its hour) and the changes
+    recorded since the last run, in the history's words. Each is sent once; a date that
+    moves is told again; a run missed while the machine was off catches up once, marked
+    late. Run it from cron or a systemd user timer (--print gives one) every 15 minutes.
+    Exit 0 when everything due was sent, 1 when a channel failed (that notification and
+    the ones after it are tried again at the next run), 2 on a usage error."""
+    settings = settings_of(ctx)
+    if show is not None:
+        print_data(_schedule(show, settings, desktop, commands or [], urls or []))
+        return
+    from hstrack import config
+    from hstrack.channels import Apprise, Channel, Channels, Desktop, Exec
+    from hstrack.notify import default_leads, run
+
+    chosen: list[Channel] = [Exec(c, lambda said: typer.echo(said, err=True)) for c in commands or []]
+    if urls:
+        chosen.append(Apprise(urls))
+    if desktop or not chosen:
+        chosen.insert(0, Desktop())
+    channels = Channels(chosen)
+    now = settings.now(at)
+    store = settings.store()
+    try:
+        outcome = run(store, now, channels.send, default_leads(config.read()), settings.pref_for, dry_run)
+    finally:
+        channels.close()
+    if as_json:
+        from hstrack.views.data import to_text
+
+        data = {
+            "schema": 1,
+            "now": now.isoformat(timespec="seconds"),
+            "dry_run": dry_run,
+            "baseline": outcome.first,
+            "channels": channels.names,
+            "notifications": [n.to_json() for n in outcome.sent],
+            "unsent": [n.to_json() for n in outcome.unsent],
+            "error": outcome.error,
+        }
+        sys.stdout.write(to_text(data))
+    else:
+        for n in outcome.sent:
+            sys.stdout.write(inert(n.line) + "\n")
+    if outcome.first:
+        if dry_run:
+            done("dry run of the first run: it would take the history so far as the baseline, not sent")
+        else:
+            done("first run: the history so far is the baseline, not sent; from now on each change is sent once")
+    count = f"{len(outcome.sent)} notification{'s' * (len(outcome.sent) != 1)}"
+    if dry_run:
+        done(
+            f"dry run: {count} would be sent; nothing was sent or recorded"
+            if outcome.sent
+            else "dry run: nothing is due"
+        )
+    elif outcome.sent:
+        done(f"sent {count} ({', '.join(channels.names)})")
+    if outcome.error is not None:
+        left = len(outcome.unsent)
+        typer.echo(
+            f"hstrack: notify: {inert(outcome.error)}; {left} notification{'s' * (left != 1)} not sent, to be tried "
+            "again at the next run",
+            err=True,
+        )
+        raise typer.Exit(1)
+
+
+# ---------------------------------------------------------------------------- schedules
+
+
+def _command_words(settings: Settings, desktop: bool, commands: list[str], urls: list[str]) -> list[str]:
+    launcher = Path(sys.executable).with_name("hstrack")
+    words = [str(launcher)] if launcher.is_file() else [sys.executable, "-m", "hstrack"]
+    if settings.store_path is not None:
+        words += ["--store", str(Path(settings.store_path).resolve())]
+    words.append("notify")
+    if desktop and (commands or urls):
+        words.append("--desktop")
+    for cmd in commands:
+        words += ["--exec", cmd]
+    for url in urls:
+        words += ["--apprise", url]
+    for word in words:
+        if any(ch in word for ch in "\n\r\x00"):
+            raise UsageError("a command with a line break cannot be written into a crontab or a unit file")
+    return words
+
+
+def _home() -> str | None:
+    from hstrack.paths import HOME_VARIABLE
+
+    home = os.environ.get(HOME_VARIABLE)
+    return str(Path(home).expanduser().resolve()) if home else None
+
+
+def _systemd_word(word: str, dollar: bool = True) -> str:
+    """A word as systemd reads it in ExecStart= (``dollar``) or Environment=: its own quoting,
+    with % (a specifier) doubled and, in ExecStart=, $ (a variable) doubled."""
+    text = word.replace("%", "%%")
+    if dollar:
+        text = text.replace("$", "$$")
+    if text and all(ch.isalnum() or ch in "-_./:=+@,%$" for ch in text):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _schedule(what: str, settings: Settings, desktop: bool, commands: list[str], urls: list[str]) -> str:
+    if what not in PRINTABLE:
+        raise UsageError(f"--print takes {', '.join(PRINTABLE)}, not {what!r}")
+    words = _command_words(settings, desktop, commands, urls)
+    home = _home()
+    if what == "crontab":
+        import shlex
+
+        line = shlex.join(words)
+        if home is not None:
+            line = f"HSTRACK_HOME={shlex.quote(home)} {line}"
+        line = line.replace("%", "\\%")  # cron reads a bare % as a line break
+        return (
+            "# hstrack notify every 15 minutes (add with crontab -e); what it sent goes to /dev/null, errors to\n"
+            "# cron's mail. A run missed while the machine was off catches up once, at the next one.\n"
+            f"*/15 * * * * {line} >/dev/null\n"
+        )
+    if what == "systemd-service":
+        environment = f"Environment={_systemd_word('HSTRACK_HOME=' + home, dollar=False)}\n" if home else ""
+        return (
+            f"# Save as ~/.config/systemd/user/{UNIT}.service, and the timer (hstrack notify --print\n"
+            f"# systemd-timer) as {UNIT}.timer beside it; then\n"
+            f"#   systemctl --user daemon-reload && systemctl --user enable --now {UNIT}.timer\n"
+            "[Unit]\n"
+            "Description=hstrack: send the notifications that are due\n"
+            "\n"
+            "[Service]\n"
+            "Type=oneshot\n"
+            f"{environment}"
+            f"ExecStart={' '.join(_systemd_word(w) for w in words)}\n"
+        )
+    return (
+        f"# Save as ~/.config/systemd/user/{UNIT}.timer (see hstrack notify --print systemd-service).\n"
+        "# Every 15 minutes; Persistent= runs a missed one at the next start, which catches up once.\n"
+        "[Unit]\n"
+        "Description=hstrack notify every 15 minutes\n"
+        "\n"
+        "[Timer]\n"
+        "OnCalendar=*:0/15\n"
+        "Persistent=true\n"
+        "AccuracySec=1min\n"
+        "\n"
+        "[Install]\n"
+        "WantedBy=timers.target\n"
+    )
+
+
+# ---------------------------------------------------------------------------- lead times
+
+
+@command(short_help="Set how long ahead notify tells you of a title, or turn it off.")
+def remind(
+    ctx: typer.Context,
+    title_id: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="The title (omit to list every title's own settings).")
+    ] = None,
+    milestone: Annotated[
+        str | None, typer.Argument(metavar="[MILESTONE]", help="One of its milestones (default: the whole title).")
+    ] = None,
+    leads: Annotated[
+        list[str] | None,
+        typer.Option("--lead", metavar="SPAN", help="A lead time: 7d, 1d, 0d (on the day), 12h, 2w (repeatable)."),
+    ] = None,
+    off: Annotated[bool, typer.Option("--off", help="Tell nothing of it: no lead times, no changes.")] = False,
+    default: Annotated[bool, typer.Option("--default", help="Forget its own setting (back to the default).")] = False,
+) -> None:
+    """Set the lead times hstrack notify uses for a title, or one of its milestones:
+    hstrack remind ID release --lead 14d --lead 1d --lead 0d. --off tells nothing of it
+    (neither lead times nor changes); --default forgets the setting. With no option, list
+    what applies to each of the title's milestones; with no ID, every title's own settings.
+    Stored with the title (undoable); titles without one use hstrack config leads, else
+    7d,1d,0d."""
+    settings = settings_of(ctx)
+    chosen = [name for name, given in (("--lead", bool(leads)), ("--off", off), ("--default", default)) if given]
+    if len(chosen) > 1:
+        raise UsageError(f"choose one of --lead, --off and --default (got {' and '.join(chosen)})")
+    if not chosen:
+        if milestone is not None:
+            raise UsageError("to change a milestone's lead times, add --lead SPAN, --off or --default")
+        print_data(_listing(settings, title_id))
+        return
+    if title_id is None:
+        raise UsageError("name the title: hstrack remind ID [MILESTONE] --lead 7d")
+    from hstrack.model import check_leads
+    from hstrack.notify import set_leads
+
+    if leads and not check_leads(leads):
+        raise UsageError("give a lead time (7d, 1d, 0d), or --off")
+    wanted: list[str] | None = None if default else [] if off else list(leads or [])
+    now = settings.now()
+    key, said = settings.store().change(
+        lambda doc: set_leads(doc, title_id, milestone, wanted),
+        lambda result: f"remind {title_id} {result[0]} {result[1]}",
+        now,
+    )
+    from hstrack.report import label
+
+    what = "the title" if key == "*" else label(key)
+    done(f"{title_id}: lead times for {what}: {said}")
+
+
+def _listing(settings: Settings, title_id: str | None) -> str:
+    from hstrack import config
+    from hstrack.model import ALL_MILESTONES
+    from hstrack.notify import default_leads, describe_leads, follows, leads_for
+    from hstrack.report import report_title
+
+    saved = config.read()
+    defaults = default_leads(saved)
+    doc = settings.read()
+    rows: list[list[str]] = []
+    if title_id is None:
+        origin = "hstrack config leads" if "leads" in saved else "built in"
+        rows.append(["default", ALL_MILESTONES, describe_leads(list(defaults)), origin])
+        for tid in sorted(doc.titles):
+            title = doc.titles[tid]
+            rows += [[tid, key, describe_leads(value), "set"] for key, value in title.notify.items()]
+    else:
+        title = doc.get(title_id)
+        report = report_title(title, settings.now(), pref=settings.pref_for(doc))
+        own = {a.key for a in report.single}
+        for a in report.milestones:
+            key = a.key
+            if key in title.notify:
+                why = "set for it"
+            elif ALL_MILESTONES in title.notify:
+                why = "set for the title"
+            elif ("@" in key or ":" in key) and key not in own:
+                why = "not your release: set lead times for it to follow it"
+            else:
+                why = "the default"
+            shown = describe_leads(leads_for(title, key, defaults)) if follows(title, key, own) else "off"
+            if shown not in ("off", "") and not a.date.is_exact and not a.date.is_tba:
+                shown = "when its window opens"
+            rows.append([title.id, key, shown, why])
+    return "".join("\t".join(inert(cell) for cell in row) + "\n" for row in rows)
