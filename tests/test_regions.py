@@ -411,3 +411,10 @@ def test_a_bare_release_is_the_viewers_even_when_every_release_has_a_place(cli: 
     cli("set", "only-here", "release@GB:theatrical", "2027-03-05")
     cli("check", "only-here", "--has-date", "release")
     assert "release (UK cinemas) 5 Mar 2027" in cli("countdown", "only-here", "release").stdout
+
+
+def test_check_names_a_release_by_its_region_alone_or_its_medium_alone(film: Cli) -> None:
+    film("check", FILM, "--has-date", "release@US")  # only "@": release@US:theatrical, to the day
+    film("check", FILM, "--has-date", "release@GB")
+    result = film("check", FILM, "--has-date", "release:digital", code=1)  # only ":": Q3 2027
+    assert "known only to the quarter" in result.stdout
