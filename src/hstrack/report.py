@@ -177,13 +177,25 @@ class TitleReport:
 
     def find(self, key: str) -> Assessed | None:
         """A milestone by its key (``release@GB:theatrical``); a bare ``release`` or
-        ``premiere`` is the viewer's own, when the title has several."""
+        ``premiere`` is the viewer's own, when the title has several; a place typed short
+        (``release@US``, ``release:digital``) is the one release it can mean, if only one."""
         pool = self.single
         if "@" not in key and ":" not in key:
             found = next((a for a in pool if a.kind == key), None)
             if found is not None or key in PLACED_KINDS:
                 return found
-        return next((a for a in self.milestones if a.key == key), None)
+        exact = next((a for a in self.milestones if a.key == key), None)
+        if exact is not None or ("@" not in key and ":" not in key):
+            return exact
+        from hstrack.regions import split_key
+
+        kind, region, medium = split_key(key)
+        near = [
+            a
+            for a in self.milestones
+            if a.kind == kind and region in (None, a.milestone.region) and medium in (None, a.milestone.medium)
+        ]
+        return near[0] if len(near) == 1 else None
 
     @property
     def cancelled(self) -> bool:
