@@ -418,3 +418,29 @@ def test_check_names_a_release_by_its_region_alone_or_its_medium_alone(film: Cli
     film("check", FILM, "--has-date", "release@GB")
     result = film("check", FILM, "--has-date", "release:digital", code=1)  # only ":": Q3 2027
     assert "known only to the quarter" in result.stdout
+
+
+def test_a_stored_key_must_be_written_the_one_way_hstrack_writes_it() -> None:
+    """Keys in history entries and proposals: a capital or a space in the kind, an empty
+    region or medium, or an entry that is not a record at all are refused by name; bare and
+    placed keys read."""
+    new = {"date": "2027", "tentative": False, "source": None, "note": None}
+
+    def store(history: list[object], proposals: list[object] | None = None) -> dict[str, object]:
+        title: dict[str, object] = {"id": "f", "name": "F", "milestones": [], "history": history}
+        if proposals is not None:
+            title["proposals"] = proposals
+        return {"schema": 2, "titles": [title]}
+
+    def entry(key: str) -> dict[str, object]:
+        return {"recorded": "2026-01-01T00:00:00+00:00", "milestone": key, "old": None, "new": new}
+
+    for key in ("Release@GB", " release@GB", "release@GB:", "release@:digital"):
+        with pytest.raises(ShapeError, match=r"history\[0\]\.milestone: .* is not a milestone"):
+            document_from_json(store([entry(key)]))
+    with pytest.raises(ShapeError, match=r"history\[0\]: expected dict"):
+        document_from_json(store(["release"]))
+    for key in ("release", "release@GB:theatrical", "release:digital", "premiere@US"):
+        assert document_from_json(store([entry(key)])).titles["f"].history[0].milestone == key
+        proposal = {"recorded": "2026-01-01T00:00:00+00:00", "milestone": key, "origin": "tmdb", "new": new}
+        assert document_from_json(store([], [proposal])).titles["f"].proposals[0].milestone == key
