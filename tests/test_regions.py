@@ -444,3 +444,7 @@ def test_a_stored_key_must_be_written_the_one_way_hstrack_writes_it() -> None:
         assert document_from_json(store([entry(key)])).titles["f"].history[0].milestone == key
         proposal = {"recorded": "2026-01-01T00:00:00+00:00", "milestone": key, "origin": "tmdb", "new": new}
         assert document_from_json(store([], [proposal])).titles["f"].proposals[0].milestone == key
+    for recorded in ("2026-01-01T00:00:00", "soon", "2026-01-01"):  # a time with its offset, only
+        proposal = {"recorded": recorded, "milestone": "release", "origin": "tmdb", "new": new}
+        with pytest.raises(ShapeError, match=r"proposals\[0\]\.recorded"):
+            document_from_json(store([], [proposal]))
