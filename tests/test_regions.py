@@ -443,8 +443,19 @@ def test_a_stored_key_must_be_written_the_one_way_hstrack_writes_it() -> None:
     for key in ("release", "release@GB:theatrical", "release:digital", "premiere@US"):
         assert document_from_json(store([entry(key)])).titles["f"].history[0].milestone == key
         proposal = {"recorded": "2026-01-01T00:00:00+00:00", "milestone": key, "origin": "tmdb", "new": new}
-        assert document_from_json(store([], [proposal])).titles["f"].proposals[0].milestone == key
+        read = document_from_json(store([], [proposal])).titles["f"].proposals[0]
+        assert (read.milestone, read.new.origin) == (key, "tmdb")  # the value is the source's
     for recorded in ("2026-01-01T00:00:00", "soon", "2026-01-01"):  # a time with its offset, only
         proposal = {"recorded": recorded, "milestone": "release", "origin": "tmdb", "new": new}
         with pytest.raises(ShapeError, match=r"proposals\[0\]\.recorded"):
             document_from_json(store([], [proposal]))
+
+
+def test_typed_facts_carry_no_origin_field_in_the_store(film: Cli) -> None:
+    """A fact a person typed is written as before sources existed: no "origin" at all."""
+    data = json.loads(film.store.read_text())
+    entries = [e for t in data["titles"] for e in t["history"]]
+    milestones = [m for t in data["titles"] for m in t["milestones"]]
+    assert entries
+    assert all("origin" not in e for e in entries)
+    assert all("origin" not in m for m in milestones)
