@@ -459,3 +459,19 @@ def test_typed_facts_carry_no_origin_field_in_the_store(film: Cli) -> None:
     assert entries
     assert all("origin" not in e for e in entries)
     assert all("origin" not in m for m in milestones)
+
+
+def test_the_schema_a_store_is_written_with_follows_what_it_holds() -> None:
+    """1 for a store any hstrack reads; 2 once a release has a place (even one typed into the
+    file without a history entry), or a history entry names one; origins round-trip."""
+    new = {"date": "2027", "tentative": False, "source": None, "note": None}
+    entry = {"recorded": "2026-01-01T00:00:00+00:00", "milestone": "release", "old": None, "new": new}
+    plain = {"schema": 1, "titles": [{"id": "f", "name": "F", "milestones": [{"kind": "release", **new}],
+                                      "history": [entry]}]}  # fmt: skip
+    assert document_from_json(plain).to_json()["schema"] == 1
+    placed = {"schema": 2, "titles": [{"id": "f", "name": "F", "history": [],
+                                       "milestones": [{"kind": "release", "region": "GB", **new}]}]}  # fmt: skip
+    assert document_from_json(placed).to_json()["schema"] == 2
+    synced = {**entry, "origin": "tmdb"}
+    again = document_from_json({"schema": 1, "titles": [{"id": "f", "name": "F", "history": [synced]}]}).to_json()
+    assert again["titles"][0]["history"][0]["origin"] == "tmdb"
