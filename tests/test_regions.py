@@ -472,6 +472,12 @@ def test_the_schema_a_store_is_written_with_follows_what_it_holds() -> None:
     placed = {"schema": 2, "titles": [{"id": "f", "name": "F", "history": [],
                                        "milestones": [{"kind": "release", "region": "GB", **new}]}]}  # fmt: skip
     assert document_from_json(placed).to_json()["schema"] == 2
+    gone = {**entry, "milestone": "release@GB", "old": {**new, "region": "GB"}, "new": None}
+    removed = {"schema": 2, "titles": [{"id": "f", "name": "F", "history": [gone]}]}  # no place left but in history
+    assert document_from_json(removed).to_json()["schema"] == 2
+    for pin, schema in (("release", 1), ("release@GB:theatrical", 2)):
+        pinned = {**plain, "pin": {"title": "f", "milestone": pin}}
+        assert document_from_json(pinned).to_json()["schema"] == schema
     synced = {**entry, "origin": "tmdb"}
     again = document_from_json({"schema": 1, "titles": [{"id": "f", "name": "F", "history": [synced]}]}).to_json()
     assert again["titles"][0]["history"][0]["origin"] == "tmdb"
