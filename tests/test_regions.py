@@ -438,6 +438,11 @@ def test_a_stored_key_must_be_written_the_one_way_hstrack_writes_it() -> None:
     for key in ("Release@GB", " release@GB", "release@GB:", "release@:digital"):
         with pytest.raises(ShapeError, match=r"history\[0\]\.milestone: .* is not a milestone"):
             document_from_json(store([entry(key)]))
+    for key in ("trailer:digital", "trailer@GB", "wrap@GB:tv"):  # only a release or premiere has a place
+        with pytest.raises(
+            ShapeError, match=r"only premiere and release take a region or medium, not 'trailer'|'wrap'"
+        ):
+            document_from_json(store([entry(key)]))
     with pytest.raises(ShapeError, match=r"history\[0\]: expected dict"):
         document_from_json(store(["release"]))
     for key in ("release", "release@GB:theatrical", "release:digital", "premiere@US"):
