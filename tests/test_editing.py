@@ -303,3 +303,12 @@ def test_history_says_moved_only_when_both_ends_moved_the_same_way(cli: Cli) -> 
         cli("set", "film", "trailer", when)
     summaries = [h["summary"] for h in cli.json("history", "film")["history"]]
     assert summaries == [said for _, said in steps]
+
+
+def test_a_kind_of_your_own_is_known_once_made_even_beside_placed_releases(cli: Cli) -> None:
+    cli("add", "Film", "--id", "film")
+    cli("set", "film", "release@GB:theatrical", "2027-03-05")
+    cli("set", "film", "table-read", "2027-01", "--new")
+    cli("set", "film", "table-read", "2027-01-20")  # no --new the second time
+    typo = cli("set", "film", "tabel-read", "2027-01-21", code=2)
+    assert "table-read" in typo.stderr  # did you mean

@@ -486,3 +486,13 @@ def test_the_schema_a_store_is_written_with_follows_what_it_holds() -> None:
     synced = {**entry, "origin": "tmdb"}
     again = document_from_json({"schema": 1, "titles": [{"id": "f", "name": "F", "history": [synced]}]}).to_json()
     assert again["titles"][0]["history"][0]["origin"] == "tmdb"
+
+
+def test_a_current_store_with_a_fault_says_the_fault_not_newer_hstrack() -> None:
+    bad = {"schema": 2, "titles": [{"id": "f", "name": "F", "milestones": [{"kind": "release", "date": "soon"}]}]}
+    with pytest.raises(ShapeError) as caught:
+        document_from_json(bad)
+    assert "newer hstrack" not in str(caught.value)
+    assert "soon" in str(caught.value)
+    with pytest.raises(ShapeError, match="newer hstrack"):
+        document_from_json({**bad, "schema": 3})
