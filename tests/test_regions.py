@@ -496,3 +496,11 @@ def test_a_current_store_with_a_fault_says_the_fault_not_newer_hstrack() -> None
     assert "soon" in str(caught.value)
     with pytest.raises(ShapeError, match="newer hstrack"):
         document_from_json({**bad, "schema": 3})
+
+
+def test_releases_placed_by_region_alone_are_the_viewers_by_region(cli: Cli) -> None:
+    cli("add", "Film", "--id", "film")
+    cli("set", "film", "release@GB", "2027-03-05")
+    cli("set", "film", "release@US", "2027-03-12")
+    for region, key in (("US", "release@US"), ("GB", "release@GB")):
+        assert release_of(cli.json("status", HSTRACK_REGION=region), "film")["release"]["key"] == key
