@@ -24,7 +24,7 @@ class FeedItem:
         return self.row.recorded
 
 
-def _instant(recorded: str) -> datetime | None:
+def instant_of(recorded: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(recorded)
     except ValueError:
@@ -43,7 +43,7 @@ def change_feed(doc: Document, now: datetime, since: datetime, titles: set[str] 
             continue
         report: TitleReport | None = None
         for i, row in enumerate(title_history(title, now)):
-            moment = _instant(row.recorded)
+            moment = instant_of(row.recorded)
             if moment is None or not start <= moment <= end:
                 continue
             report = report or report_title(title, now)

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 from hstrack.dates import span_start
 from hstrack.errors import HstrackError, StoreError, UsageError
+from hstrack.feed import instant_of
 from hstrack.model import (
     ALL_MILESTONES,
     DEFAULT_LEADS,
@@ -225,20 +226,12 @@ def _leads_of(a: Assessed, leads: list[str]) -> list[str]:
     return list(leads) if a.date.is_exact else [OPEN]
 
 
-def _instant(recorded: str) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(recorded)
-    except ValueError:
-        return None
-    return moment.astimezone(UTC) if moment.tzinfo is not None else None
-
-
 def _dated_at(title: Title, key: str, a: Assessed) -> datetime | None:
     """When the milestone's current date was recorded (None: no entry says so)."""
     for change in reversed(recorded_order(title.history)):
         if change.milestone == key and change.date_changed:
             if change.new is not None and change.new.date == a.date:
-                return _instant(change.recorded)
+                return instant_of(change.recorded)
             return None
     return None
 
@@ -317,7 +310,7 @@ def _text(value: Any, what: str) -> str:
 
 
 def _moment(value: Any, what: str) -> datetime:
-    moment = _instant(_text(value, what))
+    moment = instant_of(_text(value, what))
     if moment is None:
         raise ValueError(f"{what}: {shown(value)} is not an ISO 8601 time with an offset")
     return moment
@@ -459,7 +452,7 @@ def plan(
         own = {a.key for a in report.single}
         found += _due_leads(title, report, own, now, today, baseline, record, defaults)
         for change in title.history:
-            moment = _instant(change.recorded)
+            moment = instant_of(change.recorded)
             if moment is None or moment > now or not _news(change):
                 continue
             if record is None:
@@ -594,7 +587,7 @@ def prune(record: Record, doc: Document, now: datetime) -> None:
     record.changes = {
         key: value
         for key, value in record.changes.items()
-        if (moment := _instant(value[0])) is not None and moment > oldest
+        if (moment := instant_of(value[0])) is not None and moment > oldest
     }
 
 
