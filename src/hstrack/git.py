@@ -259,7 +259,8 @@ def driver_command() -> str:
 def ignore_lines(store: Path, data_home: Path | None) -> list[str]:
     """Machine-local files beside the store: never shared."""
     name = store.name
-    lines = [f"/{name}.lock", f"/{name}.prompt", f"/{name}.complete", f"/{name}.backups/", f"/{name}.damaged-*",
+    lines = [f"/{name}.lock", f"/{name}.prompt", f"/{name}.complete", f"/{name}.index", f"/{name}.backups/",
+             f"/{name}.damaged-*",
              f"/.{name}.*.tmp",
              f"/{name}.notified", f"/{name}.notified.lock"]  # what this machine's notify sent  # fmt: skip
     if data_home is not None and data_home.resolve() == store.parent.resolve():

@@ -296,7 +296,7 @@ class Milestone:
         }
         if self.origin is not None:
             data["origin"] = self.origin
-        return {**data, **_sorted(self.extra)}
+        return {**data, **_extra(self.extra)}
 
     def same_fact(self, other: Milestone) -> bool:
         return (self.date, self.tentative, self.source, self.note, self.origin) == (
@@ -336,7 +336,7 @@ class Change:
         }
         if self.origin is not None:
             data["origin"] = self.origin
-        return {**data, **_sorted(self.extra)}
+        return {**data, **_extra(self.extra)}
 
 
 # What `edit`, `label`, `credit` and `rename` change on a title, each recorded as an Edit.
@@ -357,7 +357,7 @@ class Edit:
     extra: dict[str, Any] = dataclasses.field(default_factory=dict)  # `field` is the attribute above
 
     def to_json(self) -> dict[str, Any]:
-        return {"recorded": self.recorded, "field": self.field, "old": self.old, "new": self.new, **_sorted(self.extra)}
+        return {"recorded": self.recorded, "field": self.field, "old": self.old, "new": self.new, **_extra(self.extra)}
 
 
 ORIGINS = ("wikidata", "tmdb")  # the sources a synced fact can come from
@@ -384,7 +384,7 @@ class Proposal:
             "milestone": self.milestone,
             "origin": self.origin,
             "new": _milestone_fields(self.new),
-            **_sorted(self.extra),
+            **_extra(self.extra),
         }
 
 
@@ -441,7 +441,7 @@ class Title:
             data["rejected"] = [p.to_json() for p in self.rejected]
         if self.notify:
             data["notify"] = {key: list(leads) for key, leads in _sorted(self.notify).items()}
-        return {**data, **_sorted(self.extra)}
+        return {**data, **_extra(self.extra)}
 
     @property
     def first_id(self) -> str:
@@ -465,7 +465,7 @@ class Conflict:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"title": self.title, "recorded": self.recorded, "reason": self.reason, **_sorted(self.extra)}
+        return {"title": self.title, "recorded": self.recorded, "reason": self.reason, **_extra(self.extra)}
 
 
 @dataclass
@@ -515,7 +515,7 @@ class Document:
         data["titles"] = [self.titles[key].to_json() for key in sorted(self.titles)]
         if self.conflicts:
             data["conflicts"] = [c.to_json() for c in self.conflicts]
-        return {**data, **_sorted(self.extra)}
+        return {**data, **_extra(self.extra)}
 
     def get(self, title_id: str) -> Title:
         try:
@@ -548,6 +548,43 @@ def sorted_milestones(items: Any) -> list[Milestone]:
 
 def _sorted(extra: dict[str, Any]) -> dict[str, Any]:
     return {key: extra[key] for key in sorted(extra)}
+
+
+class NumberWatch:
+    """Whether a field hstrack does not know holds a float (or an integer beyond 64 bits).
+
+    The store reads and writes large files with orjson, which differs from json on exactly
+    those numbers: it reads an integer beyond 64 bits as a float, and writes some floats
+    differently (``1e-7`` where json writes ``1e-07``). hstrack's own fields hold only
+    text and the schema number, so such numbers can only sit in unknown fields, and every
+    unknown field passes through ``_known`` (reading) and ``_extra`` (writing). The store
+    resets ``seen``, reads or writes, and takes json's exact path when it is set.
+    A command runs on one thread, so one flag for the process is enough.
+    """
+
+    seen = False
+
+
+def _extra(extra: dict[str, Any]) -> dict[str, Any]:
+    """A record's unknown fields, in a fixed order, as they are written."""
+    if not extra:
+        return extra
+    if not NumberWatch.seen and _has_inexact_number(extra):
+        NumberWatch.seen = True
+    return _sorted(extra)
+
+
+def _has_inexact_number(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) or (type(item) is int and not -(2**63) <= item < 2**64):
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _milestone_fields(m: Milestone | None) -> dict[str, Any] | None:
@@ -611,6 +648,8 @@ def _known(data: dict[str, Any], keys: frozenset[str]) -> dict[str, Any]:
     for key in unknown:
         if _too_deep(data[key]):
             raise ShapeError(f"field {shown(key)} nests deeper than {MAX_DEPTH} levels")
+        if not NumberWatch.seen and _has_inexact_number(data[key]):
+            NumberWatch.seen = True
     return {k: data[k] for k in data if k in unknown}
 
 

@@ -12,7 +12,7 @@ import typer
 
 from hstrack.clock import resolve_now
 from hstrack.errors import UsageError
-from hstrack.model import Document
+from hstrack.model import Document, Title
 from hstrack.store import Store
 from hstrack.text import inert
 
@@ -38,7 +38,7 @@ class Settings:
             self._pref = preference(os.environ, saved)
         return self._pref
 
-    def pref_for(self, doc: Document) -> Any:
+    def pref_for(self, doc: Any) -> Any:
         """The viewer's preference when ``doc`` has releases in places, else None
         (worldwide): a plain store's views never read the settings."""
         return self.pref() if doc.has_places() else None
@@ -90,14 +90,30 @@ class Settings:
                 "showing what this version understands; changes are refused until you upgrade",
                 err=True,
             )
-        if doc.conflicts:
-            titles = ", ".join(c.title for c in doc.conflicts)
-            typer.echo(
-                f"hstrack: warning: a git merge left {len(doc.conflicts)} title(s) undecided ({inert(titles)}): "
-                "see hstrack git resolve",
-                err=True,
-            )
+        _warn_conflicts([c.title for c in doc.conflicts])
         return doc
+
+    def read_title(self, title_id: str) -> tuple[Title, Any]:
+        """One title, and the whole store's facts a one-title command needs (``has_places()``
+        and ``milestone_kinds()``, as a Document has them): through the store's index when it
+        can answer (a title of 10,000 in a few ms), else from the whole store."""
+        found = self.store().read_title(title_id)
+        if found is not None:
+            index, title = found
+            if title is not None:
+                _warn_conflicts(index.conflicts)
+                return title, index
+        doc = self.read()  # also names a mistyped id, with the titles' names to go by
+        return doc.get(title_id), doc
+
+
+def _warn_conflicts(titles: list[str]) -> None:
+    if titles:
+        typer.echo(
+            f"hstrack: warning: a git merge left {len(titles)} title(s) undecided ({inert(', '.join(titles))}): "
+            "see hstrack git resolve",
+            err=True,
+        )
 
 
 def settings_of(ctx: typer.Context) -> Settings:
@@ -166,8 +182,8 @@ def places_of(regions: list[str] | None, media: list[str] | None) -> Any:
 def title_report(settings: Settings, title_id: str, at: str | None) -> Any:
     from hstrack.report import report_title
 
-    doc = settings.read()
-    return report_title(doc.get(title_id), settings.now(at), pref=settings.pref_for(doc))
+    title, whole = settings.read_title(title_id)
+    return report_title(title, settings.now(at), pref=settings.pref_for(whole))
 
 
 def renderer_for(settings: Settings, as_json: bool, at: str | None) -> Any:

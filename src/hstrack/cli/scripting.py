@@ -70,10 +70,9 @@ def check(
             conditions += [Condition(option, v) for v in values or []]
         conditions = validate(conditions)
         now = settings.now(at)
-        doc = settings.read()
-        title = doc.get(title_id)
-        conditions = validate(conditions, title.milestones.keys() | doc.milestone_kinds())
-        report = report_title(title, now, pref=settings.pref_for(doc))
+        title, whole = settings.read_title(title_id)
+        conditions = validate(conditions, title.milestones.keys() | whole.milestone_kinds())
+        report = report_title(title, now, pref=settings.pref_for(whole))
         verdicts = run_checks(report, conditions, now)
     except HstrackError as exc:
         # grep's convention: 1 means "false", so a broken store or bad input must be 2.

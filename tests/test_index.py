@@ -1,0 +1,268 @@
+"""The store's index (hstrack.store_index): one-title commands read one title through it,
+and never answer from a store that changed behind its back or is damaged.
+
+Every test here changes the store the way the issue asks (in place with the same size and
+modification time, truncated, damaged elsewhere, replaced, hand-formatted) and checks the
+answer is the one the whole store gives, or the damage reported. A command run in the
+same second as the write that made the index finds it "racy" (see store_index) and checks
+the store's digest; ``settle`` makes it an index checked long after, trusted by identity
+alone, which is what a command meets in everyday use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from hstrack import store_index
+from hstrack.store import Store
+from tests.conftest import Cli
+
+COMMANDS = [("check", "--has-date", "release"), ("countdown",), ("show",), ("timeline",), ("history",)]
+
+
+@pytest.fixture
+def slate(cli: Cli) -> Cli:
+    """Four titles: dated, windowed, placed (a regional release makes the viewer's region
+    matter) and TBA, with some history."""
+    cli("add", "Alpha Film", "--kind", "film")
+    cli("set", "alpha-film", "release", "2027-10-03")
+    cli("set", "alpha-film", "trailer", "2027-05")
+    cli("set", "alpha-film", "release", "2027-10-04")
+    cli("add", "Beta Show", "--kind", "series")
+    cli("set", "beta-show", "release", "autumn 2027")
+    cli("add", "Gamma Film", "--kind", "film")
+    cli("set", "gamma-film", "release", "2027-03-01", "--region", "GB")
+    cli("set", "gamma-film", "release", "2027-04-01", "--region", "US")
+    cli("add", "Delta Film", "--kind", "film")
+    return cli
+
+
+def settle(store: Path) -> None:
+    """Make the index one checked well after the store last changed (as a command meets it
+    a few seconds after any write): trusted by the store's identity alone."""
+    path = store_index.index_path(store)
+    index = store_index.load(path)
+    assert index is not None, "the write left no usable index"
+    st = os.stat(store)
+    assert index.store == store_index.identity_of(st)
+    index.checked_ns, index.digest = st.st_ctime_ns + store_index.RACY_NS + 1, None
+    path.write_bytes(index.to_bytes())
+
+
+def outputs(cli: Cli, ids: list[str], code: int | None = None) -> list[tuple[int, str, str]]:
+    got = []
+    for title_id in ids:
+        for command, *rest in COMMANDS:
+            result = cli(command, title_id, *rest, "--json", code=code)
+            got.append((result.exit_code, result.stdout, result.stderr))
+    return got
+
+
+def answered_by_index(store: Path, title_id: str) -> bool:
+    return Store(store).read_title(title_id) is not None
+
+
+def rewrite_in_place(store: Path, old: bytes, new: bytes) -> None:
+    """Replace bytes inside the store file itself (same inode), then put its modification
+    time back: only the change time, which nobody can set, still shows the edit."""
+    assert len(old) == len(new)
+    st = os.stat(store)
+    raw = store.read_bytes()
+    at = raw.index(old)
+    with open(store, "r+b") as handle:
+        handle.seek(at)
+        handle.write(new)
+    os.utime(store, ns=(st.st_atime_ns, st.st_mtime_ns))
+    after = os.stat(store)
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+IDS = ["alpha-film", "beta-show", "gamma-film", "delta-film"]
+
+
+def test_one_title_commands_answer_as_the_whole_store_does(slate: Cli) -> None:
+    settle(slate.store)
+    assert all(answered_by_index(slate.store, t) for t in IDS)
+    through_index = outputs(slate, IDS)
+    store_index.index_path(slate.store).unlink()
+    assert not answered_by_index(slate.store, "alpha-film")
+    assert outputs(slate, IDS) == through_index
+    # The whole-store read just rebuilt it (racy: it was built in the same second).
+    rebuilt = store_index.load(store_index.index_path(slate.store))
+    assert rebuilt is not None
+    assert rebuilt.locates
+    assert rebuilt.places
+    assert rebuilt.store == store_index.identity_of(os.stat(slate.store))
+
+
+def test_a_racy_index_answers_after_checking_the_digest(slate: Cli) -> None:
+    index = store_index.load(store_index.index_path(slate.store))
+    assert index is not None
+    assert index.racy
+    assert index.digest is not None
+    assert answered_by_index(slate.store, "alpha-film")
+    assert slate("countdown", "alpha-film", "release").stdout.startswith("Alpha Film · release 4 Oct 2027")
+
+
+def test_changed_in_place_same_size_same_mtime(slate: Cli) -> None:
+    settle(slate.store)
+    rewrite_in_place(slate.store, b'"date": "2027-10-04"', b'"date": "2027-11-04"')
+    assert not answered_by_index(slate.store, "alpha-film")
+    assert "4 Nov 2027" in slate("countdown", "alpha-film", "release").stdout
+    assert slate.json("countdown", "alpha-film", "release")["milestone"]["date"] == "2027-11-04"
+
+
+def test_changed_in_the_same_tick_is_caught_by_the_digest(slate: Cli) -> None:
+    """A change in the same tick of the file system's clock as the write keeps every
+    time: simulated by recording the edited file's identity in the racy index the write
+    left. The digest tells."""
+    path = store_index.index_path(slate.store)
+    rewrite_in_place(slate.store, b'"date": "2027-10-04"', b'"date": "2027-12-04"')
+    index = store_index.load(path)
+    assert index is not None
+    assert index.racy
+    index.store = store_index.identity_of(os.stat(slate.store))
+    path.write_bytes(index.to_bytes())
+    assert not answered_by_index(slate.store, "alpha-film")
+    assert "4 Dec 2027" in slate("countdown", "alpha-film", "release").stdout
+
+
+@pytest.mark.parametrize("where", ["before the title", "after the title", "half"])
+def test_truncated_store_is_reported_not_answered(slate: Cli, where: str) -> None:
+    settle(slate.store)
+    raw = slate.store.read_bytes()
+    start = raw.index(b'"id": "beta-show"')
+    cut = {"before the title": start - 10, "after the title": raw.index(b'"id": "delta-film"'),
+           "half": len(raw) // 2}[where]  # fmt: skip
+    st = os.stat(slate.store)
+    os.truncate(slate.store, cut)
+    os.utime(slate.store, ns=(st.st_atime_ns, st.st_mtime_ns))
+    for title_id in IDS:
+        assert not answered_by_index(slate.store, title_id)
+        for exit_code, stdout, stderr in outputs(slate, [title_id], code=None):
+            assert exit_code in (1, 2), (title_id, stdout)
+            assert not stdout, (title_id, stdout)
+            assert "store.json" in stderr
+            assert "doctor" in stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (b'"name": "Delta Film"', b'"name": "Delta Film'),  # bad JSON in another title
+        (b'"kind": "series"', b'"kind": "serial"'),  # valid JSON, not a valid store
+    ],
+)
+def test_damage_in_another_title_is_reported(slate: Cli, old: bytes, new: bytes) -> None:
+    """Same size, same modification time, and the title asked about untouched: the store is
+    still damaged, and a damaged store is never answered from."""
+    settle(slate.store)
+    new = new.ljust(len(old))
+    rewrite_in_place(slate.store, old, new)
+    result = slate("countdown", "alpha-film", "release", code=1)
+    assert not result.stdout
+    assert "store.json" in result.stderr
+    assert "doctor" in result.stderr
+
+
+def test_replaced_by_another_store_of_the_same_size(slate: Cli, tmp_path: Path) -> None:
+    settle(slate.store)
+    raw = slate.store.read_bytes()
+    other = raw.replace(b'"date": "2027-10-04"', b'"date": "2027-10-05"')
+    assert len(other) == len(raw)
+    st = os.stat(slate.store)
+    temp = tmp_path / "other.json"
+    temp.write_bytes(other)
+    os.utime(temp, ns=(st.st_atime_ns, st.st_mtime_ns))
+    os.replace(temp, slate.store)
+    assert "5 Oct 2027" in slate("countdown", "alpha-film", "release").stdout
+
+
+@pytest.mark.parametrize(
+    "index_text",
+    [
+        b"",
+        b"garbage",
+        b'{"hstrack-index": 1}\n{}\nnull\n',
+        b"\xff\xfe\n\n\n",
+        b"[]\n[]\n[]\n",
+    ],
+)
+def test_a_broken_index_is_ignored_and_rebuilt(slate: Cli, index_text: bytes) -> None:
+    expected = outputs(slate, IDS)
+    path = store_index.index_path(slate.store)
+    path.write_bytes(index_text)
+    assert outputs(slate, IDS) == expected
+    assert store_index.load(path) is not None  # the whole-store read wrote a good one
+
+
+def test_spans_that_point_elsewhere_are_not_believed(slate: Cli) -> None:
+    """An index whose spans were damaged (one title's span naming another's bytes, or the
+    middle of one) makes the command read the whole store, never show the wrong title."""
+    expected = outputs(slate, IDS)
+    settle(slate.store)
+    path = store_index.index_path(slate.store)
+    index = store_index.load(path)
+    assert index is not None
+    spans = json.loads(index.spans)
+    spans["alpha-film"], spans["beta-show"] = spans["beta-show"], [spans["alpha-film"][0] + 7, 40]
+    index.spans = json.dumps(spans).replace(" ", "").encode()
+    path.write_bytes(index.to_bytes())
+    assert not answered_by_index(slate.store, "alpha-film")
+    assert not answered_by_index(slate.store, "beta-show")
+    assert outputs(slate, IDS) == expected
+
+
+def test_a_store_in_another_layout_is_read_whole(slate: Cli) -> None:
+    expected = outputs(slate, IDS)
+    compact = json.dumps(json.loads(slate.store.read_bytes()), ensure_ascii=False).encode()
+    slate.store.write_bytes(compact)
+    assert outputs(slate, IDS) == expected
+    index = store_index.load(store_index.index_path(slate.store))
+    assert index is not None
+    assert not index.locates
+    slate("set", "delta-film", "release", "2028")  # hstrack writes its own layout back
+    settle(slate.store)
+    assert answered_by_index(slate.store, "delta-film")
+
+
+def test_an_unknown_id_still_gets_did_you_mean(slate: Cli) -> None:
+    settle(slate.store)
+    result = slate("countdown", "alpha-flim", code=2)
+    assert "did you mean alpha-film" in result.stderr
+    result = slate("check", "Alpha Film", "--released", code=2)
+    assert "alpha-film" in result.stderr
+
+
+def test_the_index_follows_every_write(slate: Cli) -> None:
+    """set, undo, a rename and a removal each leave an index that answers like the store."""
+    for change in (
+        ("set", "beta-show", "release", "2027-09-09"),
+        ("undo",),
+        ("rename", "delta-film", "delta-movie"),
+        ("remove", "gamma-film", "--yes"),
+    ):
+        slate(*change)
+        settle(slate.store)
+        ids = sorted(json.loads(slate.store.read_bytes())["titles"][i]["id"] for i in range(3))
+        through_index = outputs(slate, ids)
+        store_index.index_path(slate.store).unlink()
+        assert outputs(slate, ids) == through_index, change
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+def test_an_index_path_that_is_not_a_file_blocks_nothing(slate: Cli, kind: str) -> None:
+    path = store_index.index_path(slate.store)
+    path.unlink()
+    if kind == "folder":
+        path.mkdir()
+    else:
+        os.mkfifo(path)
+    expected_countdown = "Alpha Film · release 4 Oct 2027"
+    assert slate("countdown", "alpha-film", "release").stdout.startswith(expected_countdown)
+    slate("set", "beta-show", "release", "2027-09-10")
+    assert slate("countdown", "beta-show").stdout.startswith("Beta Show · release 10 Sep 2027")
