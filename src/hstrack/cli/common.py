@@ -1,8 +1,11 @@
 """What every command shares: the settings the global options decided, the options many
 commands take, and how data and messages are printed."""
 
+import contextlib
+import gc
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -284,3 +287,20 @@ def say_lines(lines: list[str], keep: list[str] | None = None) -> None:
 
 def done(message: str) -> None:
     typer.echo(f"hstrack: {inert(message)}", err=True)
+
+
+@contextlib.contextmanager
+def whole_store_view() -> Iterator[None]:
+    """Reporting on and drawing every title with Python's cycle collector paused. What
+    they make (reports, rows, JSON objects) holds no reference cycles, so the collector
+    frees nothing; but it runs every few hundred allocations and, as the heap grows
+    with a large store, each full pass walks all of it: at 10,000 titles that was a
+    third of the time of ``status --json`` after the read. Reference counting still
+    frees everything as usual."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()

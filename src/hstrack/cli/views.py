@@ -21,6 +21,7 @@ from hstrack.cli.common import (
     renderer_for,
     settings_of,
     title_report,
+    whole_store_view,
     write_file,
 )
 from hstrack.errors import UsageError
@@ -100,13 +101,14 @@ def status(
         from hstrack.filters import title_filter
 
         chosen = title_filter(doc, phases or (), kinds or (), platforms or (), title_ids or (), active)
-    reports = status_report(doc, settings.now(at), settings.pref_for(doc))
-    if filtered:
-        reports = [r for r in reports if chosen.matches(r)]
-    if chart:
-        _draw(renderer, lambda r: r.status_chart(reports, filtered), svg, html, "hstrack status --chart")
-    else:
-        _draw(renderer, lambda r: r.status(reports, filtered), svg, html, "hstrack status")
+    with whole_store_view():
+        reports = status_report(doc, settings.now(at), settings.pref_for(doc))
+        if filtered:
+            reports = [r for r in reports if chosen.matches(r)]
+        if chart:
+            _draw(renderer, lambda r: r.status_chart(reports, filtered), svg, html, "hstrack status --chart")
+        else:
+            _draw(renderer, lambda r: r.status(reports, filtered), svg, html, "hstrack status")
 
 
 @command(short_help="One title in detail, with a chart and its timeline.")
@@ -182,13 +184,15 @@ def calendar(
     now = settings.now(at)
     first, span = parse_month(" ".join(month) if month else None, now.date())
     doc = settings.read()
-    cal = month_calendar(status_report(doc, now, settings.pref_for(doc)), now, first, months or span or 1)
-    places = places_of(regions, media)
-    if places is not None:
-        from hstrack.regions import admits
+    with whole_store_view():
+        cal = month_calendar(status_report(doc, now, settings.pref_for(doc)), now, first, months or span or 1)
+        places = places_of(regions, media)
+        if places is not None:
+            from hstrack.regions import admits
 
-        cal.events[:] = [e for e in cal.events if admits(places, e.item.milestone)]
-    _draw(renderer_for(settings, as_json, at), lambda r: r.calendar(cal), svg, html, f"hstrack calendar {first.iso}")
+            cal.events[:] = [e for e in cal.events if admits(places, e.item.milestone)]
+        draw = renderer_for(settings, as_json, at)
+        _draw(draw, lambda r: r.calendar(cal), svg, html, f"hstrack calendar {first.iso}")
 
 
 @command(short_help="How long until a milestone (default: the next).")
