@@ -3,6 +3,7 @@ commands take, and how data and messages are printed."""
 
 import os
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -213,14 +214,14 @@ def milestone_of(title: Any, milestone: str) -> str:
     return kind
 
 
-def write_file(data: bytes, output: Path) -> None:
+def write_file(data: bytes | Iterable[bytes], output: Path) -> None:
     """A regular file is replaced atomically (mode 0644 when new). A FIFO or a device
     (/dev/stdout, a named pipe a reader waits on) is written to, never replaced by a file;
-    a folder is refused."""
+    a folder is refused. ``data`` may come in pieces (an export of a large store), written
+    as they come."""
     import stat
 
-    from hstrack.store import write_atomic
-
+    chunks = (data,) if isinstance(data, bytes) else data
     try:
         mode = os.stat(output).st_mode
     except FileNotFoundError:
@@ -229,12 +230,55 @@ def write_file(data: bytes, output: Path) -> None:
         raise UsageError(f"{output} is a folder; give a file to write")
     if mode is not None and not stat.S_ISREG(mode):
         with open(output, "wb") as stream:
-            stream.write(data)
+            for chunk in chunks:
+                stream.write(chunk)
         done(f"wrote {output}")
         return
     target = Path(os.path.realpath(output))
-    write_atomic(data, target, mode=None if mode is not None else 0o644)
+    _replace_atomically(chunks, target, mode=None if mode is not None else 0o644)
     done(f"wrote {output}")
+
+
+def _replace_atomically(chunks: Iterable[bytes], target: Path, mode: int | None) -> None:
+    """``store.write_atomic`` for data that comes in pieces: a temp file in the same folder,
+    fsync, ``os.replace``, fsync the folder, so the target holds the old bytes or the new,
+    never a mix. The pieces are made while it writes, so a failure in making them (or a
+    Ctrl-C) must also remove the temp file and leave the target as it was."""
+    import contextlib
+    import tempfile
+
+    from hstrack.errors import StoreError
+
+    if mode is None:
+        mode = os.stat(target).st_mode & 0o7777  # an existing file keeps its mode
+    try:
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise StoreError(f"cannot write {target}: {exc.strerror}; nothing was changed") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        if isinstance(exc, OSError):
+            raise StoreError(f"cannot write {target}: {exc.strerror}; nothing was changed") from None
+        raise
+    try:  # make the rename itself durable; without this a crash can bring the old name back
+        folder = os.open(target.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(folder)
+    except OSError:
+        pass
+    finally:
+        os.close(folder)
 
 
 def print_data(text: str) -> None:
