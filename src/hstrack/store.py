@@ -25,7 +25,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -1014,9 +1014,13 @@ def _readable(version: Version) -> bool:
     return sha256(raw) == version.digest
 
 
-def write_atomic(data: bytes, target: Path, mode: int | None = None) -> None:
+def write_atomic(data: bytes | Iterable[bytes], target: Path, mode: int | None = None) -> None:
     """Temp file in the same folder, fsync, ``os.replace``, fsync the folder: the target
-    holds the old bytes or the new, never a mix. Keeps an existing file's mode."""
+    holds the old bytes or the new, never a mix. Keeps an existing file's mode.
+
+    ``data`` may come in pieces (an export of a large store, made while it is written):
+    then a failure in making them, or a Ctrl-C, also removes the temp file and leaves the
+    target as it was."""
     if mode is None:
         try:
             mode = os.stat(target).st_mode & 0o7777
@@ -1030,15 +1034,18 @@ def write_atomic(data: bytes, target: Path, mode: int | None = None) -> None:
         raise StoreError(f"cannot write {target}: {exc.strerror}; nothing was changed") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in (data,) if isinstance(data, bytes) else data:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, mode)
         os.replace(temp, target)
-    except OSError as exc:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(temp)
-        raise StoreError(f"cannot write {target}: {exc.strerror}; nothing was changed") from None
+        if isinstance(exc, OSError):
+            raise StoreError(f"cannot write {target}: {exc.strerror}; nothing was changed") from None
+        raise
     _fsync_dir(target.parent)
 
 

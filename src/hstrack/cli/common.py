@@ -4,7 +4,7 @@ commands take, and how data and messages are printed."""
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -231,14 +231,14 @@ def milestone_of(title: Any, milestone: str) -> str:
     return kind
 
 
-def write_file(data: bytes, output: Path) -> None:
+def write_file(data: bytes | Iterable[bytes], output: Path) -> None:
     """A regular file is replaced atomically (mode 0644 when new). A FIFO or a device
     (/dev/stdout, a named pipe a reader waits on) is written to, never replaced by a file;
-    a folder is refused."""
+    a folder is refused. ``data`` may come in pieces (an export of a large store), written
+    as they come."""
     import stat
 
-    from hstrack.store import write_atomic
-
+    chunks = (data,) if isinstance(data, bytes) else data
     try:
         mode = os.stat(output).st_mode
     except FileNotFoundError:
@@ -247,11 +247,13 @@ def write_file(data: bytes, output: Path) -> None:
         raise UsageError(f"{output} is a folder; give a file to write")
     if mode is not None and not stat.S_ISREG(mode):
         with open(output, "wb") as stream:
-            stream.write(data)
+            for chunk in chunks:
+                stream.write(chunk)
         done(f"wrote {output}")
         return
-    target = Path(os.path.realpath(output))
-    write_atomic(data, target, mode=None if mode is not None else 0o644)
+    from hstrack.store import write_atomic
+
+    write_atomic(chunks, Path(os.path.realpath(output)), mode=None if mode is not None else 0o644)
     done(f"wrote {output}")
 
 

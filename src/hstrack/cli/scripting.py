@@ -111,8 +111,7 @@ def export(
 
     ICS and CSV can hold only some releases: --region GB --medium theatrical --medium digital
     keeps UK cinema and streaming releases (and worldwide ones; other milestones stay)."""
-    from hstrack.export import FORMATS, select
-    from hstrack.export import export as build_export
+    from hstrack.export import FORMATS, export_chunks, select
 
     fmt = fmt.strip().lower()  # ICS, Json: a format's name is not case-sensitive
     if fmt not in FORMATS:
@@ -127,19 +126,21 @@ def export(
         raise UsageError(
             "--region and --medium choose what a calendar or a sheet holds; JSON export is the whole store"
         )
-    data = build_export(
+    chunks = export_chunks(
         select(settings.read(), title_ids or []), fmt, settings.now(), windows=not no_windows, places=places
     )
     if output is None or str(output) == "-":
-        if sys.stdout.isatty():
-            # The data keeps every byte in a file or a pipe; a terminal must not obey any.
-            from hstrack.text import inert_document
+        from hstrack.text import inert_document
 
-            data = inert_document(data.decode("utf-8")).encode("utf-8")
-        sys.stdout.buffer.write(data)
+        # The data keeps every byte in a file or a pipe; a terminal must not obey any.
+        terminal = sys.stdout.isatty()
+        # Each piece is written as it is made, so a large store's export never sits whole
+        # in memory; a piece always ends a line, so each can be made inert on its own.
+        for chunk in chunks:
+            sys.stdout.buffer.write(inert_document(chunk.decode("utf-8")).encode("utf-8") if terminal else chunk)
         sys.stdout.flush()
     else:
-        write_file(data, output)
+        write_file(chunks, output)
 
 
 IMPORT_LINES = 10  # titles (and details of one) an import lists before it summarises
