@@ -266,3 +266,17 @@ def test_an_index_path_that_is_not_a_file_blocks_nothing(slate: Cli, kind: str) 
     assert slate("countdown", "alpha-film", "release").stdout.startswith(expected_countdown)
     slate("set", "beta-show", "release", "2027-09-10")
     assert slate("countdown", "beta-show").stdout.startswith("Beta Show · release 10 Sep 2027")
+
+
+def test_a_one_title_command_still_warns_of_undecided_titles(slate: Cli) -> None:
+    """The index carries the store's conflicts (a git merge's undecided titles), so a
+    command answered from one title warns of them as a whole-store read does."""
+    data = json.loads(slate.store.read_bytes())
+    data["conflicts"] = [{"title": "beta-show", "recorded": "2026-11-27T12:00:00+00:00",
+                          "reason": "removed in one copy and changed in the other"}]  # fmt: skip
+    slate.store.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    whole = slate("countdown", "alpha-film").stderr
+    assert "undecided (beta-show)" in whole
+    settle(slate.store)
+    assert answered_by_index(slate.store, "alpha-film")
+    assert slate("countdown", "alpha-film").stderr == whole
