@@ -18,8 +18,9 @@ link), so nothing is ever cut without "…".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rich.cells import cell_len, chop_cells
 from rich.text import Span, Text
@@ -401,6 +402,17 @@ class Table:
     def lines(self, width: int, glyphs: Glyphs) -> list[Text] | None:
         """The table in lines of at most ``width`` cells, or None when even the floors do
         not fit (the caller stacks it instead)."""
+        out: list[Text] = []
+        return out if self._render(width, glyphs, out.append, lambda line: line) else None
+
+    def plain_lines(self, width: int, glyphs: Glyphs) -> list[str] | None:
+        """``lines`` as their text alone, for output without colour: each line is kept as
+        text as soon as it is made, so a 10,000-row table never holds 40,000 styled lines
+        at once (about 40 MB)."""
+        out: list[str] = []
+        return out if self._render(width, glyphs, out.append, lambda line: line.plain) else None
+
+    def _render(self, width: int, glyphs: Glyphs, emit: Callable[[Any], None], keep: Callable[[Text], Any]) -> bool:
         headers = [words(c.header, "bold", fold=False, brk=NEEDED) for c in self.columns]
         columns: list[list[Para]] = [[h.prepare(glyphs)] for h in headers]
         for row in self.rows:
@@ -425,26 +437,35 @@ class Table:
                 lost = sum(max(0, need[2] - w) for need, w in zip(needs, plan[1], strict=True))
                 plans.append(((lost, plan[0], -gap), gap, plan[1]))
         if not plans:
-            return None
+            return False
         _, gap, widths = min(plans)
         widths = self._settle(columns, needs, widths, width - gap * (len(self.columns) - 1))
         total = sum(widths) + gap * (len(widths) - 1)
         starts = [sum(widths[:i]) + gap * i for i in range(len(widths))]
-        out = _join([wrap(h, w, glyphs) for h, w in zip(headers, widths, strict=True)], widths, gap)
-        rule = len(out)
+        head = _join([wrap(h, w, glyphs) for h, w in zip(headers, widths, strict=True)], widths, gap)
+        body: list[Any] = []
+        widest = max([total, *(line.cell_len for line in head)])
         for row in self.rows:
             if not row.cells:
-                out.extend(wrap(row.under[0], width, glyphs))
-                continue
-            cells = [
-                [line for p in cell for line in wrap(p, w, glyphs)] for cell, w in zip(row.cells, widths, strict=True)
-            ]
-            out.extend(_join(cells, widths, gap))
-            for para in row.under:
-                out.extend(wrap(para, width, glyphs, _under_indent(para, starts[: self.under_at + 1], width)))
+                made = wrap(row.under[0], width, glyphs)
+            else:
+                cells = [
+                    [line for p in cell for line in wrap(p, w, glyphs)]
+                    for cell, w in zip(row.cells, widths, strict=True)
+                ]
+                made = _join(cells, widths, gap)
+                for para in row.under:
+                    made.extend(wrap(para, width, glyphs, _under_indent(para, starts[: self.under_at + 1], width)))
+            for line in made:
+                widest = max(widest, line.cell_len)
+                body.append(keep(line))
         # The rule under the headings spans the table, and the lines under its rows.
-        out.insert(rule, Text(glyphs("─") * max([total, *(line.cell_len for line in out)])))
-        return out
+        for line in head:
+            emit(keep(line))
+        emit(keep(Text(glyphs("─") * widest)))
+        for kept in body:
+            emit(kept)
+        return True
 
     def _allocate(self, needs: list[list[int]], room: int) -> tuple[int, list[int]] | None:
         """Widths from each column's natural width, giving way step by step only as far as

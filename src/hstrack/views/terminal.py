@@ -11,6 +11,7 @@ row becomes a stacked block instead.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -157,21 +158,29 @@ class TerminalRenderer:
     def _print(self, *renderables: object) -> None:
         self.console.print(*renderables)
 
-    def _lines(self, lines: list[Text]) -> None:
-        """Lines laid out to the width already: printed as they are, never re-wrapped."""
+    @property
+    def _plain(self) -> bool:
+        """Whether what is printed is the lines' text and nothing else (no colour, no
+        recording for --svg/--html, not a dumb terminal)."""
+        c = self.console
+        return c.color_system is None and not c.record and not c.is_dumb_terminal
+
+    def _lines(self, lines: Sequence[Text | str]) -> None:
+        """Lines laid out to the width already: printed as they are, never re-wrapped.
+        Lines given as text (``Table.plain_lines``) come only when ``_plain``."""
         if not lines:
             return
         c = self.console
-        if c.color_system is None and not c.record and not c.is_dumb_terminal:
+        if self._plain:
             # Without colour, Rich writes what the lines say and nothing else: their
             # text, written here at once. Printing them as one Text through Rich takes
             # as long as laying them out, for a 10,000-title status (2 s). A tab is
             # left to Rich, which expands it (stored text has none: it is shown inert).
-            text = "\n".join([line.plain for line in lines])
+            text = "\n".join([line if isinstance(line, str) else line.plain for line in lines])
             if "\t" not in text:
                 c.file.write(text + "\n")
                 return
-        c.print(joined(lines), soft_wrap=True)
+        c.print(joined([Text(line) if isinstance(line, str) else line for line in lines]), soft_wrap=True)
 
     def _block(self, paras: list[tuple[Para, int, int]]) -> list[Text]:
         return block(paras, self.width, self.glyphs)
@@ -193,9 +202,14 @@ class TerminalRenderer:
             empty = "No title matches these filters." if filtered else "No titles yet. Add one: hstrack add NAME"
             self._lines(self._block([(words(empty, "dim"), 0, 0)]))
             return
-        lines = self._status_table(reports) if self.width >= NARROW else None
-        if lines is None:
-            lines = []
+        # Without colour the table's lines are kept as text as they are made: a 10,000-row
+        # table is 40,000 styled lines, about 40 MB, otherwise.
+        rows: list[Text] | list[str] | None = None
+        if self.width >= NARROW:
+            table = self._status_table(reports)
+            rows = table.plain_lines(self.width, self.glyphs) if self._plain else table.lines(self.width, self.glyphs)
+        lines: list[Text] = []
+        if rows is None:  # too narrow for the table: a card per title
             for i, r in enumerate(reports):
                 if i:
                     lines.append(Text())
@@ -208,9 +222,9 @@ class TerminalRenderer:
             lines.extend(
                 self._block([(then(slug(inert(t.id) + ":", "bold"), words(inert(waiting), "yellow")), 0, DETAIL)])
             )
-        self._lines(lines)
+        self._lines([*(rows or []), *lines])
 
-    def _status_table(self, reports: list[TitleReport]) -> list[Text] | None:
+    def _status_table(self, reports: list[TitleReport]) -> Table:
         # Last reached gives way first; the name, the next milestone and the release last.
         columns = [
             Column("Title · phase", 10, comfort=16),
@@ -224,7 +238,7 @@ class TerminalRenderer:
             last, nxt = _last_and_next(r)
             ahead = _milestone_cell(nxt, "nothing ahead")
             table.add([title, _milestone_cell(last, "—"), ahead, _release_cell(r.release, r.release_place)])
-        return table.lines(self.width, self.glyphs)
+        return table
 
     def _status_card(self, r: TitleReport) -> list[tuple[Para, int, int]]:
         """One title as stacked lines, for terminals too narrow for the table."""
