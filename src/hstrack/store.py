@@ -278,7 +278,7 @@ class Store:
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
-        from filelock import FileLock, Timeout  # lazy: read-only commands never pay for it
+        from hstrack.locking import FileLock, LockTimeout  # lazy: read-only commands never pay for it
 
         timeout = lock_timeout()
         try:
@@ -288,7 +288,7 @@ class Store:
         lock = FileLock(str(self.lock_path), timeout=timeout)
         try:
             lock.acquire()
-        except Timeout:
+        except LockTimeout:
             raise StoreError(
                 f"another hstrack is changing the store: the lock {self.lock_path} was held for more than "
                 f"{timeout:g} s; nothing was changed"
