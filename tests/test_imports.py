@@ -50,8 +50,9 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (["countdown", "heartstopper-film", "--json"], {"typer", "click"}),
         (["status"], {"typer", "click", "rich"}),
         (["show", "heartstopper-film"], {"typer", "click", "rich"}),
-        (["set", "heartstopper-film", "trailer", "2027-03-01"], {"typer", "click", "filelock", "hashlib"}),
-        (["set", "heartstopper-film", "trailer", "Q2 2027"], {"typer", "click", "filelock", "hashlib"}),
+        # The write lock is hstrack.locking's own flock; filelock is only its fallback.
+        (["set", "heartstopper-film", "trailer", "2027-03-01"], {"typer", "click", "hashlib"}),
+        (["set", "heartstopper-film", "trailer", "Q2 2027"], {"typer", "click", "hashlib"}),
     ],
 )
 def test_a_fast_path_loads_only_what_it_needs(home: Path, argv: list[str], allowed: set[str]) -> None:
@@ -153,3 +154,18 @@ def test_notify_loads_a_channel_only_to_send(home: Path) -> None:
     assert {"hstrack.notify", "hstrack.channels"} <= quiet
     assert quiet & {"jeepney", "apprise"} == set()
     assert "apprise" not in loaded_modules(home, "notify", "--dry-run", "--exec", "true")
+
+
+@pytest.mark.parametrize("argv", [["status"], ["status", "--json"], ["set", "heartstopper-film", "trailer", "2027"]])
+def test_a_run_with_a_store_loads_neither_the_seed_nor_the_checks(home: Path, argv: list[str]) -> None:
+    """The seed is read only to create a store, and the checks only by ``check``: each
+    module's class creation is paid for by every run that imports it (issue 18)."""
+    assert loaded_modules(home, *argv) & {"hstrack.seed", "hstrack.checks"} == set()
+    assert "hstrack.checks" in loaded_modules(home, "check", "heartstopper-film", "--released")  # it can see them
+
+
+def test_a_write_takes_the_lock_without_filelock(home: Path) -> None:
+    """hstrack.locking's own flock; filelock is only its fallback where flock is missing."""
+    modules = loaded_modules(home, "set", "heartstopper-film", "trailer", "2027")
+    assert "hstrack.locking" in modules
+    assert "filelock" not in {m.split(".")[0] for m in modules}

@@ -6,7 +6,6 @@ reason in words, so a cron job can both branch on the exit code and log why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from hstrack.clock import parse_now
@@ -15,21 +14,38 @@ from hstrack.errors import UsageError
 from hstrack.model import check_filter_kind, did_you_mean, normalize_milestone
 from hstrack.report import PHASES, Assessed, TitleReport, history, is_today
 from hstrack.report import label as milestone_label
+from hstrack.values import Value
+
+# What a frozen __init__ sets its fields with (Value refuses plain assignment).
+_set = object.__setattr__
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(Value):
     condition: str  # as the user wrote it, e.g. "--has-date release"
     holds: bool
     reason: str
 
+    __match_args__ = ("condition", "holds", "reason")
+    __slots__ = __match_args__
 
-@dataclass(frozen=True)
-class Condition:
+    def __init__(self, condition: str, holds: bool, reason: str) -> None:
+        _set(self, "condition", condition)
+        _set(self, "holds", holds)
+        _set(self, "reason", reason)
+
+
+class Condition(Value):
     """One condition: its option name and its argument ("" for flags)."""
 
     option: str
-    argument: str = ""
+    argument: str
+
+    __match_args__ = ("option", "argument")
+    __slots__ = __match_args__
+
+    def __init__(self, option: str, argument: str = "") -> None:
+        _set(self, "option", option)
+        _set(self, "argument", argument)
 
     @property
     def label(self) -> str:

@@ -369,8 +369,7 @@ def write_record(record: Record, path: Path, store: Store) -> None:
 def running(store: Store) -> Iterator[None]:
     """One notify at a time per store, from reading the record to writing it; the store's
     own lock is taken only for each write, so a slow channel never holds up `set`."""
-    from filelock import FileLock, Timeout
-
+    from hstrack.locking import FileLock, LockTimeout
     from hstrack.store import lock_timeout
 
     timeout = lock_timeout()
@@ -378,7 +377,7 @@ def running(store: Store) -> Iterator[None]:
     lock = FileLock(str(path), timeout=timeout)
     try:
         lock.acquire()
-    except Timeout:
+    except LockTimeout:
         raise RecordError(
             f"another hstrack notify is running: the lock {path} was held for more than {timeout:g} s; nothing was sent"
         ) from None

@@ -35,13 +35,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from hstrack.model import Document, Milestone, Title, milestone_rank
 from hstrack.regions import WORLDWIDE, Preference
 from hstrack.report import is_today, report_title
 from hstrack.report import label as milestone_label
+from hstrack.values import Value
 
 CACHE_VERSION = 2
 HEADER = f"hstrack-prompt {CACHE_VERSION}"
@@ -73,14 +73,33 @@ def label_of(title: Title) -> str:
     return clean(title.label) if title.label else default_label(title)
 
 
-@dataclass(frozen=True)
-class Segment:
-    label: str = ""
-    phase: str = ""
-    milestone: str = ""
-    window: str = ""
-    text: str = ""
-    target: int | None = None  # a day number to count down to
+class Segment(Value):
+    label: str
+    phase: str
+    milestone: str
+    window: str
+    text: str
+    target: int | None  # a day number to count down to
+
+    __match_args__ = ("label", "phase", "milestone", "window", "text", "target")
+    __slots__ = __match_args__
+
+    def __init__(
+        self,
+        label: str = "",
+        phase: str = "",
+        milestone: str = "",
+        window: str = "",
+        text: str = "",
+        target: int | None = None,
+    ) -> None:
+        set_field = object.__setattr__  # Value refuses plain assignment
+        set_field(self, "label", label)
+        set_field(self, "phase", phase)
+        set_field(self, "milestone", milestone)
+        set_field(self, "window", window)
+        set_field(self, "text", text)
+        set_field(self, "target", target)
 
     def fields(self) -> list[str]:
         return [self.label, self.phase, self.milestone, self.window, self.text]

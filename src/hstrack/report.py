@@ -26,9 +26,13 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from hstrack.dates import DateSpec, format_day
 from hstrack.model import PLACED_KINDS, Change, Document, Edit, Milestone, Title, milestone_rank
 from hstrack.text import ago_range, hours_minutes, plural, span_range, until, until_range
+from hstrack.values import Value
 
 if TYPE_CHECKING:  # a viewer's region matters only to a title with releases in places
     from hstrack.regions import Preference
+
+# What a frozen __init__ sets its fields with (Value refuses plain assignment).
+_set = object.__setattr__
 
 PHASES = ("rumoured", "announced", "in-production", "post-production", "released", "cancelled")
 _PHASE_OF = {"release": "released", "production-end": "post-production", "production-start": "in-production"}
@@ -356,10 +360,16 @@ def status_report(doc: Document, now: datetime, pref: Preference | None = None) 
 # ---------------------------------------------------------------------------- timeline
 
 
-@dataclass(frozen=True)
-class TimelineRow:
+class TimelineRow(Value):
     item: Assessed
     gap_days: tuple[int, int] | None  # from the previous dated milestone, in the viewer's days
+
+    __match_args__ = ("item", "gap_days")
+    __slots__ = __match_args__
+
+    def __init__(self, item: Assessed, gap_days: tuple[int, int] | None) -> None:
+        _set(self, "item", item)
+        _set(self, "gap_days", gap_days)
 
     @property
     def gap_text(self) -> str:
@@ -372,11 +382,18 @@ class TimelineRow:
         return sign + text.replace("up to ", "0 to ")
 
 
-@dataclass(frozen=True)
-class Timeline:
+class Timeline(Value):
     report: TitleReport
     rows: list[TimelineRow]
     today_index: int  # the "today" marker goes before rows[today_index]
+
+    __match_args__ = ("report", "rows", "today_index")
+    __slots__ = __match_args__
+
+    def __init__(self, report: TitleReport, rows: list[TimelineRow], today_index: int) -> None:
+        _set(self, "report", report)
+        _set(self, "rows", rows)
+        _set(self, "today_index", today_index)
 
 
 def timeline(report: TitleReport) -> Timeline:
@@ -403,11 +420,18 @@ def _dated(a: Assessed) -> str:
     return f"{a.date.text} (tentative)" if a.milestone.tentative else a.date.text
 
 
-@dataclass(frozen=True)
-class Countdown:
+class Countdown(Value):
     report: TitleReport
     target: Assessed | None
     since: Assessed | None  # the last milestone reached, shown for a TBA target
+
+    __match_args__ = ("report", "target", "since")
+    __slots__ = __match_args__
+
+    def __init__(self, report: TitleReport, target: Assessed | None, since: Assessed | None) -> None:
+        _set(self, "report", report)
+        _set(self, "target", target)
+        _set(self, "since", since)
 
     @property
     def sentence(self) -> str:
@@ -466,12 +490,22 @@ def countdown(report: TitleReport, kind: str | None) -> Countdown:
 # ---------------------------------------------------------------------------- history
 
 
-@dataclass(frozen=True)
-class HistoryRow:
+class HistoryRow(Value):
     change: Change
     old: Assessed | None
     new: Assessed | None
     shift_days: tuple[int, int] | None  # how far the window moved, in the viewer's days: start, end
+
+    __match_args__ = ("change", "old", "new", "shift_days")
+    __slots__ = __match_args__
+
+    def __init__(
+        self, change: Change, old: Assessed | None, new: Assessed | None, shift_days: tuple[int, int] | None
+    ) -> None:
+        _set(self, "change", change)
+        _set(self, "old", old)
+        _set(self, "new", new)
+        _set(self, "shift_days", shift_days)
 
     @property
     def recorded(self) -> str:
@@ -534,11 +568,16 @@ def recorded_order(changes: list[R]) -> list[R]:
     return [changes[i] for i in order]
 
 
-@dataclass(frozen=True)
-class EditRow:
+class EditRow(Value):
     """One recorded change of a title's own field, for the history."""
 
     edit: Edit
+
+    __match_args__ = ("edit",)
+    __slots__ = __match_args__
+
+    def __init__(self, edit: Edit) -> None:
+        _set(self, "edit", edit)
 
     @property
     def recorded(self) -> str:
@@ -608,10 +647,16 @@ def history_row(change: Change, now: datetime) -> HistoryRow:
 # ---------------------------------------------------------------------------- upcoming
 
 
-@dataclass(frozen=True)
-class Upcoming:
+class Upcoming(Value):
     report: TitleReport
     item: Assessed
+
+    __match_args__ = ("report", "item")
+    __slots__ = __match_args__
+
+    def __init__(self, report: TitleReport, item: Assessed) -> None:
+        _set(self, "report", report)
+        _set(self, "item", item)
 
 
 def upcoming(

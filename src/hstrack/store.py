@@ -4,7 +4,7 @@ The promise (SQLite's): after any interruption the store holds the state before 
 or the state after it, nothing else.
 
 - A change is a read-modify-write under an exclusive sidecar lock (``store.json.lock``,
-  an OS-level ``flock`` through filelock, so a killed holder never blocks anyone).
+  an OS-level ``flock`` (hstrack.locking), so a killed holder never blocks anyone).
 - New text goes to a temp file in the same folder, is fsynced, replaces the store with
   ``os.replace``, and the folder is fsynced. Readers never lock: ``os.replace`` means
   they see one complete version or the other.
@@ -458,7 +458,7 @@ class Store:
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
-        from filelock import FileLock, Timeout  # lazy: read-only commands never pay for it
+        from hstrack.locking import FileLock, LockTimeout  # lazy: read-only commands never pay for it
 
         timeout = lock_timeout()
         try:
@@ -468,7 +468,7 @@ class Store:
         lock = FileLock(str(self.lock_path), timeout=timeout)
         try:
             lock.acquire()
-        except Timeout:
+        except LockTimeout:
             raise StoreError(
                 f"another hstrack is changing the store: the lock {self.lock_path} was held for more than "
                 f"{timeout:g} s; nothing was changed"

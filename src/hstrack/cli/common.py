@@ -19,6 +19,14 @@ from hstrack.store import Store
 from hstrack.text import inert
 
 
+def _seed(now: datetime) -> Document:
+    # The seed module (its titles and a dataclass, about 0.5 ms) is imported only when
+    # there is no store to create it from, not on every run that checks.
+    from hstrack.seed import seed_document
+
+    return seed_document(now)
+
+
 @dataclass
 class Settings:
     """What the global options decided; "now" is read once, on first use."""
@@ -62,10 +70,8 @@ class Settings:
     def store(self) -> Store:
         """The store, created with the Heartstopper titles the first time any command runs."""
         if self._store is None:
-            from hstrack.seed import seed_document
-
             store = Store(self.path())
-            if store.ensure(seed_document, self.now()):
+            if store.ensure(_seed, self.now()):
                 typer.echo(
                     f"hstrack: created a new store at {inert(str(store.given))} with the Heartstopper film and its "
                     "sources; see it with hstrack status",
