@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import Cli
 from .test_process import SCRIPT
 
 NOW = "2026-11-27T12:00:00+00:00"
@@ -339,3 +340,12 @@ def test_a_dangling_pin_is_ignored_and_remove_clears_the_pin(home: Path) -> None
     (home / "store.json").write_text(json.dumps(data))
     assert run(home, "status").returncode == 0
     assert "pinned to something the store no longer has" in run(home, "doctor").stdout
+
+
+@pytest.mark.parametrize("month", ["²", "1" + "0" * 5000, "٣", "007", "13"])
+def test_a_month_no_int_can_read_is_a_usage_error(seeded: Cli, month: str) -> None:
+    """calendar's bare month number: digits int() refuses ("²", 5,000 of them) were a
+    traceback; every one is a usage error with the value cut short."""
+    result = seeded("calendar", month, code=2)
+    assert "cannot show" in result.stderr
+    assert len(result.stderr) < 300

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from hstrack.dates import DateError, Precision, parse_date
 from hstrack.errors import UsageError
-from hstrack.model import milestone_rank
+from hstrack.model import milestone_rank, shown
 from hstrack.report import Assessed, TitleReport
 
 _MONTH_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
@@ -121,7 +121,10 @@ def parse_month(value: str | None, today: date) -> tuple[Month, int | None]:
     if value is None:
         return Month(today.year, today.month), None
     text = value.strip().lower()
-    number = _MONTH_NAMES.get(text) or (int(text) if text.isdigit() and 1 <= int(text) <= 12 else None)
+    # ASCII digits, at most two: "²" is a digit to isdigit() and not to int(), and int()
+    # refuses a number of 4,300 digits with a traceback.
+    bare = text.isascii() and text.isdigit() and len(text) <= 2
+    number = _MONTH_NAMES.get(text) or (int(text) if bare and 1 <= int(text) <= 12 else None)
     if number is not None:
         return Month(today.year + (number < today.month), number), None
     try:
@@ -129,7 +132,7 @@ def parse_month(value: str | None, today: date) -> tuple[Month, int | None]:
     except DateError:
         spec = None
     if spec is None or spec.earliest is None or spec.latest is None:
-        raise UsageError(f"cannot show {value!r}: give a month (2026-12, December 2026) or a window (Q1 2027)")
+        raise UsageError(f"cannot show {shown(value)}: give a month (2026-12, December 2026) or a window (Q1 2027)")
     first, last = spec.earliest, spec.latest
     if spec.precision in (Precision.DAY, Precision.INSTANT, Precision.MONTH):
         return Month(first.year, first.month), None
