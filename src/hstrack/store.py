@@ -416,11 +416,11 @@ class Store:
         from hstrack.store_index import identity_of
 
         if held:
-            write_atomic(text, self.index_path, mode=None)
+            write_atomic(text, self.index_path, durable=False)
             return
         with self._lock_if_free() as free:
             if free and identity_of(os.stat(self.path)) == identity_of(st):
-                write_atomic(text, self.index_path, mode=None)
+                write_atomic(text, self.index_path, durable=False)
 
     def read_title(self, title_id: str) -> tuple[Index, Title | None] | None:
         """One title read through the index, with what the index knows of the whole store;
@@ -768,7 +768,7 @@ class Store:
         if st.st_size != len(written):
             return  # changed already by someone else: leave it to the next reader
         index = store_index.build(written, st, doc, sorted(doc.titles))
-        write_atomic(index.to_bytes(), self.index_path, mode=None)
+        write_atomic(index.to_bytes(), self.index_path, durable=False)
 
     # ------------------------------------------------------------------ completion cache
 
@@ -1021,13 +1021,14 @@ def _readable(version: Version) -> bool:
     return sha256(raw) == version.digest
 
 
-def write_atomic(data: bytes | Iterable[bytes], target: Path, mode: int | None = None) -> None:
+def write_atomic(data: bytes | Iterable[bytes], target: Path, mode: int | None = None, durable: bool = True) -> None:
     """Temp file in the same folder, fsync, ``os.replace``, fsync the folder: the target
     holds the old bytes or the new, never a mix. Keeps an existing file's mode.
 
     ``data`` may come in pieces (an export of a large store, made while it is written):
     then a failure in making them, or a Ctrl-C, also removes the temp file and leaves the
-    target as it was."""
+    target as it was. ``durable=False`` skips the two fsyncs, for a file that is rebuilt
+    whenever it is missing or does not read back whole (the index)."""
     if mode is None:
         try:
             mode = os.stat(target).st_mode & 0o7777
@@ -1042,7 +1043,8 @@ def write_atomic(data: bytes | Iterable[bytes], target: Path, mode: int | None =
             for chunk in (data,) if isinstance(data, bytes) else data:
                 handle.write(chunk)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(temp, mode)
         os.replace(temp, target)
     except BaseException as exc:
@@ -1051,7 +1053,8 @@ def write_atomic(data: bytes | Iterable[bytes], target: Path, mode: int | None =
         if isinstance(exc, OSError):
             raise StoreError(f"cannot write {target}: {exc.strerror}; nothing was changed") from None
         raise
-    _fsync_dir(target.parent)
+    if durable:
+        _fsync_dir(target.parent)
 
 
 def _temp_beside(target: Path) -> tuple[int, str]:
