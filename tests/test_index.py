@@ -102,7 +102,7 @@ def test_one_title_commands_answer_as_the_whole_store_does(slate: Cli) -> None:
 def test_a_racy_index_answers_after_checking_the_digest(slate: Cli) -> None:
     index = store_index.load(store_index.index_path(slate.store))
     assert index is not None
-    assert index.racy
+    assert index.racy  # a writer's own index is racy by construction
     assert index.digest is not None
     assert answered_by_index(slate.store, "alpha-film")
     assert slate("countdown", "alpha-film", "release").stdout.startswith("Alpha Film · release 4 Oct 2027")
@@ -280,3 +280,36 @@ def test_a_one_title_command_still_warns_of_undecided_titles(slate: Cli) -> None
     settle(slate.store)
     assert answered_by_index(slate.store, "alpha-film")
     assert slate("countdown", "alpha-film").stderr == whole
+
+
+def test_racy_is_one_tick_of_the_file_systems_clock() -> None:
+    """A change time with sub-millisecond digits comes from the kernel's clock (a tick of
+    at most 10 ms): racy for 100 ms. A whole number of milliseconds may be a file system
+    with coarse times (FAT: two seconds): racy for three seconds."""
+    fine = 1_795_836_665_967_575_241
+    assert store_index.is_racy(fine + 99_000_000, fine)
+    assert not store_index.is_racy(fine + 100_000_000, fine)
+    coarse = 1_795_836_666_000_000_000
+    assert store_index.is_racy(coarse + 2_999_000_000, coarse)
+    assert not store_index.is_racy(coarse + 3_000_000_000, coarse)
+    assert store_index.is_racy(coarse - 5, coarse)  # a clock set back: racy, never trusted on times alone
+
+
+def test_the_first_read_a_tick_after_a_write_settles_the_index(slate: Cli) -> None:
+    """A writer's index is racy (its digest is checked on every read); the first reader
+    a tick later checks it once more and writes it settled, trusted by identity alone."""
+    import time
+
+    path = store_index.index_path(slate.store)
+    written = store_index.load(path)
+    assert written is not None
+    assert written.racy
+    ctime = os.stat(slate.store).st_ctime_ns
+    while store_index.is_racy(time.time_ns(), ctime):
+        time.sleep(0.02)
+    assert "4 Oct 2027" in slate("countdown", "alpha-film", "release").stdout
+    settled = store_index.load(path)
+    assert settled is not None
+    assert not settled.racy
+    assert settled.digest is None
+    assert settled.store == written.store

@@ -380,10 +380,11 @@ class Store:
         """The whole document. On the way, the index (``hstrack.store_index``) is brought
         up to date when it is not, since the store was read and checked in full anyway;
         ``held``: the caller holds the write lock."""
+        read_ns = time.time_ns()
         raw, st = self._read_raw_stat()
         doc, data = _parse(raw, self.given, DOCTOR_HINT)
         with contextlib.suppress(OSError, StoreError):
-            self._index_after_read(raw, st, doc, data, held)
+            self._index_after_read(raw, st, read_ns, doc, data, held)
         return doc
 
     # ------------------------------------------------------------------ the index
@@ -392,7 +393,11 @@ class Store:
     def index_path(self) -> Path:
         return self.folder / f"{self.path.name}.index"
 
-    def _index_after_read(self, raw: bytes, st: os.stat_result, doc: Document, data: Any, held: bool) -> None:
+    def _index_after_read(
+        self, raw: bytes, st: os.stat_result, read_ns: int, doc: Document, data: Any, held: bool
+    ) -> None:
+        """``raw`` was read (from just after ``read_ns``) and validated in full: bring the
+        index up to date if it is not."""
         from hstrack import store_index
 
         if not OLDEST_CURRENT <= doc.read_schema <= SCHEMA_VERSION:
@@ -401,14 +406,14 @@ class Store:
         if current is not None and current.store == store_index.identity_of(st):
             if not current.racy:
                 return
-            if time.time_ns() - st.st_ctime_ns < store_index.RACY_NS:
+            if store_index.is_racy(read_ns, st.st_ctime_ns):
                 return  # still racy: it holds the digest readers check; nothing to settle yet
             if current.digest == store_index.digest_of(raw):
-                current.checked_ns, current.digest = time.time_ns(), None
+                current.checked_ns, current.digest = read_ns, None
                 self._write_index(current.to_bytes(), st, held)
                 return
         order = list(doc.titles) if data is not None and store_index.in_layout(raw, data) else None
-        self._write_index(store_index.build(raw, st, doc, order).to_bytes(), st, held)
+        self._write_index(store_index.build(raw, st, doc, order, read_ns).to_bytes(), st, held)
 
     def _write_index(self, text: bytes, st: os.stat_result, held: bool) -> None:
         """Write the index for the store as it was at ``st``: at once under the caller's
@@ -443,11 +448,14 @@ class Store:
                 return None
             whole = None
             if index.racy:
+                read_ns = time.time_ns()
                 whole = _read_all(fd)
                 if store_index.digest_of(whole) != index.digest:
                     return None
-                if time.time_ns() - st.st_ctime_ns >= store_index.RACY_NS:
-                    index.checked_ns, index.digest = time.time_ns(), None
+                if not store_index.is_racy(read_ns, st.st_ctime_ns):
+                    # Read a tick after the last change: any later change moves the change
+                    # time, so from now on the identity alone tells.
+                    index.checked_ns, index.digest = read_ns, None
                     with contextlib.suppress(OSError, StoreError):
                         self._write_index(index.to_bytes(), st, held=False)
             span = index.span(title_id)
@@ -767,7 +775,7 @@ class Store:
         st = os.stat(self.path)
         if st.st_size != len(written):
             return  # changed already by someone else: leave it to the next reader
-        index = store_index.build(written, st, doc, sorted(doc.titles))
+        index = store_index.build(written, st, doc, sorted(doc.titles), None)
         write_atomic(index.to_bytes(), self.index_path, durable=False)
 
     # ------------------------------------------------------------------ completion cache

@@ -11,10 +11,10 @@ title reads that title and not the other 9,999.
   identity is the same; any write to the store, in place or by replacing it, changes the
   change time, which nobody can set back. Otherwise it is ignored and rebuilt.
 - Git's "racy" case: a file changed again within the same tick of the file system's clock
-  keeps its times. So when the bytes were checked less than ``RACY_NS`` after the store's
-  change time, the index also holds their SHA-256, and a reader hashes the store before it
-  trusts the index (about 10 ms at 10,000 titles; a writer's own index is always racy, and
-  the first reader after ``RACY_NS`` writes a settled one).
+  keeps its times. So when the bytes were checked within a tick of the store's change time
+  (see ``is_racy``), the index also holds their digest, and a reader hashes the store
+  before it trusts the index (about 12 ms at 10,000 titles; a writer's own index is always
+  racy, and the first reader after the tick writes a settled one).
 - It only covers a store in hstrack's own layout (what hstrack writes): then a title is the
   lines between ``    {`` and ``    }`` in the titles array, since JSON text never holds a
   raw newline inside a string. A store edited by hand into another layout gets an index
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,8 +36,13 @@ if TYPE_CHECKING:
     from hstrack.model import Document
 
 FORMAT = 1
-# Longer than any file system's timestamp tick (FAT's two seconds included).
+# How long after the store's change time the index is "racy" (see above): longer than one
+# tick of the clock the file system stamps times with. A store whose change time is a
+# whole number of milliseconds may be on one with coarse times (FAT's two seconds, ext3's
+# one, a millisecond NFS server): three seconds. Otherwise the times come from the
+# kernel's clock, which moves every few milliseconds (a jiffy, at most 10 ms): 100 ms.
 RACY_NS = 3_000_000_000
+FINE_RACY_NS = 100_000_000
 _TITLES_START = re.compile(rb'\n  "titles": \[\n')
 _TITLES_END = re.compile(rb"\n  \]")
 _TITLE_OPEN = re.compile(rb"\n    \{\n")
@@ -91,7 +95,7 @@ class Index:
 
     @property
     def racy(self) -> bool:
-        return self.checked_ns - self.store[4] < RACY_NS
+        return is_racy(self.checked_ns, self.store[4])
 
     @property
     def locates(self) -> bool:
@@ -125,6 +129,13 @@ class Index:
             "conflicts": self.conflicts,
         }
         return orjson.dumps(header) + b"\n" + orjson.dumps(facts) + b"\n" + self.spans + b"\n"
+
+
+def is_racy(checked_ns: int, ctime_ns: int) -> bool:
+    """Whether bytes checked at ``checked_ns`` may not be all a store changed at
+    ``ctime_ns`` holds: a change within the same tick of the file system's clock keeps
+    that change time."""
+    return checked_ns - ctime_ns < (RACY_NS if ctime_ns % 1_000_000 == 0 else FINE_RACY_NS)
 
 
 def digest_of(raw: bytes) -> str:
@@ -170,15 +181,17 @@ def in_layout(raw: bytes, data: Any) -> bool:
         return False
 
 
-def build(raw: bytes, st: os.stat_result, doc: Document, order: list[str] | None) -> Index:
+def build(raw: bytes, st: os.stat_result, doc: Document, order: list[str] | None, read_ns: int | None) -> Index:
     """The index of ``raw``, the bytes of the store ``doc`` read in full and valid, whose
     identity was ``st`` when they were read. ``order``: the title ids in the order ``raw``
     holds them, when ``raw`` is in hstrack's own layout (see ``in_layout``); None when it
-    is not, and no title is located."""
+    is not, and no title is located. ``read_ns``: the time just before ``raw`` was read
+    (a change after it moves the change time, unless it falls in the same tick); None for
+    a writer's own bytes, which are racy by construction."""
     spans = title_spans(raw, order) if order is not None else b"null"
     store = identity_of(st)
-    checked = time.time_ns()
-    digest = digest_of(raw) if checked - store[4] < RACY_NS else None
+    checked = store[4] if read_ns is None else read_ns
+    digest = digest_of(raw) if is_racy(checked, store[4]) else None
     return Index(store, checked, digest, doc.read_schema, doc.has_places(), sorted(doc.milestone_kinds()),
                  [c.title for c in doc.conflicts], spans)  # fmt: skip
 
