@@ -211,7 +211,13 @@ def countdown(
     settings = settings_of(ctx)
     report = title_report(settings, title_id, at)
     kind = milestone_of(report.title, milestone) if milestone is not None else None
-    renderer_for(settings, as_json, at).countdown(build_countdown(report, kind))
+    found = build_countdown(report, kind)
+    if not as_json:
+        from hstrack.views.line import print_countdown
+
+        if print_countdown(found):  # a pipe or a file: one plain line, without loading Rich
+            return
+    renderer_for(settings, as_json, at).countdown(found)
 
 
 @command(short_help="What changed across all titles, newest first.")

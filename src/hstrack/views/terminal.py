@@ -417,12 +417,15 @@ class TerminalRenderer:
     # ------------------------------------------------------------------------ countdown
 
     def countdown(self, c: Countdown) -> None:
-        sentence = chain(name(c.report.title.name), words(inert(c.sentence), keep=_dates(c.report)))
+        from hstrack.views.line import countdown_sentence
+
+        sentence = countdown_sentence(c)
         if self.console.is_terminal:  # a terminal gets it broken between words, not by itself
             self._lines(self._block([(sentence, 0, DETAIL)]))
             return
         # One sentence is one line: a script reading it from a pipe must not get it broken
-        # at 80 columns.
+        # at 80 columns. (The countdown command prints this line without Rich when it can:
+        # views.line.print_countdown.)
         line = Text()
         for i, p in enumerate(sentence.prepare(self.glyphs).pieces):
             if i:
