@@ -461,7 +461,7 @@ class TabShell:
 
     def tab(self, text: str) -> list[str]:
         self.child.send(text + "\t")
-        time.sleep(0.5)  # the completion runs a process; keys typed meanwhile would queue anyway
+        time.sleep(0.1)  # the completion runs a process; keys typed meanwhile queue behind it anyway
         self.child.send("\x01printf 'W<%s>\\n' \r")
         return re.findall(r"^W<(.*)>\r?$", ANSI.sub("", self.sync()), re.M)
 
