@@ -313,3 +313,34 @@ def test_the_first_read_a_tick_after_a_write_settles_the_index(slate: Cli) -> No
     assert not settled.racy
     assert settled.digest is None
     assert settled.store == written.store
+
+
+def test_a_span_to_a_nested_copy_with_the_same_id_is_not_believed(slate: Cli) -> None:
+    """A title can carry a field hstrack does not know holding anything, even an object
+    that looks like another title with its id. An index whose span pointed there (damaged
+    or forged) must not be believed: only a whole line "    {" to "    }" is a title."""
+    data = json.loads(slate.store.read_bytes())
+    beta = next(t for t in data["titles"] if t["id"] == "beta-show")
+    alpha = next(t for t in data["titles"] if t["id"] == "alpha-film")
+    fake = {**alpha, "name": "Not Alpha"}
+    fake["milestones"] = [{"kind": "release", "date": "2031-01-01", "tentative": False, "source": None, "note": None}]
+    fake["history"] = []
+    beta["x-archive"] = fake
+    slate.store.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    expected = outputs(slate, IDS)
+    settle(slate.store)
+    path = store_index.index_path(slate.store)
+    index = store_index.load(path)
+    assert index is not None
+    raw = slate.store.read_bytes()
+    nested = raw.index(b'"x-archive": {') + len(b'"x-archive": ')
+    end = raw.index(b"\n      }", nested) + len(b"\n      }")
+    spans = json.loads(index.spans)
+    spans["alpha-film"] = [nested, end - nested]
+    index.spans = json.dumps(spans).replace(" ", "").encode()
+    path.write_bytes(index.to_bytes())
+    from hstrack.model import title_from_json
+
+    assert title_from_json(json.loads(raw[nested:end]), "x").id == "alpha-film"  # it would parse as alpha
+    assert not answered_by_index(slate.store, "alpha-film")
+    assert outputs(slate, IDS) == expected

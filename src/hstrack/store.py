@@ -462,9 +462,19 @@ class Store:
             if span is None:
                 return index, None
             offset, length = span
-            text = whole[offset : offset + length] if whole is not None else os.pread(fd, length, offset)
+            if offset < 1 or length < 12 or offset + length > st.st_size:
+                return None
+            # With the newline before it: a title in hstrack's layout is a whole line "    {"
+            # to a line "    }" (a deeper object, say one inside another title's unknown
+            # field, is indented further), so a span that lies is caught even when the
+            # object it points at has the id asked for.
+            start = offset - 1
+            text = whole[start : offset + length] if whole is not None else os.pread(fd, length + 1, start)
             if store_index.identity_of(os.fstat(fd)) != index.store:
                 return None
+            if not (text.startswith(b"\n    {\n") and text.endswith(b"\n    }")):
+                return None
+            text = text[1:]
         finally:
             os.close(fd)
         return _title_from(text, title_id, index)
