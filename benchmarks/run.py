@@ -118,9 +118,9 @@ color=off
 def build_store(folder: Path, titles: int) -> Path:
     """A store of `titles` titles written through the library, as hstrack would write it."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-    from hstrack.dates import parse_date
-    from hstrack.model import Change, Document, Milestone, Title
-    from hstrack.store import dumps
+    from hstrack.core.dates import parse_date
+    from hstrack.core.model import Change, Document, Milestone, Title
+    from hstrack.store.store import dumps
 
     doc = Document()
     today = date.today()

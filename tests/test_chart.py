@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hstrack.chart import (
+from hstrack.core.errors import UsageError
+from hstrack.core.model import Document
+from hstrack.core.report import TitleReport, report_title, status_report
+from hstrack.core.tracker import add_title, set_milestone
+from hstrack.store.seed import seed_document
+from hstrack.views.calendar import Month, month_calendar, parse_month
+from hstrack.views.chart import (
     BAND,
     CANCEL,
     DAY,
@@ -25,12 +31,6 @@ from hstrack.chart import (
     title_chart,
     today_line,
 )
-from hstrack.errors import UsageError
-from hstrack.model import Document
-from hstrack.month_calendar import Month, month_calendar, parse_month
-from hstrack.report import TitleReport, report_title, status_report
-from hstrack.seed import seed_document
-from hstrack.tracker import add_title, set_milestone
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=LONDON)

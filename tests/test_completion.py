@@ -16,11 +16,11 @@ from typing import ClassVar
 
 import pytest
 
-from hstrack import completion_table
 from hstrack.cli import COMMAND_AREA
-from hstrack.completion import answer, bash_escape, for_bash, split_line
-from hstrack.model import MILESTONE_LADDER, TITLE_KINDS
-from hstrack.report import PHASES
+from hstrack.core.model import MILESTONE_LADDER, TITLE_KINDS
+from hstrack.core.report import PHASES
+from hstrack.shell import completion_table
+from hstrack.shell.completion import answer, bash_escape, for_bash, split_line
 
 from .conftest import Cli, need
 
@@ -82,7 +82,7 @@ def test_every_typer_option_and_choice_is_in_the_table() -> None:
     from hstrack.cli import app
     from hstrack.cli.prompt import SHELLS as PROMPT_SHELLS
     from hstrack.cli.shell import SHELLS
-    from hstrack.export import FORMATS
+    from hstrack.views.export import FORMATS
 
     group = get_command(app)
     for name, command in group.commands.items():  # type: ignore[attr-defined]
@@ -278,7 +278,7 @@ def test_a_damaged_or_missing_store_offers_no_titles(slate: Cli, tmp_path: Path)
 
 
 def valid_header(home: Path) -> str:
-    from hstrack.completion import identity
+    from hstrack.shell.completion import identity
 
     ident = identity(str(home / "store.json"))
     assert ident is not None
@@ -381,7 +381,7 @@ def loaded_by(home: Path, *argv: str) -> set[str]:
 
 
 HEAVY = {"typer", "click", "rich", "dateutil", "icalendar", "filelock", "jsonschema", "typing", "re"}
-CORE = {"hstrack.cli", "hstrack.store", "hstrack.model", "hstrack.dates", "hstrack.report"}
+CORE = {"hstrack.cli", "hstrack.store.store", "hstrack.core.model", "hstrack.core.dates", "hstrack.core.report"}
 
 
 @pytest.mark.parametrize(
@@ -406,7 +406,7 @@ def test_a_stale_cache_loads_the_store_to_rebuild_it(slate: Cli) -> None:
     """The positive control: the same check sees the core when it is used."""
     (slate.home / "store.json.complete").unlink()
     loaded = loaded_by(slate.home, "bash", "", "hstrack show ")
-    assert {"hstrack.store", "hstrack.model"} <= loaded
+    assert {"hstrack.store.store", "hstrack.core.model"} <= loaded
     assert "typer" not in {name.split(".")[0] for name in loaded}
 
 

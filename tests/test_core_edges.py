@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hstrack.checks import Condition, evaluate, validate
-from hstrack.dates import DateError, Precision, parse_canonical, parse_date, read_span, span_end, span_start
-from hstrack.errors import UsageError
-from hstrack.model import (
+from hstrack.core.checks import Condition, evaluate, validate
+from hstrack.core.dates import DateError, Precision, parse_canonical, parse_date, read_span, span_end, span_start
+from hstrack.core.errors import UsageError
+from hstrack.core.model import (
     MAX_LABEL,
     Change,
     Document,
@@ -33,7 +33,7 @@ from hstrack.model import (
     slugify,
     unknown_title,
 )
-from hstrack.report import (
+from hstrack.core.report import (
     Countdown,
     TimelineRow,
     assess,
@@ -47,7 +47,7 @@ from hstrack.report import (
     timeline,
     upcoming,
 )
-from hstrack.text import ago, ago_range, hours_minutes, span, span_range, until, until_range
+from hstrack.core.text import ago, ago_range, hours_minutes, span, span_range, until, until_range
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -886,7 +886,7 @@ def test_the_store_s_own_spellings_are_read_without_the_typed_grammar(
 ) -> None:
     """A 10,000-title store holds 50,000 dates: its own spellings are read directly (the
     README's performance notes), and give exactly what the full parser gives."""
-    import hstrack.dates as dates
+    import hstrack.core.dates as dates
 
     expected = dates.parse_date(value)
 
@@ -1226,7 +1226,7 @@ def test_a_newer_store_reads_while_its_shape_is_known(monkeypatch: pytest.Monkey
 
 
 def test_migrations_run_in_order_and_must_reach_the_next_schema(monkeypatch: pytest.MonkeyPatch) -> None:
-    import hstrack.model as model
+    import hstrack.core.model as model
 
     steps: list[int] = []
 
@@ -1252,7 +1252,7 @@ def test_migrations_run_in_order_and_must_reach_the_next_schema(monkeypatch: pyt
 
 
 def test_values_in_messages_are_cut_short() -> None:
-    from hstrack.model import shown
+    from hstrack.core.model import shown
 
     assert shown("x" * 40) == repr("x" * 40)
     assert shown("x" * 41) == "'" + "x" * 39 + "…"

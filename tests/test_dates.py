@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from hstrack.dates import DateError, Precision, parse_canonical, parse_date
-from hstrack.errors import EXIT_USAGE
+from hstrack.core.dates import DateError, Precision, parse_canonical, parse_date
+from hstrack.core.errors import EXIT_USAGE
 
 D = date.fromisoformat
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from hstrack.errors import HstrackError
-from hstrack.store import Store
+from hstrack.core.errors import HstrackError
+from hstrack.store.store import Store
 
 from .conftest import need
 from .test_process import SCRIPT

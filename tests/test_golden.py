@@ -17,12 +17,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from rich.console import Console
 
-from hstrack.feed import change_feed
-from hstrack.model import Document
-from hstrack.month_calendar import Month, month_calendar
-from hstrack.report import Timeline, history, report_title, status_report, timeline, upcoming
-from hstrack.seed import seed_document
-from hstrack.tracker import add_title, set_milestone
+from hstrack.core.feed import change_feed
+from hstrack.core.model import Document
+from hstrack.core.report import Timeline, history, report_title, status_report, timeline, upcoming
+from hstrack.core.tracker import add_title, set_milestone
+from hstrack.store.seed import seed_document
+from hstrack.views.calendar import Month, month_calendar
 from hstrack.views.terminal import TerminalRenderer
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -63,7 +63,7 @@ def test_a_contact_joins_the_user_agent(httpserver: HTTPServer, tmp_path: Path, 
 
 @pytest.mark.parametrize("contact", ["me\r\nX-Evil: 1", "(me)", "x" * 201, "caf\u00e9@example.org", "\x1b[2J"])
 def test_a_contact_that_would_break_the_header_is_a_usage_error(contact: str) -> None:
-    from hstrack.errors import UsageError
+    from hstrack.core.errors import UsageError
     from hstrack.sources.fetching import user_agent
 
     with pytest.raises(UsageError, match=r"HSTRACK_CONTACT=.* is not a contact"):

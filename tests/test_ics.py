@@ -16,9 +16,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hstrack.dates import parse_date
-from hstrack.errors import HstrackError
-from hstrack.export import (
+from hstrack.core.dates import parse_date
+from hstrack.core.errors import HstrackError
+from hstrack.core.model import Change, Document, Milestone, Title, milestone_rank
+from hstrack.core.regions import Places
+from hstrack.core.report import report_title
+from hstrack.views.export import (
     _content_lines,
     _date_changes,
     _description,
@@ -29,9 +32,6 @@ from hstrack.export import (
     export_chunks,
     to_ics,
 )
-from hstrack.model import Change, Document, Milestone, Title, milestone_rank
-from hstrack.regions import Places
-from hstrack.report import report_title
 
 from .conftest import Cli
 
@@ -44,7 +44,7 @@ def icalendar_export(doc: Document, now: datetime, windows: bool = True, places:
     from icalendar import Calendar, Event
 
     from hstrack import __version__
-    from hstrack.vtimezone import vtimezone
+    from hstrack.views.vtimezone import vtimezone
 
     cal = Calendar()
     cal.add("prodid", f"-//hstrack//hstrack {__version__}//EN")
@@ -257,7 +257,7 @@ def test_a_literal_backslash_n_is_text_not_a_line_break() -> None:
 def test_a_failure_while_writing_leaves_the_file_as_it_was(
     seeded: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import hstrack.export
+    import hstrack.views.export
 
     target = tmp_path / "releases.ics"
     target.write_bytes(b"old calendar")
@@ -266,7 +266,7 @@ def test_a_failure_while_writing_leaves_the_file_as_it_was(
         yield b"BEGIN:VCALENDAR\r\n"
         raise HstrackError("made up failure halfway")
 
-    monkeypatch.setattr(hstrack.export, "ics_chunks", failing)
+    monkeypatch.setattr(hstrack.views.export, "ics_chunks", failing)
     result = seeded("export", "-f", "ics", "-o", str(target), code=1)
     assert "made up failure halfway" in result.stderr
     assert target.read_bytes() == b"old calendar"

@@ -50,7 +50,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (["countdown", "heartstopper-film", "--json"], {"typer", "click"}),
         (["status"], {"typer", "click", "rich"}),
         (["show", "heartstopper-film"], {"typer", "click", "rich"}),
-        # The write lock is hstrack.locking's own flock (filelock only its fallback); a write
+        # The write lock is hstrack.store.locking's own flock (filelock only its fallback); a write
         # hashes with the standard library's own SHA-256, not hashlib (OpenSSL).
         (["set", "heartstopper-film", "trailer", "2027-03-01"], {"typer", "click"}),
         (["set", "heartstopper-film", "trailer", "Q2 2027"], {"typer", "click"}),
@@ -74,7 +74,7 @@ def test_the_libraries_load_where_they_are_needed(home: Path, tmp_path: Path) ->
     assert "typer" not in loaded(home, "prompt")
 
 
-PICTURES = {"hstrack.chart", "hstrack.month_calendar", "hstrack.views.pictures"}
+PICTURES = {"hstrack.views.chart", "hstrack.views.calendar", "hstrack.views.pictures"}
 
 
 @pytest.mark.parametrize("argv", [["status"], ["status", "--json"], ["timeline", "heartstopper-film"]])
@@ -83,8 +83,8 @@ def test_tables_and_json_do_not_load_the_charts(home: Path, argv: list[str]) -> 
 
 
 def test_charts_load_where_they_are_drawn(home: Path) -> None:
-    assert {"hstrack.chart", "hstrack.views.pictures"} <= loaded_modules(home, "status", "--chart")
-    assert "hstrack.month_calendar" in loaded_modules(home, "calendar", "--json")
+    assert {"hstrack.views.chart", "hstrack.views.pictures"} <= loaded_modules(home, "status", "--chart")
+    assert "hstrack.views.calendar" in loaded_modules(home, "calendar", "--json")
 
 
 NETWORK = {"urllib.request", "http.client", "ssl", "hstrack.sources.http", "hstrack.sources.fetching"}
@@ -128,13 +128,13 @@ def test_a_place_loads_the_country_list(home: Path) -> None:
 
 @pytest.mark.parametrize("argv", [["status"], ["status", "--json"]])
 def test_a_plain_status_loads_neither_the_filters_nor_the_change_feed(home: Path, argv: list[str]) -> None:
-    assert loaded_modules(home, *argv) & {"hstrack.filters", "hstrack.feed"} == set()
-    assert "hstrack.filters" in loaded_modules(home, *argv, "--active")  # the same check sees it
+    assert loaded_modules(home, *argv) & {"hstrack.core.filters", "hstrack.core.feed"} == set()
+    assert "hstrack.core.filters" in loaded_modules(home, *argv, "--active")  # the same check sees it
 
 
 # (hstrack.cli.notify itself is loaded by importlib, which -X importtime does not report;
 # main() loads only the running command's area, and what that area loads is listed here.)
-NOTIFY = {"hstrack.notify", "hstrack.channels", "jeepney", "apprise"}
+NOTIFY = {"hstrack.notify.planning", "hstrack.notify.channels", "jeepney", "apprise"}
 
 
 @pytest.mark.parametrize(
@@ -152,7 +152,7 @@ def test_notify_loads_a_channel_only_to_send(home: Path) -> None:
     """Positive control, and the promise that a run with nothing due opens no channel: the
     desktop's D-Bus library loads only when something is sent, apprise only with --apprise."""
     quiet = loaded_modules(home, "notify")  # the first run: a baseline, nothing due
-    assert {"hstrack.notify", "hstrack.channels"} <= quiet
+    assert {"hstrack.notify.planning", "hstrack.notify.channels"} <= quiet
     assert quiet & {"jeepney", "apprise"} == set()
     assert "apprise" not in loaded_modules(home, "notify", "--dry-run", "--exec", "true")
 
@@ -161,12 +161,12 @@ def test_notify_loads_a_channel_only_to_send(home: Path) -> None:
 def test_a_run_with_a_store_loads_neither_the_seed_nor_the_checks(home: Path, argv: list[str]) -> None:
     """The seed is read only to create a store, and the checks only by ``check``: each
     module's class creation is paid for by every run that imports it (issue 18)."""
-    assert loaded_modules(home, *argv) & {"hstrack.seed", "hstrack.checks"} == set()
-    assert "hstrack.checks" in loaded_modules(home, "check", "heartstopper-film", "--released")  # it can see them
+    assert loaded_modules(home, *argv) & {"hstrack.store.seed", "hstrack.core.checks"} == set()
+    assert "hstrack.core.checks" in loaded_modules(home, "check", "heartstopper-film", "--released")  # it can see them
 
 
 def test_a_write_takes_the_lock_without_filelock(home: Path) -> None:
-    """hstrack.locking's own flock; filelock is only its fallback where flock is missing."""
+    """hstrack.store.locking's own flock; filelock is only its fallback where flock is missing."""
     modules = loaded_modules(home, "set", "heartstopper-film", "trailer", "2027")
-    assert "hstrack.locking" in modules
+    assert "hstrack.store.locking" in modules
     assert "filelock" not in {m.split(".")[0] for m in modules}

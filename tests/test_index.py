@@ -1,4 +1,4 @@
-"""The store's index (hstrack.store_index): one-title commands read one title through it,
+"""The store's index (hstrack.store.index): one-title commands read one title through it,
 and never answer from a store that changed behind its back or is damaged.
 
 Every test here changes the store the way the issue asks (in place with the same size and
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from hstrack import store_index
-from hstrack.store import Store
+from hstrack.store import index as store_index
+from hstrack.store.store import Store
 from tests.conftest import Cli
 
 COMMANDS = [("check", "--has-date", "release"), ("countdown",), ("show",), ("timeline",), ("history",)]
@@ -339,7 +339,7 @@ def test_a_span_to_a_nested_copy_with_the_same_id_is_not_believed(slate: Cli) ->
     spans["alpha-film"] = [nested, end - nested]
     index.spans = json.dumps(spans).replace(" ", "").encode()
     path.write_bytes(index.to_bytes())
-    from hstrack.model import title_from_json
+    from hstrack.core.model import title_from_json
 
     assert title_from_json(json.loads(raw[nested:end]), "x").id == "alpha-film"  # it would parse as alpha
     assert not answered_by_index(slate.store, "alpha-film")

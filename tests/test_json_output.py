@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hstrack.dates import parse_date
-from hstrack.model import Document, Milestone, Title
-from hstrack.report import status_report
+from hstrack.core.dates import parse_date
+from hstrack.core.model import Document, Milestone, Title
+from hstrack.core.report import status_report
 from hstrack.views.data import _escape, _Objects, dumps, title
 
 # What data.to_text printed before orjson, kept verbatim as the reference.

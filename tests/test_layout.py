@@ -26,11 +26,11 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.console import Console
 
-from hstrack.feed import change_feed
-from hstrack.model import Document
-from hstrack.report import countdown, report_title, status_report, timeline, title_history, upcoming
-from hstrack.seed import seed_document
-from hstrack.tracker import add_title, set_milestone
+from hstrack.core.feed import change_feed
+from hstrack.core.model import Document
+from hstrack.core.report import countdown, report_title, status_report, timeline, title_history, upcoming
+from hstrack.core.tracker import add_title, set_milestone
+from hstrack.store.seed import seed_document
 from hstrack.views.layout import Glyphs, atom, phrase, slug, words, wrap
 from hstrack.views.terminal import NARROW, TerminalRenderer
 

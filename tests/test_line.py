@@ -15,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from hstrack.errors import UsageError
-from hstrack.model import Document
-from hstrack.report import countdown, report_title
-from hstrack.tracker import add_title, set_milestone
+from hstrack.core.errors import UsageError
+from hstrack.core.model import Document
+from hstrack.core.report import countdown, report_title
+from hstrack.core.tracker import add_title, set_milestone
 from hstrack.views.line import print_countdown
 from hstrack.views.terminal import TerminalRenderer
 

@@ -1,4 +1,4 @@
-"""Properties of the merge (hstrack.merge), over stores made by random edits of a common
+"""Properties of the merge (hstrack.sharing.merge), over stores made by random edits of a common
 version with the tracker's own operations, at times that often tie to the second."""
 
 from __future__ import annotations
@@ -12,11 +12,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hstrack.errors import HstrackError
-from hstrack.merge import canonical, merge_documents
-from hstrack.model import Document
-from hstrack.store import dumps, parse_bytes
-from hstrack.tracker import (
+from hstrack.core.errors import HstrackError
+from hstrack.core.model import Document
+from hstrack.core.tracker import (
     add_title,
     edit_credits,
     edit_title,
@@ -25,6 +23,8 @@ from hstrack.tracker import (
     set_milestone,
     unset_milestone,
 )
+from hstrack.sharing.merge import canonical, merge_documents
+from hstrack.store.store import dumps, parse_bytes
 from tests.conftest import validate_store
 
 IDS = ("alpha", "beta", "gamma")

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from hstrack.model import check_lead, check_leads, document_from_json
+from hstrack.core.model import check_lead, check_leads, document_from_json
 
 from .conftest import Cli, validate_output, validate_store
 
@@ -265,8 +265,8 @@ def test_a_syncs_change_says_where_it_came_from(film: Cli) -> None:
     film.store.write_text(json.dumps(doc, indent=2))
     (n,) = run(film, at("09-06"), validate=True)["notifications"]
     assert (n["origin"], n["late"]) == ("wikidata", True)
-    from hstrack.channels import body
-    from hstrack.notify import Notification
+    from hstrack.notify.channels import body
+    from hstrack.notify.planning import Notification
 
     assert body(Notification(**{**_fields(n), "key": ()})) == (
         "release moved 7 days later (3 Oct 2026 → 10 Oct 2026) (Wikidata) (late)"
@@ -409,8 +409,8 @@ def test_an_import_takes_lead_times_as_facts(film: Cli, tmp_path: Path) -> None:
 def test_git_merges_lead_times_milestone_by_milestone_the_same_either_way() -> None:
     from datetime import UTC, datetime
 
-    from hstrack.merge import merge_documents
-    from hstrack.model import Document, Title
+    from hstrack.core.model import Document, Title
+    from hstrack.sharing.merge import merge_documents
 
     def doc(notify: dict[str, list[str]]) -> Document:
         return Document(titles={FILM: Title(id=FILM, name="Big Film", notify=dict(notify))})
@@ -528,7 +528,7 @@ def test_the_json_on_stdin_keeps_any_text_exactly() -> None:
     whatever the text, the line is one line of JSON that reads back as the same text."""
     from datetime import UTC, datetime
 
-    from hstrack.notify import Notification
+    from hstrack.notify.planning import Notification
 
     for name in ('a\nb\r\x1b]52;c;eA==\x07\x9b\u202e\u2028$(x) `y` \\ " 東京 🎬', "lone \ud800 surrogate"):
         n = Notification("lead", "x", name, "release", "2026-10-03", "3 Oct 2026", False, "1d", False,
@@ -543,7 +543,7 @@ def test_the_json_on_stdin_keeps_any_text_exactly() -> None:
 def test_a_body_is_escaped_for_a_server_that_reads_markup() -> None:
     """The body is hstrack's own words and dates; escaped all the same where a notification
     server reads markup (the summary, the title's name, is plain text by the spec)."""
-    from hstrack.channels import markup_escaped
+    from hstrack.notify.channels import markup_escaped
 
     assert markup_escaped("a <b>&amp;</b> > c") == "a &lt;b&gt;&amp;amp;&lt;/b&gt; &gt; c"
 

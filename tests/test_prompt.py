@@ -21,10 +21,10 @@ from typing import ClassVar
 
 import pytest
 
-from hstrack.dates import parse_date
-from hstrack.model import Document, Milestone, Title
-from hstrack.prompt import parse, render
-from hstrack.prompt_cache import Segment, _segment_for, build, day_number, pinned_segment
+from hstrack.core.dates import parse_date
+from hstrack.core.model import Document, Milestone, Title
+from hstrack.shell.prompt import parse, render
+from hstrack.store.prompt_cache import Segment, _segment_for, build, day_number, pinned_segment
 
 from .conftest import need
 
@@ -134,7 +134,7 @@ class Shell:
 def expected_segment(doc: Document, now: datetime) -> Segment:
     """The prompt's definition, written the plain way: the pinned title, or else the first
     dated milestone not yet past of a title not cancelled, in the order `upcoming` uses."""
-    from hstrack.report import assess, report_title, time_key
+    from hstrack.core.report import assess, report_title, time_key
 
     if doc.pin_title is not None:
         return pinned_segment(doc.titles[doc.pin_title], doc.pin_milestone, now)
@@ -236,7 +236,7 @@ def test_the_process_path_imports_no_heavy_library(tmp_path: Path) -> None:
         assert heavy == [], f"{state}: the prompt path imported {heavy}"
         if state == "fresh cache":
             # Nothing of the core either: only the cache is read.
-            assert not {"hstrack.store", "hstrack.report", "hstrack.dates"} & loaded
+            assert not {"hstrack.store.store", "hstrack.core.report", "hstrack.core.dates"} & loaded
 
 
 def test_starship_module(tmp_path: Path) -> None:
@@ -492,7 +492,7 @@ def test_a_rebuild_never_replaces_a_cache_made_from_a_newer_store(tmp_path: Path
     """The prompt rebuilds a stale cache without waiting for the lock; a writer that
     finishes meanwhile must win. Here the store changes while the prompt is building (a
     stand-in for a writer), and the lock is held by another process: nothing is written."""
-    from hstrack.store import Store
+    from hstrack.store.store import Store
 
     tz, zone = posix_tz(43200)
     home = film_home(tmp_path, tz, zone)

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from hstrack.errors import UsageError
-from hstrack.model import ShapeError, document_from_json
-from hstrack.regions import (
+from hstrack.core.errors import UsageError
+from hstrack.core.model import ShapeError, document_from_json
+from hstrack.core.regions import (
     MEDIA,
     TMDB_TYPES,
     check_medium,

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hstrack.dates import parse_date
-from hstrack.model import Document, Milestone, Title
-from hstrack.report import assess, countdown, history, report_title, status_report, timeline
-from hstrack.seed import seed_document
-from hstrack.tracker import add_title, set_milestone, unset_milestone
+from hstrack.core.dates import parse_date
+from hstrack.core.model import Document, Milestone, Title
+from hstrack.core.report import assess, countdown, history, report_title, status_report, timeline
+from hstrack.core.tracker import add_title, set_milestone, unset_milestone
+from hstrack.store.seed import seed_document
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -223,7 +223,7 @@ def test_history_of_unset_and_tentative() -> None:
 
 
 def test_tba_milestones_come_by_title_name_whatever_order_the_reports_come_in() -> None:
-    from hstrack.report import upcoming
+    from hstrack.core.report import upcoming
 
     now = at("2026-11-27T12:00:00")
     titles = []

@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hstrack.dates import parse_date
-from hstrack.model import Document, Milestone, Title
-from hstrack.store import Store, dumps
-from hstrack.tracker import set_milestone
+from hstrack.core.dates import parse_date
+from hstrack.core.model import Document, Milestone, Title
+from hstrack.core.tracker import set_milestone
+from hstrack.store.store import Store, dumps
 
 WORKERS = Path(__file__).with_name("workers.py")
 NOW = "2026-11-27T12:00:00+00:00"
@@ -421,11 +421,11 @@ def test_every_view_shows_control_characters_inert_whatever_validation_let_throu
 
     from rich.console import Console
 
-    from hstrack.export import export
-    from hstrack.model import Change, Document, Milestone, Title
-    from hstrack.month_calendar import Month, month_calendar
-    from hstrack.report import countdown, history, report_title, status_report, timeline
-    from hstrack.text import inert_document
+    from hstrack.core.model import Change, Document, Milestone, Title
+    from hstrack.core.report import countdown, history, report_title, status_report, timeline
+    from hstrack.core.text import inert_document
+    from hstrack.views.calendar import Month, month_calendar
+    from hstrack.views.export import export
     from hstrack.views.terminal import TerminalRenderer
 
     every = " | ".join(HOSTILE)

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-import hstrack.model
-import hstrack.store
-from hstrack.errors import StoreError
-from hstrack.model import SCHEMA_VERSION
+import hstrack.core.model
+import hstrack.store.store
+from hstrack.core.errors import StoreError
+from hstrack.core.model import SCHEMA_VERSION
 
 from .conftest import Cli
 
@@ -81,7 +81,7 @@ def lowercase_roles(data: dict[str, Any]) -> dict[str, Any]:
     for title in data.get("titles", []):
         credits = title.get("credits") or {}
         if not isinstance(credits, dict):
-            raise hstrack.model.ShapeError(f"title {title.get('id')!r}: credits must be a mapping")
+            raise hstrack.core.model.ShapeError(f"title {title.get('id')!r}: credits must be a mapping")
         title["credits"] = {role.lower(): names for role, names in credits.items()}
     data["schema"] = 3
     return data
@@ -89,11 +89,11 @@ def lowercase_roles(data: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture
 def schema_two(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(hstrack.model, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(hstrack.store, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(hstrack.model, "OLDEST_CURRENT", 3)
-    monkeypatch.setattr(hstrack.store, "OLDEST_CURRENT", 3)
-    monkeypatch.setattr(hstrack.model, "MIGRATIONS", {1: lambda data: {**data, "schema": 2}, 2: lowercase_roles})
+    monkeypatch.setattr(hstrack.core.model, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(hstrack.store.store, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(hstrack.core.model, "OLDEST_CURRENT", 3)
+    monkeypatch.setattr(hstrack.store.store, "OLDEST_CURRENT", 3)
+    monkeypatch.setattr(hstrack.core.model, "MIGRATIONS", {1: lambda data: {**data, "schema": 2}, 2: lowercase_roles})
 
 
 @pytest.mark.usefixtures("schema_two")
@@ -105,7 +105,7 @@ def test_an_older_store_is_migrated_on_the_first_write_after_a_backup(cli: Cli) 
     migrated = json.loads(cli.store.read_text())
     assert migrated["schema"] == 3
     assert next(t for t in migrated["titles"] if t["id"] == "every-precision")["credits"] == {"director": ["Someone"]}
-    store = hstrack.store.Store(cli.store)
+    store = hstrack.store.store.Store(cli.store)
     backups = store.versions()
     assert backups[0].read() == old
     assert backups[0].description == "the store before migrating from schema 1"
@@ -134,4 +134,4 @@ def test_unknown_schema_value_is_damage_not_a_crash(cli: Cli) -> None:
     cli.store.write_text('{"schema": 0, "titles": []}')
     assert "'schema' must be a whole number of at least 1" in cli("status", code=1).stderr
     with pytest.raises(StoreError):
-        hstrack.store.Store(cli.store).read()
+        hstrack.store.store.Store(cli.store).read()

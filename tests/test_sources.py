@@ -13,14 +13,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hstrack.dates import parse_canonical
-from hstrack.errors import UsageError
-from hstrack.model import Document, Milestone, Title, document_from_json
+from hstrack.core.dates import parse_canonical
+from hstrack.core.errors import UsageError
+from hstrack.core.model import Document, Milestone, Title, document_from_json
 from hstrack.sources import Fact, Fetched, clean_text, parse_reference
 from hstrack.sources import tmdb as T
 from hstrack.sources import wikidata as W
-from hstrack.store import dumps
-from hstrack.sync import choose, reconcile
+from hstrack.sources.sync import choose, reconcile
+from hstrack.store.store import dumps
 
 from . import source_documents as D
 from .conftest import validate_store
@@ -107,7 +107,7 @@ def test_wikidata_time_precision(time: str, precision: int, expected: str | None
 def test_an_absurd_revision_is_left_out_of_the_source_so_the_store_still_reads() -> None:
     """A revision is a number; one of 4,000 digits (JSON allows it) would make a source
     longer than the store accepts, and the store written by the sync could not be read."""
-    from hstrack.store import decode_json
+    from hstrack.store.store import decode_json
 
     raw = json.dumps(D.entities_answer({D.FILM: D.film_entity(revision=10**4200)})).encode()
     entity = W.entities(decode_json(raw, "the answer"), [D.FILM])[D.FILM]
@@ -299,7 +299,7 @@ def new_doc(links: tuple[str, ...] = (f"wikidata:{D.FILM}",)) -> Document:
 
 
 def typed(doc: Document, key: str, when: str) -> None:
-    from hstrack.tracker import set_milestone
+    from hstrack.core.tracker import set_milestone
 
     set_milestone(doc, "big-film", key, when, NOW)
 
@@ -363,7 +363,7 @@ def test_a_typed_fact_is_firmed_up_or_proposed_against_never_overwritten(
 
 
 def test_a_rejected_value_is_not_proposed_again_and_a_new_one_is() -> None:
-    from hstrack.proposals import accept, reject
+    from hstrack.core.proposals import accept, reject
 
     doc = new_doc()
     typed(doc, "release", "2027-03-05")
@@ -391,7 +391,7 @@ def test_a_proposal_is_withdrawn_when_the_source_comes_to_agree() -> None:
 
 
 def test_a_milestone_a_person_removed_is_proposed_not_put_back() -> None:
-    from hstrack.tracker import unset_milestone
+    from hstrack.core.tracker import unset_milestone
 
     doc = new_doc()
     reconcile(doc, "big-film", [answer(("premiere", "2027-02-14", "wikidata"))], NOW)
@@ -427,7 +427,7 @@ def test_a_narrower_date_from_the_other_source_is_the_same_fact_better_known() -
 
 
 def test_a_pending_proposal_goes_when_the_source_returns_to_a_value_you_rejected() -> None:
-    from hstrack.proposals import reject
+    from hstrack.core.proposals import reject
 
     doc = new_doc()
     typed(doc, "release", "2027-03-05")
@@ -461,7 +461,7 @@ def test_a_pending_proposal_goes_when_the_source_stops_giving_the_date() -> None
 
 
 def test_linking_another_page_of_a_source_drops_the_old_pages_proposals() -> None:
-    from hstrack.sync import link_title
+    from hstrack.sources.sync import link_title
 
     doc = new_doc(links=(f"wikidata:{D.FILM}", f"tmdb:movie/{D.MOVIE}"))
     typed(doc, "release", "2027-03-05")
@@ -510,7 +510,7 @@ def test_a_title_unlinked_while_its_sources_answered_is_not_changed() -> None:
 def test_synced_facts_links_and_proposals_round_trip_and_match_the_schema() -> None:
     import json
 
-    from hstrack.proposals import reject
+    from hstrack.core.proposals import reject
 
     doc = new_doc(links=(f"wikidata:{D.FILM}", f"tmdb:movie/{D.MOVIE}"))
     reconcile(doc, "big-film", [answer(("release", "2027-03-05", "wikidata"))], NOW)
@@ -562,7 +562,7 @@ def json_of(doc: Document) -> Any:
 )  # fmt: skip
 def test_a_store_with_a_bad_new_field_is_refused_with_the_record_named(path: tuple[Any, ...], value: Any,
                                                                         message: str) -> None:  # fmt: skip
-    from hstrack.model import ShapeError
+    from hstrack.core.model import ShapeError
 
     doc = new_doc(links=())
     typed(doc, "release", "2027-03-05")
@@ -586,8 +586,8 @@ def test_a_set_with_a_new_date_makes_a_synced_fact_a_typed_one() -> None:
 
 
 def test_an_import_joins_links_rejections_and_proposals() -> None:
-    from hstrack.merge import merge_documents
-    from hstrack.proposals import reject
+    from hstrack.core.proposals import reject
+    from hstrack.sharing.merge import merge_documents
 
     ours = new_doc(links=(f"wikidata:{D.FILM}",))
     typed(ours, "release", "2027-03-05")

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hstrack.errors import HstrackError, StoreError
-from hstrack.model import Document
-from hstrack.seed import seed_document
-from hstrack.store import Store, dumps
-from hstrack.tracker import add_title, set_milestone
+from hstrack.core.errors import HstrackError, StoreError
+from hstrack.core.model import Document
+from hstrack.core.tracker import add_title, set_milestone
+from hstrack.store.seed import seed_document
+from hstrack.store.store import Store, dumps
 
 NOW = datetime(2026, 11, 27, 12, tzinfo=ZoneInfo("Europe/London"))
 
@@ -185,7 +185,7 @@ def test_a_version_committed_only_by_the_store_holding_it(tmp_path: Path) -> Non
     set_release(store, "2027")
     data = store.path.read_bytes().replace(b'"2027"', b'"2031"')
     version = store._keep_version(data, "set release 2031", NOW, state="pending")
-    from hstrack.store import write_atomic
+    from hstrack.store.store import write_atomic
 
     write_atomic(data, store.path)
     set_release(store, "2032")
@@ -219,7 +219,7 @@ def test_round_trip_of_every_precision() -> None:
         ]
     ):
         set_milestone(doc, "all", f"m{i}", when, NOW, new=True)
-    from hstrack.model import document_from_json
+    from hstrack.core.model import document_from_json
 
     again = document_from_json(json.loads(dumps(doc)))
     assert dumps(again) == dumps(doc)

@@ -9,12 +9,12 @@ import sys
 
 def main() -> None:
     if sys.argv[1:2] == ["prompt"]:
-        from hstrack.prompt import main as prompt_main
+        from hstrack.shell.prompt import main as prompt_main
 
         sys.exit(prompt_main(sys.argv[2:]))
     if sys.argv[1:2] == ["__complete"]:
         # A Tab press (the scripts `hstrack completion SHELL` prints): the same budget.
-        from hstrack.completion import main as complete_main
+        from hstrack.shell.completion import main as complete_main
 
         sys.exit(complete_main(sys.argv[2:]))
     from hstrack.cli.application import main as cli_main

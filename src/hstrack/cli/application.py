@@ -12,8 +12,8 @@ from typer.core import TyperGroup
 from hstrack import __version__
 from hstrack.cli import AREAS, COMMAND_AREA
 from hstrack.cli.common import AtOpt, Settings
-from hstrack.errors import HstrackError
-from hstrack.text import inert
+from hstrack.core.errors import HstrackError
+from hstrack.core.text import inert
 
 
 class HstrackGroup(TyperGroup):
@@ -81,7 +81,7 @@ class HstrackGroup(TyperGroup):
         except ClickException as exc:
             import io
 
-            from hstrack.text import inert_document
+            from hstrack.core.text import inert_document
 
             shown = io.StringIO()
             exc.show(file=shown)

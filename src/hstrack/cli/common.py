@@ -12,17 +12,17 @@ from typing import Annotated, Any
 
 import typer
 
-from hstrack.clock import resolve_now
-from hstrack.errors import UsageError
-from hstrack.model import Document, Title
-from hstrack.store import Store
-from hstrack.text import inert
+from hstrack.core.clock import resolve_now
+from hstrack.core.errors import UsageError
+from hstrack.core.model import Document, Title
+from hstrack.core.text import inert
+from hstrack.store.store import Store
 
 
 def _seed(now: datetime) -> Document:
     # The seed module (its titles and a dataclass, about 0.5 ms) is imported only when
     # there is no store to create it from, not on every run that checks.
-    from hstrack.seed import seed_document
+    from hstrack.store.seed import seed_document
 
     return seed_document(now)
 
@@ -41,8 +41,8 @@ class Settings:
         """Where and how the user watches (regions.Preference): the environment, else
         ``hstrack config``, else the locale; read once, like the clock."""
         if self._pref is None:
-            from hstrack import config
-            from hstrack.regions import REGION_VARIABLE, preference
+            from hstrack.core.regions import REGION_VARIABLE, preference
+            from hstrack.store import config
 
             saved = {} if REGION_VARIABLE in os.environ and "HSTRACK_MEDIUM" in os.environ else config.read()
             self._pref = preference(os.environ, saved)
@@ -63,7 +63,7 @@ class Settings:
     def path(self) -> Path:
         if self.store_path is not None:
             return self.store_path
-        from hstrack.paths import default_store
+        from hstrack.store.paths import default_store
 
         return default_store()
 
@@ -84,7 +84,7 @@ class Settings:
     def _warn_about_sharing(self, store: Store) -> None:
         """Once per command: a store shared through git that git would merge line by line
         (read from git's own files; the prompt never comes here)."""
-        from hstrack.git import setup_warning
+        from hstrack.sharing.git import setup_warning
 
         warning = setup_warning(store.path)
         if warning is not None:
@@ -179,7 +179,7 @@ def places_of(regions: list[str] | None, media: list[str] | None) -> Any:
     """The --region/--medium filters, checked: (regions, media), each None for any."""
     if not regions and not media:
         return None
-    from hstrack.regions import check_medium, check_region
+    from hstrack.core.regions import check_medium, check_region
 
     return (
         frozenset(check_region(r) for r in regions) if regions else None,
@@ -188,7 +188,7 @@ def places_of(regions: list[str] | None, media: list[str] | None) -> Any:
 
 
 def title_report(settings: Settings, title_id: str, at: str | None) -> Any:
-    from hstrack.report import report_title
+    from hstrack.core.report import report_title
 
     title, whole = settings.read_title(title_id)
     return report_title(title, settings.now(at), pref=settings.pref_for(whole))
@@ -214,14 +214,14 @@ def list_renderer(settings: Settings, as_json: bool, plain: bool, header: bool, 
 
 def milestone_of(title: Any, milestone: str) -> str:
     """One of the title's milestones, named by a person: a typo gets "did you mean"."""
-    from hstrack.model import resolve_key
+    from hstrack.core.model import resolve_key
 
     kind = resolve_key(milestone, title.milestones)
     if kind not in title.milestones and any(m.kind == kind for m in title.milestones.values()):
         return str(kind)  # a bare release with only placed ones: the viewer's (report.find)
     if kind not in title.milestones and ("@" in kind or ":" in kind):
         # release@US when the title has only release@US:theatrical: the one it must mean.
-        from hstrack.regions import split_key
+        from hstrack.core.regions import split_key
 
         want = split_key(kind)
         near = [
@@ -257,7 +257,7 @@ def write_file(data: bytes | Iterable[bytes], output: Path) -> None:
                 stream.write(chunk)
         done(f"wrote {output}")
         return
-    from hstrack.store import write_atomic
+    from hstrack.store.store import write_atomic
 
     write_atomic(chunks, Path(os.path.realpath(output)), mode=None if mode is not None else 0o644)
     done(f"wrote {output}")
@@ -267,7 +267,7 @@ def print_data(text: str) -> None:
     """Text that is data (a path, a shell snippet): exact in a pipe or a file, inert on a
     terminal, where a control character in a path must not be obeyed."""
     if sys.stdout.isatty():
-        from hstrack.text import inert_document
+        from hstrack.core.text import inert_document
 
         text = inert_document(text)
     sys.stdout.write(text)
@@ -284,7 +284,7 @@ def say_lines(lines: list[str], keep: list[str] | None = None) -> None:
         return
     import shutil
 
-    from hstrack.text import broken
+    from hstrack.core.text import broken
 
     width = shutil.get_terminal_size().columns
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
@@ -299,9 +299,9 @@ def done(message: str) -> None:
 @contextlib.contextmanager
 def whole_store_view() -> Iterator[None]:
     """Reporting on and drawing every title with Python's cycle collector paused (see
-    hstrack.collector): at 10,000 titles the collector's full passes were a third of the
+    hstrack.core.collector): at 10,000 titles the collector's full passes were a third of the
     time of ``status --json`` after the read."""
-    from hstrack.collector import paused
+    from hstrack.core.collector import paused
 
     with paused():
         yield

@@ -1,7 +1,7 @@
 """The table Tab completion answers from, worked out from the Typer app itself.
 
 A Tab press must not build the Typer app (that alone costs more than the whole answer
-should), so ``hstrack.completion_table`` holds this table as plain Python literals, and
+should), so ``hstrack.shell.completion_table`` holds this table as plain Python literals, and
 ``tests/test_completion.py`` holds it equal to what this module derives from the app: a
 command or option added without regenerating the table fails the tests. Regenerate with
 
@@ -101,8 +101,8 @@ def spec() -> dict[str, Any]:
     from hstrack.cli import COMMAND_AREA
     from hstrack.cli.application import build_app
     from hstrack.cli.help import TOPICS
-    from hstrack.model import MILESTONE_LADDER, TITLE_KINDS
-    from hstrack.report import PHASES
+    from hstrack.core.model import MILESTONE_LADDER, TITLE_KINDS
+    from hstrack.core.report import PHASES
 
     group: Any = get_command(build_app())
     commands: dict[str, Any] = {}

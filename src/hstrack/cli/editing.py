@@ -7,9 +7,9 @@ import typer
 
 from hstrack.cli.application import command
 from hstrack.cli.common import IdArg, MediumOpt, RegionOpt, done, settings_of
-from hstrack.errors import UsageError
-from hstrack.model import TITLE_KINDS
-from hstrack.text import inert
+from hstrack.core.errors import UsageError
+from hstrack.core.model import TITLE_KINDS
+from hstrack.core.text import inert
 
 
 @command(short_help="Start tracking a title; prints its id.")
@@ -37,7 +37,7 @@ def add(
     """Start tracking a title. Prints its id on stdout (id=$(hstrack add ...)); the rest
     of it can be set later with hstrack edit. With --link REF it starts from that page at a
     source: linked, named and kinded as the source says (unless given), its dates synced."""
-    from hstrack.tracker import add_title
+    from hstrack.core.tracker import add_title
 
     settings = settings_of(ctx)
     now = settings.now()
@@ -61,9 +61,9 @@ def _add_linked(
 ) -> None:
     """add --link: one fetch, then one change that adds, links and syncs the title."""
     from hstrack.cli.sources import fetch_one, left_out
+    from hstrack.core.tracker import add_title
     from hstrack.sources import parse_reference
-    from hstrack.sync import link_title, reconcile
-    from hstrack.tracker import add_title
+    from hstrack.sources.sync import link_title, reconcile
 
     now = settings.now()
     ref = parse_reference(link)
@@ -107,7 +107,7 @@ def edit(
 ) -> None:
     """Change a title's own fields; each change is kept in its history and can be undone.
     Credits have hstrack credit, the id hstrack rename."""
-    from hstrack.tracker import edit_title
+    from hstrack.core.tracker import edit_title
 
     values: dict[str, str] = {}
     for field, given, cleared in (
@@ -146,7 +146,7 @@ def credit(
 ) -> None:
     """Credits by role: add names (the default), --replace them all, or --remove some or
     the whole role. A role is matched whatever its case. Kept in history; undoable."""
-    from hstrack.tracker import edit_credits
+    from hstrack.core.tracker import edit_credits
 
     if remove and replace:
         raise UsageError("choose one of --remove and --replace")
@@ -175,7 +175,7 @@ def rename(
 ) -> None:
     """Give a title a new id. Its history, label and the prompt's pin go with it, and its
     calendar events keep their UIDs, so calendars update rather than duplicate them."""
-    from hstrack.tracker import rename_title
+    from hstrack.core.tracker import rename_title
 
     settings = settings_of(ctx)
     now = settings.now()
@@ -221,8 +221,8 @@ def set_(
 
     A release or premiere may have a place: --region GB --medium theatrical, or in one
     word, release@GB:theatrical (release@US, release:digital)."""
-    from hstrack.report import label as milestone_label
-    from hstrack.tracker import CLEAR, set_milestone
+    from hstrack.core.report import label as milestone_label
+    from hstrack.core.tracker import CLEAR, set_milestone
 
     # A date is often several words (3 Oct 2026 20:00 America/New_York): taken quoted or
     # not, as calendar takes its month, so Tab completion can offer a zone as a word.
@@ -260,8 +260,8 @@ def unset(
     medium: MediumOpt = None,
 ) -> None:
     """Remove a milestone; the history keeps what it was."""
-    from hstrack.report import label as milestone_label
-    from hstrack.tracker import unset_milestone
+    from hstrack.core.report import label as milestone_label
+    from hstrack.core.tracker import unset_milestone
 
     settings = settings_of(ctx)
     now = settings.now()
@@ -280,7 +280,7 @@ def remove(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Stop tracking a title (asks first unless --yes; hstrack undo brings it back)."""
-    from hstrack.tracker import remove_title
+    from hstrack.core.tracker import remove_title
 
     settings = settings_of(ctx)
     store = settings.store()
@@ -304,7 +304,7 @@ def label(
 ) -> None:
     """Set the short label the prompt shows for a title (e.g. 'HS film'); the same as
     hstrack edit ID --label TEXT."""
-    from hstrack.tracker import edit_title
+    from hstrack.core.tracker import edit_title
 
     settings = settings_of(ctx)
     now = settings.now()

@@ -8,7 +8,7 @@ import typer
 from hstrack.cli import COMMAND_AREA
 from hstrack.cli.application import command
 from hstrack.cli.common import print_data
-from hstrack.errors import UsageError
+from hstrack.core.errors import UsageError
 
 TOPICS = {"dates": "every form of date hstrack reads, what each means and how it is stored"}
 
@@ -29,13 +29,13 @@ def help_(
         return
     key = topic.strip().lower()
     if key == "dates":
-        from hstrack import date_forms
+        from hstrack.core import date_forms
 
         print_data(date_forms.render())
     elif key in COMMAND_AREA:
         _run([key, "--help"])
     else:
-        from hstrack.model import close_matches, did_you_mean
+        from hstrack.core.model import close_matches, did_you_mean
 
         known = [*TOPICS, *COMMAND_AREA]
         raise UsageError(

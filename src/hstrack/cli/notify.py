@@ -1,6 +1,6 @@
 """Notifications: `notify` sends what is due (from cron or a systemd timer) and `remind`
-sets a title's lead times. The work is in ``hstrack.notify`` (what is due, the record of
-what was sent) and ``hstrack.channels`` (the desktop, --exec, apprise)."""
+sets a title's lead times. The work is in ``hstrack.notify.planning`` (what is due, the record of
+what was sent) and ``hstrack.notify.channels`` (the desktop, --exec, apprise)."""
 
 import os
 import sys
@@ -11,8 +11,8 @@ import typer
 
 from hstrack.cli.application import command
 from hstrack.cli.common import AtOpt, Settings, done, print_data, settings_of
-from hstrack.errors import UsageError
-from hstrack.text import inert
+from hstrack.core.errors import UsageError
+from hstrack.core.text import inert
 
 PRINTABLE = ("crontab", "systemd-service", "systemd-timer")
 UNIT = "hstrack-notify"
@@ -58,9 +58,9 @@ def notify(
     if show is not None:
         print_data(_schedule(show, settings, desktop, commands or [], urls or []))
         return
-    from hstrack import config
-    from hstrack.channels import Apprise, Channel, Channels, Desktop, Exec
-    from hstrack.notify import default_leads, run
+    from hstrack.notify.channels import Apprise, Channel, Channels, Desktop, Exec
+    from hstrack.notify.planning import default_leads, run
+    from hstrack.store import config
 
     chosen: list[Channel] = [Exec(c, lambda said: typer.echo(said, err=True)) for c in commands or []]
     if urls:
@@ -137,7 +137,7 @@ def _command_words(settings: Settings, desktop: bool, commands: list[str], urls:
 
 
 def _home() -> str | None:
-    from hstrack.paths import HOME_VARIABLE
+    from hstrack.store.paths import HOME_VARIABLE
 
     home = os.environ.get(HOME_VARIABLE)
     return str(Path(home).expanduser().resolve()) if home else None
@@ -237,8 +237,8 @@ def remind(
         return
     if title_id is None:
         raise UsageError("name the title: hstrack remind ID [MILESTONE] --lead 7d")
-    from hstrack.model import check_leads
-    from hstrack.notify import set_leads
+    from hstrack.core.model import check_leads
+    from hstrack.notify.planning import set_leads
 
     if leads and not check_leads(leads):
         raise UsageError("give a lead time (7d, 1d, 0d), or --off")
@@ -249,17 +249,17 @@ def remind(
         lambda result: f"remind {title_id} {result[0]} {result[1]}",
         now,
     )
-    from hstrack.report import label
+    from hstrack.core.report import label
 
     what = "the title" if key == "*" else label(key)
     done(f"{title_id}: lead times for {what}: {said}")
 
 
 def _listing(settings: Settings, title_id: str | None) -> str:
-    from hstrack import config
-    from hstrack.model import ALL_MILESTONES
-    from hstrack.notify import default_leads, describe_leads, follows, leads_for
-    from hstrack.report import report_title
+    from hstrack.core.model import ALL_MILESTONES
+    from hstrack.core.report import report_title
+    from hstrack.notify.planning import default_leads, describe_leads, follows, leads_for
+    from hstrack.store import config
 
     saved = config.read()
     defaults = default_leads(saved)

@@ -6,8 +6,8 @@ import typer
 
 from hstrack.cli.application import command
 from hstrack.cli.common import AtOpt, IdArg, done, milestone_of, print_data, settings_of
-from hstrack.errors import UsageError
-from hstrack.model import Document
+from hstrack.core.errors import UsageError
+from hstrack.core.model import Document
 
 
 @command(
@@ -27,7 +27,7 @@ def prompt(
     at: AtOpt = None,
 ) -> None:
     """The short segment for a shell prompt; prints nothing (exit 0) when there is nothing to show."""
-    from hstrack.prompt import main as prompt_main
+    from hstrack.shell.prompt import main as prompt_main
 
     settings = settings_of(ctx)
     argv = ["--store", str(settings.path())]
@@ -89,7 +89,7 @@ def init(
     shell: Annotated[str, typer.Argument(metavar="bash|zsh|fish|starship", help="Which shell to print a snippet for.")],
 ) -> None:
     """Print the prompt integration for a shell: eval "$(hstrack init bash)"."""
-    from hstrack.shells import snippet
+    from hstrack.shell.snippets import snippet
 
     if shell not in SHELLS:
         raise UsageError(f"shell {shell!r} is not one of {', '.join(SHELLS)}")

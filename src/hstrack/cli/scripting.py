@@ -20,9 +20,9 @@ from hstrack.cli.common import (
     settings_of,
     write_file,
 )
-from hstrack.errors import HstrackError, UsageError
-from hstrack.store import Store
-from hstrack.text import inert
+from hstrack.core.errors import HstrackError, UsageError
+from hstrack.core.text import inert
+from hstrack.store.store import Store
 
 
 @command(short_help="Test conditions on a title; exit 0, 1 or 2, like grep.")
@@ -57,8 +57,8 @@ def check(
     at: AtOpt = None,
 ) -> None:
     """Test conditions on a title, like grep: exit 0 if all hold, 1 if one does not, 2 on error."""
-    from hstrack.checks import Condition, run_checks, validate
-    from hstrack.report import report_title
+    from hstrack.core.checks import Condition, run_checks, validate
+    from hstrack.core.report import report_title
 
     settings = settings_of(ctx)
     try:
@@ -111,11 +111,11 @@ def export(
 
     ICS and CSV can hold only some releases: --region GB --medium theatrical --medium digital
     keeps UK cinema and streaming releases (and worldwide ones; other milestones stay)."""
-    from hstrack.export import FORMATS, export_chunks, select
+    from hstrack.views.export import FORMATS, export_chunks, select
 
     fmt = fmt.strip().lower()  # ICS, Json: a format's name is not case-sensitive
     if fmt not in FORMATS:
-        from hstrack.model import close_matches, did_you_mean
+        from hstrack.core.model import close_matches, did_you_mean
 
         raise UsageError(
             f"format {fmt!r} is not one of {', '.join(FORMATS)}{did_you_mean(close_matches(fmt, FORMATS))}"
@@ -130,7 +130,7 @@ def export(
         select(settings.read(), title_ids or []), fmt, settings.now(), windows=not no_windows, places=places
     )
     if output is None or str(output) == "-":
-        from hstrack.text import inert_document
+        from hstrack.core.text import inert_document
 
         # The data keeps every byte in a file or a pipe; a terminal must not obey any.
         terminal = sys.stdout.isatty()
@@ -161,8 +161,8 @@ def import_(
     ] = False,
 ) -> None:
     """Import a JSON export; the whole file is checked before anything is written."""
-    from hstrack import imports
-    from hstrack.model import Document
+    from hstrack.core.model import Document
+    from hstrack.sharing import imports
 
     if merge and replace:
         raise UsageError("choose one of --merge and --replace")

@@ -1,5 +1,5 @@
 """Sharing through git: setting a repository up, settling what a merge left, and the merge
-driver git runs (hstrack.git)."""
+driver git runs (hstrack.sharing.git)."""
 
 import json
 import shlex
@@ -10,8 +10,8 @@ import typer
 
 from hstrack.cli.application import command
 from hstrack.cli.common import JsonOpt, done, print_data, settings_of
-from hstrack.errors import UsageError
-from hstrack.text import inert
+from hstrack.core.errors import UsageError
+from hstrack.core.text import inert
 
 ACTIONS = ("setup", "status", "resolve")
 
@@ -38,7 +38,7 @@ def git(
 
     resolve ID --keep|--remove: settle a title one copy removed and the other changed (the
     merge kept it); then finish the merge with git add and git commit."""
-    from hstrack import git as sharing
+    from hstrack.sharing import git as sharing
 
     settings = settings_of(ctx)
     if action not in ACTIONS:
@@ -47,7 +47,7 @@ def git(
         raise UsageError(f"git {action} takes no ID, --keep or --remove")
     store_path = settings.path()
     if action == "setup":
-        from hstrack.paths import data_home
+        from hstrack.store.paths import data_home
 
         report = sharing.setup(store_path, data_home())
         for line in report.did:
@@ -87,7 +87,7 @@ def git(
 
 
 def _resolve(ctx: typer.Context, title_id: str | None, keep: bool, remove: bool, as_json: bool) -> None:
-    from hstrack.tracker import settle_conflict
+    from hstrack.core.tracker import settle_conflict
 
     settings = settings_of(ctx)
     store = settings.store()
@@ -132,7 +132,7 @@ def merge_file(
     keeps it, records the conflict in the store, and git reports the file as conflicted:
     settle it with hstrack git resolve), or when a version is not a store hstrack can
     read (OURS is left as it was)."""
-    from hstrack.git import merge_files
+    from hstrack.sharing.git import merge_files
 
     settings = settings_of(ctx)
     shown = inert(name or ours.name)

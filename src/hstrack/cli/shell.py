@@ -6,7 +6,7 @@ import typer
 
 from hstrack.cli.application import command
 from hstrack.cli.common import print_data
-from hstrack.errors import UsageError
+from hstrack.core.errors import UsageError
 
 SHELLS = ("bash", "zsh", "fish")
 
@@ -19,7 +19,7 @@ def completion(
     the same with zsh in ~/.zshrc (after compinit), or hstrack completion fish >
     ~/.config/fish/completions/hstrack.fish. A Tab press starts no Typer and reads no
     store: it answers from a table and a small cache beside the store."""
-    from hstrack.shells import completion_script
+    from hstrack.shell.snippets import completion_script
 
     if shell not in SHELLS:
         raise UsageError(f"shell {shell!r} is not one of {', '.join(SHELLS)}")

@@ -9,8 +9,8 @@ import typer
 
 from hstrack.cli.application import command
 from hstrack.cli.common import IdArg, JsonOpt, done, settings_of
-from hstrack.errors import UsageError
-from hstrack.text import inert
+from hstrack.core.errors import UsageError
+from hstrack.core.text import inert
 
 SourceOpt = Annotated[
     str | None,
@@ -52,7 +52,7 @@ def find(
     """Look a title up on Wikidata (and on TMDb when HSTRACK_TMDB_TOKEN is set): one line
     per candidate, its reference first, then year, kind, label and description. Links
     nothing: choose one and run hstrack link ID REF."""
-    from hstrack.model import check_name
+    from hstrack.core.model import check_name
     from hstrack.sources.fetching import TOKEN_VARIABLE
 
     query = check_name(name, "a name to find")
@@ -86,7 +86,7 @@ def find(
 def link(ctx: typer.Context, title_id: IdArg, reference: RefArg) -> None:
     """Link a title to its page at a source, so hstrack sync keeps its dates current. A
     title has one page per source: linking another replaces it. Undoable."""
-    from hstrack.sync import link_title
+    from hstrack.sources.sync import link_title
 
     settings = settings_of(ctx)
     now = settings.now()
@@ -111,7 +111,7 @@ def unlink(
 ) -> None:
     """Remove a title's link to a source (or all its links). The dates it synced stay, and
     its pending proposals from that source go. Undoable."""
-    from hstrack.sync import unlink_title
+    from hstrack.sources.sync import unlink_title
 
     settings = settings_of(ctx)
     gone = settings.store().change(
@@ -174,7 +174,7 @@ def sync(
     import copy
 
     from hstrack.sources import SOURCE_NAMES, Fetched, parse_reference
-    from hstrack.sync import Outcome, reconcile
+    from hstrack.sources.sync import Outcome, reconcile
 
     settings = settings_of(ctx)
     now = settings.now()
@@ -268,7 +268,7 @@ def proposals(
 ) -> None:
     """List pending proposals: dates a source gives that contradict what you typed. Take one
     with hstrack accept ID MILESTONE, or refuse it with hstrack reject ID MILESTONE."""
-    from hstrack.proposals import pending
+    from hstrack.core.proposals import pending
     from hstrack.sources import SOURCE_NAMES
 
     settings = settings_of(ctx)
@@ -298,8 +298,8 @@ MilestoneArg = Annotated[
 def accept(ctx: typer.Context, title_id: IdArg, milestone: MilestoneArg, source: SourceOpt = None) -> None:
     """Take a pending proposal: the source's date replaces yours, recorded in the history
     with its source, and later syncs keep it current. Undoable."""
-    from hstrack.proposals import accept as take
-    from hstrack.report import label
+    from hstrack.core.proposals import accept as take
+    from hstrack.core.report import label
 
     settings = settings_of(ctx)
     now = settings.now()
@@ -316,8 +316,8 @@ def accept(ctx: typer.Context, title_id: IdArg, milestone: MilestoneArg, source:
 def reject(ctx: typer.Context, title_id: IdArg, milestone: MilestoneArg, source: SourceOpt = None) -> None:
     """Refuse a pending proposal: your date stays, and the same value from that source is
     not proposed again (a different one will be). Undoable."""
-    from hstrack.proposals import describe
-    from hstrack.proposals import reject as refuse
+    from hstrack.core.proposals import describe
+    from hstrack.core.proposals import reject as refuse
 
     settings = settings_of(ctx)
     now = settings.now()

@@ -7,8 +7,8 @@ import typer
 
 from hstrack.cli.application import command
 from hstrack.cli.common import JsonOpt, done, print_data, say_lines, settings_of
-from hstrack.store import Store
-from hstrack.text import inert
+from hstrack.core.text import inert
+from hstrack.store.store import Store
 
 
 @command()
@@ -34,7 +34,7 @@ def doctor(
     as_json: JsonOpt = False,
 ) -> None:
     """Check the store and its backups; exit 1 if the store is damaged."""
-    from hstrack.doctor import examine
+    from hstrack.store.doctor import examine
 
     settings = settings_of(ctx)
     store = Store(settings.path())  # never creates or seeds: doctor only looks
@@ -90,9 +90,9 @@ def config(
 
     leads are the lead times hstrack notify uses for a title that has none of its own
     (hstrack remind): 7d,1d,0d unless set here; off sends only the changes."""
-    from hstrack import config as settings_file
-    from hstrack.errors import UsageError
-    from hstrack.model import DEFAULT_LEADS
+    from hstrack.core.errors import UsageError
+    from hstrack.core.model import DEFAULT_LEADS
+    from hstrack.store import config as settings_file
 
     settings = settings_of(ctx)
     saved = settings_file.read()

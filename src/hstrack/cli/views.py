@@ -24,7 +24,7 @@ from hstrack.cli.common import (
     whole_store_view,
     write_file,
 )
-from hstrack.errors import UsageError
+from hstrack.core.errors import UsageError
 
 ChartOpt = Annotated[bool, typer.Option("--chart", help="Draw it on a time axis instead of a table.")]
 
@@ -90,7 +90,7 @@ def status(
     at: AtOpt = None,
 ) -> None:
     """Every title: its phase, the last milestone reached, the next one, the release. `hstrack` alone shows this."""
-    from hstrack.report import status_report
+    from hstrack.core.report import status_report
 
     _picture_options(chart, svg, html, (as_json, "--json"), (plain, "--plain"))
     settings = settings_of(ctx)
@@ -98,7 +98,7 @@ def status(
     doc = settings.read()
     filtered = bool(phases or kinds or platforms or title_ids or active)
     if filtered:  # the filters' module loads only when there are filters
-        from hstrack.filters import title_filter
+        from hstrack.core.filters import title_filter
 
         chosen = title_filter(doc, phases or (), kinds or (), platforms or (), title_ids or (), active)
     with whole_store_view():
@@ -121,7 +121,7 @@ def show(
     at: AtOpt = None,
 ) -> None:
     """A title in detail: kind, platform, credits, synopsis, notes, a chart and its timeline."""
-    from hstrack.report import timeline as build_timeline
+    from hstrack.core.report import timeline as build_timeline
 
     _picture_options(False, svg, html, (as_json, "--json"))
     settings = settings_of(ctx)
@@ -141,7 +141,7 @@ def timeline(
     at: AtOpt = None,
 ) -> None:
     """A title's milestones in time order, the gaps between them and where today is."""
-    from hstrack.report import timeline as build_timeline
+    from hstrack.core.report import timeline as build_timeline
 
     _picture_options(chart, svg, html, (as_json, "--json"))
     settings = settings_of(ctx)
@@ -176,8 +176,8 @@ def calendar(
     at: AtOpt = None,
 ) -> None:
     """A month grid with milestones on their days and windows shaded over their span."""
-    from hstrack.month_calendar import month_calendar, parse_month
-    from hstrack.report import status_report
+    from hstrack.core.report import status_report
+    from hstrack.views.calendar import month_calendar, parse_month
 
     _picture_options(False, svg, html, (as_json, "--json"))
     settings = settings_of(ctx)
@@ -188,7 +188,7 @@ def calendar(
         cal = month_calendar(status_report(doc, now, settings.pref_for(doc)), now, first, months or span or 1)
         places = places_of(regions, media)
         if places is not None:
-            from hstrack.regions import admits
+            from hstrack.core.regions import admits
 
             cal.events[:] = [e for e in cal.events if admits(places, e.item.milestone)]
         draw = renderer_for(settings, as_json, at)
@@ -206,7 +206,7 @@ def countdown(
     at: AtOpt = None,
 ) -> None:
     """How long until a milestone: days (and hours for a set time), or a window's range."""
-    from hstrack.report import countdown as build_countdown
+    from hstrack.core.report import countdown as build_countdown
 
     settings = settings_of(ctx)
     report = title_report(settings, title_id, at)
@@ -237,8 +237,8 @@ def changes(
     """Every change recorded across all titles since a moment, newest first: dates set,
     moved or removed ("moved 94 days later"), sources and notes, and edits of the titles
     themselves. --since takes what --at takes; a bare span counts back from now."""
-    from hstrack.clock import parse_now
-    from hstrack.feed import change_feed
+    from hstrack.core.clock import parse_now
+    from hstrack.core.feed import change_feed
 
     settings = settings_of(ctx)
     renderer = list_renderer(settings, as_json, plain, header, at)
@@ -253,7 +253,7 @@ def changes(
 @command(short_help="Every recorded change of one title.")
 def history(ctx: typer.Context, title_id: IdArg, as_json: JsonOpt = False, at: AtOpt = None) -> None:
     """Every recorded change of a title's milestones: when, old → new, and the shift."""
-    from hstrack.report import title_history
+    from hstrack.core.report import title_history
 
     settings = settings_of(ctx)
     report = title_report(settings, title_id, at)
@@ -280,10 +280,10 @@ def upcoming(
     at: AtOpt = None,
 ) -> None:
     """Milestones across all titles starting (or open) within a span, soonest first."""
-    from hstrack.dates import span_end
-    from hstrack.model import check_filter_kind
-    from hstrack.report import status_report
-    from hstrack.report import upcoming as build_upcoming
+    from hstrack.core.dates import span_end
+    from hstrack.core.model import check_filter_kind
+    from hstrack.core.report import status_report
+    from hstrack.core.report import upcoming as build_upcoming
 
     settings = settings_of(ctx)
     renderer = list_renderer(settings, as_json, plain, header, at)
@@ -296,7 +296,7 @@ def upcoming(
     dated, tba = build_upcoming(status_report(doc, now, settings.pref_for(doc)), now, end, kinds, wanted)
     places = places_of(regions, media)
     if places is not None:
-        from hstrack.regions import admits
+        from hstrack.core.regions import admits
 
         dated = [u for u in dated if admits(places, u.item.milestone)]
         tba = [u for u in tba if admits(places, u.item.milestone)]

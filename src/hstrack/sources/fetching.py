@@ -25,7 +25,7 @@ TMDB_DEFAULT = "https://api.themoviedb.org/3"
 
 
 def _base(environ: Mapping[str, str], name: str, default: str) -> str:
-    from hstrack.errors import UsageError
+    from hstrack.core.errors import UsageError
 
     value = environ.get(name, "").strip() or default
     if not value.startswith(("https://", "http://")) or any(c.isspace() for c in value) or len(value) > 300:
@@ -38,7 +38,7 @@ def user_agent(environ: Mapping[str, str]) -> str:
     Wikimedia's policy (https://meta.wikimedia.org/wiki/User-Agent_policy) asks for a way to
     reach whoever runs a tool; hstrack has no home page yet (its URL is a placeholder under
     ``.invalid``, which never resolves), so the person running it can say how to reach them."""
-    from hstrack.errors import UsageError
+    from hstrack.core.errors import UsageError
     from hstrack.sources.http import USER_AGENT
 
     contact = environ.get(CONTACT_VARIABLE, "").strip()

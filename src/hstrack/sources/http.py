@@ -72,7 +72,7 @@ class Response:
 def cache_folder() -> Path:
     """Beside the store when ``HSTRACK_HOME`` is set (a test, a second setup: never the real
     user's cache), else the platform's user cache folder (``~/.cache/hstrack`` on Linux)."""
-    from hstrack.paths import HOME_VARIABLE, data_home
+    from hstrack.store.paths import HOME_VARIABLE, data_home
 
     if os.environ.get(HOME_VARIABLE):
         return data_home() / "cache" / "http"
@@ -105,7 +105,7 @@ class Cache:
         return meta, body
 
     def put(self, url: str, headers: Mapping[str, str], body: bytes, now: datetime) -> None:
-        from hstrack.store import write_atomic
+        from hstrack.store.store import write_atomic
 
         meta = {
             "url": url,
@@ -236,7 +236,7 @@ class Client:
     def get_json(self, url: str, headers: Mapping[str, str] | None = None) -> Any:
         """The answer parsed as JSON, by the rules a store is read by (no NaN, no lone
         surrogates, no absurd nesting): a malformed answer is a FetchError."""
-        from hstrack.store import decode_json
+        from hstrack.store.store import decode_json
 
         body = self.get(url, headers).body
         try:

@@ -39,7 +39,7 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
-from hstrack.dates import DateError, DateSpec, parse_canonical
+from hstrack.core.dates import DateError, DateSpec, parse_canonical
 from hstrack.sources import Candidate, Fact, Fetched, Reference, clean_text
 
 ORIGIN = "tmdb"
@@ -118,7 +118,7 @@ def _check(doc: Any, reference: Reference) -> dict[str, Any]:
 
 def facts(reference: Reference, doc: Any) -> Fetched:
     """What a movie, series or season document says of the title's milestones."""
-    from hstrack.regions import TMDB_TYPES, is_region, make_key
+    from hstrack.core.regions import TMDB_TYPES, is_region, make_key
 
     doc = _check(doc, reference)
     source = reference.page()

@@ -38,7 +38,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from hstrack.dates import DateError, DateSpec, parse_canonical
+from hstrack.core.dates import DateError, DateSpec, parse_canonical
 from hstrack.sources import Candidate, Fact, Fetched, Reference, clean_text
 
 ORIGIN = "wikidata"
@@ -235,7 +235,7 @@ def places(entity: Mapping[str, Any]) -> set[str]:
 
 def country_code(entity: Mapping[str, Any]) -> str | None:
     """The ISO 3166-1 alpha-2 code a country item states (P297), checked against the list."""
-    from hstrack.regions import is_region
+    from hstrack.core.regions import is_region
 
     for statement in best(statements(entity, "P297")):
         value = _value(statement.get("mainsnak"))
@@ -308,7 +308,7 @@ def facts(reference: Reference, entity: Mapping[str, Any], regions: Mapping[str,
                 by_region.setdefault(None, []).append((statement, spec))
             elif why:
                 out.notes.append(f"P580: left out {why}")
-    from hstrack.regions import make_key
+    from hstrack.core.regions import make_key
 
     for region, group in sorted(by_region.items(), key=lambda item: item[0] or ""):
         ranked = best([s for s, _ in group])

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from hstrack.report import Countdown, EditRow, HistoryRow, Timeline, TitleReport, Upcoming
+from hstrack.core.report import Countdown, EditRow, HistoryRow, Timeline, TitleReport, Upcoming
 
 if TYPE_CHECKING:  # the calendar and the feed are loaded only by the commands that use them
-    from hstrack.feed import FeedItem
-    from hstrack.month_calendar import MonthCalendar
+    from hstrack.core.feed import FeedItem
+    from hstrack.views.calendar import MonthCalendar
 
 
 class Renderer(Protocol):

@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from hstrack.edtf import to_edtf
-from hstrack.model import Proposal, Title
-from hstrack.report import Assessed, Countdown, EditRow, HistoryRow, Timeline, TitleReport, Upcoming
+from hstrack.core.edtf import to_edtf
+from hstrack.core.model import Proposal, Title
+from hstrack.core.report import Assessed, Countdown, EditRow, HistoryRow, Timeline, TitleReport, Upcoming
 
 if TYPE_CHECKING:  # the calendar is loaded only by the command that draws it
-    from hstrack.checks import Verdict  # only `check` has verdicts: status --json skips its two dataclasses
-    from hstrack.feed import FeedItem  # only `changes` takes them
-    from hstrack.month_calendar import MonthCalendar
+    from hstrack.core.checks import Verdict  # only `check` has verdicts: status --json skips its two dataclasses
+    from hstrack.core.feed import FeedItem  # only `changes` takes them
+    from hstrack.views.calendar import MonthCalendar
 
 OUTPUT_SCHEMA = 1
 # Titles encoded (and written) in one piece by a compact status.

@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 import sys
 
-from hstrack.report import Countdown
-from hstrack.text import inert
+from hstrack.core.report import Countdown
+from hstrack.core.text import inert
 from hstrack.views.paragraphs import Glyphs, Para, chain, one_line, words
 
 # What makes Rich treat a stream as a terminal whatever isatty() says (or as a notebook):

@@ -1,5 +1,5 @@
-"""Charts and calendars on a terminal: the layouts of ``hstrack.chart`` and
-``hstrack.month_calendar`` given colour, and saved as SVG or HTML.
+"""Charts and calendars on a terminal: the layouts of ``hstrack.views.chart`` and
+``hstrack.views.calendar`` given colour, and saved as SVG or HTML.
 
 Every line is built to fit the console's width exactly, so a terminal never wraps one;
 the glyphs carry the meaning and colour only adds to it (NO_COLOR loses nothing).
@@ -16,13 +16,13 @@ from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
-from hstrack.chart import BAND, DAY, TENTATIVE_DAY, Cell, Chart
-from hstrack.dates import format_day
-from hstrack.text import inert
+from hstrack.core.dates import format_day
+from hstrack.core.text import inert
+from hstrack.views.chart import BAND, DAY, TENTATIVE_DAY, Cell, Chart
 from hstrack.views.layout import ALWAYS, NEVER, STAND_INS, Glyphs, atom, chain, phrase, then, words, wrap
 
 if TYPE_CHECKING:
-    from hstrack.month_calendar import Event, MonthCalendar
+    from hstrack.views.calendar import Event, MonthCalendar
 
 COLOUR = {
     "rumoured": "magenta",

@@ -11,11 +11,11 @@ import sys
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from hstrack.report import Assessed, EditRow, TitleReport, Upcoming
-from hstrack.text import inert
+from hstrack.core.report import Assessed, EditRow, TitleReport, Upcoming
+from hstrack.core.text import inert
 
 if TYPE_CHECKING:  # only `changes` takes them
-    from hstrack.feed import FeedItem
+    from hstrack.core.feed import FeedItem
 
 STATUS_COLUMNS = (
     "id", "phase", "next_milestone", "next_date", "next_days_min", "next_days_max", "release_date",

@@ -1,6 +1,6 @@
 """The view for people: tables on a terminal, plain text when piped or NO_COLOR.
 
-Stored text is data: every string from the store goes through :func:`hstrack.text.inert`
+Stored text is data: every string from the store goes through :func:`hstrack.core.text.inert`
 and into a ``rich.text.Text`` object, never into markup, so ``[link=…]`` or an escape
 sequence in a title's name prints literally.
 
@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 from rich.console import Console, Group
 from rich.text import Text
 
-from hstrack.dates import format_day
-from hstrack.report import Assessed, Countdown, EditRow, HistoryRow, Timeline, TitleReport, Upcoming, label
-from hstrack.text import inert
+from hstrack.core.dates import format_day
+from hstrack.core.report import Assessed, Countdown, EditRow, HistoryRow, Timeline, TitleReport, Upcoming, label
+from hstrack.core.text import inert
 from hstrack.views.layout import (
     ALWAYS,
     NEEDED,
@@ -42,8 +42,8 @@ from hstrack.views.layout import (
 )
 
 if TYPE_CHECKING:  # charts and the calendar are loaded only by the commands that draw them
-    from hstrack.feed import FeedItem  # only `changes` takes them
-    from hstrack.month_calendar import MonthCalendar
+    from hstrack.core.feed import FeedItem  # only `changes` takes them
+    from hstrack.views.calendar import MonthCalendar
 
 PHASE_STYLE = {
     "rumoured": "magenta",
@@ -269,14 +269,14 @@ class TerminalRenderer:
         if not reports:
             self.status(reports, filtered)
             return
-        from hstrack.chart import slate_chart
+        from hstrack.views.chart import slate_chart
         from hstrack.views.pictures import chart_renderable
 
         chart = slate_chart(reports, self.now, self.width, self._today())
         self._print(chart_renderable(chart, self.console))
 
     def _title_chart(self, report: TitleReport) -> Group:
-        from hstrack.chart import title_chart
+        from hstrack.views.chart import title_chart
         from hstrack.views.pictures import chart_renderable
 
         return chart_renderable(title_chart(report, self.now, self.width, self._today()), self.console)
@@ -376,7 +376,7 @@ class TerminalRenderer:
         if t.links:
             facts.append(("linked", words(inert(", ".join(t.links)))))
         if t.proposals:
-            from hstrack.proposals import describe
+            from hstrack.core.proposals import describe
 
             facts.append(("proposed", words(inert("; ".join(describe(p) for p in t.proposals)))))
         if self.width < NARROW:  # stacked: "key: value", continued under the value

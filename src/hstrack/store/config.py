@@ -1,0 +1,115 @@
+"""The user's own settings, set once with ``hstrack config`` and kept in ``config.toml``:
+in the platform's config folder (``~/.config/hstrack`` on Linux), or beside the store when
+``HSTRACK_HOME`` names the data folder, so a test or a second setup never reads the real
+one. The environment wins over the file (``HSTRACK_REGION``, ``HSTRACK_MEDIUM``).
+
+The file is read as untrusted input: a value that breaks the rules of its setting is
+reported with the file and key named, never used.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from hstrack.core.errors import StoreError, UsageError
+from hstrack.store.paths import HOME_VARIABLE
+
+CONFIG_NAME = "config.toml"
+# Each setting, what it holds, and the check a value must pass (typed or read).
+KEYS = {
+    "region": "your country, ISO 3166-1 alpha-2 (GB, US, DE), or worldwide",
+    "medium": "the media you watch, in order: theatrical, limited, digital, physical, tv (comma-separated)",
+    "leads": "how long before a dated milestone hstrack notify tells you, unless a title says (7d,1d,0d)",
+}
+# A value that passes each setting's check, for naming a setting without a value (--unset).
+EXAMPLES = {"region": "worldwide", "medium": "digital", "leads": "0d"}
+
+
+def config_path() -> Path:
+    home = os.environ.get(HOME_VARIABLE)
+    if home:
+        return Path(home).expanduser() / CONFIG_NAME
+    import platformdirs
+
+    return platformdirs.user_config_path("hstrack") / CONFIG_NAME
+
+
+def check(key: str, value: str) -> str:
+    """A setting's value in its one spelling, or a usage error."""
+    from hstrack.core.regions import check_medium, check_region
+
+    if key not in KEYS:
+        from hstrack.core.model import close_matches, did_you_mean
+
+        raise UsageError(f"no setting {key!r}; settings: {', '.join(KEYS)}{did_you_mean(close_matches(key, KEYS))}")
+    if key == "region":
+        return "worldwide" if value.strip().lower() in ("worldwide", "none", "") else check_region(value)
+    if key == "leads":
+        from hstrack.core.model import check_leads
+
+        if value.strip().lower() == "off":  # no lead times unless a title has its own; changes still come
+            return "off"
+        leads = check_leads([value])
+        if not leads:
+            raise UsageError("give at least one lead time (7d,1d,0d), or off")
+        return ",".join(leads)
+    media = [check_medium(m) for m in value.split(",") if m.strip()]
+    if not media:
+        raise UsageError("give at least one medium, or --unset")
+    return ",".join(dict.fromkeys(media))
+
+
+def read(path: Path | None = None) -> dict[str, str]:
+    """The saved settings ({} when there is no file)."""
+    where = config_path() if path is None else path
+    try:
+        if not where.is_file():  # a FIFO or a folder is never opened and waited on
+            return {}
+        raw = where.read_bytes()[: 64 * 1024 + 1]
+    except OSError as exc:
+        raise StoreError(f"cannot read {where}: {exc.strerror}") from None
+    if len(raw) > 64 * 1024:
+        raise StoreError(f"{where} is larger than a settings file can be (64 KiB)")
+    import tomllib
+
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise StoreError(f"{where} is not valid TOML ({exc}); fix or remove it") from None
+    saved: dict[str, str] = {}
+    for key, value in data.items():
+        if key not in KEYS:
+            continue  # a setting of a newer hstrack: kept in the file, not used here
+        if not isinstance(value, str):
+            raise StoreError(f"{where}: {key} must be a string")
+        try:
+            saved[key] = check(key, value)
+        except UsageError as exc:
+            raise StoreError(f"{where}: {key}: {exc.message}") from None
+    return saved
+
+
+def write(settings: dict[str, str], path: Path | None = None) -> Path:
+    """Save the settings (replacing the file atomically). Values are checked spellings:
+    codes and medium names, so they need no TOML escaping beyond quotes."""
+    where = config_path() if path is None else path
+    keep: dict[str, object] = {}
+    if where.is_file():
+        import tomllib
+
+        try:
+            keep = {k: v for k, v in tomllib.loads(where.read_text("utf-8")).items() if k not in KEYS}
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError, OSError):
+            keep = {}
+    import json
+
+    lines = ["# hstrack settings: see hstrack config --help", *(f"{k} = {json.dumps(v)}" for k, v in settings.items())]
+    for key, value in keep.items():  # another version's settings, carried as TOML scalars
+        if isinstance(value, str | int | bool | float):
+            lines.append(f"{key} = {json.dumps(value)}")
+    where.parent.mkdir(parents=True, exist_ok=True)
+    temp = where.with_name(f".{where.name}.{os.getpid()}.tmp")
+    temp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.replace(temp, where)
+    return where

@@ -1,0 +1,229 @@
+"""The store's index: where each title sits in ``store.json``, so that a command about one
+title reads that title and not the other 9,999.
+
+``store.json`` stays the one canonical file; this is a derived, disposable file beside it
+(``store.json.index``), modelled on git's index:
+
+- It is written only from bytes that were read and validated in full as a store (by a
+  writer, right after it wrote them; or by a reader that read the whole store anyway).
+- It records the store's identity when those bytes were checked: device, inode, size,
+  modification and change times in nanoseconds. It is trusted only while the store's
+  identity is the same; any write to the store, in place or by replacing it, changes the
+  change time, which nobody can set back. Otherwise it is ignored and rebuilt.
+- Git's "racy" case: a file changed again within the same tick of the file system's clock
+  keeps its times. So when the bytes were checked within a tick of the store's change time
+  (see ``is_racy``), the index also holds their digest, and a reader hashes the store
+  before it trusts the index (about 12 ms at 10,000 titles; a writer's own index is always
+  racy, and the first reader after the tick writes a settled one).
+- It only covers a store in hstrack's own layout (what hstrack writes): then a title is the
+  lines between ``    {`` and ``    }`` in the titles array, since JSON text never holds a
+  raw newline inside a string. A store edited by hand into another layout gets an index
+  that says so, and is read in full until hstrack next writes it.
+- A reader also checks the store's identity after reading a title: a store changed while
+  it read is read again in full. Deleting the index loses nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hstrack import __version__
+
+if TYPE_CHECKING:
+    from hstrack.core.model import Document
+
+FORMAT = 1
+# How long after the store's change time the index is "racy" (see above): longer than one
+# tick of the clock the file system stamps times with. A store whose change time is a
+# whole number of milliseconds may be on one with coarse times (FAT's two seconds, ext3's
+# one, a millisecond NFS server): three seconds. Otherwise the times come from the
+# kernel's clock, which moves every few milliseconds (a jiffy, at most 10 ms): 100 ms.
+RACY_NS = 3_000_000_000
+FINE_RACY_NS = 100_000_000
+_TITLES_START = re.compile(rb'\n  "titles": \[\n')
+_TITLES_END = re.compile(rb"\n  \]")
+_TITLE_OPEN = re.compile(rb"\n    \{\n")
+_TITLE_CLOSE = re.compile(rb"\n    \}")
+
+
+Identity = tuple[int, int, int, int, int]
+
+
+def identity_of(st: os.stat_result) -> Identity:
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+class Index:
+    """What one-title commands need to know of the whole store, and where each title is.
+
+    A plain class, not a dataclass: it is made on the path of every one-title command,
+    where creating a dataclass costs more than the whole look-up."""
+
+    __slots__ = ("checked_ns", "conflicts", "digest", "kinds", "places", "schema", "spans", "store")
+
+    def __init__(
+        self,
+        store: Identity,
+        checked_ns: int,
+        digest: str | None,
+        schema: int,
+        places: bool,
+        kinds: list[str],
+        conflicts: list[str],
+        spans: bytes,
+    ) -> None:
+        self.store = store
+        self.checked_ns = checked_ns
+        self.digest = digest  # SHA-256 of the store's bytes, kept while the index is racy
+        self.schema = schema
+        self.places = places  # Document.has_places()
+        self.kinds = kinds  # Document.milestone_kinds()
+        self.conflicts = conflicts  # the titles of Document.conflicts
+        # {"id":[offset,length],...} as JSON text, or b"null" for a store not in hstrack's
+        # layout. Kept as text: a look-up finds one id in it (ids are slugs, so '"id":['
+        # occurs once) instead of building 10,000 entries to use one.
+        self.spans = spans
+
+    def has_places(self) -> bool:
+        return self.places
+
+    def milestone_kinds(self) -> set[str]:
+        return set(self.kinds)
+
+    @property
+    def racy(self) -> bool:
+        return is_racy(self.checked_ns, self.store[4])
+
+    @property
+    def locates(self) -> bool:
+        return self.spans != b"null"
+
+    def span(self, title_id: str) -> tuple[int, int] | None:
+        """Where ``title_id`` is in the store: (offset, length); None when it is not there."""
+        if not title_id.isascii() or '"' in title_id:
+            return None  # not an id hstrack could have written (the whole store says so)
+        at = self.spans.find(b'"' + title_id.encode() + b'":[')
+        if at < 0:
+            return None
+        start = at + len(title_id) + 4
+        end = self.spans.find(b"]", start)
+        try:
+            offset, length = (int(n) for n in self.spans[start:end].split(b","))
+        except ValueError:
+            return None
+        return offset, length
+
+    def to_bytes(self) -> bytes:
+        import orjson
+
+        header = {"hstrack-index": FORMAT, "version": __version__, "store": list(self.store)}
+        facts = {
+            "checked_ns": self.checked_ns,
+            "digest": self.digest,
+            "schema": self.schema,
+            "places": self.places,
+            "kinds": self.kinds,
+            "conflicts": self.conflicts,
+        }
+        return orjson.dumps(header) + b"\n" + orjson.dumps(facts) + b"\n" + self.spans + b"\n"
+
+
+def is_racy(checked_ns: int, ctime_ns: int) -> bool:
+    """Whether bytes checked at ``checked_ns`` may not be all a store changed at
+    ``ctime_ns`` holds: a change within the same tick of the file system's clock keeps
+    that change time."""
+    return checked_ns - ctime_ns < (RACY_NS if ctime_ns % 1_000_000 == 0 else FINE_RACY_NS)
+
+
+def digest_of(raw: bytes) -> str:
+    """BLAKE2b of the store's bytes (as strong as SHA-256, about as fast here): from the
+    standard library's own ``_blake2``, since ``hashlib`` loads OpenSSL (about 2.5 ms)
+    on the one-title commands' path."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # a Python built without it
+        from hashlib import blake2b
+    return blake2b(raw, digest_size=32).hexdigest()
+
+
+def index_path(store_path: Path) -> Path:
+    return store_path.with_name(f"{store_path.name}.index")
+
+
+def title_spans(raw: bytes, ids: list[str]) -> bytes:
+    """Each title's offset and length in ``raw``, a store in hstrack's layout whose titles
+    array holds ``ids`` in this order, as the index keeps them; b"null" when the layout is
+    not that."""
+    import orjson
+
+    start = _TITLES_START.search(raw)
+    end = _TITLES_END.search(raw, start.end() - 1) if start is not None else None
+    if start is None or end is None:
+        return b"null"
+    opens = [m.start() + 1 for m in _TITLE_OPEN.finditer(raw, start.end() - 1, end.start() + 1)]
+    closes = [m.end() for m in _TITLE_CLOSE.finditer(raw, start.end() - 1, end.start() + 1)]
+    if len(opens) != len(ids) or len(closes) != len(ids):
+        return b"null"
+    return orjson.dumps({title_id: [o, c - o] for title_id, o, c in zip(ids, opens, closes, strict=True)})
+
+
+def in_layout(raw: bytes, data: Any) -> bool:
+    """Whether ``raw``, which parsed as ``data``, is in hstrack's own layout (what hstrack
+    writes): checked by writing ``data`` again, which orjson does in ~20 ms at 10,000 titles."""
+    import orjson
+
+    try:
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE) == raw
+    except TypeError:
+        return False
+
+
+def build(raw: bytes, st: os.stat_result, doc: Document, order: list[str] | None, read_ns: int | None) -> Index:
+    """The index of ``raw``, the bytes of the store ``doc`` read in full and valid, whose
+    identity was ``st`` when they were read. ``order``: the title ids in the order ``raw``
+    holds them, when ``raw`` is in hstrack's own layout (see ``in_layout``); None when it
+    is not, and no title is located. ``read_ns``: the time just before ``raw`` was read
+    (a change after it moves the change time, unless it falls in the same tick); None for
+    a writer's own bytes, which are racy by construction."""
+    spans = title_spans(raw, order) if order is not None else b"null"
+    store = identity_of(st)
+    checked = store[4] if read_ns is None else read_ns
+    digest = digest_of(raw) if is_racy(checked, store[4]) else None
+    return Index(store, checked, digest, doc.read_schema, doc.has_places(), sorted(doc.milestone_kinds()),
+                 [c.title for c in doc.conflicts], spans)  # fmt: skip
+
+
+def load(path: Path) -> Index | None:
+    """The index at ``path``, or None when there is none or it cannot be used (another
+    format or hstrack version, damage): a cache that is wrong is never an error."""
+    import orjson
+
+    from hstrack.store.store import read_regular
+
+    try:
+        header_line, facts_line, spans, rest = read_regular(path).split(b"\n", 3)
+        header, facts = orjson.loads(header_line), orjson.loads(facts_line)
+    except (OSError, ValueError):
+        return None
+    try:
+        if rest or header["hstrack-index"] != FORMAT or header["version"] != __version__:
+            return None
+        store = [int(n) for n in header["store"]]
+        index = Index(
+            store=(store[0], store[1], store[2], store[3], store[4]),
+            checked_ns=int(facts["checked_ns"]),
+            digest=facts["digest"] if isinstance(facts["digest"], str) else None,
+            schema=int(facts["schema"]),
+            places=bool(facts["places"]),
+            kinds=[str(k) for k in facts["kinds"]],
+            conflicts=[str(c) for c in facts["conflicts"]],
+            spans=spans,
+        )
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        return None
+    if len(store) != 5 or (index.racy and index.digest is None):
+        return None
+    return index
