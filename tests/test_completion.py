@@ -17,7 +17,7 @@ from typing import ClassVar
 import pytest
 
 from hstrack.cli import COMMAND_AREA
-from hstrack.core.model import MILESTONE_LADDER, TITLE_KINDS
+from hstrack.core.kinds import MILESTONE_LADDER, TITLE_KINDS
 from hstrack.core.report import PHASES
 from hstrack.shell import completion_table
 from hstrack.shell.completion import answer, bash_escape, for_bash, split_line

@@ -14,6 +14,7 @@ import pytest
 from hstrack.core.checks import Condition, evaluate, validate
 from hstrack.core.dates import DateError, Precision, parse_canonical, parse_date, read_span, span_end, span_start
 from hstrack.core.errors import UsageError
+from hstrack.core.kinds import milestone_rank
 from hstrack.core.model import (
     MAX_LABEL,
     Change,
@@ -25,9 +26,7 @@ from hstrack.core.model import (
     check_name,
     check_slug,
     check_text,
-    close_matches,
     document_from_json,
-    milestone_rank,
     normalize_milestone,
     resolve_milestone,
     slugify,
@@ -47,6 +46,7 @@ from hstrack.core.report import (
     timeline,
     upcoming,
 )
+from hstrack.core.suggest import close_matches
 from hstrack.core.text import ago, ago_range, hours_minutes, span, span_range, until, until_range
 
 LONDON = ZoneInfo("Europe/London")
@@ -1226,7 +1226,7 @@ def test_a_newer_store_reads_while_its_shape_is_known(monkeypatch: pytest.Monkey
 
 
 def test_migrations_run_in_order_and_must_reach_the_next_schema(monkeypatch: pytest.MonkeyPatch) -> None:
-    import hstrack.core.model as model
+    import hstrack.core.model.reading as model
 
     steps: list[int] = []
 

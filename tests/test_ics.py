@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from hstrack.core.dates import parse_date
 from hstrack.core.errors import HstrackError
-from hstrack.core.model import Change, Document, Milestone, Title, milestone_rank
+from hstrack.core.kinds import milestone_rank
+from hstrack.core.model import Change, Document, Milestone, Title
 from hstrack.core.regions import Places
 from hstrack.core.report import report_title
 from hstrack.views.export import (

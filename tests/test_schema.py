@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -89,11 +90,18 @@ def lowercase_roles(data: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture
 def schema_two(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(hstrack.core.model, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(hstrack.store.store, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(hstrack.core.model, "OLDEST_CURRENT", 3)
-    monkeypatch.setattr(hstrack.store.store, "OLDEST_CURRENT", 3)
-    monkeypatch.setattr(hstrack.core.model, "MIGRATIONS", {1: lambda data: {**data, "schema": 2}, 2: lowercase_roles})
+    # Every module that bound the constants (the model's document and reading, the store's
+    # parts) sees the newer schema, as an hstrack of that version would.
+    import hstrack.core.model.reading
+    import hstrack.store.store
+
+    for module in [m for name, m in sys.modules.items() if name.startswith("hstrack.")]:
+        for name, value in (("SCHEMA_VERSION", 3), ("OLDEST_CURRENT", 3)):
+            if hasattr(module, name):
+                monkeypatch.setattr(module, name, value)
+    monkeypatch.setattr(
+        hstrack.core.model.reading, "MIGRATIONS", {1: lambda data: {**data, "schema": 2}, 2: lowercase_roles}
+    )
 
 
 @pytest.mark.usefixtures("schema_two")

@@ -101,7 +101,7 @@ def spec() -> dict[str, Any]:
     from hstrack.cli import COMMAND_AREA
     from hstrack.cli.application import build_app
     from hstrack.cli.help import TOPICS
-    from hstrack.core.model import MILESTONE_LADDER, TITLE_KINDS
+    from hstrack.core.kinds import MILESTONE_LADDER, TITLE_KINDS
     from hstrack.core.report import PHASES
 
     group: Any = get_command(build_app())

@@ -8,7 +8,7 @@ import typer
 from hstrack.cli.application import command
 from hstrack.cli.common import IdArg, MediumOpt, RegionOpt, done, settings_of
 from hstrack.core.errors import UsageError
-from hstrack.core.model import TITLE_KINDS
+from hstrack.core.kinds import TITLE_KINDS
 from hstrack.core.text import inert
 
 

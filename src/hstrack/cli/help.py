@@ -35,7 +35,7 @@ def help_(
     elif key in COMMAND_AREA:
         _run([key, "--help"])
     else:
-        from hstrack.core.model import close_matches, did_you_mean
+        from hstrack.core.suggest import close_matches, did_you_mean
 
         known = [*TOPICS, *COMMAND_AREA]
         raise UsageError(

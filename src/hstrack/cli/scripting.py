@@ -115,7 +115,7 @@ def export(
 
     fmt = fmt.strip().lower()  # ICS, Json: a format's name is not case-sensitive
     if fmt not in FORMATS:
-        from hstrack.core.model import close_matches, did_you_mean
+        from hstrack.core.suggest import close_matches, did_you_mean
 
         raise UsageError(
             f"format {fmt!r} is not one of {', '.join(FORMATS)}{did_you_mean(close_matches(fmt, FORMATS))}"

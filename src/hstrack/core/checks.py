@@ -11,9 +11,10 @@ from datetime import UTC, datetime
 from hstrack.core.clock import parse_now
 from hstrack.core.dates import read_span, span_end
 from hstrack.core.errors import UsageError
-from hstrack.core.model import check_filter_kind, did_you_mean, normalize_milestone
+from hstrack.core.model import check_filter_kind, normalize_milestone
 from hstrack.core.report import PHASES, Assessed, TitleReport, history, is_today
 from hstrack.core.report import label as milestone_label
+from hstrack.core.suggest import did_you_mean
 from hstrack.core.values import Value
 
 # What a frozen __init__ sets its fields with (Value refuses plain assignment).
@@ -97,7 +98,7 @@ def validate(conditions: list[Condition], kinds: set[str] | None = None) -> list
             for phase in arg.split("|"):  # "a|b": the condition as validate() built it before
                 phase = phase.strip().lower()
                 if phase not in PHASES:
-                    from hstrack.core.model import close_matches
+                    from hstrack.core.suggest import close_matches
 
                     hint = did_you_mean(close_matches(phase, PHASES))
                     raise UsageError(f"phase {c.argument!r} is not one of {', '.join(PHASES)}{hint}")

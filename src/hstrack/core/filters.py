@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from hstrack.core.errors import UsageError
-from hstrack.core.model import TITLE_KINDS, Document, close_matches, did_you_mean
+from hstrack.core.kinds import TITLE_KINDS
+from hstrack.core.model import Document
 from hstrack.core.report import PHASES, TitleReport
+from hstrack.core.suggest import close_matches, did_you_mean
 
 # A title released more days ago than this is "long ago": --active leaves it out, with
 # cancelled titles. 90 days is upcoming's default reach: what has been out for a season is

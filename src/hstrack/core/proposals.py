@@ -28,7 +28,8 @@ def pending(doc: Document, title_id: str | None = None) -> list[Pending]:
 
 
 def _find(title: Title, key: str, origin: str | None) -> Proposal:
-    from hstrack.core.model import did_you_mean, resolve_key
+    from hstrack.core.model import resolve_key
+    from hstrack.core.suggest import did_you_mean
 
     want = resolve_key(key, [p.milestone for p in title.proposals] + list(title.milestones))
     found = [p for p in title.proposals if p.milestone == want and (origin is None or p.origin == origin)]

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from hstrack.core.errors import UsageError
-from hstrack.core.model import PLACED_KINDS
+from hstrack.core.kinds import PLACED_KINDS
 
 # hstrack's media, in the order a person usually meets them, with what they are called in a
 # sentence ("UK cinemas") and the words people type for them.
@@ -68,7 +68,7 @@ def check_region(value: str) -> str:
     if code == "UK":
         code = "GB"
     if not is_region(code):
-        from hstrack.core.model import close_matches, did_you_mean
+        from hstrack.core.suggest import close_matches, did_you_mean
 
         near = did_you_mean(close_matches(code, _codes())) if len(code) <= 3 else ""
         raise UsageError(f"{value!r} is not a country code: use ISO 3166-1 alpha-2, such as GB, US or DE{near}")
@@ -79,7 +79,7 @@ def check_medium(value: str) -> str:
     word = value.strip().lower().replace(" ", "-").replace("_", "-")
     word = MEDIUM_ALIASES.get(word, word)
     if word not in MEDIA:
-        from hstrack.core.model import close_matches, did_you_mean
+        from hstrack.core.suggest import close_matches, did_you_mean
 
         near = did_you_mean(close_matches(word, [*MEDIA, *MEDIUM_ALIASES]))
         raise UsageError(f"{value!r} is not a medium: one of {', '.join(MEDIA)}{near}")

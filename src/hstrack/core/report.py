@@ -24,7 +24,8 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from hstrack.core.dates import DateSpec, format_day
-from hstrack.core.model import PLACED_KINDS, Change, Document, Edit, Milestone, Title, milestone_rank
+from hstrack.core.kinds import PLACED_KINDS, milestone_rank
+from hstrack.core.model import Change, Document, Edit, Milestone, Title
 from hstrack.core.text import ago_range, hours_minutes, plural, span_range, until, until_range
 from hstrack.core.values import Value
 

@@ -10,9 +10,9 @@ from datetime import datetime
 
 from hstrack.core.dates import parse_typed
 from hstrack.core.errors import UsageError
+from hstrack.core.kinds import TITLE_KINDS
 from hstrack.core.model import (
     MAX_LABEL,
-    TITLE_KINDS,
     Change,
     Document,
     Edit,
@@ -21,12 +21,11 @@ from hstrack.core.model import (
     check_name,
     check_slug,
     check_text,
-    close_matches,
-    did_you_mean,
     resolve_key,
     slugify,
 )
 from hstrack.core.regions import split_key
+from hstrack.core.suggest import close_matches, did_you_mean
 
 
 def check_kind(kind: str) -> str:

@@ -143,7 +143,7 @@ def clean_text(value: object, limit: int = 200) -> str | None:
     """Untrusted text from a source, as hstrack may store and print it: one line, no control
     characters or bidi overrides, at most ``limit`` characters (cut with an ellipsis);
     None when there is nothing usable."""
-    from hstrack.core.model import _CONTROL  # the very rule typed text is held to
+    from hstrack.core.model.validation import _CONTROL  # the very rule typed text is held to
 
     if not isinstance(value, str):
         return None

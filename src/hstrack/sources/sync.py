@@ -32,7 +32,8 @@ from datetime import date, datetime
 
 from hstrack.core.dates import DateSpec
 from hstrack.core.errors import UsageError
-from hstrack.core.model import PLACED_KINDS, Change, Document, Milestone, Proposal, Title
+from hstrack.core.kinds import PLACED_KINDS
+from hstrack.core.model import Change, Document, Milestone, Proposal, Title
 from hstrack.core.regions import split_key
 from hstrack.sources import SOURCE_NAMES, Fact, Fetched
 

@@ -40,7 +40,7 @@ def check(key: str, value: str) -> str:
     from hstrack.core.regions import check_medium, check_region
 
     if key not in KEYS:
-        from hstrack.core.model import close_matches, did_you_mean
+        from hstrack.core.suggest import close_matches, did_you_mean
 
         raise UsageError(f"no setting {key!r}; settings: {', '.join(KEYS)}{did_you_mean(close_matches(key, KEYS))}")
     if key == "region":

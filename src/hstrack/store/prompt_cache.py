@@ -37,7 +37,8 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
-from hstrack.core.model import Document, Milestone, Title, milestone_rank
+from hstrack.core.kinds import milestone_rank
+from hstrack.core.model import Document, Milestone, Title
 from hstrack.core.regions import WORLDWIDE, Preference
 from hstrack.core.report import is_today, report_title
 from hstrack.core.report import label as milestone_label

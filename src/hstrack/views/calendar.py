@@ -14,7 +14,8 @@ from datetime import date, datetime
 
 from hstrack.core.dates import DateError, Precision, parse_date
 from hstrack.core.errors import UsageError
-from hstrack.core.model import milestone_rank, shown
+from hstrack.core.kinds import milestone_rank
+from hstrack.core.model import shown
 from hstrack.core.report import Assessed, TitleReport
 
 _MONTH_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {

@@ -26,7 +26,8 @@ from typing import Any
 from hstrack import __version__
 from hstrack.core.dates import format_day
 from hstrack.core.errors import UsageError
-from hstrack.core.model import Document, Milestone, Title, milestone_rank
+from hstrack.core.kinds import milestone_rank
+from hstrack.core.model import Document, Milestone, Title
 from hstrack.core.regions import Places, admits
 from hstrack.core.report import Assessed, label, report_title
 from hstrack.core.text import inert

@@ -1,0 +1,96 @@
+"""A title: its own fields, its milestones by key, and the history of both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from hstrack.core.model.history import Change, Edit, Proposal
+from hstrack.core.model.milestone import Milestone, sorted_milestones
+from hstrack.core.model.unknown import _extra, _sorted
+from hstrack.core.model.validation import (
+    slugify,
+)
+from hstrack.core.suggest import close_matches, did_you_mean
+
+
+@dataclass
+class Title:
+    id: str
+    name: str
+    kind: str = "other"
+    label: str | None = None  # the short name the prompt shows
+    platform: str | None = None
+    synopsis: str | None = None
+    notes: str | None = None
+    credits: dict[str, list[str]] = field(default_factory=dict)
+    milestones: dict[str, Milestone] = field(default_factory=dict)
+    history: list[Change] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+    edits: list[Edit] = field(default_factory=list)  # changes of the fields above, in recorded order
+    # When each title field (name, label, kind, platform, synopsis, notes, credits) was last
+    # set, so a merge can keep the newer of two; written only once there is one, so a store
+    # without any reads and writes as before (and an older hstrack carries it through).
+    edited: dict[str, str] = field(default_factory=dict)
+    # Sources this title is linked to ("wikidata:Q123", "tmdb:movie/550"; hstrack.sources),
+    # the values a sync holds for the user to accept or reject (proposals), and those they
+    # rejected, so the same value is not proposed again. Each written only when not empty.
+    links: list[str] = field(default_factory=list)
+    proposals: list[Proposal] = field(default_factory=list)
+    rejected: list[Proposal] = field(default_factory=list)
+    # Lead times for `hstrack notify` (`hstrack remind`): a milestone's key, or ALL_MILESTONES
+    # for the whole title, to its leads, longest first ([] is off). Written only when set.
+    notify: dict[str, list[str]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "name": self.name,
+            "label": self.label,
+            "kind": self.kind,
+            "platform": self.platform,
+            "synopsis": self.synopsis,
+            "notes": self.notes,
+            "credits": self.credits,
+            "milestones": [m.to_json() for m in sorted_milestones(self.milestones.values())],
+            "history": [c.to_json() for c in self.history],
+        }
+        if self.edits:
+            data["edits"] = [e.to_json() for e in self.edits]
+        if self.edited:
+            data["edited"] = _sorted(self.edited)
+        if self.links:
+            data["links"] = list(self.links)
+        if self.proposals:
+            data["proposals"] = [p.to_json() for p in self.proposals]
+        if self.rejected:
+            data["rejected"] = [p.to_json() for p in self.rejected]
+        if self.notify:
+            data["notify"] = {key: list(leads) for key, leads in _sorted(self.notify).items()}
+        return {**data, **_extra(self.extra)}
+
+    @property
+    def first_id(self) -> str:
+        """The id the title was created with, before any rename: what keeps its calendar
+        events the same events (their UIDs are made from it)."""
+        renames = [e.old for e in self.edits if e.field == "id" and isinstance(e.old, str)]
+        return renames[0] if renames else self.id
+
+    def mark_edited(self, name: str, now: datetime) -> None:
+        self.edited[name] = now.isoformat(timespec="seconds")
+
+
+def unknown_title(title_id: str, titles: dict[str, Title]) -> str:
+    """ "no title with id X" and the ids it was probably meant to be: close spellings, and
+    titles whose name says what was typed; never a cut-off list that leaves them out."""
+    if not titles:
+        return f"no title with id {title_id!r} (none yet; add one with hstrack add)"
+    typed = title_id.strip().lower()
+    near = close_matches(typed, titles)
+    words = slugify(typed)
+    if words:
+        near += [t.id for t in titles.values() if t.id not in near and words in slugify(t.name)]
+    if near:
+        return f"no title with id {title_id!r}{did_you_mean(near[:5])}"
+    return f"no title with id {title_id!r}; hstrack status lists the {len(titles)} ids"
