@@ -886,7 +886,7 @@ def test_the_store_s_own_spellings_are_read_without_the_typed_grammar(
 ) -> None:
     """A 10,000-title store holds 50,000 dates: its own spellings are read directly (the
     README's performance notes), and give exactly what the full parser gives."""
-    import hstrack.core.dates as dates
+    import hstrack.core.dates.grammar as dates
 
     expected = dates.parse_date(value)
 

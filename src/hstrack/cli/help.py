@@ -29,7 +29,7 @@ def help_(
         return
     key = topic.strip().lower()
     if key == "dates":
-        from hstrack.core import date_forms
+        from hstrack.core.dates import forms as date_forms
 
         print_data(date_forms.render())
     elif key in COMMAND_AREA:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from hstrack.core.edtf import to_edtf
+from hstrack.core.dates.edtf import to_edtf
 from hstrack.core.model import Proposal, Title
 from hstrack.core.report import Assessed, Countdown, EditRow, HistoryRow, Timeline, TitleReport, Upcoming
 
