@@ -1,0 +1,161 @@
+"""One milestone assessed at a moment: its state (past, today, open, future, TBA,
+cancelled), how far away it is, and the order milestones happen in.
+
+Reached: a day or instant is reached once it has come; a window (Q3, autumn, 2026) only
+once it has closed, because until then we do not know the day has passed. While today is
+inside a window the milestone is "open". The one exception is a cancellation: it is
+reported after it happens, so "cancelled 2026" is reached as soon as its window opens.
+Days are the viewer's calendar days everywhere (an instant moves to the viewer's zone),
+and instants are ordered by when they happen, not by their wall clock in their own zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
+
+from hstrack.core.dates import DateSpec
+from hstrack.core.kinds import milestone_rank
+from hstrack.core.model import Milestone
+from hstrack.core.text import ago_range, hours_minutes, until, until_range
+
+if TYPE_CHECKING:  # a viewer's region matters only to a title with releases in places
+    pass
+
+
+# What a frozen __init__ sets its fields with (Value refuses plain assignment).
+_set = object.__setattr__
+
+PHASES = ("rumoured", "announced", "in-production", "post-production", "released", "cancelled")
+_PHASE_OF = {"release": "released", "production-end": "post-production", "production-start": "in-production"}
+CANCELLED = "cancelled"
+
+
+def label(key: str) -> str:
+    """A milestone's name as people read it: "production start", "release (UK cinemas)"."""
+    if "@" not in key and ":" not in key:
+        return key.replace("-", " ")
+    from hstrack.core.regions import split_key, where
+
+    kind, region, medium = split_key(key)
+    return f"{kind.replace('-', ' ')} ({where(region, medium)})"
+
+
+@dataclass(frozen=True)
+class Assessed:
+    """A milestone seen from ``now``."""
+
+    milestone: Milestone
+    state: str  # tba | future | open | today | past | cancelled
+    days_until: tuple[int, int] | None  # to the window's start and end; (0, n) inside it
+    days_since: int | None  # the fewest days since it can have happened (reached ones)
+    seconds_until: int | None  # instants only, while still ahead
+    window: tuple[date, date] | None  # its days where the viewer is (an instant moved to their zone); None if TBA
+    since: tuple[int, int] | None = None  # reached: days since the window's end and since its start
+    timing: str | None = None  # for a "cancelled" milestone, where it stands in time (its state otherwise)
+
+    @property
+    def kind(self) -> str:
+        return self.milestone.kind
+
+    @property
+    def key(self) -> str:
+        """Its name within the title: ``release``, or ``release@GB:theatrical``."""
+        return self.milestone.key
+
+    @property
+    def date(self) -> DateSpec:
+        return self.milestone.date
+
+    @property
+    def when(self) -> str:
+        """Where the milestone stands in time alone: its state, or for a milestone a
+        cancellation overtook, the state it would have had."""
+        return self.timing or self.state
+
+    @property
+    def reached(self) -> bool:
+        return self.state in ("past", "today")
+
+    @property
+    def countdown(self) -> str:
+        """The short phrase after a date: "in 12 days", "window open, closes today",
+        "2 to 5 months ago", "today, in 7 h 03 min"."""
+        if self.state == "tba":
+            return "TBA"
+        if self.state == CANCELLED:
+            return "cancelled"
+        if self.state == "past":
+            return "date not known" if self.since is None else ago_range(*self.since)
+        assert self.days_until is not None
+        low, high = self.days_until
+        if self.seconds_until is not None and low <= 1:
+            return f"{until(low)}, in {hours_minutes(self.seconds_until)}"
+        if self.state == "open":
+            return f"window open, closes {until(high)}"
+        return until_range(low, high)
+
+
+State = tuple[str, tuple[int, int] | None, int | None, int | None, tuple[date, date] | None, tuple[int, int] | None]
+
+
+def assess(m: Milestone, now: datetime, memo: dict[int, tuple[DateSpec, State]] | None = None) -> Assessed:
+    """A milestone seen from ``now``. ``memo`` remembers each date's state for one ``now``:
+    a store hands out one DateSpec object per distinct date, and a large store repeats them."""
+    if m.kind == CANCELLED and not m.tentative:  # a rumour of one is read like any date
+        return Assessed(m, *_state(m.date, now, reported=True))
+    if memo is None:
+        return Assessed(m, *_state(m.date, now))
+    hit = memo.get(id(m.date))
+    if hit is None or hit[0] is not m.date:
+        hit = memo[id(m.date)] = (m.date, _state(m.date, now))
+    return Assessed(m, *hit[1])
+
+
+def _state(spec: DateSpec, now: datetime, reported: bool = False) -> State:
+    """(state, days_until, days_since, seconds_until, window, since) of a date seen from
+    ``now``. ``reported``: the date of something known only once it has happened (a
+    cancellation), reached as soon as its window opens."""
+    today = now.date()
+    local = spec.local_window(now.tzinfo) if now.tzinfo else None
+    if local is None:
+        # A cancellation known to have happened, on a day not known: reached, undated.
+        return ("past", None, None, None, None, None) if reported else ("tba", None, None, None, None, None)
+    earliest, latest = local
+    if spec.at is not None:
+        # Subtract in UTC: Python subtracts two datetimes that share a tzinfo as wall
+        # times, which would make the 25-hour night of a DST change 24 hours long.
+        seconds = int((spec.at.astimezone(UTC) - now.astimezone(UTC)).total_seconds())
+        if seconds <= 0:
+            days = (today - latest).days
+            if days == 0:  # it happened today: "today", as a day-dated milestone is
+                return "today", (0, 0), 0, None, local, (0, 0)
+            return "past", None, days, None, local, (days, days)
+        days = (earliest - today).days
+        return "future", (days, days), None, seconds, local, None
+    if latest < today:
+        return "past", None, (today - latest).days, None, local, ((today - latest).days, (today - earliest).days)
+    if earliest == latest == today:
+        return "today", (0, 0), 0, None, local, (0, 0)
+    if earliest <= today:
+        if reported:
+            return "past", None, 0, None, local, (0, (today - earliest).days)
+        return "open", (0, (latest - today).days), None, None, local, None
+    return "future", ((earliest - today).days, (latest - today).days), None, None, local, None
+
+
+def time_key(a: Assessed) -> tuple[int, date, date, float, tuple[int, str]]:
+    """When a milestone happens, for sorting: by its days where the viewer is, then by
+    the moment of an instant (23:30 in Los Angeles comes after 00:15 the next calendar
+    day in Chatham), then the ladder; TBA last."""
+    if a.window is None:
+        return (1, date.max, date.max, 0.0, milestone_rank(a.kind))
+    moment = a.date.at.timestamp() if a.date.at is not None else 0.0
+    return (0, a.window[0], a.window[1], moment, milestone_rank(a.kind))
+
+
+def is_today(a: Assessed, today: date) -> bool:
+    """A milestone known to the day (or the moment) that falls on the viewer's today: it
+    is "today" in every view, before and after its hour."""
+    return a.window == (today, today) and a.date.is_exact and a.state != CANCELLED

@@ -1,0 +1,211 @@
+"""A title's report: its milestones assessed, its phase, what it last reached and what
+comes next, and the slate's order.
+
+Tentative milestones are shown but never move a title's phase: a rumoured shoot does not
+put a film in production, and a rumoured cancellation does not end a title. Cancelled
+means over: once a title is cancelled, every milestone it had not reached is
+``cancelled`` (no countdown, never "next", never upcoming); what was reached stays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from hstrack.core.dates import DateSpec
+from hstrack.core.kinds import PLACED_KINDS, milestone_rank
+from hstrack.core.model import Document, Title
+
+if TYPE_CHECKING:  # a viewer's region matters only to a title with releases in places
+    from hstrack.core.regions import Preference
+from hstrack.core.report.assess import _PHASE_OF, CANCELLED, Assessed, State, assess, is_today, time_key
+
+
+@dataclass(frozen=True)
+class TitleReport:
+    title: Title
+    phase: str
+    milestones: list[Assessed]  # in time order, TBA last
+    last: Assessed | None  # the last milestone reached (before ``next``, when that is today's)
+    next: Assessed | None  # the next milestone: today's, or the first not yet reached; None when cancelled
+    release: Assessed | None  # the viewer's release (see for_viewer)
+    cancellation: Assessed | None = None  # the cancellation that ended the title, when it is cancelled
+    own: tuple[Assessed, ...] = ()  # the milestones single answers come from (for_viewer); all when empty
+
+    @property
+    def single(self) -> tuple[Assessed, ...] | list[Assessed]:
+        """The milestones that speak for the title on one line (a status row, a bar of the
+        slate's chart): all of them, but of its releases and premieres the viewer's own."""
+        return self.own or self.milestones
+
+    def find(self, key: str) -> Assessed | None:
+        """A milestone by its key (``release@GB:theatrical``); a bare ``release`` or
+        ``premiere`` is the viewer's own, when the title has several; a place typed short
+        (``release@US``, ``release:digital``) is the one release it can mean, if only one."""
+        pool = self.single
+        if "@" not in key and ":" not in key:
+            found = next((a for a in pool if a.kind == key), None)
+            if found is not None or key in PLACED_KINDS:
+                return found
+        exact = next((a for a in self.milestones if a.key == key), None)
+        if exact is not None or ("@" not in key and ":" not in key):
+            return exact
+        from hstrack.core.regions import split_key
+
+        kind, region, medium = split_key(key)
+        near = [
+            a
+            for a in self.milestones
+            if a.kind == kind and region in (None, a.milestone.region) and medium in (None, a.milestone.medium)
+        ]
+        return near[0] if len(near) == 1 else None
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancellation is not None
+
+    @property
+    def release_place(self) -> str | None:
+        """Where and how the release shown is ("UK cinemas", "worldwide"), when there is a
+        choice to say it of: the title has several releases, or its one has a place."""
+        r = self.release
+        if r is None:
+            return None
+        m = r.milestone
+        if m.region is None and m.medium is None and sum(a.kind == "release" for a in self.milestones) == 1:
+            return None
+        from hstrack.core.regions import where
+
+        return where(m.region, m.medium)
+
+    @property
+    def release_text(self) -> str:
+        """The release as honestly as it is known: "autumn 2026 · in 10 to 14 weeks"."""
+        r = self.release
+        if r is None:
+            return "not tracked"
+        place = f" · {self.release_place}" if self.release_place else ""
+        if r.state == "tba":
+            return f"TBA{place}"
+        return f"{r.date.text} · {r.countdown}{place}"
+
+
+def phase_of(assessed: list[Assessed]) -> str:
+    """The title's phase from its milestones; of its releases and premieres only the ones
+    chosen for the viewer are given (see ``for_viewer``)."""
+    firm = [a for a in assessed if not a.milestone.tentative]
+    if any(a.kind == CANCELLED and (a.reached or a.state == "tba") for a in firm):
+        return "cancelled"
+    reached = {a.kind for a in firm if a.reached}
+    for kind in ("release", "production-end", "production-start"):
+        if kind in reached:
+            return _PHASE_OF[kind]
+    return "announced" if reached else "rumoured"
+
+
+def _overtaken(a: Assessed) -> Assessed:
+    """A milestone a cancellation overtook: it will not come, so it counts nothing down."""
+    return replace(a, state=CANCELLED, days_until=None, days_since=None, seconds_until=None, since=None,
+                   timing=a.state)  # fmt: skip
+
+
+def _chosen(candidates: list[Assessed], pref: Preference) -> Assessed | None:
+    """Of a title's releases (or premieres), the one for the viewer: their region's own,
+    else the worldwide one, else the earliest anywhere; within each, a medium they prefer
+    (in their order; one with no medium counts as any), else the earliest. ``candidates``
+    come in time order, TBA last, so "the earliest" is the first."""
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else None
+    tiers = [
+        [a for a in candidates if pref.region is not None and a.milestone.region == pref.region],
+        [a for a in candidates if a.milestone.region is None],
+        candidates,
+    ]
+    if pref.media:
+        # A preferred medium first, in the viewer's order; then one with no medium (any).
+        order = {m: i for i, m in enumerate(pref.media)}
+        for tier in tiers:
+            liked = [a for a in tier if a.milestone.medium is None or a.milestone.medium in order]
+            if liked:  # min keeps the first of equals: the earliest
+                return min(liked, key=lambda a: order.get(a.milestone.medium or "", len(order)))
+    return next(tier[0] for tier in tiers if tier)
+
+
+def for_viewer(assessed: list[Assessed], pref: Preference | None) -> list[Assessed]:
+    """The milestones that give single answers (phase, next, last): all but the releases
+    and premieres that are not the viewer's (a title with one of each: all of them)."""
+    chosen = {}
+    for kind in PLACED_KINDS:
+        mine = [a for a in assessed if a.kind == kind]
+        if len(mine) > 1:
+            if pref is None:
+                from hstrack.core.regions import WORLDWIDE
+
+                pref = WORLDWIDE
+            chosen[kind] = _chosen(mine, pref)
+    if not chosen:
+        return assessed
+    return [a for a in assessed if a.kind not in chosen or a is chosen[a.kind]]
+
+
+def report_title(
+    title: Title,
+    now: datetime,
+    memo: dict[int, tuple[DateSpec, State]] | None = None,
+    pref: Preference | None = None,
+) -> TitleReport:
+    everything = sorted((assess(m, now, memo) for m in title.milestones.values()), key=time_key)
+    phase = phase_of(for_viewer(everything, pref))
+    firm_end = next((a for a in everything if a.kind == CANCELLED and not a.milestone.tentative), None)
+    cancellation = None
+    if phase == "cancelled":
+        cancellation = firm_end
+        everything = [a if a.reached or a.kind == CANCELLED else _overtaken(a) for a in everything]
+    elif firm_end is not None and firm_end.window is not None:
+        # An end announced ahead: what would come after it will not come.
+        end = firm_end.window[1]
+        everything = [
+            _overtaken(a) if a.kind != CANCELLED and not a.reached and a.window and a.window[0] > end else a
+            for a in everything
+        ]
+    # Single answers (next, last, the release) come from the viewer's own releases; the
+    # choice depends on places and time order alone, which overtaking leaves as they were.
+    assessed = for_viewer(everything, pref)
+    today = now.date()
+    ahead = [a for a in assessed if a.kind != CANCELLED and (a.state in ("future", "open") or is_today(a, today))]
+    tba = sorted(
+        (a for a in assessed if a.state == "tba" and a.kind != CANCELLED), key=lambda a: milestone_rank(a.kind)
+    )
+    # Next: today's milestone (known to the day or the moment) above all, then the first
+    # still ahead or open, then the first TBA; nothing for a cancelled title.
+    todays = [a for a in ahead if is_today(a, today)]
+    candidates = todays or ahead or tba
+    nxt = candidates[0] if candidates and cancellation is None else None
+    # Last: the last reached before next in time (all reached when nothing is next).
+    limit = time_key(nxt) if nxt is not None else None
+    reached = [a for a in assessed if a.reached and a is not nxt and (limit is None or time_key(a) < limit)]
+    return TitleReport(
+        title=title,
+        phase=phase,
+        milestones=everything,
+        last=reached[-1] if reached else None,
+        next=nxt,
+        release=next((a for a in assessed if a.kind == "release"), None),
+        own=tuple(assessed) if len(assessed) != len(everything) else (),
+        cancellation=cancellation,
+    )
+
+
+def _status_key(r: TitleReport) -> tuple[int, tuple[int, date, date, float, tuple[int, str]], str]:
+    # Titles with something dated ahead first, soonest first; then those waiting on a TBA
+    # date, then the released, then the cancelled, each group by name.
+    if r.next is not None and r.next.state != "tba":
+        return (0, time_key(r.next), r.title.name.lower())
+    group = {"released": 2, "cancelled": 3}.get(r.phase, 1)
+    return (group, (1, date.max, date.max, 0.0, (0, "")), r.title.name.lower())
+
+
+def status_report(doc: Document, now: datetime, pref: Preference | None = None) -> list[TitleReport]:
+    memo: dict[int, tuple[DateSpec, State]] = {}
+    return sorted((report_title(t, now, memo, pref) for t in doc.titles.values()), key=_status_key)
