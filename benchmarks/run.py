@@ -120,7 +120,7 @@ def build_store(folder: Path, titles: int) -> Path:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
     from hstrack.core.dates import parse_date
     from hstrack.core.model import Change, Document, Milestone, Title
-    from hstrack.store.store import dumps
+    from hstrack.store.codec import dumps
 
     doc = Document()
     today = date.today()

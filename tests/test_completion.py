@@ -20,7 +20,8 @@ from hstrack.cli import COMMAND_AREA
 from hstrack.core.kinds import MILESTONE_LADDER, TITLE_KINDS
 from hstrack.core.report import PHASES
 from hstrack.shell import completion_table
-from hstrack.shell.completion import answer, bash_escape, for_bash, split_line
+from hstrack.shell.completion import answer
+from hstrack.shell.quoting import bash_escape, for_bash, split_line
 
 from .conftest import Cli, need
 
@@ -278,7 +279,7 @@ def test_a_damaged_or_missing_store_offers_no_titles(slate: Cli, tmp_path: Path)
 
 
 def valid_header(home: Path) -> str:
-    from hstrack.shell.completion import identity
+    from hstrack.store.tab_cache import identity
 
     ident = identity(str(home / "store.json"))
     assert ident is not None

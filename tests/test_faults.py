@@ -159,7 +159,7 @@ def test_a_pending_version_the_store_never_held_is_never_offered(template: tuple
     home, held = template
     store = Store(home / "store.json")
     orphan = held[-1].replace(b'"2026-12"', b'"2031-01"')
-    store._keep_version(orphan, "set film trailer 2031-01", NOW, state="pending")
+    store.kept.keep(orphan, "set film trailer 2031-01", NOW, state="pending")
     assert hstrack(home, "set", "film", "release", "2029").returncode == 0
     held.append((home / "store.json").read_bytes())
     seen = walk(home, held)

@@ -24,7 +24,7 @@ from hstrack.core.tracker import (
     unset_milestone,
 )
 from hstrack.sharing.merge import canonical, merge_documents
-from hstrack.store.store import dumps, parse_bytes
+from hstrack.store.codec import dumps, parse_bytes
 from tests.conftest import validate_store
 
 IDS = ("alpha", "beta", "gamma")

@@ -14,7 +14,7 @@ from hstrack.core.dates import DateError, Precision, parse_canonical, parse_date
 from hstrack.core.errors import EXIT_USAGE
 from hstrack.core.model import Document, document_from_json
 from hstrack.core.tracker import add_title, set_milestone
-from hstrack.store.store import dumps
+from hstrack.store.codec import dumps
 
 from .conftest import Cli
 
@@ -154,7 +154,7 @@ JSON_VALUES = st.recursive(
 @settings(max_examples=400, deadline=None)
 @given(JSON_VALUES)
 def test_the_store_encoder_writes_exactly_what_json_dumps_writes(value: object) -> None:
-    from hstrack.store.store import indented_json
+    from hstrack.store.codec import indented_json
 
     assert indented_json(value) == json.dumps(value, indent=2, ensure_ascii=False)
 
@@ -184,7 +184,7 @@ def test_the_store_reads_and_writes_exactly_what_json_would(
     parse_bytes (orjson where it is exact) reads what json.loads reads, for any unknown
     fields at any level and any name that is a valid name."""
     from hstrack.core.errors import UsageError
-    from hstrack.store.store import parse_bytes
+    from hstrack.store.codec import parse_bytes
 
     data = {
         "schema": 1,

@@ -22,7 +22,8 @@ import pytest
 from hstrack.core.dates import parse_date
 from hstrack.core.model import Document, Milestone, Title
 from hstrack.core.tracker import set_milestone
-from hstrack.store.store import Store, dumps
+from hstrack.store.codec import dumps
+from hstrack.store.store import Store
 
 WORKERS = Path(__file__).with_name("workers.py")
 NOW = "2026-11-27T12:00:00+00:00"

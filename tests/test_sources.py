@@ -20,7 +20,7 @@ from hstrack.sources import Fact, Fetched, clean_text, parse_reference
 from hstrack.sources import tmdb as T
 from hstrack.sources import wikidata as W
 from hstrack.sources.sync import choose, reconcile
-from hstrack.store.store import dumps
+from hstrack.store.codec import dumps
 
 from . import source_documents as D
 from .conftest import validate_store
@@ -107,7 +107,7 @@ def test_wikidata_time_precision(time: str, precision: int, expected: str | None
 def test_an_absurd_revision_is_left_out_of_the_source_so_the_store_still_reads() -> None:
     """A revision is a number; one of 4,000 digits (JSON allows it) would make a source
     longer than the store accepts, and the store written by the sync could not be read."""
-    from hstrack.store.store import decode_json
+    from hstrack.store.codec import decode_json
 
     raw = json.dumps(D.entities_answer({D.FILM: D.film_entity(revision=10**4200)})).encode()
     entity = W.entities(decode_json(raw, "the answer"), [D.FILM])[D.FILM]

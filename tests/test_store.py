@@ -14,8 +14,9 @@ import pytest
 from hstrack.core.errors import HstrackError, StoreError
 from hstrack.core.model import Document
 from hstrack.core.tracker import add_title, set_milestone
+from hstrack.store.codec import dumps
 from hstrack.store.seed import seed_document
-from hstrack.store.store import Store, dumps
+from hstrack.store.store import Store
 
 NOW = datetime(2026, 11, 27, 12, tzinfo=ZoneInfo("Europe/London"))
 
@@ -171,7 +172,7 @@ def test_version_written_but_store_not_replaced_is_dropped_by_undo(tmp_path: Pat
     store = make(tmp_path)
     set_release(store, "2027")
     current = store.path.read_bytes()
-    orphan = store._keep_version(current.replace(b'"2027"', b'"2031"'), "never landed", NOW, state="pending")
+    orphan = store.kept.keep(current.replace(b'"2027"', b'"2031"'), "never landed", NOW, state="pending")
     assert [v.description for v in store.versions()][-1] == "set release 2027"
     assert store.undo(NOW).description == "set release 2027"
     assert store.path.read_bytes() != current
@@ -184,8 +185,8 @@ def test_a_version_committed_only_by_the_store_holding_it(tmp_path: Path) -> Non
     store = make(tmp_path)
     set_release(store, "2027")
     data = store.path.read_bytes().replace(b'"2027"', b'"2031"')
-    version = store._keep_version(data, "set release 2031", NOW, state="pending")
-    from hstrack.store.store import write_atomic
+    version = store.kept.keep(data, "set release 2031", NOW, state="pending")
+    from hstrack.store.files import write_atomic
 
     write_atomic(data, store.path)
     set_release(store, "2032")

@@ -10,7 +10,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from hstrack.cli import app
-from hstrack.store.store import parse_bytes
+from hstrack.store.codec import parse_bytes
 
 
 def hstrack(*args: str) -> None:

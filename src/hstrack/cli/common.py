@@ -257,7 +257,7 @@ def write_file(data: bytes | Iterable[bytes], output: Path) -> None:
                 stream.write(chunk)
         done(f"wrote {output}")
         return
-    from hstrack.store.store import write_atomic
+    from hstrack.store.files import write_atomic
 
     write_atomic(chunks, Path(os.path.realpath(output)), mode=None if mode is not None else 0o644)
     done(f"wrote {output}")

@@ -282,7 +282,8 @@ def lock_path(store: Store) -> Path:
 def read_record(path: Path) -> Record | None:
     """The record, or None before the first run. Anything but a record hstrack wrote is
     refused (exit 1): never reset silently, which would send everything again."""
-    from hstrack.store.store import decode_json, read_regular
+    from hstrack.store.codec import decode_json
+    from hstrack.store.files import read_regular
 
     try:
         raw = read_regular(path)
@@ -358,7 +359,8 @@ def _list(value: Any, what: str) -> list[Any]:
 def write_record(record: Record, path: Path, store: Store) -> None:
     """Atomically, while holding the store's lock (whose holder sweeps temp files beside
     the store, so no other writer can take ours for a dead one's)."""
-    from hstrack.store.store import indented_json, write_atomic
+    from hstrack.store.codec import indented_json
+    from hstrack.store.files import write_atomic
 
     text = indented_json(record.to_json()) + "\n"
     with store.locked():
@@ -369,8 +371,7 @@ def write_record(record: Record, path: Path, store: Store) -> None:
 def running(store: Store) -> Iterator[None]:
     """One notify at a time per store, from reading the record to writing it; the store's
     own lock is taken only for each write, so a slow channel never holds up `set`."""
-    from hstrack.store.locking import FileLock, LockTimeout
-    from hstrack.store.store import lock_timeout
+    from hstrack.store.locking import FileLock, LockTimeout, lock_timeout
 
     timeout = lock_timeout()
     path = lock_path(store)

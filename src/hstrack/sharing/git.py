@@ -350,7 +350,7 @@ class FileMerge:
 
 def _read_side(path: Path, what: str, empty_ok: bool = False) -> Document | None:
     from hstrack.core.model import ShapeError, document_from_json
-    from hstrack.store.store import decode_json
+    from hstrack.store.codec import decode_json
 
     try:
         raw = path.read_bytes()
@@ -372,7 +372,8 @@ def merge_files(base: Path, ours: Path, theirs: Path, now: datetime) -> FileMerg
     canonical, or not at all. A side that cannot be read leaves ``ours`` as it is."""
     from hstrack.core.model import Document
     from hstrack.sharing.merge import MergeResult, merge_documents
-    from hstrack.store.store import dumps, parse_bytes, write_atomic
+    from hstrack.store.codec import dumps, parse_bytes
+    from hstrack.store.files import write_atomic
 
     try:
         ours_doc = _read_side(ours, "our version")

@@ -16,7 +16,8 @@ from pathlib import Path
 from hstrack.core.errors import StoreError, UsageError
 from hstrack.core.model import Document, ShapeError, document_from_json
 from hstrack.sharing.merge import MergeResult, merge_documents
-from hstrack.store.store import decode_json, read_regular
+from hstrack.store.codec import decode_json
+from hstrack.store.files import read_regular
 
 
 @dataclass

@@ -22,18 +22,8 @@ candidate a line: for bash ready to insert (escaped, and cut to the part of the 
 readline replaces, which stops at ``=`` and ``:``), for zsh and fish ``value<TAB>description``
 for the shell to match and show.
 
-The cache (version 1), fields separated by the ASCII unit separator (0x1f)::
-
-    hstrack-complete 1
-    store<US><inode><US><size><US><mtime_ns><US><ctime_ns>
-    <id><US><kind> <kind>...<US><platform><US><name>
-
-The ``store`` line is the identity of the store file the cache was built from: a store
-with any other identity (edited outside hstrack, put back from a copy) makes the cache
-stale, and that Tab press rebuilds it from the store, once. The file is untrusted text,
-so everything read from it is checked again: ids and kinds must be slugs, names and
-platforms lose their control characters and are cut short, and a line that fails is
-dropped.
+The cache's format and its checks live with the store that writes it
+(``hstrack.store.tab_cache``); this module reads it.
 """
 
 from __future__ import annotations
@@ -41,104 +31,10 @@ from __future__ import annotations
 import os
 import sys
 
-# Not `from typing import TYPE_CHECKING`: importing typing costs a Tab press about 7 ms
-# (it pulls in re and contextlib). Type checkers read the name alone.
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from hstrack.core.model import Document
+from hstrack.shell.quoting import fish_token, for_bash, split_line
+from hstrack.store.tab_cache import SUFFIX, Titles, clean, identity, kinds_of, parse
 
-HEADER = "hstrack-complete 1"
-SUFFIX = ".complete"
-SEP = "\x1f"
 MAX_CACHE_BYTES = 32 << 20  # 10,000 titles take about 0.7 MB; past this it is not ours
-MAX_SLUG = 64
-MAX_SHOWN = 60  # characters of a name or platform shown beside a candidate
-_SLUG_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
-# Characters bash would read as syntax in an unquoted word (`=` and `:` are fine there).
-_BASH_SPECIAL = frozenset(" \t\n\"'\\$`!&|;()<>*?[]{}")
-
-# id -> (its milestone kinds, space-separated, as the cache has them; platform; name), each
-# checked or cleaned where it is used, so a Tab press that needs only ids pays for no more.
-Titles = dict[str, tuple[str, str, str]]
-
-
-# ---------------------------------------------------------------------------- checks
-
-
-def is_slug(value: str) -> bool:
-    """The model's slug rule (lowercase letters, digits, single inner hyphens), by hand:
-    ``re`` costs a Tab press more than the rest of this check."""
-    return (
-        0 < len(value) <= MAX_SLUG
-        and _SLUG_CHARS.issuperset(value)
-        and not value.startswith("-")
-        and not value.endswith("-")
-        and "--" not in value
-    )
-
-
-def clean(value: str, limit: int | None = MAX_SHOWN) -> str:
-    """Text to show or insert: no control characters (C0, DEL, C1), no bidi controls or
-    line separators, one line, cut to ``limit``."""
-    if not value.isprintable():  # rare: the store refuses these, but the cache is any file
-        value = "".join(ch for ch in value if not _unsafe(ord(ch)))
-        value = " ".join(value.split())
-    if limit is None or len(value) <= limit:
-        return value
-    return value[: limit - 1].rstrip() + "…"
-
-
-def _unsafe(code: int) -> bool:
-    return (
-        code < 0x20
-        or 0x7F <= code <= 0x9F
-        or 0x2028 <= code <= 0x202E
-        or 0x2066 <= code <= 0x2069
-        or 0xD800 <= code <= 0xDFFF
-    )
-
-
-# ---------------------------------------------------------------------------- the cache
-
-
-def identity(path: str) -> str | None:
-    """What tells one version of the store file from the next (as ``store._identity``)."""
-    try:
-        st = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    return SEP.join(str(n) for n in (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
-
-
-def build(doc: Document | None, store_identity: str) -> str:
-    """The cache text for ``doc`` (None: a store that cannot be read, so no titles)."""
-    lines = [HEADER, f"store{SEP}{store_identity}"]
-    for title in doc.titles.values() if doc is not None else ():
-        kinds = " ".join(k for k in title.milestones if is_slug(k))
-        platform, name = clean(title.platform or "", None), clean(title.name, None)
-        lines.append(SEP.join((title.id, kinds, platform, name)))
-    return "\n".join(lines) + "\n"
-
-
-def parse(text: str, store_identity: str | None) -> Titles | None:
-    """The titles in a cache built from the store with ``store_identity`` (None: any), or
-    None if it is not such a cache. Lines that fail a check are dropped one by one."""
-    lines = text.split("\n")
-    if len(lines) < 2 or lines[0] != HEADER or not lines[1].startswith("store" + SEP):
-        return None
-    if store_identity is not None and lines[1][len("store" + SEP) :] != store_identity:
-        return None
-    titles: Titles = {}
-    for line in lines[2:]:
-        fields = line.split(SEP)
-        if len(fields) != 4 or not is_slug(fields[0]):
-            continue
-        titles[fields[0]] = (fields[1], fields[2], fields[3])
-    return titles
-
-
-def kinds_of(entry: tuple[str, str, str]) -> list[str]:
-    return [k for k in entry[0].split(" ") if is_slug(k)]
 
 
 def read_small(path: str) -> str | None:
@@ -397,89 +293,6 @@ class Completer:
         elif kind == "date":
             words = [(z, "") for z in date_candidates(typed, earlier)]
         return "words", words
-
-
-# ---------------------------------------------------------------------------- the shells
-
-
-def split_line(line: str) -> tuple[list[str], str, str, str]:
-    """A bash command line up to the cursor, as bash would split it: the finished words
-    (quotes and backslashes removed), the word at the cursor likewise, the quote still
-    open in it ('' if none), and that word as typed."""
-    words: list[str] = []
-    chars: list[str] = []
-    quote, in_word, start, i = "", False, 0, 0
-    while i < len(line):
-        ch = line[i]
-        if quote == "'":
-            if ch == "'":
-                quote = ""
-            else:
-                chars.append(ch)
-        elif quote == '"':
-            if ch == '"':
-                quote = ""
-            elif ch == "\\" and line[i + 1 : i + 2] in ("\\", '"', "$", "`"):
-                i += 1
-                chars.append(line[i])
-            else:
-                chars.append(ch)
-        elif ch in " \t\n":
-            if in_word:
-                words.append("".join(chars))
-                chars, in_word = [], False
-        else:
-            if not in_word:
-                in_word, start = True, i
-            if ch in "'\"":
-                quote = ch
-            elif ch == "\\":
-                if i + 1 < len(line):
-                    i += 1
-                    chars.append(line[i])
-            else:
-                chars.append(ch)
-        i += 1
-    if not in_word:
-        return words, "", "", ""
-    return words, "".join(chars), quote, line[start:]
-
-
-def bash_escape(value: str) -> str:
-    """A word as it can be typed unquoted in bash."""
-    if _BASH_SPECIAL.isdisjoint(value) and value[:1] not in ("~", "#"):
-        return value  # ids, kinds, zones: as they are
-    out = "".join("\\" + ch if ch in _BASH_SPECIAL else ch for ch in value)
-    return "\\" + out if out[:1] in ("~", "#") else out
-
-
-def for_bash(found: list[tuple[str, str]], current: str, quote: str, raw: str, word: str) -> list[str]:
-    """Candidates for COMPREPLY. Readline replaces only its own word, which starts after
-    an open quote, or after the last ``=`` or ``:`` in an unquoted word (COMP_WORDBREAKS);
-    so each candidate is cut to that part, and escaped unless a quote is open."""
-    typed = current if quote else raw
-    cut = len(typed) - len(word) if typed.endswith(word) else 0
-    head = typed[:cut]
-    out = []
-    for value, _ in found:
-        if value.startswith(current) and value.isprintable():
-            text = value if quote else bash_escape(value)
-            if text.startswith(head):
-                out.append(text[cut:])
-    return out
-
-
-def fish_token(raw: str) -> str:
-    """The token at the cursor as fish hands it over (as typed) with its quoting removed."""
-    if raw[:1] in ("'", '"'):
-        return raw[1:].rstrip(raw[0])
-    out, i = [], 0
-    while i < len(raw):
-        if raw[i] == "\\" and i + 1 < len(raw):
-            i += 1
-        out.append(raw[i])
-        i += 1
-    return "".join(out)
 
 
 def answer(argv: list[str]) -> str:

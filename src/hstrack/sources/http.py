@@ -105,7 +105,7 @@ class Cache:
         return meta, body
 
     def put(self, url: str, headers: Mapping[str, str], body: bytes, now: datetime) -> None:
-        from hstrack.store.store import write_atomic
+        from hstrack.store.files import write_atomic
 
         meta = {
             "url": url,
@@ -236,7 +236,7 @@ class Client:
     def get_json(self, url: str, headers: Mapping[str, str] | None = None) -> Any:
         """The answer parsed as JSON, by the rules a store is read by (no NaN, no lone
         surrogates, no absurd nesting): a malformed answer is a FetchError."""
-        from hstrack.store.store import decode_json
+        from hstrack.store.codec import decode_json
 
         body = self.get(url, headers).body
         try:

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 
 from hstrack.core.errors import StoreError
 from hstrack.core.model import OLDEST_CURRENT, SCHEMA_VERSION
-from hstrack.store.store import Store, Version, parse_bytes, sha256
+from hstrack.store.codec import parse_bytes
+from hstrack.store.files import sha256
+from hstrack.store.store import Store
+from hstrack.store.versions import Version
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,7 @@ def _check_backups(store: Store, checkup: Checkup) -> None:
             f"{len(recovered)} backups whose record is missing but whose data reads cleanly ({names}); "
             "doctor --restore uses the newest of them if no recorded backup is good",
         )
-    unsettled = [v for v in store._records(include_unsettled=True) if v.state != "committed"]
+    unsettled = [v for v in store.kept.records(include_unsettled=True) if v.state != "committed"]
     if unsettled:
         checkup.add(
             "ok",

@@ -25,15 +25,19 @@ title reads that title and not the other 9,999.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hstrack import __version__
 
 if TYPE_CHECKING:
-    from hstrack.core.model import Document
+    from hstrack.core.model import Document, Title
+    from hstrack.store.layout import Layout
+    from hstrack.store.locking import StoreLock
 
 FORMAT = 1
 # How long after the store's change time the index is "racy" (see above): longer than one
@@ -201,7 +205,7 @@ def load(path: Path) -> Index | None:
     format or hstrack version, damage): a cache that is wrong is never an error."""
     import orjson
 
-    from hstrack.store.store import read_regular
+    from hstrack.store.files import read_regular
 
     try:
         header_line, facts_line, spans, rest = read_regular(path).split(b"\n", 3)
@@ -227,3 +231,126 @@ def load(path: Path) -> Index | None:
     if len(store) != 5 or (index.racy and index.digest is None):
         return None
     return index
+
+
+# ---------------------------------------------------------------------------- the store's use of it
+
+
+def after_read(
+    layout: Layout, lock: StoreLock, raw: bytes, st: os.stat_result, read_ns: int, doc: Document, data: Any, held: bool
+) -> None:
+    """``raw`` was read (from just after ``read_ns``) and validated in full: bring the
+    index up to date if it is not."""
+    from hstrack.core.model import OLDEST_CURRENT, SCHEMA_VERSION
+
+    if not OLDEST_CURRENT <= doc.read_schema <= SCHEMA_VERSION:
+        return  # a migrated or newer store is read in full, every time
+    current = load(layout.index_path)
+    if current is not None and current.store == identity_of(st):
+        if not current.racy:
+            return
+        if is_racy(read_ns, st.st_ctime_ns):
+            return  # still racy: it holds the digest readers check; nothing to settle yet
+        if current.digest == digest_of(raw):
+            current.checked_ns, current.digest = read_ns, None
+            _write(layout, lock, current.to_bytes(), st, held)
+            return
+    order = list(doc.titles) if data is not None and in_layout(raw, data) else None
+    _write(layout, lock, build(raw, st, doc, order, read_ns).to_bytes(), st, held)
+
+
+def _write(layout: Layout, lock: StoreLock, text: bytes, st: os.stat_result, held: bool) -> None:
+    """Write the index for the store as it was at ``st``: at once under the caller's
+    lock, else only if the lock is free now and the store is still that file."""
+    from hstrack.store.files import write_atomic
+
+    if held:
+        write_atomic(text, layout.index_path, durable=False)
+        return
+    with lock.if_free() as free:
+        if free and identity_of(os.stat(layout.path)) == identity_of(st):
+            write_atomic(text, layout.index_path, durable=False)
+
+
+def read_title(layout: Layout, lock: StoreLock, title_id: str) -> tuple[Index, Title | None] | None:
+    """One title read through the index, with what the index knows of the whole store;
+    the title is None when the store has no such id. None when the index cannot
+    answer (missing, stale, racy and not matching, a layout it does not cover, the
+    store changing while it is read): the caller reads the whole store instead, which
+    also reports any damage."""
+    from hstrack.core.errors import StoreError
+    from hstrack.store.files import open_regular, read_all
+
+    index = load(layout.index_path)
+    if index is None or not index.locates:
+        return None
+    try:
+        fd = open_regular(layout.path)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if identity_of(st) != index.store:
+            return None
+        whole = None
+        if index.racy:
+            read_ns = time.time_ns()
+            whole = read_all(fd)
+            if digest_of(whole) != index.digest:
+                return None
+            if not is_racy(read_ns, st.st_ctime_ns):
+                # Read a tick after the last change: any later change moves the change
+                # time, so from now on the identity alone tells.
+                index.checked_ns, index.digest = read_ns, None
+                with contextlib.suppress(OSError, StoreError):
+                    _write(layout, lock, index.to_bytes(), st, held=False)
+        span = index.span(title_id)
+        if span is None:
+            return index, None
+        offset, length = span
+        if offset < 1 or length < 12 or offset + length > st.st_size:
+            return None
+        # With the newline before it: a title in hstrack's layout is a whole line "    {"
+        # to a line "    }" (a deeper object, say one inside another title's unknown
+        # field, is indented further), so a span that lies is caught even when the
+        # object it points at has the id asked for.
+        start = offset - 1
+        text = whole[start : offset + length] if whole is not None else os.pread(fd, length + 1, start)
+        if identity_of(os.fstat(fd)) != index.store:
+            return None
+        if not (text.startswith(b"\n    {\n") and text.endswith(b"\n    }")):
+            return None
+        text = text[1:]
+    finally:
+        os.close(fd)
+    return _title_from(text, title_id, index)
+
+
+def after_write(layout: Layout, written: bytes, doc: Document) -> None:
+    """The index of what this writer just wrote: in hstrack's layout by construction,
+    titles in id order (``Document.to_json``). Racy by construction too (see
+    ``hstrack.store.index``), so it carries the digest readers check."""
+    from hstrack.store.files import write_atomic
+
+    st = os.stat(layout.path)
+    if st.st_size != len(written):
+        return  # changed already by someone else: leave it to the next reader
+    index = build(written, st, doc, sorted(doc.titles), None)
+    write_atomic(index.to_bytes(), layout.index_path, durable=False)
+
+
+def _title_from(text: bytes, title_id: str, index: Index) -> tuple[Index, Title | None] | None:
+    """The title in an index's span of the store, or None if the span does not hold it
+    (then the whole store is read, and speaks for itself)."""
+    import orjson
+
+    from hstrack.core.model import NumberWatch, ShapeError, title_from_json
+
+    NumberWatch.seen = False
+    try:
+        title = title_from_json(orjson.loads(text), f"title {title_id!r}")
+    except (orjson.JSONDecodeError, ShapeError, RecursionError):
+        return None
+    if title.id != title_id or NumberWatch.seen:
+        return None
+    return index, title

@@ -31,7 +31,7 @@ from hstrack.core.model import Document, Milestone, Title
 from hstrack.core.regions import Places, admits
 from hstrack.core.report import Assessed, label, report_title
 from hstrack.core.text import inert
-from hstrack.store.store import dumps
+from hstrack.store.codec import dumps
 from hstrack.views.data import milestone as milestone_json
 
 FORMATS = ("json", "ics", "csv")
