@@ -2,7 +2,6 @@
 which builds only the command being run."""
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,8 +9,8 @@ import typer
 from typer.core import TyperGroup
 
 from hstrack import __version__
-from hstrack.cli import AREAS, COMMAND_AREA
 from hstrack.cli.common import AtOpt, Settings
+from hstrack.cli.registry import AREAS, COMMAND_AREA, registered
 from hstrack.core.errors import HstrackError
 from hstrack.core.text import inert
 
@@ -93,17 +92,6 @@ class HstrackGroup(TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
 
-_COMMANDS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {}
-
-
-def command(name: str | None = None, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    def register(func: Callable[..., Any]) -> Callable[..., Any]:
-        _COMMANDS[name or func.__name__] = (func, kwargs)
-        return func
-
-    return register
-
-
 def build_app(only: str | None = None) -> typer.Typer:
     app = typer.Typer(
         cls=HstrackGroup,
@@ -120,7 +108,7 @@ def build_app(only: str | None = None) -> typer.Typer:
         importlib.import_module(f"hstrack.cli.{area}")  # registers the area's commands
     for name in COMMAND_AREA:
         if only is None or name == only:
-            func, kwargs = _COMMANDS[name]
+            func, kwargs = registered(name)
             app.command(name, **kwargs)(func)
     return app
 

@@ -98,9 +98,9 @@ def spec() -> dict[str, Any]:
     """The whole table: global options, commands, and the word lists values come from."""
     from typer.main import get_command
 
-    from hstrack.cli import COMMAND_AREA
     from hstrack.cli.application import build_app
     from hstrack.cli.help import TOPICS
+    from hstrack.cli.registry import COMMAND_AREA
     from hstrack.core.kinds import MILESTONE_LADDER, TITLE_KINDS
     from hstrack.core.report import PHASES
 

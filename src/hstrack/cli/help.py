@@ -5,9 +5,8 @@ from typing import Annotated
 
 import typer
 
-from hstrack.cli import COMMAND_AREA
-from hstrack.cli.application import command
 from hstrack.cli.common import print_data
+from hstrack.cli.registry import COMMAND_AREA, command
 from hstrack.core.errors import UsageError
 
 TOPICS = {"dates": "every form of date hstrack reads, what each means and how it is stored"}

@@ -4,8 +4,8 @@ from typing import Annotated
 
 import typer
 
-from hstrack.cli.application import command
 from hstrack.cli.common import AtOpt, IdArg, done, milestone_of, print_data, settings_of
+from hstrack.cli.registry import command
 from hstrack.core.errors import UsageError
 from hstrack.core.model import Document
 

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from hstrack.cli.application import command
 from hstrack.cli.common import (
     AtOpt,
     IdArg,
@@ -20,6 +19,7 @@ from hstrack.cli.common import (
     settings_of,
     write_file,
 )
+from hstrack.cli.registry import command
 from hstrack.core.errors import HstrackError, UsageError
 from hstrack.core.text import inert
 from hstrack.store.store import Store

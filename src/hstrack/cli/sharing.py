@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from hstrack.cli.application import command
 from hstrack.cli.common import JsonOpt, done, print_data, settings_of
+from hstrack.cli.registry import command
 from hstrack.core.errors import UsageError
 from hstrack.core.text import inert
 

@@ -4,8 +4,8 @@ from typing import Annotated
 
 import typer
 
-from hstrack.cli.application import command
 from hstrack.cli.common import print_data
+from hstrack.cli.registry import command
 from hstrack.core.errors import UsageError
 
 SHELLS = ("bash", "zsh", "fish")

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from hstrack.cli.application import command
 from hstrack.cli.common import IdArg, JsonOpt, done, settings_of
+from hstrack.cli.registry import command
 from hstrack.core.errors import UsageError
 from hstrack.core.text import inert
 

@@ -5,8 +5,8 @@ from typing import Annotated
 
 import typer
 
-from hstrack.cli.application import command
 from hstrack.cli.common import JsonOpt, done, print_data, say_lines, settings_of
+from hstrack.cli.registry import command
 from hstrack.core.text import inert
 from hstrack.store.store import Store
 
@@ -34,11 +34,12 @@ def doctor(
     as_json: JsonOpt = False,
 ) -> None:
     """Check the store and its backups; exit 1 if the store is damaged."""
+    from hstrack.sharing.git import check_sharing
     from hstrack.store.doctor import examine
 
     settings = settings_of(ctx)
     store = Store(settings.path())  # never creates or seeds: doctor only looks
-    checkup = examine(store)
+    checkup = examine(store, [check_sharing])
     restored = None
     if restore and not checkup.healthy:
         version, kept_as = store.restore_newest_good(settings.now())
@@ -48,7 +49,7 @@ def doctor(
             "recorded": version.recorded,
             "damaged_kept_as": str(kept_as) if kept_as else None,
         }
-        checkup = examine(store)
+        checkup = examine(store, [check_sharing])
     if as_json:
         from hstrack.views.data import to_text
 

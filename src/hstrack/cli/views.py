@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 import typer
 
-from hstrack.cli.application import command
 from hstrack.cli.common import (
     AtOpt,
     HeaderOpt,
@@ -24,6 +23,7 @@ from hstrack.cli.common import (
     whole_store_view,
     write_file,
 )
+from hstrack.cli.registry import command
 from hstrack.core.errors import UsageError
 
 ChartOpt = Annotated[bool, typer.Option("--chart", help="Draw it on a time axis instead of a table.")]

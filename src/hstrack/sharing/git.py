@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
     from hstrack.core.model import Document
     from hstrack.sharing.merge import MergeResult
+    from hstrack.store.doctor import Checkup
+    from hstrack.store.store import Store
 
 # Every command that reads the store asks ``setup_warning`` first, so this module loads only
 # what finding the repository needs; setting up and merging import the rest when used.
@@ -391,3 +393,17 @@ def merge_files(base: Path, ours: Path, theirs: Path, now: datetime) -> FileMerg
     parse_bytes(data, ours)  # never leave a store hstrack would refuse
     write_atomic(data, ours)
     return FileMerge(result, written=True)
+
+
+def check_sharing(store: Store, checkup: Checkup) -> None:
+    """doctor's findings about sharing: whether the store is shared through git, and merged
+    by hstrack's driver (``hstrack.store.doctor.examine`` runs it after the store's own)."""
+    sharing = examine(store.path)
+    if sharing.repo is None:
+        return
+    if sharing.set_up:
+        checkup.add("ok", f"shared through git in {sharing.repo.top}, merged by hstrack")
+    elif sharing.needs_setup:
+        checkup.add(
+            "warning", f"tracked by git in {sharing.repo.top} without hstrack's merge driver: hstrack git setup"
+        )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from hstrack.core.errors import StoreError
@@ -37,27 +38,32 @@ class Checkup:
             self.healthy = False
 
 
-def examine(store: Store) -> Checkup:
+def examine(store: Store, more: Iterable[Callable[[Store, Checkup], None]] = ()) -> Checkup:
+    """What is found, in order: the store, then (when it reads) the ``more`` checks of the
+    layers above (sharing's, say: the store does not know git), its backups, its folder."""
     checkup = Checkup(store)
-    _check_store(store, checkup)
+    if _check_store(store, checkup):
+        for check in more:
+            check(store, checkup)
     _check_backups(store, checkup)
     _check_folder(store, checkup)
     return checkup
 
 
-def _check_store(store: Store, checkup: Checkup) -> None:
+def _check_store(store: Store, checkup: Checkup) -> bool:
+    """True when the store reads cleanly."""
     if not store.path.exists():
         if store.versions() or store.recovered():
             checkup.add("error", f"{store.given} is missing, but backups exist: hstrack doctor --restore")
         else:
             checkup.add("ok", f"no store yet at {store.given}; the first command creates one")
-        return
+        return False
     try:
         raw = store.read_raw(hint="; hstrack doctor --restore moves it aside and puts back the newest good backup")
         doc = parse_bytes(raw, store.given, hint="")
     except StoreError as exc:
         checkup.add("error", exc.message)
-        return
+        return False
     milestones = sum(len(t.milestones) for t in doc.titles.values())
     checkup.add("ok", f"{store.given} reads cleanly: {len(doc.titles)} titles, {milestones} milestones")
     pinned = doc.titles.get(doc.pin_title) if doc.pin_title else None
@@ -83,21 +89,7 @@ def _check_store(store: Store, checkup: Checkup) -> None:
             f"a git merge left {conflict.title} undecided ({conflict.reason}): "
             f"hstrack git resolve {conflict.title} --keep or --remove",
         )
-    _check_sharing(store, checkup)
-
-
-def _check_sharing(store: Store, checkup: Checkup) -> None:
-    from hstrack.sharing.git import examine
-
-    sharing = examine(store.path)
-    if sharing.repo is None:
-        return
-    if sharing.set_up:
-        checkup.add("ok", f"shared through git in {sharing.repo.top}, merged by hstrack")
-    elif sharing.needs_setup:
-        checkup.add(
-            "warning", f"tracked by git in {sharing.repo.top} without hstrack's merge driver: hstrack git setup"
-        )
+    return True
 
 
 def _check_backups(store: Store, checkup: Checkup) -> None:
