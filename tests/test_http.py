@@ -18,8 +18,8 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from hstrack import __url__, __version__
+from hstrack.core.references import parse_reference
 from hstrack.sources import http as H
-from hstrack.sources import parse_reference
 from hstrack.sources.fetching import Sources
 
 from . import source_documents as D

@@ -266,7 +266,7 @@ def test_a_syncs_change_says_where_it_came_from(film: Cli) -> None:
     (n,) = run(film, at("09-06"), validate=True)["notifications"]
     assert (n["origin"], n["late"]) == ("wikidata", True)
     from hstrack.notify.channels import body
-    from hstrack.notify.planning import Notification
+    from hstrack.notify.notification import Notification
 
     assert body(Notification(**{**_fields(n), "key": ()})) == (
         "release moved 7 days later (3 Oct 2026 → 10 Oct 2026) (Wikidata) (late)"
@@ -528,7 +528,7 @@ def test_the_json_on_stdin_keeps_any_text_exactly() -> None:
     whatever the text, the line is one line of JSON that reads back as the same text."""
     from datetime import UTC, datetime
 
-    from hstrack.notify.planning import Notification
+    from hstrack.notify.notification import Notification
 
     for name in ('a\nb\r\x1b]52;c;eA==\x07\x9b\u202e\u2028$(x) `y` \\ " 東京 🎬', "lone \ud800 surrogate"):
         n = Notification("lead", "x", name, "release", "2026-10-03", "3 Oct 2026", False, "1d", False,

@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 from hstrack.core.dates import parse_canonical
 from hstrack.core.errors import UsageError
 from hstrack.core.model import Document, Milestone, Title, document_from_json
-from hstrack.sources import Fact, Fetched, clean_text, parse_reference
+from hstrack.core.references import parse_reference
 from hstrack.sources import tmdb as T
 from hstrack.sources import wikidata as W
+from hstrack.sources.facts import Fact, Fetched, clean_text
 from hstrack.sources.sync import choose, reconcile
 from hstrack.store.codec import dumps
 

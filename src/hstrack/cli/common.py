@@ -195,7 +195,7 @@ def title_report(settings: Settings, title_id: str, at: str | None) -> Any:
 
 
 def renderer_for(settings: Settings, as_json: bool, at: str | None) -> Any:
-    from hstrack.views import choose
+    from hstrack.views.renderer import choose
 
     return choose(as_json, settings.now(at))
 

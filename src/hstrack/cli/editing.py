@@ -61,8 +61,8 @@ def _add_linked(
 ) -> None:
     """add --link: one fetch, then one change that adds, links and syncs the title."""
     from hstrack.cli.sources import fetch_one, left_out
+    from hstrack.core.references import parse_reference
     from hstrack.core.tracker import add_title
-    from hstrack.sources import parse_reference
     from hstrack.sources.sync import link_title, reconcile
 
     now = settings.now()

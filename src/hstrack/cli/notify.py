@@ -59,7 +59,8 @@ def notify(
         print_data(_schedule(show, settings, desktop, commands or [], urls or []))
         return
     from hstrack.notify.channels import Apprise, Channel, Channels, Desktop, Exec
-    from hstrack.notify.planning import default_leads, run
+    from hstrack.notify.leads import default_leads
+    from hstrack.notify.planning import run
     from hstrack.store import config
 
     chosen: list[Channel] = [Exec(c, lambda said: typer.echo(said, err=True)) for c in commands or []]
@@ -238,7 +239,7 @@ def remind(
     if title_id is None:
         raise UsageError("name the title: hstrack remind ID [MILESTONE] --lead 7d")
     from hstrack.core.model import check_leads
-    from hstrack.notify.planning import set_leads
+    from hstrack.notify.leads import set_leads
 
     if leads and not check_leads(leads):
         raise UsageError("give a lead time (7d, 1d, 0d), or --off")
@@ -258,7 +259,7 @@ def remind(
 def _listing(settings: Settings, title_id: str | None) -> str:
     from hstrack.core.model import ALL_MILESTONES
     from hstrack.core.report import report_title
-    from hstrack.notify.planning import default_leads, describe_leads, follows, leads_for
+    from hstrack.notify.leads import default_leads, describe_leads, follows, leads_for
     from hstrack.store import config
 
     saved = config.read()

@@ -23,7 +23,7 @@ RefArg = Annotated[
 
 
 def _source(value: str | None) -> str | None:
-    from hstrack.sources import SOURCES
+    from hstrack.core.references import SOURCES
 
     if value is None:
         return None
@@ -122,7 +122,8 @@ def unlink(
 
 def fetch_one(reference: Any) -> Any:
     """One reference's answer, or a SourceError (exit 1) naming the source."""
-    from hstrack.sources import SOURCE_NAMES, SourceError
+    from hstrack.core.references import SOURCE_NAMES
+    from hstrack.sources.facts import SourceError
 
     answer = _client().fetch([reference])[reference]
     if isinstance(answer, str):
@@ -132,7 +133,7 @@ def fetch_one(reference: Any) -> Any:
 
 def left_out(answers: list[Any]) -> list[str]:
     """What the sources gave that hstrack left out, and why: one line each, once."""
-    from hstrack.sources import SOURCE_NAMES
+    from hstrack.core.references import SOURCE_NAMES
 
     return list(dict.fromkeys(f"{SOURCE_NAMES[a.reference.source]} ({a.reference.text}): {note}"
                               for a in answers for note in a.notes))  # fmt: skip
@@ -173,7 +174,8 @@ def sync(
     2 on a usage error."""
     import copy
 
-    from hstrack.sources import SOURCE_NAMES, Fetched, parse_reference
+    from hstrack.core.references import SOURCE_NAMES, parse_reference
+    from hstrack.sources.facts import Fetched
     from hstrack.sources.sync import Outcome, reconcile
 
     settings = settings_of(ctx)
@@ -269,7 +271,7 @@ def proposals(
     """List pending proposals: dates a source gives that contradict what you typed. Take one
     with hstrack accept ID MILESTONE, or refuse it with hstrack reject ID MILESTONE."""
     from hstrack.core.proposals import pending
-    from hstrack.sources import SOURCE_NAMES
+    from hstrack.core.references import SOURCE_NAMES
 
     settings = settings_of(ctx)
     items = pending(settings.read(), title_id)

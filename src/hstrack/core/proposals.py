@@ -13,7 +13,7 @@ from datetime import datetime
 
 from hstrack.core.errors import UsageError
 from hstrack.core.model import Change, Document, Proposal, Title
-from hstrack.sources import SOURCE_NAMES
+from hstrack.core.references import SOURCE_NAMES
 
 
 @dataclass(frozen=True)

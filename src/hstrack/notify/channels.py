@@ -16,7 +16,7 @@ from typing import Any
 
 from hstrack.core.errors import UsageError
 from hstrack.core.text import inert
-from hstrack.notify.planning import ChannelError, Notification
+from hstrack.notify.notification import ChannelError, Notification
 
 EXEC_TIMEOUT = 60.0  # seconds a --exec command may take over one notification
 DBUS_TIMEOUT = 10.0
@@ -27,7 +27,7 @@ def body(n: Notification) -> str:
     """The notification's text under its title's name: "release 3 Oct 2026 · tomorrow"."""
     text = n.summary
     if n.origin is not None:
-        from hstrack.sources import SOURCE_NAMES
+        from hstrack.core.references import SOURCE_NAMES
 
         text += f" ({SOURCE_NAMES.get(n.origin, n.origin)})"
     return text + (" (late)" if n.late else "")

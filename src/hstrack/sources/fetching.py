@@ -11,9 +11,10 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from hstrack.sources import SOURCE_NAMES, Candidate, Fetched, Reference
+from hstrack.core.references import SOURCE_NAMES, Reference
 from hstrack.sources import tmdb as tmdb_docs
 from hstrack.sources import wikidata as wikidata_docs
+from hstrack.sources.facts import Candidate, Fetched
 from hstrack.sources.http import Client, FetchError
 
 WIKIDATA_VARIABLE = "HSTRACK_WIKIDATA_URL"

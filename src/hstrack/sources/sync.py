@@ -34,8 +34,9 @@ from hstrack.core.dates import DateSpec
 from hstrack.core.errors import UsageError
 from hstrack.core.kinds import PLACED_KINDS
 from hstrack.core.model import Change, Document, Milestone, Proposal, Title
+from hstrack.core.references import SOURCE_NAMES
 from hstrack.core.regions import split_key
-from hstrack.sources import SOURCE_NAMES, Fact, Fetched
+from hstrack.sources.facts import Fact, Fetched
 
 
 @dataclass(frozen=True)
@@ -251,7 +252,7 @@ def reconcile(doc: Document, title_id: str, answers: list[Fetched], now: datetim
 def link_title(doc: Document, title_id: str, typed: str) -> tuple[str, str | None]:
     """Link a title to a source's page; a title has at most one page per source, so a new
     one replaces the old (returned). Returns (the reference, what it replaced)."""
-    from hstrack.sources import parse_reference
+    from hstrack.core.references import parse_reference
 
     title = doc.get(title_id)
     ref = parse_reference(typed)
@@ -267,7 +268,7 @@ def link_title(doc: Document, title_id: str, typed: str) -> tuple[str, str | Non
 def unlink_title(doc: Document, title_id: str, which: str | None) -> list[str]:
     """Remove a title's link to a source (``wikidata``, ``tmdb`` or a reference), or all of
     them. Its synced facts stay, as facts; its pending proposals from that source go."""
-    from hstrack.sources import SOURCES, parse_reference
+    from hstrack.core.references import SOURCES, parse_reference
 
     title = doc.get(title_id)
     if which is None:

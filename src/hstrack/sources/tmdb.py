@@ -40,7 +40,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from hstrack.core.dates import DateError, DateSpec, parse_canonical
-from hstrack.sources import Candidate, Fact, Fetched, Reference, clean_text
+from hstrack.core.references import Reference
+from hstrack.sources.facts import Candidate, Fact, Fetched, clean_text
 
 ORIGIN = "tmdb"
 _DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:T[0-9:.]*Z?)?")  # ASCII digits only

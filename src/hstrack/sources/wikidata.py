@@ -39,7 +39,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from hstrack.core.dates import DateError, DateSpec, parse_canonical
-from hstrack.sources import Candidate, Fact, Fetched, Reference, clean_text
+from hstrack.core.references import Reference
+from hstrack.sources.facts import Candidate, Fact, Fetched, clean_text
 
 ORIGIN = "wikidata"
 BATCH = 50  # wbgetentities takes at most 50 ids a call

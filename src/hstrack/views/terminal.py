@@ -79,7 +79,7 @@ def sourced(source: str | None, origin: str | None) -> list[Para]:
     if not source:
         return []
     if origin:
-        from hstrack.sources import SOURCE_NAMES
+        from hstrack.core.references import SOURCE_NAMES
 
         source = f"{SOURCE_NAMES.get(origin, origin)}: {source}"  # a fixed name before stored text
     return stored(source, "dim")

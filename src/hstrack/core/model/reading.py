@@ -185,7 +185,7 @@ def proposal_from_json(data: Any, where: str) -> Proposal:
 
 
 def _links(value: Any, where: str) -> list[str]:
-    from hstrack.sources import parse_reference
+    from hstrack.core.references import parse_reference
 
     links = []
     for i, raw in enumerate(_expect(value, list, where)):
