@@ -118,8 +118,11 @@ color=off
 def build_store(folder: Path, titles: int) -> Path:
     """A store of `titles` titles written through the library, as hstrack would write it."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-    from hstrack.core.dates import parse_date
-    from hstrack.core.model import Change, Document, Milestone, Title
+    from hstrack.core.dates.grammar import parse_date
+    from hstrack.core.model.document import Document
+    from hstrack.core.model.history import Change
+    from hstrack.core.model.milestone import Milestone
+    from hstrack.core.model.title import Title
     from hstrack.store.codec import dumps
 
     doc = Document()

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hstrack.core.errors import UsageError
-from hstrack.core.model import Document
-from hstrack.core.report import TitleReport, report_title, status_report
+from hstrack.core.model.document import Document
+from hstrack.core.report.titles import TitleReport, report_title, status_report
 from hstrack.core.tracker import add_title, set_milestone
 from hstrack.store.seed import seed_document
 from hstrack.views.calendar import Month, month_calendar, parse_month

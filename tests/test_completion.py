@@ -18,7 +18,7 @@ import pytest
 
 from hstrack.cli import COMMAND_AREA
 from hstrack.core.kinds import MILESTONE_LADDER, TITLE_KINDS
-from hstrack.core.report import PHASES
+from hstrack.core.report.assess import PHASES
 from hstrack.shell import completion_table
 from hstrack.shell.completion import answer
 from hstrack.shell.quoting import bash_escape, for_bash, split_line

@@ -12,40 +12,31 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hstrack.core.checks import Condition, evaluate, validate
-from hstrack.core.dates import DateError, Precision, parse_canonical, parse_date, read_span, span_end, span_start
+from hstrack.core.dates.grammar import parse_canonical, parse_date
+from hstrack.core.dates.spans import read_span, span_end, span_start
+from hstrack.core.dates.spec import DateError, Precision
 from hstrack.core.errors import UsageError
 from hstrack.core.kinds import milestone_rank
-from hstrack.core.model import (
+from hstrack.core.model.document import Document
+from hstrack.core.model.history import Change
+from hstrack.core.model.milestone import Milestone
+from hstrack.core.model.reading import document_from_json
+from hstrack.core.model.shape import ShapeError
+from hstrack.core.model.title import Title, unknown_title
+from hstrack.core.model.validation import (
     MAX_LABEL,
-    Change,
-    Document,
-    Milestone,
-    ShapeError,
-    Title,
     check_filter_kind,
     check_name,
     check_slug,
     check_text,
-    document_from_json,
     normalize_milestone,
     resolve_milestone,
     slugify,
-    unknown_title,
 )
-from hstrack.core.report import (
-    Countdown,
-    TimelineRow,
-    assess,
-    countdown,
-    history,
-    is_today,
-    recorded_order,
-    report_title,
-    status_report,
-    time_key,
-    timeline,
-    upcoming,
-)
+from hstrack.core.report.assess import assess, is_today, time_key
+from hstrack.core.report.history import history, recorded_order
+from hstrack.core.report.rows import Countdown, TimelineRow, countdown, timeline, upcoming
+from hstrack.core.report.titles import report_title, status_report
 from hstrack.core.suggest import close_matches
 from hstrack.core.text import ago, ago_range, hours_minutes, span, span_range, until, until_range
 
@@ -1252,7 +1243,7 @@ def test_migrations_run_in_order_and_must_reach_the_next_schema(monkeypatch: pyt
 
 
 def test_values_in_messages_are_cut_short() -> None:
-    from hstrack.core.model import shown
+    from hstrack.core.model.shape import shown
 
     assert shown("x" * 40) == repr("x" * 40)
     assert shown("x" * 41) == "'" + "x" * 39 + "…"

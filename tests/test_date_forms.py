@@ -16,9 +16,10 @@ from edtf import parse_edtf
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from hstrack.core.dates import DateError, DateSpec, Precision, parse_canonical, parse_date, parse_typed
 from hstrack.core.dates import forms as date_forms
 from hstrack.core.dates.edtf import to_edtf
+from hstrack.core.dates.grammar import parse_canonical, parse_date, parse_typed
+from hstrack.core.dates.spec import DateError, DateSpec, Precision
 
 from .conftest import Cli
 

@@ -6,7 +6,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from hstrack.core.dates import DateError, Precision, parse_canonical, parse_date
+from hstrack.core.dates.grammar import parse_canonical, parse_date
+from hstrack.core.dates.spec import DateError, Precision
 from hstrack.core.errors import EXIT_USAGE
 
 D = date.fromisoformat

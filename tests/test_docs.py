@@ -9,7 +9,7 @@ import pytest
 from typer.main import get_command
 
 from hstrack.cli import app
-from hstrack.core.dates import Precision
+from hstrack.core.dates.spec import Precision
 
 from .conftest import Cli
 

@@ -250,7 +250,8 @@ def test_a_field_taken_without_its_edit_is_recorded(seeded: Cli, tmp_path: Path)
     ],
 )
 def test_a_stored_edit_is_held_to_the_rules_of_its_field(cli: Cli, edit: dict[str, object], says: str) -> None:
-    from hstrack.core.model import ShapeError, document_from_json
+    from hstrack.core.model.reading import document_from_json
+    from hstrack.core.model.shape import ShapeError
 
     entry = {"recorded": NOW, **edit}
     with pytest.raises(ShapeError) as caught:
@@ -265,7 +266,7 @@ def test_a_stored_edit_is_held_to_the_rules_of_its_field(cli: Cli, edit: dict[st
 
 
 def test_an_edit_of_every_field_reads_back_and_carries_unknown_fields(cli: Cli) -> None:
-    from hstrack.core.model import document_from_json
+    from hstrack.core.model.reading import document_from_json
 
     edits = [
         {"recorded": NOW, "field": "id", "old": "old-a", "new": "a"},

@@ -18,8 +18,10 @@ import pytest
 from rich.console import Console
 
 from hstrack.core.feed import change_feed
-from hstrack.core.model import Document
-from hstrack.core.report import Timeline, history, report_title, status_report, timeline, upcoming
+from hstrack.core.model.document import Document
+from hstrack.core.report.history import history
+from hstrack.core.report.rows import Timeline, timeline, upcoming
+from hstrack.core.report.titles import report_title, status_report
 from hstrack.core.tracker import add_title, set_milestone
 from hstrack.store.seed import seed_document
 from hstrack.views.calendar import Month, month_calendar

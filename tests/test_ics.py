@@ -16,12 +16,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hstrack.core.dates import parse_date
+from hstrack.core.dates.grammar import parse_date
 from hstrack.core.errors import HstrackError
 from hstrack.core.kinds import milestone_rank
-from hstrack.core.model import Change, Document, Milestone, Title
+from hstrack.core.model.document import Document
+from hstrack.core.model.history import Change
+from hstrack.core.model.milestone import Milestone
+from hstrack.core.model.title import Title
 from hstrack.core.regions import Places
-from hstrack.core.report import report_title
+from hstrack.core.report.titles import report_title
 from hstrack.views.export import (
     _content_lines,
     _date_changes,

@@ -339,7 +339,7 @@ def test_a_span_to_a_nested_copy_with_the_same_id_is_not_believed(slate: Cli) ->
     spans["alpha-film"] = [nested, end - nested]
     index.spans = json.dumps(spans).replace(" ", "").encode()
     path.write_bytes(index.to_bytes())
-    from hstrack.core.model import title_from_json
+    from hstrack.core.model.reading import title_from_json
 
     assert title_from_json(json.loads(raw[nested:end]), "x").id == "alpha-film"  # it would parse as alpha
     assert not answered_by_index(slate.store, "alpha-film")

@@ -14,9 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hstrack.core.dates import parse_date
-from hstrack.core.model import Document, Milestone, Title
-from hstrack.core.report import status_report
+from hstrack.core.dates.grammar import parse_date
+from hstrack.core.model.document import Document
+from hstrack.core.model.milestone import Milestone
+from hstrack.core.model.title import Title
+from hstrack.core.report.titles import status_report
 from hstrack.views.data import _escape, _Objects, dumps, title
 
 # What data.to_text printed before orjson, kept verbatim as the reference.

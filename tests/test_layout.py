@@ -27,8 +27,10 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from hstrack.core.feed import change_feed
-from hstrack.core.model import Document
-from hstrack.core.report import countdown, report_title, status_report, timeline, title_history, upcoming
+from hstrack.core.model.document import Document
+from hstrack.core.report.history import title_history
+from hstrack.core.report.rows import countdown, timeline, upcoming
+from hstrack.core.report.titles import report_title, status_report
 from hstrack.core.tracker import add_title, set_milestone
 from hstrack.store.seed import seed_document
 from hstrack.views.layout import Glyphs, atom, phrase, slug, words, wrap

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from hstrack.core.errors import UsageError
-from hstrack.core.model import Document
-from hstrack.core.report import countdown, report_title
+from hstrack.core.model.document import Document
+from hstrack.core.report.rows import countdown
+from hstrack.core.report.titles import report_title
 from hstrack.core.tracker import add_title, set_milestone
 from hstrack.views.line import print_countdown
 from hstrack.views.terminal import TerminalRenderer

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hstrack.core.errors import HstrackError
-from hstrack.core.model import Document
+from hstrack.core.model.document import Document
 from hstrack.core.tracker import (
     add_title,
     edit_credits,
@@ -23,7 +23,8 @@ from hstrack.core.tracker import (
     set_milestone,
     unset_milestone,
 )
-from hstrack.sharing.merge import canonical, merge_documents
+from hstrack.sharing.merge.documents import merge_documents
+from hstrack.sharing.merge.history import canonical
 from hstrack.store.codec import dumps, parse_bytes
 from tests.conftest import validate_store
 

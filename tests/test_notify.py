@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from hstrack.core.model import check_lead, check_leads, document_from_json
+from hstrack.core.model.leads import check_lead, check_leads
+from hstrack.core.model.reading import document_from_json
 
 from .conftest import Cli, validate_output, validate_store
 
@@ -409,8 +410,9 @@ def test_an_import_takes_lead_times_as_facts(film: Cli, tmp_path: Path) -> None:
 def test_git_merges_lead_times_milestone_by_milestone_the_same_either_way() -> None:
     from datetime import UTC, datetime
 
-    from hstrack.core.model import Document, Title
-    from hstrack.sharing.merge import merge_documents
+    from hstrack.core.model.document import Document
+    from hstrack.core.model.title import Title
+    from hstrack.sharing.merge.documents import merge_documents
 
     def doc(notify: dict[str, list[str]]) -> Document:
         return Document(titles={FILM: Title(id=FILM, name="Big Film", notify=dict(notify))})

@@ -21,8 +21,10 @@ from typing import ClassVar
 
 import pytest
 
-from hstrack.core.dates import parse_date
-from hstrack.core.model import Document, Milestone, Title
+from hstrack.core.dates.grammar import parse_date
+from hstrack.core.model.document import Document
+from hstrack.core.model.milestone import Milestone
+from hstrack.core.model.title import Title
 from hstrack.shell.prompt import parse, render
 from hstrack.store.prompt_cache import Segment, _segment_for, build, day_number, pinned_segment
 
@@ -134,7 +136,8 @@ class Shell:
 def expected_segment(doc: Document, now: datetime) -> Segment:
     """The prompt's definition, written the plain way: the pinned title, or else the first
     dated milestone not yet past of a title not cancelled, in the order `upcoming` uses."""
-    from hstrack.core.report import assess, report_title, time_key
+    from hstrack.core.report.assess import assess, time_key
+    from hstrack.core.report.titles import report_title
 
     if doc.pin_title is not None:
         return pinned_segment(doc.titles[doc.pin_title], doc.pin_milestone, now)

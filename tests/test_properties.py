@@ -10,9 +10,11 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hstrack.core.dates import DateError, Precision, parse_canonical, parse_date
+from hstrack.core.dates.grammar import parse_canonical, parse_date
+from hstrack.core.dates.spec import DateError, Precision
 from hstrack.core.errors import EXIT_USAGE
-from hstrack.core.model import Document, document_from_json
+from hstrack.core.model.document import Document
+from hstrack.core.model.reading import document_from_json
 from hstrack.core.tracker import add_title, set_milestone
 from hstrack.store.codec import dumps
 

@@ -15,7 +15,8 @@ import pytest
 from icalendar import Calendar
 
 from hstrack.core.errors import UsageError
-from hstrack.core.model import ShapeError, document_from_json
+from hstrack.core.model.reading import document_from_json
+from hstrack.core.model.shape import ShapeError
 from hstrack.core.regions import (
     MEDIA,
     TMDB_TYPES,

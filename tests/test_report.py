@@ -7,9 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hstrack.core.dates import parse_date
-from hstrack.core.model import Document, Milestone, Title
-from hstrack.core.report import assess, countdown, history, report_title, status_report, timeline
+from hstrack.core.dates.grammar import parse_date
+from hstrack.core.model.document import Document
+from hstrack.core.model.milestone import Milestone
+from hstrack.core.model.title import Title
+from hstrack.core.report.assess import assess
+from hstrack.core.report.history import history
+from hstrack.core.report.rows import countdown, timeline
+from hstrack.core.report.titles import report_title, status_report
 from hstrack.core.tracker import add_title, set_milestone, unset_milestone
 from hstrack.store.seed import seed_document
 
@@ -223,7 +228,7 @@ def test_history_of_unset_and_tentative() -> None:
 
 
 def test_tba_milestones_come_by_title_name_whatever_order_the_reports_come_in() -> None:
-    from hstrack.core.report import upcoming
+    from hstrack.core.report.rows import upcoming
 
     now = at("2026-11-27T12:00:00")
     titles = []

@@ -19,8 +19,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hstrack.core.dates import parse_date
-from hstrack.core.model import Document, Milestone, Title
+from hstrack.core.dates.grammar import parse_date
+from hstrack.core.model.document import Document
+from hstrack.core.model.milestone import Milestone
+from hstrack.core.model.title import Title
 from hstrack.core.tracker import set_milestone
 from hstrack.store.codec import dumps
 from hstrack.store.store import Store
@@ -422,8 +424,13 @@ def test_every_view_shows_control_characters_inert_whatever_validation_let_throu
 
     from rich.console import Console
 
-    from hstrack.core.model import Change, Document, Milestone, Title
-    from hstrack.core.report import countdown, history, report_title, status_report, timeline
+    from hstrack.core.model.document import Document
+    from hstrack.core.model.history import Change
+    from hstrack.core.model.milestone import Milestone
+    from hstrack.core.model.title import Title
+    from hstrack.core.report.history import history
+    from hstrack.core.report.rows import countdown, timeline
+    from hstrack.core.report.titles import report_title, status_report
     from hstrack.core.text import inert_document
     from hstrack.views.calendar import Month, month_calendar
     from hstrack.views.export import export

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-import hstrack.core.model
+import hstrack.core.model.shape
 import hstrack.store.store
 from hstrack.core.errors import StoreError
-from hstrack.core.model import SCHEMA_VERSION
+from hstrack.core.model.document import SCHEMA_VERSION
 
 from .conftest import Cli
 
@@ -82,7 +82,7 @@ def lowercase_roles(data: dict[str, Any]) -> dict[str, Any]:
     for title in data.get("titles", []):
         credits = title.get("credits") or {}
         if not isinstance(credits, dict):
-            raise hstrack.core.model.ShapeError(f"title {title.get('id')!r}: credits must be a mapping")
+            raise hstrack.core.model.shape.ShapeError(f"title {title.get('id')!r}: credits must be a mapping")
         title["credits"] = {role.lower(): names for role, names in credits.items()}
     data["schema"] = 3
     return data

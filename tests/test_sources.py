@@ -13,9 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hstrack.core.dates import parse_canonical
+from hstrack.core.dates.grammar import parse_canonical
 from hstrack.core.errors import UsageError
-from hstrack.core.model import Document, Milestone, Title, document_from_json
+from hstrack.core.model.document import Document
+from hstrack.core.model.milestone import Milestone
+from hstrack.core.model.reading import document_from_json
+from hstrack.core.model.title import Title
 from hstrack.core.references import parse_reference
 from hstrack.sources import tmdb as T
 from hstrack.sources import wikidata as W
@@ -563,7 +566,7 @@ def json_of(doc: Document) -> Any:
 )  # fmt: skip
 def test_a_store_with_a_bad_new_field_is_refused_with_the_record_named(path: tuple[Any, ...], value: Any,
                                                                         message: str) -> None:  # fmt: skip
-    from hstrack.core.model import ShapeError
+    from hstrack.core.model.shape import ShapeError
 
     doc = new_doc(links=())
     typed(doc, "release", "2027-03-05")
@@ -588,7 +591,7 @@ def test_a_set_with_a_new_date_makes_a_synced_fact_a_typed_one() -> None:
 
 def test_an_import_joins_links_rejections_and_proposals() -> None:
     from hstrack.core.proposals import reject
-    from hstrack.sharing.merge import merge_documents
+    from hstrack.sharing.merge.documents import merge_documents
 
     ours = new_doc(links=(f"wikidata:{D.FILM}",))
     typed(ours, "release", "2027-03-05")

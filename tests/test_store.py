@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hstrack.core.errors import HstrackError, StoreError
-from hstrack.core.model import Document
+from hstrack.core.model.document import Document
 from hstrack.core.tracker import add_title, set_milestone
 from hstrack.store.codec import dumps
 from hstrack.store.seed import seed_document
@@ -220,7 +220,7 @@ def test_round_trip_of_every_precision() -> None:
         ]
     ):
         set_milestone(doc, "all", f"m{i}", when, NOW, new=True)
-    from hstrack.core.model import document_from_json
+    from hstrack.core.model.reading import document_from_json
 
     again = document_from_json(json.loads(dumps(doc)))
     assert dumps(again) == dumps(doc)

@@ -1,8 +1,8 @@
 """Mutation testing for hstrack's core: does the suite notice a small wrong change?
 
-    .venv/bin/python tools/mutate.py                       # dates, report, checks, model
-    .venv/bin/python tools/mutate.py report --jobs 2       # one module
-    .venv/bin/python tools/mutate.py dates --only 120-140  # mutants on some lines
+    .venv/bin/python tools/mutate.py                               # the core's dates, report, checks, model
+    .venv/bin/python tools/mutate.py core.report --jobs 2          # one package (each of its modules)
+    .venv/bin/python tools/mutate.py core.dates.grammar --only 120-140  # one module, some lines
 
 Each mutant is one small change to one module: a comparison swapped for its neighbour
 (``<`` for ``<=``, ``==`` for ``!=``, ``in`` for ``not in``), a whole-number constant one up
@@ -40,18 +40,46 @@ SRC = ROOT / "src"
 EQUIVALENT = ROOT / "tools" / "equivalent-mutants.txt"
 SURVIVORS = ROOT / "tools" / "survivors.txt"
 
-# The tests that exercise each module, fastest and most telling first.
+# The tests that exercise each part of hstrack, fastest and most telling first; a module's
+# tests are those of the longest name here that it starts with.
 TESTS = {
-    module: [f"tests/test_{name}.py" for name in names.split()]
-    for module, names in {
-        "dates": "core_edges dates date_forms oracle report properties cli semantics scripting store",
-        "report": "core_edges report regions oracle cli scripting semantics chart everyday editing",
-        "checks": "core_edges regions oracle scripting cli semantics everyday",
-        "model": "core_edges store editing regions sources cli schema report scripting semantics properties",
-        "text": "core_edges report oracle cli semantics",
+    part: [f"tests/test_{name}.py" for name in names.split()]
+    for part, names in {
+        "core.dates": "core_edges dates date_forms oracle report properties cli semantics scripting store",
+        "core.report": "core_edges report regions oracle cli scripting semantics chart everyday editing",
+        "core.checks": "core_edges regions oracle scripting cli semantics everyday",
+        "core.model": "core_edges store editing regions sources cli schema report scripting semantics properties",
+        "core.text": "core_edges report oracle cli semantics",
     }.items()
 }
-DEFAULT_MODULES = ("dates", "report", "checks", "model")
+DEFAULT_MODULES = ("core.dates", "core.report", "core.checks", "core.model")
+
+
+def module_path(module: str) -> Path:
+    return SRC / "hstrack" / Path(*module.split(".")).with_suffix(".py")
+
+
+def expand(names: list[str]) -> list[str]:
+    """Module names from what was asked: a module, or a package (each of its modules but
+    its ``__init__``, which only names what its modules define)."""
+    found = []
+    for name in names:
+        folder = SRC / "hstrack" / Path(*name.split("."))
+        if folder.is_dir():
+            found += [f"{name}.{p.stem}" for p in sorted(folder.glob("*.py")) if p.name != "__init__.py"]
+        elif module_path(name).exists():
+            found.append(name)
+        else:
+            raise SystemExit(f"no module or package hstrack.{name}")
+    return found
+
+
+def tests_for(module: str) -> list[str]:
+    best = max((part for part in TESTS if module == part or module.startswith(part + ".")), key=len, default=None)
+    if best is None:
+        raise SystemExit(f"no tests listed for hstrack.{module} in tools/mutate.py's TESTS")
+    return TESTS[best]
+
 
 COMPARE_SWAP: dict[type[ast.cmpop], type[ast.cmpop]] = {
     ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq, ast.NotEq: ast.Eq,
@@ -187,7 +215,7 @@ _SOURCES: dict[str, str] = {}
 def source_of(module: str) -> str:
     """The module as it was when the run started: edits made while it runs change nothing."""
     if module not in _SOURCES:
-        _SOURCES[module] = (SRC / "hstrack" / f"{module}.py").read_text()
+        _SOURCES[module] = module_path(module).read_text()
     return _SOURCES[module]
 
 
@@ -224,12 +252,12 @@ def equivalent() -> dict[str, str]:
 def run_one(mutant: Mutant, workdir: Path, timeout: float) -> str:
     """killed, survived or error (the mutant does not even parse)."""
     text, _, _ = mutate(source_of(mutant.module), mutant.index)
-    target = workdir / "src" / "hstrack" / f"{mutant.module}.py"
+    target = workdir / "src" / module_path(mutant.module).relative_to(SRC)
     target.write_text(text)
     env = {**os.environ, "PYTHONPATH": str(workdir / "src"), "HSTRACK_ORACLE_CASES": "12",
            "HYPOTHESIS_PROFILE": "mutation", "PYTHONDONTWRITEBYTECODE": "1"}  # fmt: skip
     command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--no-header",
-               "-o", "addopts=", *TESTS[mutant.module]]  # fmt: skip
+               "-o", "addopts=", *tests_for(mutant.module)]  # fmt: skip
     try:
         result = subprocess.run(command, cwd=workdir, env=env, capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
@@ -253,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         "the code must be what that run saw. Scores count every other mutant as killed, as it was.",
     )
     args = parser.parse_args(argv)
+    args.modules = expand(args.modules)
     known = equivalent()
     chosen = [m for module in args.modules for m in mutants(module)]
     previous: set[str] | None = None
@@ -279,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", ".venv", ".git", ".hypothesis", "*_cache")
     shutil.copytree(ROOT, snapshot, ignore=ignore)
     for module in args.modules:
-        (snapshot / "src" / "hstrack" / f"{module}.py").write_text(source_of(module))
+        (snapshot / "src" / module_path(module).relative_to(SRC)).write_text(source_of(module))
     dirs = []
     for j in range(args.jobs):
         d = work / f"w{j}"

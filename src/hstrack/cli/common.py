@@ -14,7 +14,8 @@ import typer
 
 from hstrack.core.clock import resolve_now
 from hstrack.core.errors import UsageError
-from hstrack.core.model import Document, Title
+from hstrack.core.model.document import Document
+from hstrack.core.model.title import Title
 from hstrack.core.text import inert
 from hstrack.store.store import Store
 
@@ -188,7 +189,7 @@ def places_of(regions: list[str] | None, media: list[str] | None) -> Any:
 
 
 def title_report(settings: Settings, title_id: str, at: str | None) -> Any:
-    from hstrack.core.report import report_title
+    from hstrack.core.report.titles import report_title
 
     title, whole = settings.read_title(title_id)
     return report_title(title, settings.now(at), pref=settings.pref_for(whole))
@@ -214,7 +215,7 @@ def list_renderer(settings: Settings, as_json: bool, plain: bool, header: bool, 
 
 def milestone_of(title: Any, milestone: str) -> str:
     """One of the title's milestones, named by a person: a typo gets "did you mean"."""
-    from hstrack.core.model import resolve_key
+    from hstrack.core.model.validation import resolve_key
 
     kind = resolve_key(milestone, title.milestones)
     if kind not in title.milestones and any(m.kind == kind for m in title.milestones.values()):

@@ -102,7 +102,7 @@ def spec() -> dict[str, Any]:
     from hstrack.cli.help import TOPICS
     from hstrack.cli.registry import COMMAND_AREA
     from hstrack.core.kinds import MILESTONE_LADDER, TITLE_KINDS
-    from hstrack.core.report import PHASES
+    from hstrack.core.report.assess import PHASES
 
     group: Any = get_command(build_app())
     commands: dict[str, Any] = {}

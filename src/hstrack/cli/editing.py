@@ -221,7 +221,7 @@ def set_(
 
     A release or premiere may have a place: --region GB --medium theatrical, or in one
     word, release@GB:theatrical (release@US, release:digital)."""
-    from hstrack.core.report import label as milestone_label
+    from hstrack.core.report.assess import label as milestone_label
     from hstrack.core.tracker import CLEAR, set_milestone
 
     # A date is often several words (3 Oct 2026 20:00 America/New_York): taken quoted or
@@ -260,7 +260,7 @@ def unset(
     medium: MediumOpt = None,
 ) -> None:
     """Remove a milestone; the history keeps what it was."""
-    from hstrack.core.report import label as milestone_label
+    from hstrack.core.report.assess import label as milestone_label
     from hstrack.core.tracker import unset_milestone
 
     settings = settings_of(ctx)

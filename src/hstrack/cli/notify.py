@@ -238,7 +238,7 @@ def remind(
         return
     if title_id is None:
         raise UsageError("name the title: hstrack remind ID [MILESTONE] --lead 7d")
-    from hstrack.core.model import check_leads
+    from hstrack.core.model.leads import check_leads
     from hstrack.notify.leads import set_leads
 
     if leads and not check_leads(leads):
@@ -250,15 +250,15 @@ def remind(
         lambda result: f"remind {title_id} {result[0]} {result[1]}",
         now,
     )
-    from hstrack.core.report import label
+    from hstrack.core.report.assess import label
 
     what = "the title" if key == "*" else label(key)
     done(f"{title_id}: lead times for {what}: {said}")
 
 
 def _listing(settings: Settings, title_id: str | None) -> str:
-    from hstrack.core.model import ALL_MILESTONES
-    from hstrack.core.report import report_title
+    from hstrack.core.model.leads import ALL_MILESTONES
+    from hstrack.core.report.titles import report_title
     from hstrack.notify.leads import default_leads, describe_leads, follows, leads_for
     from hstrack.store import config
 

@@ -7,7 +7,7 @@ import typer
 from hstrack.cli.common import AtOpt, IdArg, done, milestone_of, print_data, settings_of
 from hstrack.cli.registry import command
 from hstrack.core.errors import UsageError
-from hstrack.core.model import Document
+from hstrack.core.model.document import Document
 
 
 @command(

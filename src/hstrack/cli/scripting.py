@@ -58,7 +58,7 @@ def check(
 ) -> None:
     """Test conditions on a title, like grep: exit 0 if all hold, 1 if one does not, 2 on error."""
     from hstrack.core.checks import Condition, run_checks, validate
-    from hstrack.core.report import report_title
+    from hstrack.core.report.titles import report_title
 
     settings = settings_of(ctx)
     try:
@@ -161,7 +161,7 @@ def import_(
     ] = False,
 ) -> None:
     """Import a JSON export; the whole file is checked before anything is written."""
-    from hstrack.core.model import Document
+    from hstrack.core.model.document import Document
     from hstrack.sharing import imports
 
     if merge and replace:

@@ -52,7 +52,7 @@ def find(
     """Look a title up on Wikidata (and on TMDb when HSTRACK_TMDB_TOKEN is set): one line
     per candidate, its reference first, then year, kind, label and description. Links
     nothing: choose one and run hstrack link ID REF."""
-    from hstrack.core.model import check_name
+    from hstrack.core.model.validation import check_name
     from hstrack.sources.fetching import TOKEN_VARIABLE
 
     query = check_name(name, "a name to find")
@@ -301,7 +301,7 @@ def accept(ctx: typer.Context, title_id: IdArg, milestone: MilestoneArg, source:
     """Take a pending proposal: the source's date replaces yours, recorded in the history
     with its source, and later syncs keep it current. Undoable."""
     from hstrack.core.proposals import accept as take
-    from hstrack.core.report import label
+    from hstrack.core.report.assess import label
 
     settings = settings_of(ctx)
     now = settings.now()

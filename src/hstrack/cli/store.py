@@ -92,7 +92,7 @@ def config(
     leads are the lead times hstrack notify uses for a title that has none of its own
     (hstrack remind): 7d,1d,0d unless set here; off sends only the changes."""
     from hstrack.core.errors import UsageError
-    from hstrack.core.model import DEFAULT_LEADS
+    from hstrack.core.model.leads import DEFAULT_LEADS
     from hstrack.store import config as settings_file
 
     settings = settings_of(ctx)

@@ -90,7 +90,7 @@ def status(
     at: AtOpt = None,
 ) -> None:
     """Every title: its phase, the last milestone reached, the next one, the release. `hstrack` alone shows this."""
-    from hstrack.core.report import status_report
+    from hstrack.core.report.titles import status_report
 
     _picture_options(chart, svg, html, (as_json, "--json"), (plain, "--plain"))
     settings = settings_of(ctx)
@@ -121,7 +121,7 @@ def show(
     at: AtOpt = None,
 ) -> None:
     """A title in detail: kind, platform, credits, synopsis, notes, a chart and its timeline."""
-    from hstrack.core.report import timeline as build_timeline
+    from hstrack.core.report.rows import timeline as build_timeline
 
     _picture_options(False, svg, html, (as_json, "--json"))
     settings = settings_of(ctx)
@@ -141,7 +141,7 @@ def timeline(
     at: AtOpt = None,
 ) -> None:
     """A title's milestones in time order, the gaps between them and where today is."""
-    from hstrack.core.report import timeline as build_timeline
+    from hstrack.core.report.rows import timeline as build_timeline
 
     _picture_options(chart, svg, html, (as_json, "--json"))
     settings = settings_of(ctx)
@@ -176,7 +176,7 @@ def calendar(
     at: AtOpt = None,
 ) -> None:
     """A month grid with milestones on their days and windows shaded over their span."""
-    from hstrack.core.report import status_report
+    from hstrack.core.report.titles import status_report
     from hstrack.views.calendar import month_calendar, parse_month
 
     _picture_options(False, svg, html, (as_json, "--json"))
@@ -206,7 +206,7 @@ def countdown(
     at: AtOpt = None,
 ) -> None:
     """How long until a milestone: days (and hours for a set time), or a window's range."""
-    from hstrack.core.report import countdown as build_countdown
+    from hstrack.core.report.rows import countdown as build_countdown
 
     settings = settings_of(ctx)
     report = title_report(settings, title_id, at)
@@ -253,7 +253,7 @@ def changes(
 @command(short_help="Every recorded change of one title.")
 def history(ctx: typer.Context, title_id: IdArg, as_json: JsonOpt = False, at: AtOpt = None) -> None:
     """Every recorded change of a title's milestones: when, old → new, and the shift."""
-    from hstrack.core.report import title_history
+    from hstrack.core.report.history import title_history
 
     settings = settings_of(ctx)
     report = title_report(settings, title_id, at)
@@ -280,10 +280,10 @@ def upcoming(
     at: AtOpt = None,
 ) -> None:
     """Milestones across all titles starting (or open) within a span, soonest first."""
-    from hstrack.core.dates import span_end
-    from hstrack.core.model import check_filter_kind
-    from hstrack.core.report import status_report
-    from hstrack.core.report import upcoming as build_upcoming
+    from hstrack.core.dates.spans import span_end
+    from hstrack.core.model.validation import check_filter_kind
+    from hstrack.core.report.rows import upcoming as build_upcoming
+    from hstrack.core.report.titles import status_report
 
     settings = settings_of(ctx)
     renderer = list_renderer(settings, as_json, plain, header, at)

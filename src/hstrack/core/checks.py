@@ -7,15 +7,17 @@ reason in words, so a cron job can both branch on the exit code and log why.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from hstrack.core.clock import parse_now
-from hstrack.core.dates import read_span, span_end
 from hstrack.core.errors import UsageError
-from hstrack.core.model import check_filter_kind, normalize_milestone
-from hstrack.core.report import PHASES, Assessed, TitleReport, history, is_today
-from hstrack.core.report import label as milestone_label
-from hstrack.core.suggest import did_you_mean
+from hstrack.core.model.validation import check_filter_kind, normalize_milestone
+from hstrack.core.report.assess import PHASES, Assessed, is_today
+from hstrack.core.report.assess import label as milestone_label
 from hstrack.core.values import Value
+
+if TYPE_CHECKING:
+    from hstrack.core.report.titles import TitleReport
 
 # What a frozen __init__ sets its fields with (Value refuses plain assignment).
 _set = object.__setattr__
@@ -68,7 +70,7 @@ def _describe(a: Assessed) -> str:
 def _milestone_key(typed: str, kinds: set[str] | None) -> str:
     """A milestone a condition names: a kind, or a release or premiere with its place."""
     if "@" in typed or ":" in typed:
-        from hstrack.core.model import resolve_key
+        from hstrack.core.model.validation import resolve_key
 
         return resolve_key(typed, kinds or ())
     return normalize_milestone(typed) if kinds is None else check_filter_kind(typed, kinds)
@@ -98,7 +100,7 @@ def validate(conditions: list[Condition], kinds: set[str] | None = None) -> list
             for phase in arg.split("|"):  # "a|b": the condition as validate() built it before
                 phase = phase.strip().lower()
                 if phase not in PHASES:
-                    from hstrack.core.suggest import close_matches
+                    from hstrack.core.suggest import close_matches, did_you_mean
 
                     hint = did_you_mean(close_matches(phase, PHASES))
                     raise UsageError(f"phase {c.argument!r} is not one of {', '.join(PHASES)}{hint}")
@@ -106,6 +108,8 @@ def validate(conditions: list[Condition], kinds: set[str] | None = None) -> list
                     phases.append(phase)
             continue
         elif c.option == "--due-within":
+            from hstrack.core.dates.spans import read_span
+
             read_span(arg)  # refuses a bad spelling now; one too long for the calendar, when evaluated
         checked.append(Condition(c.option, arg))
     if phases:
@@ -159,6 +163,8 @@ def _due_within(report: TitleReport, condition: Condition, now: datetime) -> Ver
         return Verdict(label, False, f"next is {milestone_label(nxt.key)}, date TBA")
     if nxt.reached or is_today(nxt, now.date()):  # due today, before or after its hour
         return Verdict(label, True, f"next is {_describe(nxt)}")
+    from hstrack.core.dates.spans import span_end
+
     end = span_end(condition.argument, now)
     if nxt.date.at is not None:
         holds = nxt.date.at.astimezone(UTC) <= end.astimezone(UTC)
@@ -174,6 +180,8 @@ def _changed_since(report: TitleReport, condition: Condition, now: datetime) -> 
     label = condition.label
     tz = now.tzinfo
     assert tz is not None
+    from hstrack.core.report.history import history
+
     since = parse_now(condition.argument, tz, base=now, what="--changed-since")  # a bare span (7d) counts back
     # A date appearing, moving or being removed all count; a note or source edit does not.
     changes = [

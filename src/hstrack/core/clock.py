@@ -11,7 +11,7 @@ import os
 from datetime import UTC, date, datetime, time, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from hstrack.core.dates import MAX_YEAR, MIN_YEAR
+from hstrack.core.dates.spec import MAX_YEAR, MIN_YEAR
 from hstrack.core.errors import UsageError
 
 NOW_VARIABLE = "HSTRACK_NOW"
@@ -93,7 +93,9 @@ def parse_now(value: str, tz: tzinfo, base: datetime | None = None, what: str = 
 def _spoken(text: str, tz: tzinfo, base: datetime | None, what: str) -> datetime:
     from datetime import timedelta
 
-    from hstrack.core.dates import DateError, Precision, parse_date, span_end, span_start
+    from hstrack.core.dates.grammar import parse_date
+    from hstrack.core.dates.spans import span_end, span_start
+    from hstrack.core.dates.spec import DateError, Precision
 
     def start_of(day: date) -> datetime:
         return datetime.combine(day, time(0, 0))

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from hstrack.core.model import Document
-from hstrack.core.report import EditRow, HistoryRow, TitleReport, report_title, title_history
+from hstrack.core.report.history import EditRow, HistoryRow, title_history
+from hstrack.core.report.titles import TitleReport, report_title
+
+if TYPE_CHECKING:
+    from hstrack.core.model.document import Document
 
 
 @dataclass(frozen=True)

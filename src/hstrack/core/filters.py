@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from hstrack.core.errors import UsageError
 from hstrack.core.kinds import TITLE_KINDS
-from hstrack.core.model import Document
-from hstrack.core.report import PHASES, TitleReport
+from hstrack.core.report.assess import PHASES
 from hstrack.core.suggest import close_matches, did_you_mean
+
+if TYPE_CHECKING:
+    from hstrack.core.model.document import Document
+    from hstrack.core.report.titles import TitleReport
 
 # A title released more days ago than this is "long ago": --active leaves it out, with
 # cancelled titles. 90 days is upcoming's default reach: what has been out for a season is

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from hstrack.core.errors import UsageError
-from hstrack.core.model import Change, Document, Proposal, Title
+from hstrack.core.model.history import Change, Proposal
 from hstrack.core.references import SOURCE_NAMES
+
+if TYPE_CHECKING:
+    from hstrack.core.model.document import Document
+    from hstrack.core.model.title import Title
 
 
 @dataclass(frozen=True)
@@ -28,7 +33,7 @@ def pending(doc: Document, title_id: str | None = None) -> list[Pending]:
 
 
 def _find(title: Title, key: str, origin: str | None) -> Proposal:
-    from hstrack.core.model import resolve_key
+    from hstrack.core.model.validation import resolve_key
     from hstrack.core.suggest import did_you_mean
 
     want = resolve_key(key, [p.milestone for p in title.proposals] + list(title.milestones))
@@ -65,6 +70,6 @@ def reject(doc: Document, title_id: str, key: str, now: datetime, origin: str | 
 
 
 def describe(p: Proposal) -> str:
-    from hstrack.core.report import label
+    from hstrack.core.report.assess import label
 
     return f"{label(p.milestone)} {p.new.date.text} from {SOURCE_NAMES[p.origin]}"

@@ -7,25 +7,20 @@ Each returns a short description of what it did, which the store keeps for ``und
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from hstrack.core.dates import parse_typed
+from hstrack.core.dates.grammar import parse_typed
 from hstrack.core.errors import UsageError
 from hstrack.core.kinds import TITLE_KINDS
-from hstrack.core.model import (
-    MAX_LABEL,
-    Change,
-    Document,
-    Edit,
-    Milestone,
-    Title,
-    check_name,
-    check_slug,
-    check_text,
-    resolve_key,
-    slugify,
-)
+from hstrack.core.model.history import Change, Edit
+from hstrack.core.model.milestone import Milestone
+from hstrack.core.model.title import Title
+from hstrack.core.model.validation import MAX_LABEL, check_name, check_slug, check_text, resolve_key, slugify
 from hstrack.core.regions import split_key
 from hstrack.core.suggest import close_matches, did_you_mean
+
+if TYPE_CHECKING:
+    from hstrack.core.model.document import Document
 
 
 def check_kind(kind: str) -> str:

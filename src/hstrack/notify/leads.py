@@ -7,20 +7,18 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from hstrack.core.dates import span_start
+from hstrack.core.dates.spans import span_start
 from hstrack.core.errors import UsageError
 from hstrack.core.feed import instant_of
-from hstrack.core.model import (
-    ALL_MILESTONES,
-    DEFAULT_LEADS,
-    Document,
-    Title,
-    check_leads,
-    resolve_key,
-)
-from hstrack.core.report import Assessed, recorded_order
+from hstrack.core.model.leads import ALL_MILESTONES, DEFAULT_LEADS, check_leads
+from hstrack.core.model.validation import resolve_key
+from hstrack.core.report.history import recorded_order
 
 if TYPE_CHECKING:
+    from hstrack.core.model.document import Document
+    from hstrack.core.model.title import Title
+    from hstrack.core.report.assess import Assessed
+
     pass
 from hstrack.notify.notification import OPEN
 

@@ -40,15 +40,15 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from hstrack.core.feed import instant_of
-from hstrack.core.model import (
-    DEFAULT_LEADS,
-    Change,
-    Document,
-    Title,
-)
-from hstrack.core.report import CANCELLED, TitleReport, history_row, label, report_title
+from hstrack.core.model.leads import DEFAULT_LEADS
+from hstrack.core.report.assess import CANCELLED, label
+from hstrack.core.report.history import history_row
+from hstrack.core.report.titles import TitleReport, report_title
 
 if TYPE_CHECKING:
+    from hstrack.core.model.document import Document
+    from hstrack.core.model.history import Change
+    from hstrack.core.model.title import Title
     from hstrack.core.regions import Preference
     from hstrack.store.store import Store
 from hstrack.notify.leads import _anchor, _dated_at, _due, _leads_of, _start_of, follows, leads_for

@@ -18,10 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from hstrack.core.errors import StoreError
 from hstrack.core.feed import instant_of
-from hstrack.core.model import (
-    check_lead,
-    shown,
-)
+from hstrack.core.model.leads import check_lead
+from hstrack.core.model.shape import shown
 
 if TYPE_CHECKING:
     from hstrack.store.store import Store

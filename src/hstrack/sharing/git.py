@@ -23,8 +23,8 @@ from hstrack.core.errors import HstrackError, StoreError, UsageError
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from hstrack.core.model import Document
-    from hstrack.sharing.merge import MergeResult
+    from hstrack.core.model.document import Document
+    from hstrack.sharing.merge.outcome import MergeResult
     from hstrack.store.doctor import Checkup
     from hstrack.store.store import Store
 
@@ -351,7 +351,8 @@ class FileMerge:
 
 
 def _read_side(path: Path, what: str, empty_ok: bool = False) -> Document | None:
-    from hstrack.core.model import ShapeError, document_from_json
+    from hstrack.core.model.reading import document_from_json
+    from hstrack.core.model.shape import ShapeError
     from hstrack.store.codec import decode_json
 
     try:
@@ -372,8 +373,9 @@ def _read_side(path: Path, what: str, empty_ok: bool = False) -> Document | None
 def merge_files(base: Path, ours: Path, theirs: Path, now: datetime) -> FileMerge:
     """Git's three-way merge of the store: the result replaces ``ours``, written whole and
     canonical, or not at all. A side that cannot be read leaves ``ours`` as it is."""
-    from hstrack.core.model import Document
-    from hstrack.sharing.merge import MergeResult, merge_documents
+    from hstrack.core.model.document import Document
+    from hstrack.sharing.merge.documents import merge_documents
+    from hstrack.sharing.merge.outcome import MergeResult
     from hstrack.store.codec import dumps, parse_bytes
     from hstrack.store.files import write_atomic
 

@@ -12,12 +12,18 @@ import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hstrack.core.errors import StoreError, UsageError
-from hstrack.core.model import Document, ShapeError, document_from_json
-from hstrack.sharing.merge import MergeResult, merge_documents
+from hstrack.core.model.reading import document_from_json
+from hstrack.core.model.shape import ShapeError
+from hstrack.sharing.merge.documents import merge_documents
+from hstrack.sharing.merge.outcome import MergeResult
 from hstrack.store.codec import decode_json
 from hstrack.store.files import read_regular
+
+if TYPE_CHECKING:
+    from hstrack.core.model.document import Document
 
 
 @dataclass

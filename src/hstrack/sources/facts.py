@@ -9,10 +9,13 @@ date goes through the date parser.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from hstrack.core.dates import DateSpec
 from hstrack.core.errors import HstrackError
-from hstrack.core.references import Reference
+
+if TYPE_CHECKING:
+    from hstrack.core.dates.spec import DateSpec
+    from hstrack.core.references import Reference
 
 
 class SourceError(HstrackError):

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hstrack.core.references import SOURCE_NAMES, Reference
 from hstrack.sources import tmdb as tmdb_docs
 from hstrack.sources import wikidata as wikidata_docs
-from hstrack.sources.facts import Candidate, Fetched
 from hstrack.sources.http import Client, FetchError
+
+if TYPE_CHECKING:
+    from hstrack.sources.facts import Candidate, Fetched
 
 WIKIDATA_VARIABLE = "HSTRACK_WIKIDATA_URL"
 TMDB_VARIABLE = "HSTRACK_TMDB_URL"

@@ -29,14 +29,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from hstrack.core.dates import DateSpec
 from hstrack.core.errors import UsageError
 from hstrack.core.kinds import PLACED_KINDS
-from hstrack.core.model import Change, Document, Milestone, Proposal, Title
+from hstrack.core.model.history import Change, Proposal
+from hstrack.core.model.milestone import Milestone
 from hstrack.core.references import SOURCE_NAMES
 from hstrack.core.regions import split_key
-from hstrack.sources.facts import Fact, Fetched
+
+if TYPE_CHECKING:
+    from hstrack.core.dates.spec import DateSpec
+    from hstrack.core.model.document import Document
+    from hstrack.core.model.title import Title
+    from hstrack.sources.facts import Fact, Fetched
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,7 @@ def inside(inner: DateSpec, outer: DateSpec) -> bool:
 
 def choose(title_id: str, answers: list[Fetched]) -> tuple[list[Fact], list[Outcome]]:
     """One fact per milestone from all the answers, and the disagreements between sources."""
-    from hstrack.core.report import label
+    from hstrack.core.report.assess import label
 
     reported: list[Outcome] = []
     by_key: dict[str, list[Fact]] = {}
@@ -158,7 +164,8 @@ def _same_value(a: Milestone, b: Milestone) -> bool:
 
 
 def apply_fact(title: Title, fact: Fact, now: datetime) -> list[Outcome]:
-    from hstrack.core.report import history_row, label
+    from hstrack.core.report.assess import label
+    from hstrack.core.report.history import history_row
 
     stamp = now.isoformat(timespec="seconds")
     key, new = fact.key, _milestone(fact)
@@ -195,7 +202,7 @@ def apply_fact(title: Title, fact: Fact, now: datetime) -> list[Outcome]:
 def _withdraw(title: Title, key: str, origin: str | None = None) -> list[Outcome]:
     """Withdraw the pending proposals for ``key``: every source's, because the sources now
     agree with what you have; or only ``origin``'s, because it no longer says what it proposed."""
-    from hstrack.core.report import label
+    from hstrack.core.report.assess import label
 
     gone = [p for p in title.proposals if p.milestone == key and origin in (None, p.origin)]
     if not gone:
@@ -210,7 +217,7 @@ def _withdraw(title: Title, key: str, origin: str | None = None) -> list[Outcome
 
 def _propose(title: Title, key: str, new: Milestone, why: str, now: datetime, what: str | None = None,
              name: str | None = None) -> list[Outcome]:  # fmt: skip
-    from hstrack.core.report import label
+    from hstrack.core.report.assess import label
 
     origin = new.origin
     assert origin is not None

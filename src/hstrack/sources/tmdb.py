@@ -36,12 +36,15 @@ Pilot imply nothing a date does not already say.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from hstrack.core.dates import DateError, DateSpec, parse_canonical
-from hstrack.core.references import Reference
+from hstrack.core.dates.grammar import parse_canonical
+from hstrack.core.dates.spec import DateError, DateSpec
 from hstrack.sources.facts import Candidate, Fact, Fetched, clean_text
+
+if TYPE_CHECKING:
+    from hstrack.core.references import Reference
 
 ORIGIN = "tmdb"
 _DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:T[0-9:.]*Z?)?")  # ASCII digits only

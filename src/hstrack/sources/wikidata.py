@@ -35,12 +35,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from hstrack.core.dates import DateError, DateSpec, parse_canonical
-from hstrack.core.references import Reference
+from hstrack.core.dates.grammar import parse_canonical
+from hstrack.core.dates.spec import DateError, DateSpec
 from hstrack.sources.facts import Candidate, Fact, Fetched, clean_text
+
+if TYPE_CHECKING:
+    from hstrack.core.references import Reference
 
 ORIGIN = "wikidata"
 BATCH = 50  # wbgetentities takes at most 50 ids a call

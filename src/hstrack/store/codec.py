@@ -16,9 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hstrack.core.errors import StoreError
-from hstrack.core.model import Document, NumberWatch, ShapeError, document_from_json
+from hstrack.core.model.reading import document_from_json
+from hstrack.core.model.shape import ShapeError
+from hstrack.core.model.unknown import NumberWatch
 
 if TYPE_CHECKING:
+    from hstrack.core.model.document import Document
+
     pass
 
 

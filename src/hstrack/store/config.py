@@ -46,7 +46,7 @@ def check(key: str, value: str) -> str:
     if key == "region":
         return "worldwide" if value.strip().lower() in ("worldwide", "none", "") else check_region(value)
     if key == "leads":
-        from hstrack.core.model import check_leads
+        from hstrack.core.model.leads import check_leads
 
         if value.strip().lower() == "off":  # no lead times unless a title has its own; changes still come
             return "off"

@@ -22,7 +22,7 @@ from hstrack.core.errors import StoreError
 from hstrack.store.files import file_identity, regular_or_missing, write_atomic
 
 if TYPE_CHECKING:
-    from hstrack.core.model import Document
+    from hstrack.core.model.document import Document
     from hstrack.core.regions import Preference
     from hstrack.store.layout import Layout
     from hstrack.store.locking import StoreLock
@@ -37,8 +37,11 @@ class StoreParts(Protocol):
     folder: Path
     backup_dir: Path
     layout: Layout
-    lock: StoreLock
-    kept: Versions
+
+    @property
+    def lock(self) -> StoreLock: ...
+    @property
+    def kept(self) -> Versions: ...
 
     def read(self, held: bool = False) -> Document: ...
     def read_raw(self) -> bytes: ...

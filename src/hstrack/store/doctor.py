@@ -10,13 +10,16 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from hstrack.core.errors import StoreError
-from hstrack.core.model import OLDEST_CURRENT, SCHEMA_VERSION
+from hstrack.core.model.document import OLDEST_CURRENT, SCHEMA_VERSION
 from hstrack.store.codec import parse_bytes
 from hstrack.store.files import sha256
-from hstrack.store.store import Store
-from hstrack.store.versions import Version
+
+if TYPE_CHECKING:
+    from hstrack.store.store import Store
+    from hstrack.store.versions import Version
 
 
 @dataclass(frozen=True)

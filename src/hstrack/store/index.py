@@ -29,13 +29,15 @@ import contextlib
 import os
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hstrack import __version__
 
 if TYPE_CHECKING:
-    from hstrack.core.model import Document, Title
+    from hstrack.core.model.document import Document
+    from hstrack.core.model.title import Title
     from hstrack.store.layout import Layout
     from hstrack.store.locking import StoreLock
 
@@ -237,11 +239,18 @@ def load(path: Path) -> Index | None:
 
 
 def after_read(
-    layout: Layout, lock: StoreLock, raw: bytes, st: os.stat_result, read_ns: int, doc: Document, data: Any, held: bool
+    layout: Layout,
+    lock: Callable[[], StoreLock],
+    raw: bytes,
+    st: os.stat_result,
+    read_ns: int,
+    doc: Document,
+    data: Any,
+    held: bool,
 ) -> None:
     """``raw`` was read (from just after ``read_ns``) and validated in full: bring the
     index up to date if it is not."""
-    from hstrack.core.model import OLDEST_CURRENT, SCHEMA_VERSION
+    from hstrack.core.model.document import OLDEST_CURRENT, SCHEMA_VERSION
 
     if not OLDEST_CURRENT <= doc.read_schema <= SCHEMA_VERSION:
         return  # a migrated or newer store is read in full, every time
@@ -259,7 +268,7 @@ def after_read(
     _write(layout, lock, build(raw, st, doc, order, read_ns).to_bytes(), st, held)
 
 
-def _write(layout: Layout, lock: StoreLock, text: bytes, st: os.stat_result, held: bool) -> None:
+def _write(layout: Layout, lock: Callable[[], StoreLock], text: bytes, st: os.stat_result, held: bool) -> None:
     """Write the index for the store as it was at ``st``: at once under the caller's
     lock, else only if the lock is free now and the store is still that file."""
     from hstrack.store.files import write_atomic
@@ -267,12 +276,12 @@ def _write(layout: Layout, lock: StoreLock, text: bytes, st: os.stat_result, hel
     if held:
         write_atomic(text, layout.index_path, durable=False)
         return
-    with lock.if_free() as free:
+    with lock().if_free() as free:
         if free and identity_of(os.stat(layout.path)) == identity_of(st):
             write_atomic(text, layout.index_path, durable=False)
 
 
-def read_title(layout: Layout, lock: StoreLock, title_id: str) -> tuple[Index, Title | None] | None:
+def read_title(layout: Layout, lock: Callable[[], StoreLock], title_id: str) -> tuple[Index, Title | None] | None:
     """One title read through the index, with what the index knows of the whole store;
     the title is None when the store has no such id. None when the index cannot
     answer (missing, stale, racy and not matching, a layout it does not cover, the
@@ -344,7 +353,9 @@ def _title_from(text: bytes, title_id: str, index: Index) -> tuple[Index, Title 
     (then the whole store is read, and speaks for itself)."""
     import orjson
 
-    from hstrack.core.model import NumberWatch, ShapeError, title_from_json
+    from hstrack.core.model.reading import title_from_json
+    from hstrack.core.model.shape import ShapeError
+    from hstrack.core.model.unknown import NumberWatch
 
     NumberWatch.seen = False
     try:

@@ -36,13 +36,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from hstrack.core.kinds import milestone_rank
-from hstrack.core.model import Document, Milestone, Title
 from hstrack.core.regions import WORLDWIDE, Preference
-from hstrack.core.report import is_today, report_title
-from hstrack.core.report import label as milestone_label
+from hstrack.core.report.assess import is_today
+from hstrack.core.report.assess import label as milestone_label
+from hstrack.core.report.titles import report_title
 from hstrack.core.values import Value
+
+if TYPE_CHECKING:
+    from hstrack.core.model.document import Document
+    from hstrack.core.model.milestone import Milestone
+    from hstrack.core.model.title import Title
 
 CACHE_VERSION = 2
 HEADER = f"hstrack-prompt {CACHE_VERSION}"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hstrack.core.errors import HstrackError, StoreError
-from hstrack.core.model import SCHEMA_VERSION
+from hstrack.core.model.document import SCHEMA_VERSION
 from hstrack.store.codec import DOCTOR_HINT, declared_schema, parse_bytes
 from hstrack.store.derived import refresh_all
 from hstrack.store.files import NEW_STORE_MODE, read_regular, sha256, write_atomic

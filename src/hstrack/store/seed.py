@@ -23,8 +23,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from hstrack.core.dates import parse_date
-from hstrack.core.model import Change, Document, Milestone, Title
+from hstrack.core.dates.grammar import parse_date
+from hstrack.core.model.document import Document
+from hstrack.core.model.history import Change
+from hstrack.core.model.milestone import Milestone
+from hstrack.core.model.title import Title
 
 FILM = "heartstopper-film"
 SEASON = "heartstopper-s3"

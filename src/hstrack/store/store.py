@@ -23,6 +23,7 @@ or the state after it, nothing else.
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -30,18 +31,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from hstrack.core.errors import StoreError
-from hstrack.core.model import OLDEST_CURRENT, SCHEMA_VERSION, Document
+from hstrack.core.model.document import OLDEST_CURRENT, SCHEMA_VERSION, Document
 from hstrack.store.codec import DOCTOR_HINT, dumps, parse_bytes, parse_with_data
 from hstrack.store.files import read_regular_stat, sha256, write_atomic
 from hstrack.store.layout import Layout
-from hstrack.store.locking import StoreLock
-from hstrack.store.versions import PENDING, Version, Versions
 
 if TYPE_CHECKING:
     import os
 
-    from hstrack.core.model import Title
+    from hstrack.core.model.title import Title
     from hstrack.store.index import Index
+    from hstrack.store.locking import StoreLock
+    from hstrack.store.versions import Version, Versions
 
 T = TypeVar("T")
 
@@ -53,8 +54,23 @@ class Store:
         self.layout = Layout(path)
         self.given, self.path, self.folder = self.layout.given, self.layout.path, self.layout.folder
         self.lock_path, self.backup_dir = self.layout.lock_path, self.layout.backup_dir
-        self.lock = StoreLock(self.layout)
-        self.kept = Versions(self.backup_dir)
+
+    # The lock and the kept versions are made when first used: a read-only command (most
+    # of them) never loads their modules.
+    @functools.cached_property
+    def lock(self) -> StoreLock:
+        from hstrack.store.locking import StoreLock
+
+        return StoreLock(self.layout)
+
+    def _lock(self) -> StoreLock:
+        return self.lock
+
+    @functools.cached_property
+    def kept(self) -> Versions:
+        from hstrack.store.versions import Versions
+
+        return Versions(self.backup_dir)
 
     # ------------------------------------------------------------------ reading
 
@@ -85,7 +101,7 @@ class Store:
         raw, st = self._read_raw_stat()
         doc, data = parse_with_data(raw, self.given, DOCTOR_HINT)
         with contextlib.suppress(OSError, StoreError):
-            after_read(self.layout, self.lock, raw, st, read_ns, doc, data, held)
+            after_read(self.layout, self._lock, raw, st, read_ns, doc, data, held)
         return doc
 
     def read_title(self, title_id: str) -> tuple[Index, Title | None] | None:
@@ -93,7 +109,7 @@ class Store:
         None when the index cannot answer and the whole store must be read."""
         from hstrack.store.index import read_title
 
-        return read_title(self.layout, self.lock, title_id)
+        return read_title(self.layout, self._lock, title_id)
 
     # ------------------------------------------------------------------ writing
 
@@ -104,10 +120,10 @@ class Store:
 
     def ensure(self, seed: Callable[[datetime], Document], now: datetime) -> bool:
         """Create the store from ``seed(now)`` if there is none. True when it was created."""
-        from hstrack.store.derived import refresh_all
-
         if self.path.exists() or self.path.is_symlink():
             return False
+        from hstrack.store.derived import refresh_all
+
         with self.locked():
             if self.path.exists() or self.path.is_symlink():  # created while we waited
                 return False
@@ -153,6 +169,8 @@ class Store:
 
     def _write_version(self, new: bytes, description: str, now: datetime) -> Version:
         """Keep ``new`` as a pending version, replace the store with it, then commit it."""
+        from hstrack.store.versions import PENDING
+
         version = self.kept.keep(new, description, now, state=PENDING)
         try:
             write_atomic(new, self.path)

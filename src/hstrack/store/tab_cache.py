@@ -28,7 +28,7 @@ import os
 # (it pulls in re and contextlib). Type checkers read the name alone.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from hstrack.core.model import Document
+    from hstrack.core.model.document import Document
 
 HEADER = "hstrack-complete 1"
 SUFFIX = ".complete"

@@ -11,12 +11,17 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from hstrack.core.dates import DateError, Precision, parse_date
+from hstrack.core.dates.grammar import parse_date
+from hstrack.core.dates.spec import DateError, Precision
 from hstrack.core.errors import UsageError
 from hstrack.core.kinds import milestone_rank
-from hstrack.core.model import shown
-from hstrack.core.report import Assessed, TitleReport
+from hstrack.core.model.shape import shown
+
+if TYPE_CHECKING:
+    from hstrack.core.report.assess import Assessed
+    from hstrack.core.report.titles import TitleReport
 
 _MONTH_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
     name.lower(): i for i, name in enumerate(calendar.month_abbr) if name

@@ -15,9 +15,13 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from hstrack.core.report import Assessed, TitleReport, label
+from hstrack.core.report.assess import Assessed, label
 from hstrack.core.text import inert
+
+if TYPE_CHECKING:
+    from hstrack.core.report.titles import TitleReport
 
 # What each phase looks like on a bar; the glyphs alone tell the phases apart.
 GLYPH = {

@@ -16,12 +16,16 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from hstrack.core.dates.edtf import to_edtf
-from hstrack.core.model import Proposal, Title
-from hstrack.core.report import Assessed, Countdown, EditRow, HistoryRow, Timeline, TitleReport, Upcoming
+from hstrack.core.report.history import EditRow, HistoryRow
 
 if TYPE_CHECKING:  # the calendar is loaded only by the command that draws it
     from hstrack.core.checks import Verdict  # only `check` has verdicts: status --json skips its two dataclasses
     from hstrack.core.feed import FeedItem  # only `changes` takes them
+    from hstrack.core.model.history import Proposal
+    from hstrack.core.model.title import Title
+    from hstrack.core.report.assess import Assessed
+    from hstrack.core.report.rows import Countdown, Timeline, Upcoming
+    from hstrack.core.report.titles import TitleReport
     from hstrack.views.calendar import MonthCalendar
 
 OUTPUT_SCHEMA = 1

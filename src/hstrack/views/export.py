@@ -21,18 +21,23 @@ import io
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hstrack import __version__
-from hstrack.core.dates import format_day
+from hstrack.core.dates.spec import format_day
 from hstrack.core.errors import UsageError
 from hstrack.core.kinds import milestone_rank
-from hstrack.core.model import Document, Milestone, Title
+from hstrack.core.model.document import Document
 from hstrack.core.regions import Places, admits
-from hstrack.core.report import Assessed, label, report_title
+from hstrack.core.report.assess import Assessed, label
+from hstrack.core.report.titles import report_title
 from hstrack.core.text import inert
 from hstrack.store.codec import dumps
 from hstrack.views.data import milestone as milestone_json
+
+if TYPE_CHECKING:
+    from hstrack.core.model.milestone import Milestone
+    from hstrack.core.model.title import Title
 
 FORMATS = ("json", "ics", "csv")
 

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from hstrack.core.report import Countdown
 from hstrack.core.text import inert
 from hstrack.views.paragraphs import Glyphs, Para, chain, one_line, words
+
+if TYPE_CHECKING:
+    from hstrack.core.report.rows import Countdown
 
 # What makes Rich treat a stream as a terminal whatever isatty() says (or as a notebook):
 # with any of them set, Rich decides.

@@ -16,7 +16,7 @@ from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
-from hstrack.core.dates import format_day
+from hstrack.core.dates.spec import format_day
 from hstrack.core.text import inert
 from hstrack.views.chart import BAND, DAY, TENTATIVE_DAY, Cell, Chart
 from hstrack.views.layout import ALWAYS, NEVER, STAND_INS, Glyphs, atom, chain, phrase, then, words, wrap

@@ -11,11 +11,14 @@ import sys
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from hstrack.core.report import Assessed, EditRow, TitleReport, Upcoming
+from hstrack.core.report.history import EditRow
 from hstrack.core.text import inert
 
 if TYPE_CHECKING:  # only `changes` takes them
     from hstrack.core.feed import FeedItem
+    from hstrack.core.report.assess import Assessed
+    from hstrack.core.report.rows import Upcoming
+    from hstrack.core.report.titles import TitleReport
 
 STATUS_COLUMNS = (
     "id", "phase", "next_milestone", "next_date", "next_days_min", "next_days_max", "release_date",

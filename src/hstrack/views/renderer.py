@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from hstrack.core.report import Countdown, EditRow, HistoryRow, Timeline, TitleReport, Upcoming
-
-if TYPE_CHECKING:  # the calendar and the feed are loaded only by the commands that use them
+if TYPE_CHECKING:  # types only: each command loads the parts of the report it uses
     from hstrack.core.feed import FeedItem
+    from hstrack.core.report.history import EditRow, HistoryRow
+    from hstrack.core.report.rows import Countdown, Timeline, Upcoming
+    from hstrack.core.report.titles import TitleReport
     from hstrack.views.calendar import MonthCalendar
 
 

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.text import Text
 
-from hstrack.core.dates import format_day
-from hstrack.core.report import Assessed, TitleReport, label
+from hstrack.core.dates.spec import format_day
+from hstrack.core.report.assess import Assessed, label
 from hstrack.core.text import inert
 from hstrack.views.layout import (
     NEEDED,
@@ -33,6 +33,8 @@ from hstrack.views.layout import (
 )
 
 if TYPE_CHECKING:  # charts and the calendar are loaded only by the commands that draw them
+    from hstrack.core.report.titles import TitleReport
+
     pass
 
 

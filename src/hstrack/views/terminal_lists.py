@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from hstrack.core.dates import format_day
-from hstrack.core.report import EditRow, HistoryRow, TitleReport, Upcoming, label
+from hstrack.core.dates.spec import format_day
+from hstrack.core.report.assess import label
+from hstrack.core.report.history import EditRow, HistoryRow
 from hstrack.core.text import inert
 from hstrack.views.layout import (
     ALWAYS,
@@ -28,6 +29,8 @@ from hstrack.views.layout import (
 
 if TYPE_CHECKING:  # charts and the calendar are loaded only by the commands that draw them
     from hstrack.core.feed import FeedItem  # only `changes` takes them
+    from hstrack.core.report.rows import Upcoming
+    from hstrack.core.report.titles import TitleReport
 from hstrack.views.terminal_base import DETAIL, MORE, NARROW, TerminalBase, _countdown, _moment, _when, name, sourced
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from hstrack.core.report import Assessed, TitleReport, label
+from hstrack.core.report.assess import Assessed, label
 from hstrack.core.text import inert
 from hstrack.views.layout import (
     Column,
@@ -20,6 +20,7 @@ from hstrack.views.layout import (
 )
 
 if TYPE_CHECKING:  # charts and the calendar are loaded only by the commands that draw them
+    from hstrack.core.report.titles import TitleReport
     from hstrack.views.calendar import MonthCalendar
 from hstrack.views.terminal_base import (
     DETAIL,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from rich.console import Group
 from rich.text import Text
 
-from hstrack.core.report import Countdown, Timeline, TitleReport, label
+from hstrack.core.report.assess import label
 from hstrack.core.text import inert
 from hstrack.views.layout import (
     NEEDED,
@@ -25,6 +25,9 @@ from hstrack.views.layout import (
 )
 
 if TYPE_CHECKING:  # charts and the calendar are loaded only by the commands that draw them
+    from hstrack.core.report.rows import Countdown, Timeline
+    from hstrack.core.report.titles import TitleReport
+
     pass
 from hstrack.views.terminal_base import (
     DETAIL,

@@ -23,7 +23,7 @@ import calendar
 import functools
 from datetime import date
 
-from hstrack.core.dates import DateSpec, Precision
+from hstrack.core.dates.spec import DateSpec, Precision
 
 _SEASON_CODE = {3: 25, 6: 26, 9: 27}  # winter (12) is an interval: it ends the next year
 _PART_CODE = {1: 37, 5: 38, 9: 39}

@@ -8,7 +8,8 @@ here, so the table cannot claim what the parser does not do.
 
 from __future__ import annotations
 
-from hstrack.core.dates import DateSpec, Precision, parse_typed
+from hstrack.core.dates.grammar import parse_typed
+from hstrack.core.dates.spec import DateSpec, Precision
 
 # (spellings of one date, a remark). The first spelling is the one the table is read from.
 FORMS: tuple[tuple[tuple[str, ...], str], ...] = (

@@ -44,7 +44,6 @@ from hstrack.core.dates.spec import (
     refusal,
     window,
 )
-from hstrack.core.dates.zones import _instant, _parse_zone
 
 
 def _from_range(value: str, name: str, m: re.Match[str]) -> DateSpec:
@@ -295,6 +294,8 @@ def parse_canonical(value: str) -> DateSpec:
             if MIN_YEAR <= year <= MAX_YEAR:
                 return DateSpec(Precision.RANGE, date(year, start, 1), _last_day(year, start + 3))
         elif n > 19 and value[10] == "T" and value[:4].isdigit():
+            from hstrack.core.dates.zones import _instant, _parse_zone  # only instants need zones
+
             stamp, bracket, zone = value.partition("[")
             if bracket and zone.endswith("]"):
                 tz, name = _parse_zone(value, zone[:-1], strict=False)
@@ -417,6 +418,8 @@ def _parse_free_day(value: str, text: str) -> DateSpec:
 def _parse_instant(value: str, raw: str | None = None) -> DateSpec:
     """An instant: a day, a time and a zone (IANA name or UTC offset); never zone-less.
     ``raw``: the value tidied (spaces, marks of uncertainty), when it differs."""
+    from hstrack.core.dates.zones import _instant, _parse_zone
+
     text = " ".join((raw if raw is not None else value).split())
     bracket = re.fullmatch(_BRACKET_ZONE, text)
     if bracket:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from hstrack.core.dates import read_span
 from hstrack.core.errors import UsageError
 
 # Lead times: how long before a dated milestone `hstrack notify` tells you. Hours are
@@ -20,6 +19,8 @@ _LEAD_UNITS = {"h": (1, 24 * 366), "d": (24, 366), "w": (24 * 7, 52)}  # hours p
 
 def check_lead(value: str) -> str:
     """A lead time in its one spelling: "7d", "12h", "2w"; "0d" for on the day (or hour)."""
+    from hstrack.core.dates.spans import read_span
+
     try:
         n, unit = read_span(value)
     except UsageError:

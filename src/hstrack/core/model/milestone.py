@@ -4,11 +4,13 @@ and for a release or premiere its region and medium), and the order milestones a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hstrack.core.dates import DateSpec
 from hstrack.core.kinds import milestone_rank
 from hstrack.core.model.unknown import _extra
+
+if TYPE_CHECKING:
+    from hstrack.core.dates.spec import DateSpec
 
 
 @dataclass

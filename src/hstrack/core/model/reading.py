@@ -12,12 +12,12 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from hstrack.core.dates import DateError, DateSpec, parse_canonical
+from hstrack.core.dates.grammar import parse_canonical
+from hstrack.core.dates.spec import DateError, DateSpec
 from hstrack.core.errors import UsageError
 from hstrack.core.kinds import PLACED_KINDS, TITLE_KINDS
 from hstrack.core.model.document import OLDEST_CURRENT, SCHEMA_VERSION, Conflict, Document
 from hstrack.core.model.history import EDITABLE, ORIGINS, TITLE_FIELDS, Change, Edit, Proposal
-from hstrack.core.model.leads import ALL_MILESTONES, check_leads
 from hstrack.core.model.milestone import Milestone
 from hstrack.core.model.shape import ShapeError, _expect, _is_timestamp, _opt_str, _valid, shown
 from hstrack.core.model.title import Title
@@ -205,6 +205,8 @@ def _links(value: Any, where: str) -> list[str]:
 def _notify(value: Any, where: str) -> dict[str, list[str]]:
     """A title's lead times as a file holds them: keys are milestones (or "*"), values
     lead times in their one spelling, longest first."""
+    from hstrack.core.model.leads import ALL_MILESTONES, check_leads  # only a title with lead times pays
+
     settings: dict[str, list[str]] = {}
     for key, leads in _expect(value, dict, where).items():
         if key != ALL_MILESTONES and not _is_slug(key):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from hstrack.core.dates import MAX_YEAR, MIN_YEAR
+from hstrack.core.dates.spec import MAX_YEAR, MIN_YEAR
 from hstrack.core.errors import UsageError
 
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hstrack.core.model.history import Change, Edit, Proposal
 from hstrack.core.model.milestone import Milestone, sorted_milestones
 from hstrack.core.model.unknown import _extra, _sorted
 from hstrack.core.model.validation import (
     slugify,
 )
-from hstrack.core.suggest import close_matches, did_you_mean
+
+if TYPE_CHECKING:
+    from hstrack.core.model.history import Change, Edit, Proposal
 
 
 @dataclass
@@ -87,6 +88,8 @@ def unknown_title(title_id: str, titles: dict[str, Title]) -> str:
     if not titles:
         return f"no title with id {title_id!r} (none yet; add one with hstrack add)"
     typed = title_id.strip().lower()
+    from hstrack.core.suggest import close_matches, did_you_mean  # only a mistake pays for it
+
     near = close_matches(typed, titles)
     words = slugify(typed)
     if words:

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 
 from hstrack.core.errors import UsageError
 from hstrack.core.kinds import MILESTONE_ALIASES, MILESTONE_LADDER, PLACED_KINDS
-from hstrack.core.suggest import close_matches, did_you_mean
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_SLUG = 64
@@ -70,6 +69,8 @@ def resolve_milestone(kind: str, known_here: Iterable[str] = (), new: bool = Fal
     here = set(known_here)
     if key in MILESTONE_LADDER or key in here or new:
         return key
+    from hstrack.core.suggest import close_matches, did_you_mean  # only a mistake pays for it
+
     near = close_matches(key, [*MILESTONE_LADDER, *MILESTONE_ALIASES, *here])
     near = [MILESTONE_ALIASES.get(k, k) for k in near]
     hint = did_you_mean(list(dict.fromkeys(near)))
@@ -113,6 +114,8 @@ def check_filter_kind(kind: str, everywhere: Iterable[str]) -> str:
     seen = set(everywhere)
     if key in MILESTONE_LADDER or key in seen:
         return key
+    from hstrack.core.suggest import close_matches, did_you_mean  # only a mistake pays for it
+
     near = [MILESTONE_ALIASES.get(k, k) for k in close_matches(key, [*MILESTONE_LADDER, *MILESTONE_ALIASES, *seen])]
     raise UsageError(f"no title has a milestone {key!r} and hstrack knows none by that name{did_you_mean(near)}")
 

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
-from hstrack.core.dates import DateSpec
 from hstrack.core.kinds import milestone_rank
-from hstrack.core.model import Milestone
 from hstrack.core.text import ago_range, hours_minutes, until, until_range
 
 if TYPE_CHECKING:  # a viewer's region matters only to a title with releases in places
+    from hstrack.core.dates.spec import DateSpec
+    from hstrack.core.model.milestone import Milestone
+
     pass
 
 

@@ -13,11 +13,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from hstrack.core.dates import DateSpec
 from hstrack.core.kinds import PLACED_KINDS, milestone_rank
-from hstrack.core.model import Document, Title
 
 if TYPE_CHECKING:  # a viewer's region matters only to a title with releases in places
+    from hstrack.core.dates.spec import DateSpec
+    from hstrack.core.model.document import Document
+    from hstrack.core.model.title import Title
     from hstrack.core.regions import Preference
 from hstrack.core.report.assess import _PHASE_OF, CANCELLED, Assessed, State, assess, is_today, time_key
 

@@ -42,12 +42,3 @@ The parts: ``documents`` (titles on each side, renames, conflicts, the document'
 milestones), ``history`` (joining histories; the times and orders decided by) and
 ``outcome`` (what was done).
 """
-
-from hstrack.sharing.merge.documents import CONFLICT_REASON, merge_documents
-from hstrack.sharing.merge.history import canonical, in_order, joined_history, recorded_at
-from hstrack.sharing.merge.outcome import MergeResult, TitleOutcome
-
-__all__ = [
-    "CONFLICT_REASON", "MergeResult", "TitleOutcome", "canonical", "in_order", "joined_history", "merge_documents",
-    "recorded_at",
-]  # fmt: skip

@@ -6,9 +6,9 @@ from __future__ import annotations
 import copy
 import dataclasses
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hstrack.core.model import Conflict, Document, Title
+from hstrack.core.model.document import Conflict, Document
 from hstrack.sharing.merge.history import canonical
 from hstrack.sharing.merge.milestones import merge_milestones
 from hstrack.sharing.merge.outcome import MergeResult, MergeSettings, TitleOutcome
@@ -21,6 +21,9 @@ from hstrack.sharing.merge.titles import (
     merge_sources,
     record_field_edits,
 )
+
+if TYPE_CHECKING:
+    from hstrack.core.model.title import Title
 
 CONFLICT_REASON = "removed in one copy and changed in the other; the changed title was kept"
 _MISSING: Any = object()

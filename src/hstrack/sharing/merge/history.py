@@ -12,9 +12,10 @@ import copy
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from hstrack.core.model import Change
+if TYPE_CHECKING:
+    from hstrack.core.model.history import Change
 
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 

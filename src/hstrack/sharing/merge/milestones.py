@@ -6,14 +6,19 @@ history entry that says what it holds."""
 from __future__ import annotations
 
 import copy
+from typing import TYPE_CHECKING
 
-from hstrack.core.model import Change, Milestone, Title
+from hstrack.core.model.history import Change
 from hstrack.sharing.merge.history import (
     _last_recorded,
     canonical,
 )
-from hstrack.sharing.merge.outcome import MergeSettings
 from hstrack.sharing.merge.titles import TitleMerge, _as_of, _removed_after, _same
+
+if TYPE_CHECKING:
+    from hstrack.core.model.milestone import Milestone
+    from hstrack.core.model.title import Title
+    from hstrack.sharing.merge.outcome import MergeSettings
 
 
 def merge_milestones(t: TitleMerge) -> None:

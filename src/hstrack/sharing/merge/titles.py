@@ -12,9 +12,9 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hstrack.core.model import Change, Edit, Milestone, Proposal, Title
+from hstrack.core.model.history import Change, Edit, Proposal
 from hstrack.sharing.merge.history import (
     _EARLIEST,
     _last_recorded,
@@ -25,6 +25,10 @@ from hstrack.sharing.merge.history import (
     recorded_at,
 )
 from hstrack.sharing.merge.outcome import MergeSettings, TitleOutcome
+
+if TYPE_CHECKING:
+    from hstrack.core.model.milestone import Milestone
+    from hstrack.core.model.title import Title
 
 TITLE_FIELDS = ("name", "label", "kind", "platform", "synopsis", "notes")
 _MISSING: Any = object()
