@@ -6,13 +6,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hstrack.core.errors import HstrackError
-
-if TYPE_CHECKING:
-    pass
-
 
 NOTIFICATION_SCHEMA = 1
 

@@ -44,6 +44,9 @@ from hstrack.core.model.leads import DEFAULT_LEADS
 from hstrack.core.report.assess import CANCELLED, label
 from hstrack.core.report.history import history_row
 from hstrack.core.report.titles import TitleReport, report_title
+from hstrack.notify.leads import _anchor, _dated_at, _due, _leads_of, _start_of, follows, leads_for
+from hstrack.notify.notification import KINDS, ChannelError, Notification
+from hstrack.notify.record import Record, read_record, record_path, running, write_record
 
 if TYPE_CHECKING:
     from hstrack.core.model.document import Document
@@ -51,9 +54,6 @@ if TYPE_CHECKING:
     from hstrack.core.model.title import Title
     from hstrack.core.regions import Preference
     from hstrack.store.store import Store
-from hstrack.notify.leads import _anchor, _dated_at, _due, _leads_of, _start_of, follows, leads_for
-from hstrack.notify.notification import KINDS, ChannelError, Notification
-from hstrack.notify.record import Record, read_record, record_path, running, write_record
 
 GRACE = timedelta(days=30)  # how far before the last run a change may be recorded and still be news
 LONG_PAST = timedelta(days=1)  # a milestone ended longer ago than this is not told of

@@ -20,10 +20,10 @@ from hstrack.core.errors import StoreError
 from hstrack.core.feed import instant_of
 from hstrack.core.model.leads import check_lead
 from hstrack.core.model.shape import shown
+from hstrack.notify.notification import OPEN
 
 if TYPE_CHECKING:
     from hstrack.store.store import Store
-from hstrack.notify.notification import OPEN
 
 RECORD_SCHEMA = 1
 

@@ -23,8 +23,6 @@ from hstrack.core.model.unknown import NumberWatch
 if TYPE_CHECKING:
     from hstrack.core.model.document import Document
 
-    pass
-
 
 DOCTOR_HINT = "; run hstrack doctor"
 

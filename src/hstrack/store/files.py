@@ -14,13 +14,8 @@ import contextlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from hstrack.core.errors import StoreError
-
-if TYPE_CHECKING:
-    pass
-
 
 NEW_STORE_MODE = 0o600
 

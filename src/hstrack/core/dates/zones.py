@@ -108,4 +108,6 @@ def _instant(
                     value, f"{name} is at UTC{_format_offset(at)} at {naive:%H:%M} that day, not {_offset_text(offset)}"
                 )
     day = at.date()
-    return DateSpec(Precision.INSTANT, day, day, at, name, at.timestamp())
+    utc_offset = at.utcoffset()
+    seconds = int(utc_offset.total_seconds()) if utc_offset is not None else None
+    return DateSpec(Precision.INSTANT, day, day, at, name, at.timestamp(), seconds)

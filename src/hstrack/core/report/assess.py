@@ -18,11 +18,9 @@ from typing import TYPE_CHECKING
 from hstrack.core.kinds import milestone_rank
 from hstrack.core.text import ago_range, hours_minutes, until, until_range
 
-if TYPE_CHECKING:  # a viewer's region matters only to a title with releases in places
+if TYPE_CHECKING:  # types only: a command loads the modules it runs
     from hstrack.core.dates.spec import DateSpec
     from hstrack.core.model.milestone import Milestone
-
-    pass
 
 
 # What a frozen __init__ sets its fields with (Value refuses plain assignment).

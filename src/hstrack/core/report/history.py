@@ -6,15 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from hstrack.core.report.assess import Assessed, _set, assess, label
 from hstrack.core.text import plural
 from hstrack.core.values import Value
 
-if TYPE_CHECKING:  # a viewer's region matters only to a title with releases in places
+if TYPE_CHECKING:  # types only: a command loads the modules it runs
     from hstrack.core.model.history import Change, Edit
     from hstrack.core.model.title import Title
-
-    pass
-from hstrack.core.report.assess import Assessed, _set, assess, label
 
 # ---------------------------------------------------------------------------- history
 

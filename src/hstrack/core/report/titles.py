@@ -14,13 +14,13 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from hstrack.core.kinds import PLACED_KINDS, milestone_rank
+from hstrack.core.report.assess import _PHASE_OF, CANCELLED, Assessed, State, assess, is_today, time_key
 
-if TYPE_CHECKING:  # a viewer's region matters only to a title with releases in places
+if TYPE_CHECKING:  # types only; the region matters only to a title with releases in places
     from hstrack.core.dates.spec import DateSpec
     from hstrack.core.model.document import Document
     from hstrack.core.model.title import Title
     from hstrack.core.regions import Preference
-from hstrack.core.report.assess import _PHASE_OF, CANCELLED, Assessed, State, assess, is_today, time_key
 
 
 @dataclass(frozen=True)
