@@ -212,3 +212,45 @@ def test_the_store_reads_and_writes_exactly_what_json_would(
     again = parse_bytes(exact, Path("store.json"))
     assert dumps(again) == exact
     assert again.to_json() == json.loads(exact)
+
+
+INSTANTS = st.builds(
+    "{}T{:02d}:{:02d}{}".format,
+    st.sampled_from(["2026-10-03", "2026-03-29", "2026-10-25", "2027-01-01"]),
+    st.integers(0, 23),
+    st.sampled_from([0, 30, 45]),
+    st.sampled_from(
+        [
+            "Z",
+            "+00:00",
+            "-07:00",
+            "+09:00",
+            "+05:30",
+            "+05:45",
+            "-03:30",
+            "+14:00",
+            "-12:00",
+            "[Europe/London]",
+            "[America/Los_Angeles]",
+            "[Asia/Kolkata]",
+        ]
+    ),  # fmt: skip
+)
+TYPED = st.one_of(INSTANTS, CANONICAL_LIKE)
+
+
+@settings(max_examples=500, deadline=None)
+@given(TYPED, TYPED)
+def test_two_dates_are_equal_only_when_they_say_the_same(a: str, b: str) -> None:
+    """A spec's equality and hash are its identity in every cache (the EDTF spelling, a
+    view's shared milestone shapes): two specs are one value only when every view would say
+    them alike, so 07:00Z and 00:00-07:00, one moment, are two dates (issue 25.10)."""
+    try:
+        x, y = parse_date(a), parse_date(b)
+    except DateError:
+        return
+    if x == y:
+        assert hash(x) == hash(y)
+        assert (x.canonical, x.text, x.window_iso) == (y.canonical, y.text, y.window_iso), (a, b)
+    else:
+        assert x.canonical != y.canonical, (a, b)

@@ -187,6 +187,7 @@ def _due_leads(
                 text=a.date.text,
                 tentative=a.milestone.tentative,
                 lead=lead,
+                change=None,
                 late=moment < today,
                 due=moment,
                 summary=f"{label(a.key)} {a.date.text}{tentative} · {a.countdown}",
@@ -203,6 +204,7 @@ def _change_notification(
     assert now.tzinfo is not None
     left = change.new if change.new is not None else change.old
     assert left is not None
+    row = history_row(change, now)
     return Notification(
         kind="change",
         title_id=title.id,
@@ -212,9 +214,10 @@ def _change_notification(
         text=change.new.date.text if change.new is not None else None,
         tentative=change.new.tentative if change.new is not None else False,
         lead=None,
+        change=row.movement,
         late=moment < today,
         due=moment.astimezone(now.tzinfo),
-        summary=history_row(change, now).summary,
+        summary=row.summary,
         origin=change.origin,
         key=("change", title.first_id, digest, change.recorded),
     )
