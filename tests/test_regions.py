@@ -187,23 +187,33 @@ def test_a_place_typed_short_finds_the_one_release_it_can_mean(film: Cli) -> Non
 
 
 @pytest.mark.parametrize(
-    ("env", "key", "place"),
-    [({"HSTRACK_REGION": "GB"}, "release@GB:theatrical", "UK cinemas"),
-     ({"HSTRACK_REGION": "US"}, "release@US:theatrical", "US cinemas"),
-     ({"HSTRACK_REGION": "DE"}, "release:digital", "worldwide streaming"),  # no German date: worldwide
-     ({}, "release:digital", "worldwide streaming"),
-     ({"HSTRACK_REGION": "US", "HSTRACK_MEDIUM": "digital"}, "release:digital", "worldwide streaming"),
-     ({"HSTRACK_REGION": "GB", "HSTRACK_MEDIUM": "physical,theatrical"}, "release@GB:theatrical", "UK cinemas"),
-     ({"LANG": "en_US.UTF-8"}, "release@US:theatrical", "US cinemas")],
+    ("env", "key", "place", "after"),
+    [({"HSTRACK_REGION": "GB"}, "release@GB:theatrical", "UK cinemas", "release:digital"),
+     ({"HSTRACK_REGION": "US"}, "release@US:theatrical", "US cinemas", "release:digital"),
+     ({"HSTRACK_REGION": "DE"}, "release:digital", "worldwide streaming", None),  # no German date: worldwide
+     ({}, "release:digital", "worldwide streaming", None),
+     ({"HSTRACK_REGION": "US", "HSTRACK_MEDIUM": "digital"}, "release:digital", "worldwide streaming", None),
+     ({"HSTRACK_REGION": "GB", "HSTRACK_MEDIUM": "physical,theatrical"}, "release@GB:theatrical", "UK cinemas",
+      "release:digital"),
+     ({"LANG": "en_US.UTF-8"}, "release@US:theatrical", "US cinemas", "release:digital")],
 )  # fmt: skip
 def test_the_viewers_release_is_their_regions_else_worldwide_else_the_earliest(
-    film: Cli, env: dict[str, str], key: str, place: str
+    film: Cli, env: dict[str, str], key: str, place: str, after: str | None
 ) -> None:
     title = release_of(film.json("status", **env))
     assert (title["release"]["key"], title["release_place"]) == (key, place)
-    assert title["next"]["key"] == key  # nothing else ahead: the viewer's release is next
     assert place in film("status", COLUMNS="200", **env).stdout
-    assert f"release ({place})" in film("countdown", FILM, **env).stdout
+    # Next is the earliest release that applies to the viewer (theirs, or worldwide): their
+    # cinema date, or with a preferred medium the worldwide stream, their own cinema date
+    # still counting down first when they have one.
+    region = env.get("HSTRACK_REGION") or ("US" if env.get("LANG", "").startswith("en_US") else None)
+    first = f"release@{region}:theatrical" if region in ("GB", "US") else key
+    assert title["next"]["key"] == first
+    named = {"release@GB:theatrical": "UK cinemas", "release@US:theatrical": "US cinemas"}
+    assert f"release ({named.get(first, place)})" in film("countdown", FILM, **env).stdout  # countdown is next's
+    if after is not None:  # once their own date has passed, the worldwide one is next
+        later = release_of(film.json("status", now="2027-04-01T12:00:00+00:00", **env))
+        assert later["next"]["key"] == after
 
 
 def test_with_no_worldwide_release_the_earliest_anywhere_is_the_one(film: Cli) -> None:

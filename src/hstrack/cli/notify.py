@@ -275,7 +275,7 @@ def _listing(settings: Settings, title_id: str | None) -> str:
     else:
         title = doc.get(title_id)
         report = report_title(title, settings.now(), pref=settings.pref_for(doc))
-        own = {a.key for a in report.single}
+        own = {a.key for a in report.applicable}
         for a in report.milestones:
             key = a.key
             if key in title.notify:

@@ -24,8 +24,9 @@ change sent under its title and a digest of the history entry, within a window o
   before that day are not sent.
 - A lead due before its date was recorded (after the baseline) is not sent: the change
   that recorded the date says it.
-- Of releases and premieres in several places, the viewer's own (``report.for_viewer``)
-  are followed, others only when lead times are set for them.
+- Of releases and premieres in several places, those that apply to the viewer (in their
+  region or worldwide: ``report.titles.applies``) are followed, others only when lead
+  times are set for them.
 
 The record and its locks are ``hstrack.notify.record``; lead times ``hstrack.notify.leads``;
 how a notification reaches a person ``hstrack.notify.channels``.
@@ -118,7 +119,7 @@ def plan(
     quiet: dict[tuple[str, str], str] = {}
     for title in doc.titles.values():
         report = report_title(title, now, pref=pref)
-        own = {a.key for a in report.single}
+        own = {a.key for a in report.applicable}
         found += _due_leads(title, report, own, now, today, baseline, record, defaults)
         for change in title.history:
             moment = instant_of(change.recorded)

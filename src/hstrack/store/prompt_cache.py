@@ -151,12 +151,13 @@ def pinned_segment(title: Title, pinned: str | None, now: datetime, pref: Prefer
 
 
 def _speaking(title: Title, now: datetime, pref: Preference) -> Iterable[Milestone]:
-    """The milestones that speak for a title on one line: all of them, but of releases
-    and premieres in several places only the viewer's own (``report.for_viewer``)."""
+    """The milestones that speak for a title on the prompt: all of them, but of releases
+    and premieres in several places only those that apply to the viewer (in their region
+    or worldwide: ``report.titles.applies``)."""
     ms = title.milestones
     if not any(m.region is not None or m.medium is not None for m in ms.values()):
         return ms.values()
-    return [a.milestone for a in report_title(title, now, pref=pref).single]
+    return [a.milestone for a in report_title(title, now, pref=pref).applicable]
 
 
 def _end_ahead(title: Title, now: datetime) -> date:

@@ -154,6 +154,16 @@ def time_key(a: Assessed) -> tuple[int, date, date, float, tuple[int, str]]:
     return (0, a.window[0], a.window[1], moment, milestone_rank(a.kind))
 
 
+def reach_key(a: Assessed) -> tuple[date, float, tuple[int, str]]:
+    """When a reached milestone was reached, for "last reached": a window once its last day
+    ended, a day on its day, an instant at its moment; a firm cancellation dated TBA (the
+    title is over, day unknown) after everything. Ties go by the ladder."""
+    if a.window is None:
+        return (date.max, 0.0, milestone_rank(a.kind))
+    moment = a.date.at.timestamp() if a.date.at is not None else 0.0
+    return (a.window[1], moment, milestone_rank(a.kind))
+
+
 def is_today(a: Assessed, today: date) -> bool:
     """A milestone known to the day (or the moment) that falls on the viewer's today: it
     is "today" in every view, before and after its hour."""
