@@ -26,9 +26,9 @@ Rules (README, "Date forms", "Phases", "Now", "Cancelled titles", "Words"):
   then others by name); TBA last.
 - next: the first milestone (not a cancellation) known to the day or moment and falling on
   today; else the first ahead or open; else the first TBA one by the ladder. last: of those
-  reached (but next), the one reached most recently: a window when its last day ended, a
-  day on its day, an instant at its moment (a cancellation dated TBA after all); ties by
-  the ladder.
+  reached no later than next is reached (a window when its last day ended, a day on its day,
+  an instant at its moment, a cancellation dated TBA after all), the one reached most
+  recently; ties by the ladder.
 - Words: see ``span`` and friends below.
 """
 
@@ -261,17 +261,16 @@ def expect_title(milestones: dict[str, tuple[Spec, bool]], now: datetime) -> Tit
 
 
 def last_reached(assessed: list[Expected], nxt: Expected | None) -> str | None:
-    """Of the milestones reached (but next), the one reached most recently."""
-    reached = [e for e in assessed if e.reached and e is not nxt]
-    if not reached:
-        return None
+    """Of the milestones reached before next is reached (all, when nothing is next), the one
+    reached most recently."""
 
     def when(e: Expected) -> tuple[Any, ...]:
-        if e.window is None:  # a cancellation dated TBA: the title is over, day unknown
+        if e.window is None:  # TBA: a cancellation dated TBA is over, day unknown; a next TBA is ahead
             return (date.max, 0.0, rank(e.kind))
         return (e.window[1], e.moment, rank(e.kind))
 
-    return max(reached, key=when).kind
+    reached = [e for e in assessed if e.reached and e is not nxt and (nxt is None or when(e) <= when(nxt))]
+    return max(reached, key=when).kind if reached else None
 
 
 def gaps(expected: list[Expected]) -> list[dict[str, int] | None]:

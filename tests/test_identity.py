@@ -822,7 +822,6 @@ def import_one(cli: Cli, tmp_path: Path, date: str, tentative: bool | None, code
 MARKED = ["summer 2024?", "2099~", "3–7 Oct 2008?", "2027-26%"]
 
 
-@xfail("25.11", "import stores a date marked ?, ~ or % as firm when the record has no tentative field")
 @pytest.mark.parametrize("date", MARKED)
 def test_25_11_import_reads_a_dates_own_mark_as_tentative(cli: Cli, tmp_path: Path, date: str) -> None:
     import_one(cli, tmp_path, date, None)
@@ -834,7 +833,6 @@ def test_25_11_import_reads_a_dates_own_mark_as_tentative(cli: Cli, tmp_path: Pa
     assert (shown[0]["date"], shown[0]["tentative"]) == (by_set["date"], by_set["tentative"])
 
 
-@xfail("25.11", 'import accepts a date\'s tentative mark beside "tentative": false')
 @pytest.mark.parametrize("date", MARKED)
 def test_25_11_import_refuses_a_mark_beside_tentative_false(cli: Cli, tmp_path: Path, date: str) -> None:
     """README, Date forms: a mark "marks the milestone tentative, as set --tentative does

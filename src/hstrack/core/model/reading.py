@@ -87,6 +87,8 @@ def milestone_from_json(data: Any, where: str, kind: str | None = None, index: i
     tentative = data.get("tentative", False)
     if type(tentative) is not bool:
         _expect(tentative, bool, f"{where}.tentative")
+    if "?" in raw or "~" in raw or "%" in raw:  # never in hstrack's own spellings: a file typed by hand
+        tentative = _marked(raw, data, where, tentative)
     source, note = data.get("source"), data.get("note")
     if source is not None:
         if type(source) is not str:
@@ -102,6 +104,19 @@ def milestone_from_json(data: Any, where: str, kind: str | None = None, index: i
     if origin is not None and origin not in ORIGINS:
         raise ShapeError(f"{where}.origin: {shown(origin)} is not one of {', '.join(ORIGINS)}")
     return Milestone(kind, spec, tentative, source, note, _known(data, _MILESTONE_KEYS), region, medium, origin)
+
+
+def _marked(raw: str, data: dict[str, Any], where: str, tentative: bool) -> bool:
+    """A date that carries its own mark of uncertainty ("summer 2024?", "2099~", EDTF's
+    "%") is tentative, as it is when typed to ``set``; beside ``"tentative": false`` it
+    contradicts itself, and is refused rather than read one way or the other."""
+    from hstrack.core.dates.grammar import parse_typed
+
+    if not parse_typed(raw)[1]:
+        return tentative
+    if "tentative" in data and not tentative:
+        raise ShapeError(f"{where}.date: {shown(raw)} is marked uncertain, but {where}.tentative is false")
+    return True
 
 
 def _placed(kind: str, region: Any, medium: Any, where: str) -> tuple[str | None, str | None]:

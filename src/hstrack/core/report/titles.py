@@ -210,10 +210,12 @@ def report_title(
     todays = [a for a in ahead if is_today(a, today)]
     candidates = todays or ahead or tba
     nxt = candidates[0] if candidates and cancellation is None else None
-    # Last: of those reached, the one reached most recently (a window once it closed), not
-    # the one listed last: a release on 3 Oct is the last reached while a premiere window
-    # "October" that began before it is still open.
-    reached = [a for a in assessed if a.reached and a is not nxt]
+    # Last: of those reached before next is (or will be) reached, the one reached most
+    # recently, by time, not by the list's order: a release on 3 Oct is the last reached
+    # while a premiere window "October" that began before it is still open, and of two
+    # milestones today the earlier is next and the one before it last.
+    limit = reach_key(nxt) if nxt is not None else None
+    reached = [a for a in assessed if a.reached and a is not nxt and (limit is None or reach_key(a) <= limit)]
     return TitleReport(
         title=title,
         phase=phase,
