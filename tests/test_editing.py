@@ -289,15 +289,15 @@ def test_an_edit_of_every_field_reads_back_and_carries_unknown_fields(cli: Cli) 
 
 
 def test_history_says_moved_only_when_both_ends_moved_the_same_way(cli: Cli) -> None:
-    """A slip of a day is "moved 1 day later"; a date that became a window reaching both
-    before and after it (a day to its month, a day to a range around it) "changed"."""
+    """A slip of a day is "moved 1 day later"; a date that became a window holding it (a day
+    to its month, a day to a range around it) "widened", never "moved"."""
     cli("add", "Film", "--id", "film")
     steps = [
         ("2026-12-02", "trailer set to 2 Dec 2026"),
         ("2026-12-03", "trailer moved 1 day later (2 Dec 2026 → 3 Dec 2026)"),
-        ("2026-11-30..2026-12-04", "trailer changed from 3 Dec 2026 to 30 Nov–4 Dec 2026"),
+        ("2026-11-30..2026-12-04", "trailer widened from 3 Dec 2026 to 30 Nov–4 Dec 2026"),
         ("2026-12-02", "trailer firmed up from 30 Nov–4 Dec 2026 to 2 Dec 2026"),
-        ("2026-12", "trailer changed from 2 Dec 2026 to December 2026"),
+        ("2026-12", "trailer widened from 2 Dec 2026 to December 2026"),
         ("2026-11-30", "trailer moved 1 to 31 days earlier (December 2026 → 30 Nov 2026)"),
     ]
     for when, _ in steps:

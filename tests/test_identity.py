@@ -493,7 +493,6 @@ def assert_history_explains(cli: Cli, title_id: str, milestone: str) -> None:
     assert shown.get(milestone) == before, (shown, [(x["recorded"], x["summary"]) for x in entries])
 
 
-@xfail("25.5", "a backdated change is written before later entries that contradict the value it sets")
 @pytest.mark.parametrize(
     "steps",
     [

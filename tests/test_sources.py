@@ -499,7 +499,7 @@ def test_a_coarser_date_from_the_source_that_set_it_is_taken() -> None:
     doc = new_doc()
     reconcile(doc, "big-film", [answer(("release", "2027-03-05", "wikidata"))], NOW)
     out = reconcile(doc, "big-film", [answer(("release", "2027", "wikidata"))], LATER)
-    assert [(o.what, o.summary) for o in out] == [("changed", "release changed from 5 Mar 2027 to 2027")]
+    assert [(o.what, o.summary) for o in out] == [("changed", "release widened from 5 Mar 2027 to 2027")]
 
 
 def test_a_title_unlinked_while_its_sources_answered_is_not_changed() -> None:

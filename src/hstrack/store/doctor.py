@@ -86,6 +86,12 @@ def _check_store(store: Store, checkup: Checkup) -> bool:
     versions = store.versions()
     if versions and versions[-1].digest != sha256(raw):
         checkup.add("ok", "changed outside hstrack since its last change; the next change keeps this version too")
+    from hstrack.core.model.replay import disagreement
+
+    for title in doc.titles.values():
+        wrong = disagreement(title)
+        if wrong is not None:
+            checkup.add("warning", f"the history of {title.id} does not explain its state: {wrong}")
     for conflict in doc.conflicts:
         checkup.add(
             "warning",
