@@ -156,7 +156,6 @@ def shared_title(a: Clone, b: Clone, name: str, title_id: str, *sets: tuple[str,
 # ---------------------------------------------------------------- 25.1: a merge joins two titles
 
 
-@xfail("25.1", "the merge matches titles by id, so a change to the renamed title lands on the new one")
 @pytest.mark.parametrize(
     ("mode", "renamer", "old", "new", "milestone", "theirs", "readded"),
     [
@@ -199,7 +198,6 @@ def test_25_1_rename_and_readd_under_the_old_id_keeps_each_titles_facts(
     assert b.dates(by_id[old])[milestone] == readded  # the new title keeps its own date
 
 
-@xfail("25.1", "a rename onto an id the other side gave a new title drops the renamed title")
 @pytest.mark.parametrize(("mode", "adder_pushes_first"), [("merge", False), ("rebase", False), ("merge", True)])
 def test_25_1_rename_onto_an_id_the_other_side_added_keeps_both_titles(
     team: tuple[Clone, Clone], mode: str, adder_pushes_first: bool
@@ -224,7 +222,6 @@ def test_25_1_rename_onto_an_id_the_other_side_added_keeps_both_titles(
     assert puller.dates(remake[0])["release"] == "2031"
 
 
-@xfail("25.1", "a title removed and re-added under its id takes the other side's edit of the old title")
 @pytest.mark.parametrize(
     ("mode", "edit"),
     [
@@ -256,7 +253,6 @@ def test_25_1_remove_and_readd_against_an_edit_is_a_conflict_not_a_mix(
     assert b.named("Dune"), "the edited old film is kept until the conflict is settled"
 
 
-@xfail("25.1", "a title renamed on one side and removed on the other is kept silently, no conflict")
 @pytest.mark.parametrize(("mode", "remover_pushes_first"), [("merge", False), ("rebase", False), ("merge", True)])
 def test_25_1_rename_against_remove_is_a_conflict(
     team: tuple[Clone, Clone], mode: str, remover_pushes_first: bool
@@ -274,7 +270,6 @@ def test_25_1_rename_against_remove_is_a_conflict(
     assert len(conflicts) == 1
 
 
-@xfail("25.1", "one title renamed on both sides to different ids becomes two titles")
 @pytest.mark.parametrize(("mode", "with_changes"), [("merge", False), ("rebase", False), ("merge", True)])
 def test_25_1_renamed_on_both_sides_stays_one_title(team: tuple[Clone, Clone], mode: str, with_changes: bool) -> None:
     a, b = team
@@ -302,7 +297,6 @@ def ics_uids(text: str) -> list[str]:
     return [line.split(":", 1)[1].strip() for line in unfolded.splitlines() if line.startswith("UID:")]
 
 
-@xfail("25.2", "calendar UIDs are made from the first id, which two titles can share")
 @pytest.mark.parametrize(
     ("first", "chain"),
     [
@@ -326,7 +320,6 @@ def test_25_2_titles_sharing_a_first_id_have_distinct_ics_uids(cli: Cli, first: 
     assert len(uids) == len(set(uids)), sorted(uids)
 
 
-@xfail("25.2", "a merge where each side renamed one title gives two titles with one calendar UID")
 def test_25_2_a_merge_of_two_renames_gives_no_duplicate_ics_uid(team: tuple[Clone, Clone]) -> None:
     a, b = team
     a.hs("rename", S3, "hs-s3", now=at(10))
@@ -342,15 +335,12 @@ def notified(cli: Cli, now: str) -> list[dict[str, Any]]:
     return json.loads(cli("notify", "--exec", "true", "--json", now=now).stdout)["notifications"]  # type: ignore[no-any-return]
 
 
-COLLIDE = xfail("25.2", "notify's record keys a title by its first id: a second title with that id is told nothing")
-
-
 @pytest.mark.parametrize(
     ("how", "milestone", "first"),
     [
-        pytest.param("import", "release", "alpha", marks=COLLIDE),
-        pytest.param("backdated", "release", "alpha", marks=COLLIDE),
-        pytest.param("import", "trailer", "alpha", marks=COLLIDE),
+        ("import", "release", "alpha"),
+        ("backdated", "release", "alpha"),
+        ("import", "trailer", "alpha"),
         ("import", "release", "beta"),  # the control: no shared first id, and the lead is told today
     ],
 )
@@ -435,7 +425,6 @@ def credits(clone: Clone, title_id: str) -> dict[str, list[str]]:
     return json.loads(clone.hs("show", title_id, "--json").stdout)["title"]["credits"]  # type: ignore[no-any-return]
 
 
-@xfail("25.4", "two additions to one role are merged as one field: the later side's list wins")
 @pytest.mark.parametrize(
     ("mode", "role", "ours", "theirs"),
     [
@@ -460,7 +449,6 @@ def test_25_4_additions_to_a_role_on_both_sides_are_both_kept(
     assert [e["field"] for e in edits].count("credits") >= 2  # history lists both, and the state agrees
 
 
-@xfail("25.4", "import --merge takes one side's credits for a role, dropping the other's addition")
 def test_25_4_import_merge_keeps_credit_additions_from_both_copies(cli: Cli, tmp_path: Path) -> None:
     other = str(tmp_path / "other")
     cli("status")
@@ -718,9 +706,9 @@ def run_team(root: Path, env: dict[str, str], mode: str, scenario: str) -> dict[
 @pytest.mark.parametrize(
     "scenario",
     [
-        pytest.param("pin-titles", marks=xfail("25.8", "the pin follows git's 'ours', upstream in a rebase")),
-        pytest.param("pin-milestone-vs-title", marks=xfail("25.8", "the pin follows git's 'ours'")),
-        pytest.param("pin-later-on-the-pushing-side", marks=xfail("25.8", "the pin follows git's 'ours'")),
+        "pin-titles",
+        "pin-milestone-vs-title",
+        "pin-later-on-the-pushing-side",
         "credits",  # holds today (both keep the later side's list; 25.4 is about losing one)
         "same-second-dates",
     ],

@@ -102,6 +102,16 @@ class Plan:
     first: bool
 
 
+def _first_ids(doc: Document) -> dict[str, list[str]]:
+    """Each id a title was created with, and the uids of the titles created with it (an
+    older record knew titles by it)."""
+    found: dict[str, list[str]] = {}
+    for title in doc.titles.values():
+        renames = [e.old for e in title.edits if e.field == "id" and isinstance(e.old, str)]
+        found.setdefault(renames[0] if renames else title.id, []).append(title.uid)
+    return found
+
+
 def plan(
     doc: Document,
     now: datetime,
@@ -112,6 +122,8 @@ def plan(
     """What is due now and not yet sent, soonest due first."""
     tz = now.tzinfo
     assert tz is not None
+    if record is not None:
+        record.by_uid(_first_ids(doc))
     today = _start_of(now.date(), tz)
     baseline = record.baseline if record is not None else now
     found: list[Notification] = []
@@ -127,15 +139,15 @@ def plan(
                 continue
             if record is None:
                 if moment > now - GRACE:
-                    taken[(title.first_id, _digest(change))] = change.recorded
+                    taken[(title.uid, _digest(change))] = change.recorded
                 continue
             if moment <= record.last_run - GRACE:
                 continue
             digest = _digest(change)
-            if (title.first_id, digest) in record.changes:
+            if (title.uid, digest) in record.changes:
                 continue
             if not follows(title, change.milestone, own) or _left_long_ago(change, now):
-                quiet[(title.first_id, digest)] = change.recorded  # never told, so never later either
+                quiet[(title.uid, digest)] = change.recorded  # never told, so never later either
                 continue
             found.append(_change_notification(title, change, digest, moment, now, today))
     found.sort(key=lambda n: (n.due, n.title_id, KINDS.index(n.kind), n.milestone))
@@ -169,7 +181,7 @@ def _due_leads(
             continue
         lead, moment = max(ready, key=lambda pair: pair[1])
         canonical = a.date.canonical
-        sent = record.leads.get((title.first_id, a.key, canonical), {}) if record is not None else {}
+        sent = record.leads.get((title.uid, a.key, canonical), {}) if record is not None else {}
         if any(_due(other, times[0]) >= moment for other in sent):
             continue  # told already, at this lead or a later one
         if moment < _start_of(baseline.astimezone(now.tzinfo).date(), now.tzinfo):
@@ -193,7 +205,7 @@ def _due_leads(
                 due=moment,
                 summary=f"{label(a.key)} {a.date.text}{tentative} · {a.countdown}",
                 origin=None,
-                key=("lead", title.first_id, a.key, canonical, lead),
+                key=("lead", title.uid, a.key, canonical, lead),
             )
         )
     return found
@@ -220,7 +232,7 @@ def _change_notification(
         due=moment.astimezone(now.tzinfo),
         summary=row.summary,
         origin=change.origin,
-        key=("change", title.first_id, digest, change.recorded),
+        key=("change", title.uid, digest, change.recorded),
     )
 
 
@@ -249,7 +261,7 @@ def prune(record: Record, doc: Document, now: datetime) -> None:
             end = None
             if window is not None:
                 end = spec.at if spec.at is not None else _start_of(window[1] + timedelta(days=1), now.tzinfo)
-            current[(title.first_id, m.key, spec.canonical)] = end
+            current[(title.uid, m.key, spec.canonical)] = end
     horizon = now - LONG_PAST
     record.leads = {
         key: sent

@@ -25,7 +25,9 @@ from hstrack.notify.notification import OPEN
 if TYPE_CHECKING:
     from hstrack.store.store import Store
 
-RECORD_SCHEMA = 1
+# 2: titles are known by their uid (hstrack.core.identity); 1 knew them by their first id,
+# and is read by translating (``by_uid``).
+RECORD_SCHEMA = 2
 
 
 class RecordError(StoreError):
@@ -46,6 +48,23 @@ class Record:
     leads: dict[tuple[str, str, str], dict[str, str]] = field(default_factory=dict)
     changes: dict[tuple[str, str], tuple[str, str | None]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    read_schema: int = RECORD_SCHEMA
+
+    def by_uid(self, first_ids: dict[str, list[str]]) -> None:
+        """A schema-1 record keyed its titles by the id each was created with: key them by
+        uid. An old key two titles share (one renamed, another added under its id) counts
+        for both: what was sent stays sent, rather than sent again."""
+        if self.read_schema >= 2:
+            return
+        leads: dict[tuple[str, str, str], dict[str, str]] = {}
+        for (t, m, d), sent in self.leads.items():
+            for uid in first_ids.get(t, [t]):
+                leads.setdefault((uid, m, d), {}).update(sent)
+        changes: dict[tuple[str, str], tuple[str, str | None]] = {}
+        for (t, digest), value in self.changes.items():
+            for uid in first_ids.get(t, [t]):
+                changes[(uid, digest)] = value
+        self.leads, self.changes, self.read_schema = leads, changes, RECORD_SCHEMA
 
     def to_json(self) -> dict[str, Any]:
         leads = [
@@ -122,6 +141,7 @@ def _record_from_json(data: Any) -> Record:
     if schema > RECORD_SCHEMA:
         raise ValueError(f"it was written by a newer hstrack (schema {schema}): upgrade hstrack")
     record = Record(_moment(data.get("baseline"), "baseline"), _moment(data.get("last_run"), "last_run"))
+    record.read_schema = schema
     for i, entry in enumerate(_list(data.get("leads"), "leads")):
         if not isinstance(entry, dict):
             raise ValueError(f"leads[{i}]: expected an object")

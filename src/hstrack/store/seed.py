@@ -77,8 +77,17 @@ FACTS = (
 FILM_TITLED = "2025-07-28T12:00:00+00:00"
 
 
+# The seed's titles have fixed uids: every store that starts from the seed knows the film as
+# the same title, so two people's stores (an export, a merge) match it. They are what a
+# store seeded before uids migrates to (``core.model.migrations``: the first id and the
+# first recorded change), so an old store and a new one match too. Never change them.
+FILM_UID = "d76f40f4-5315-8bd7-afa1-c230d6d22296"  # derived_uid("heartstopper-film", "2025-06-09T12:00:00+00:00")
+SEASON_UID = "c5a467d6-b48e-8c53-ad0b-1e90ffbb49b1"  # derived_uid("heartstopper-s3", "2024-03-20T12:00:00+00:00")
+
+
 def _film(titled: bool) -> Title:
     return Title(
+        uid=FILM_UID,
         id=FILM,
         name="Heartstopper Forever" if titled else "Heartstopper (film)",
         label="HS film",
@@ -115,7 +124,7 @@ def seed_document(now: datetime | None = None) -> Document:
         return cutoff is None or datetime.fromisoformat(recorded).timestamp() <= cutoff
 
     film = _film(titled=known(FILM_TITLED))
-    season = Title(id=SEASON, name="Heartstopper season 3", label="HS s3", kind="season")
+    season = Title(uid=SEASON_UID, id=SEASON, name="Heartstopper season 3", label="HS s3", kind="season")
     titles = {FILM: film, SEASON: season}
     for fact in FACTS:
         if not known(fact.recorded):

@@ -135,6 +135,7 @@ def title(r: TitleReport, details: bool = False) -> dict[str, Any]:
     t = r.title
     data: dict[str, Any] = {
         "id": t.id,
+        "uid": t.uid,
         "name": t.name,
         "kind": t.kind,
         "platform": t.platform,
@@ -198,6 +199,7 @@ class _Objects:
 
         return {
             "id": t.id,
+            "uid": t.uid,
             "name": t.name,
             "kind": t.kind,
             "platform": t.platform,

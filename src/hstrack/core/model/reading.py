@@ -9,12 +9,12 @@ messages only when something is wrong. An older schema is migrated here (``MIGRA
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from typing import Any
 
 from hstrack.core.dates.grammar import parse_canonical
 from hstrack.core.dates.spec import DateError, DateSpec
 from hstrack.core.errors import UsageError
+from hstrack.core.identity import is_uid
 from hstrack.core.kinds import PLACED_KINDS, TITLE_KINDS
 from hstrack.core.model.document import OLDEST_CURRENT, SCHEMA_VERSION, Conflict, Document
 from hstrack.core.model.history import EDITABLE, ORIGINS, TITLE_FIELDS, Change, Edit, Proposal
@@ -241,7 +241,7 @@ def _notify(value: Any, where: str) -> dict[str, list[str]]:
 
 
 _TITLE_KEYS = frozenset(
-    (*EDITABLE, "milestones", "history", "edits", "edited", "links", "proposals", "rejected", "notify")
+    (*EDITABLE, "uid", "milestones", "history", "edits", "edited", "links", "proposals", "rejected", "notify")
 )
 _EDIT_KEYS = frozenset(("recorded", "field", "old", "new"))
 
@@ -312,6 +312,9 @@ def title_from_json(data: Any, where: str) -> Title:
     if len(title_id) > MAX_SLUG or not SLUG.fullmatch(title_id):
         raise ShapeError(f"{where}.id: {shown(title_id)} is not a slug")
     where = f"title {title_id!r}"
+    uid = data.get("uid")
+    if type(uid) is not str or not is_uid(uid):
+        raise ShapeError(f"{where}.uid: {shown(uid)} is not a UUID (every title of a schema-3 store has one)")
     raw_credits = data.get("credits")
     credits = {} if raw_credits is None else _file_credits(raw_credits, f"{where}.credits")
     milestones: dict[str, Milestone] = {}
@@ -352,6 +355,7 @@ def title_from_json(data: Any, where: str) -> Title:
         for name in ("proposals", "rejected")
     }
     return Title(
+        uid=uid,
         # Only a title that has links pays for the sources module (and its patterns).
         links=_links(data["links"], f"{where}.links") if "links" in data else [],
         notify=_notify(data["notify"], f"{where}.notify") if "notify" in data else {},
@@ -373,27 +377,6 @@ def title_from_json(data: Any, where: str) -> Title:
     )
 
 
-# Migrations from schema N to N+1, applied in order to the raw JSON before it is read.
-# Each takes and returns plain JSON data and must be idempotent on its own output. The
-# project has only ever had schema 1, so this is empty; tests/fixtures/ keeps one store
-# per schema version, and each new version adds its migration here and its fixture there.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
-
-
-def migrate(data: dict[str, Any], target: int | None = None) -> dict[str, Any]:
-    target = OLDEST_CURRENT if target is None else target
-    version = data.get("schema")
-    while isinstance(version, int) and version < target:
-        step = MIGRATIONS.get(version)
-        if step is None:
-            raise ShapeError(f"schema {version} cannot be migrated (no migration from it)")
-        data = step(dict(data))
-        if data.get("schema") != version + 1:
-            raise ShapeError(f"the migration from schema {version} did not produce schema {version + 1}")
-        version = data["schema"]
-    return data
-
-
 def document_from_json(data: Any) -> Document:
     """Read a store document; an older schema is migrated, a newer one read as far as
     its shape allows (the store refuses to write it)."""
@@ -402,14 +385,20 @@ def document_from_json(data: Any) -> Document:
     if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
         raise ShapeError(f"'schema' must be a whole number of at least 1, found {shown(schema)}")
     if schema < OLDEST_CURRENT:
+        from hstrack.core.model.migrations import migrate
+
         data = migrate(data)
     try:
         titles: dict[str, Title] = {}
+        uids: set[str] = set()
         for i, raw in enumerate(_expect(data.get("titles", []), list, "titles")):
             title = title_from_json(raw, f"titles[{i}]")
             if title.id in titles:
                 raise ShapeError(f"title id {title.id!r} appears twice")
+            if title.uid in uids:
+                raise ShapeError(f"title {title.id!r}: uid {title.uid} is another title's too")
             titles[title.id] = title
+            uids.add(title.uid)
     except ShapeError as exc:
         if schema > SCHEMA_VERSION:
             raise ShapeError(
@@ -418,15 +407,19 @@ def document_from_json(data: Any) -> Document:
             ) from None
         raise
     pin = data.get("pin")
-    pin_title = pin_milestone = None
+    pin_title = pin_milestone = pin_set = None
     if pin is not None:
         _expect(pin, dict, "pin")
-        pin_title = _expect(pin.get("title"), str, "pin.title")
-        pin_milestone = _opt_str(pin, "milestone", "pin")
-        if not _is_slug(pin_title):
-            raise ShapeError(f"pin.title: {shown(pin_title)} is not a slug")
-        if pin_milestone is not None and not _is_slug(pin_milestone):
-            _split_key(pin_milestone, "pin.milestone")  # release@GB:theatrical, or refused
+        pin_set = _opt_str(pin, "set", "pin")
+        if pin_set is not None and not _is_timestamp(pin_set):
+            raise ShapeError(f"pin.set: {shown(pin_set)} is not an ISO 8601 time with an offset")
+        if "title" in pin or pin_set is None:  # {"set": ...} alone: unpinned, and when
+            pin_title = _expect(pin.get("title"), str, "pin.title")
+            pin_milestone = _opt_str(pin, "milestone", "pin")
+            if not _is_slug(pin_title):
+                raise ShapeError(f"pin.title: {shown(pin_title)} is not a slug")
+            if pin_milestone is not None and not _is_slug(pin_milestone):
+                _split_key(pin_milestone, "pin.milestone")  # release@GB:theatrical, or refused
     conflicts = [
         conflict_from_json(c, f"conflicts[{i}]")
         for i, c in enumerate(_expect(data.get("conflicts", []), list, "conflicts"))
@@ -437,11 +430,12 @@ def document_from_json(data: Any) -> Document:
         read_schema=schema,
         pin_title=pin_title,
         pin_milestone=pin_milestone,
+        pin_set=pin_set,
         conflicts=conflicts,
     )
 
 
-_CONFLICT_KEYS = frozenset(("title", "recorded", "reason"))
+_CONFLICT_KEYS = frozenset(("title", "recorded", "reason", "uid"))
 
 
 def conflict_from_json(data: Any, where: str) -> Conflict:
@@ -454,4 +448,7 @@ def conflict_from_json(data: Any, where: str) -> Conflict:
         raise ShapeError(f"{where}.recorded: {shown(recorded)} is not an ISO 8601 time with an offset")
     reason = _expect(data.get("reason"), str, f"{where}.reason")
     _valid(f"{where}.reason", check_text, reason, "a reason")
-    return Conflict(title, recorded, reason, _known(data, _CONFLICT_KEYS))
+    uid = data.get("uid")
+    if uid is not None and (type(uid) is not str or not is_uid(uid)):
+        raise ShapeError(f"{where}.uid: {shown(uid)} is not a UUID")
+    return Conflict(title, recorded, reason, _known(data, _CONFLICT_KEYS), uid)

@@ -95,6 +95,38 @@ class TitleMerge:
         return when_both()
 
 
+def _last_rename(title: Title) -> str:
+    return next((e.recorded for e in reversed(title.edits) if e.field == "id"), "")
+
+
+def merge_id(t: TitleMerge) -> None:
+    """The title's id, a name the sides may each have changed: one side's rename is taken;
+    when both renamed it differently, the later rename wins (a tie: the id that sorts
+    last). The joined edits then end with the rename that gives it, as the history rule
+    asks."""
+    mine, incoming = t.mine, t.incoming
+    ours_at = recorded_at(next((e.recorded for e in reversed(t.before_edits) if e.field == "id"), "")) or _EARLIEST
+    theirs_at = recorded_at(_last_rename(incoming)) or _EARLIEST
+    old, new = mine.id, incoming.id
+    if old != new:
+        common = t.base.id if t.base is not None else None
+        if t.three_way and new == common:
+            take = False
+        elif t.three_way and old == common:
+            take = True
+        else:
+            take = theirs_at > ours_at or (theirs_at == ours_at and t.merge.theirs_on_tie(old, new))
+            if t.three_way:
+                kept, lost = (new, old) if take else (old, new)
+                t.outcome.contested.append(f"id: both copies renamed it; {kept} (renamed later), not {lost}")
+        if take:
+            mine.id = new
+            t.updated.append(f"id {new} (was {old})")
+    last = next((e for e in reversed(mine.edits) if e.field == "id"), None)
+    if last is not None and last.new != mine.id:
+        mine.edits.append(Edit(recorded=t.recorded, field="id", old=last.new, new=mine.id))
+
+
 def merge_fields(t: TitleMerge) -> None:
     """The title's own fields (name, label, kind, platform, synopsis, notes)."""
     for name in TITLE_FIELDS:
@@ -126,35 +158,35 @@ def merge_fields(t: TitleMerge) -> None:
 
 
 def merge_credits(t: TitleMerge) -> None:
-    """Credits, role by role, then in the order both sides agree on."""
+    """Credits, name by name within each role: a list, not one fact. With a common
+    version, a name either side added is kept and one either side removed goes; without
+    (an import), the names of both. So two additions to a role on two sides are both kept,
+    and the history's edits (both additions) explain the credits the merge leaves."""
     base_credits = t.base.credits if t.base is not None else {}
+    merged: dict[str, list[str]] = {}
     for role in sorted(set(t.mine.credits) | set(t.incoming.credits) | set(base_credits)):
-        old_names, new_names, common_names = (
-            t.mine.credits.get(role),
-            t.incoming.credits.get(role),
-            base_credits.get(role),
-        )
-
-        def credits_newer(old: Any = old_names, new: Any = new_names) -> bool:
-            return t.newer("credits", old, new)
-
-        choice = t.decide(old_names, new_names, common_names, credits_newer)
-        if choice is None:
-            continue
-        contested = t.three_way and old_names != common_names
-        if choice:
-            if _empty(new_names):
-                t.mine.credits.pop(role, None)
-            else:
-                t.mine.credits[role] = list(new_names or [])
-            t.took("credits")
-            t.updated.append(f"credits for {role} {'added' if _empty(old_names) else 'changed'}")
-            if contested:
-                t.outcome.contested.append(f"credits for {role}: took theirs (set later)")
+        ours, theirs = t.mine.credits.get(role, []), t.incoming.credits.get(role, [])
+        common = base_credits.get(role, [])
+        if t.three_way:
+            keep = {n for n in common if n in ours and n in theirs} | (set(ours) - set(common))
+            keep |= set(theirs) - set(common)
         else:
-            t.kept.append(f"credits for {role} (the store's are newer)")
-            if contested:
-                t.outcome.contested.append(f"credits for {role}: kept ours (set later)")
+            keep = set(ours) | set(theirs)
+        names = in_order(keep, common if t.three_way else ours, str, ours, theirs)
+        if names:
+            merged[role] = names
+        if names != ours:
+            added = [n for n in names if n not in ours]
+            gone = [n for n in ours if n not in names]
+            t.updated.append(
+                f"credits for {role}: " + "; ".join(
+                    part for part in (f"added {', '.join(added)}" if added else "",
+                                      f"removed {', '.join(gone)}" if gone else "") if part
+                ) if added or gone else f"credits for {role} reordered"
+            )  # fmt: skip
+    if merged != t.mine.credits:
+        t.mine.credits = merged
+        t.took("credits")
     if t.merge.symmetric:
         # When each field was last set: the later of the two (the winner's, where they
         # differed), so both orders agree and a later merge still knows.
