@@ -97,3 +97,23 @@ def test_the_check_names_the_first_entry_that_disagrees() -> None:
     del title.milestones["premiere"]
     title.platform = "Apple TV+"
     assert "the last edit of platform" in (disagreement(title) or "")
+
+
+def _old_store(*titles: dict[str, object]) -> dict[str, object]:
+    return {"schema": 2, "titles": [{"name": "T", **t} for t in titles]}
+
+
+def test_clones_that_migrate_apart_give_a_title_one_uid_even_when_its_id_was_reused() -> None:
+    """One store, two clones that changed apart before upgrading: in one the film "a" was
+    renamed "b" and a new title took "a"; in the other nothing was renamed. The migration
+    gives the film the same uid in both, and the newcomer another."""
+    from hstrack.core.model.migrations import migrate
+
+    rename = {"recorded": "2026-06-01T10:00:00+00:00", "field": "id", "old": "a", "new": "b"}
+    one = migrate(_old_store({"id": "b", "edits": [rename]}, {"id": "a"}))
+    other = migrate(_old_store({"id": "a", "history": []}))
+    uids = {t["id"]: t["uid"] for t in one["titles"]}  # type: ignore[union-attr]
+    assert uids["b"] == other["titles"][0]["uid"]  # type: ignore[index]
+    assert uids["a"] != uids["b"]
+    again = migrate(_old_store({"id": "b", "edits": [rename]}, {"id": "a"}))
+    assert again == one  # deterministic

@@ -4,10 +4,10 @@ uid is what calendars (ICS UIDs), notify's record, merges and imports know a tit
 two titles never share one, whatever ids they have had.
 
 A new title gets a random UUID (version 4). A title from a store written before uids
-(schema 1 or 2) gets one derived from what it was created as: the id it was first given and
-the moment of its first recorded change (a UUID of version 8, RFC 9562, from SHA-256). Two
-clones of one store that migrate apart give each title the same uid, so their later merge
-still matches it; two titles that once had the same id differ in when they were created.
+(schema 1 or 2) gets one derived from the id it was first given (a UUID of version 8, RFC
+9562, from SHA-256; see ``hstrack.core.model.migrations`` for titles that once shared an
+id). Two clones of one store that migrate apart give each title the same uid, so their
+later merge still matches it.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ def new_uid() -> str:
     return _formatted(os.urandom(16), 4)
 
 
-def derived_uid(first_id: str, created: str) -> str:
-    """The uid of a title that had none: from the id it was created with and when."""
+def derived_uid(first_id: str, tell: str = "") -> str:
+    """The uid of a title that had none: from the id it was created with (and, when titles
+    once shared that id, what tells them apart)."""
     try:
         from _sha256 import sha256  # type: ignore[import-not-found,unused-ignore]
     except ImportError:  # pragma: no cover - Python 3.12 names it _sha2
@@ -39,7 +40,7 @@ def derived_uid(first_id: str, created: str) -> str:
             from _sha2 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
         except ImportError:
             from hashlib import sha256  # type: ignore[assignment,unused-ignore]
-    digest = sha256(f"hstrack title\x00{first_id}\x00{created}".encode()).digest()
+    digest = sha256(f"hstrack title\x00{first_id}\x00{tell}".encode()).digest()
     return _formatted(digest, 8)
 
 

@@ -79,10 +79,10 @@ FILM_TITLED = "2025-07-28T12:00:00+00:00"
 
 # The seed's titles have fixed uids: every store that starts from the seed knows the film as
 # the same title, so two people's stores (an export, a merge) match it. They are what a
-# store seeded before uids migrates to (``core.model.migrations``: the first id and the
-# first recorded change), so an old store and a new one match too. Never change them.
-FILM_UID = "d76f40f4-5315-8bd7-afa1-c230d6d22296"  # derived_uid("heartstopper-film", "2025-06-09T12:00:00+00:00")
-SEASON_UID = "c5a467d6-b48e-8c53-ad0b-1e90ffbb49b1"  # derived_uid("heartstopper-s3", "2024-03-20T12:00:00+00:00")
+# store seeded before uids migrates to (``core.model.migrations``: from the id each was
+# created with), so an old store and a new one match too. Never change them.
+FILM_UID = "fe948d43-ae97-82d4-ac4f-156150f58fba"  # derived_uid("heartstopper-film")
+SEASON_UID = "c401108f-17fe-8e7b-8f7e-6b741afc643d"  # derived_uid("heartstopper-s3")
 
 
 def _film(titled: bool) -> Title:

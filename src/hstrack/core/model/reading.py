@@ -388,6 +388,10 @@ def document_from_json(data: Any) -> Document:
         from hstrack.core.model.migrations import migrate
 
         data = migrate(data)
+    elif schema > SCHEMA_VERSION:  # read as far as its shape allows: a title needs its uid
+        from hstrack.core.model.migrations import _add_uids
+
+        data = _add_uids(data)
     try:
         titles: dict[str, Title] = {}
         uids: set[str] = set()
