@@ -806,7 +806,7 @@ def test_unknown_titles() -> None:
         ({"schema": 1, "titles": [{"id": "a", "name": "A"}, {"id": "a", "name": "B"}]}, "title id 'a' appears twice"),
         ({"schema": 1, "pin": []}, "pin: expected dict"),
         ({"schema": 1, "pin": {"title": 1}}, "pin.title: expected str"),
-        ({"schema": 3, "titles": [{"id": 1}]}, "written by a newer hstrack (schema 3"),
+        ({"schema": 4, "titles": [{"id": 1}]}, "written by a newer hstrack (schema 4"),
     ],
 )  # fmt: skip
 def test_a_store_of_the_wrong_shape_says_where(data: object, says: str) -> None:
@@ -1168,7 +1168,9 @@ def test_a_change_in_a_file() -> None:
     # An id in an edit is held to the id's own rules, up to its very length.
     longest = "a" * 64
     rename = {"recorded": STAMP, "field": "id", "old": longest, "new": "a"}
-    assert document_from_json(_store(edits=[rename])).titles["a"].first_id == longest
+    from hstrack.core.identity import derived_uid
+
+    assert document_from_json(_store(edits=[rename])).titles["a"].uid == derived_uid(longest)
     assert "is not a slug" in _refused(_store(edits=[{**rename, "old": longest + "a"}]))
     # Every record that must be an object says so, wherever it is.
     assert _refused(_store(edits=[[]])) == "title 'a'.edits[0]: expected dict, found list"
@@ -1210,15 +1212,15 @@ def test_unknown_fields_are_kept_and_may_nest_32_deep() -> None:
 
 
 def test_a_newer_store_reads_while_its_shape_is_known(monkeypatch: pytest.MonkeyPatch) -> None:
-    newer = document_from_json({"schema": 3, "titles": [{"id": "a", "name": "A"}], "pin": {"title": "a"}})
-    assert (newer.read_schema, newer.newer, list(newer.titles), newer.pin_title) == (3, True, ["a"], "a")
+    newer = document_from_json({"schema": 4, "titles": [{"id": "a", "name": "A"}], "pin": {"title": "a"}})
+    assert (newer.read_schema, newer.newer, list(newer.titles), newer.pin_title) == (4, True, ["a"], "a")
     assert "milestone 'x' appears twice" in _refused(_store(milestones=[{"kind": "x", "date": "2026"}] * 2))
     plain = _refused({"schema": 1, "titles": [{"id": 1}]})
     assert plain == "titles[0].id: expected str, found int"
 
 
 def test_migrations_run_in_order_and_must_reach_the_next_schema(monkeypatch: pytest.MonkeyPatch) -> None:
-    import hstrack.core.model.reading as model
+    import hstrack.core.model.migrations as model
 
     steps: list[int] = []
 
@@ -1240,7 +1242,7 @@ def test_migrations_run_in_order_and_must_reach_the_next_schema(monkeypatch: pyt
     monkeypatch.setattr(model, "MIGRATIONS", {1: lambda data: {**data, "schema": 3}})
     with pytest.raises(ShapeError, match="the migration from schema 1 did not produce schema 2"):
         model.migrate({"schema": 1}, target=3)
-    assert model.migrate({"schema": 1}) == {"schema": 1}  # today's schema: nothing to do
+    assert model.migrate({"schema": 3}) == {"schema": 3}  # today's schema: nothing to do
 
 
 def test_values_in_messages_are_cut_short() -> None:

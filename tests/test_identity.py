@@ -384,7 +384,6 @@ def trailer_of(clone: Clone, title_id: str) -> str | None:
     return dates.get("trailer")
 
 
-@xfail("25.3", "undo steps back over a pull and drops the other copy's facts")
 @pytest.mark.parametrize(
     ("how", "theirs"), [("merge", "set"), ("rebase", "set"), ("fast-forward", "set"), ("merge", "add")]
 )

@@ -149,12 +149,19 @@ def test_a_store_that_cannot_be_migrated_writes_nothing(cli: Cli) -> None:
     assert not (cli.home / "store.json.backups").exists()
 
 
-def test_a_schema_3_store_needs_every_title_s_uid_once(cli: Cli) -> None:
+def test_a_title_s_uid_is_a_uuid_no_other_title_has(cli: Cli) -> None:
+    """A title written without one (by hand) gets the uid a migration would give it; one
+    that is not a UUID, or is another title's, is damage."""
     data = json.loads((FIXTURES / "schema-3.json").read_text())
     cli.home.mkdir(parents=True)
+    missing = json.loads(json.dumps(data))
+    missing["titles"][0].pop("uid")
+    cli.store.write_text(json.dumps(missing))
+    assert [t["uid"] for t in cli.json("status")["titles"]] != []
+    assert {t["uid"] for t in cli.json("status")["titles"]} == {t["uid"] for t in data["titles"]}
     for change, says in (
-        (lambda d: d["titles"][0].pop("uid"), "uid: None is not a UUID"),
         (lambda d: d["titles"][0].update(uid="not-a-uid"), "is not a UUID"),
+        (lambda d: d["titles"][0].update(uid=7), "is not a UUID"),
         (lambda d: d["titles"][1].update(uid=d["titles"][0]["uid"]), "is another title's too"),
     ):
         broken = json.loads(json.dumps(data))

@@ -539,7 +539,7 @@ def test_synced_facts_links_and_proposals_round_trip_and_match_the_schema() -> N
 def test_a_title_without_links_is_written_exactly_as_before() -> None:
     doc = new_doc(links=())
     typed(doc, "release", "2027-03-05")
-    assert set(json_of(doc)["titles"][0]) == {"id", "name", "label", "kind", "platform", "synopsis", "notes",
+    assert set(json_of(doc)["titles"][0]) == {"id", "uid", "name", "label", "kind", "platform", "synopsis", "notes",
                                              "credits", "milestones", "history"}  # fmt: skip
     assert "origin" not in json_of(doc)["titles"][0]["milestones"][0]
 

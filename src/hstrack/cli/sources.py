@@ -220,7 +220,7 @@ def sync(
 
     # A dry run applies the same rules to a copy; a real one applies them under the lock, to
     # the store as it is then (another hstrack may have changed it while the sources answered).
-    outcomes = apply(copy.deepcopy(doc)) if dry_run else store.change(apply, described, now)
+    outcomes = apply(copy.deepcopy(doc)) if dry_run else store.change(apply, described, now, elsewhere=True)
     if as_json:
         _sync_json(now, titles, outcomes, failures, dry_run, offline)
     else:

@@ -457,6 +457,7 @@ COMMANDS = {
     "undo": (
         "Take back the last change (repeat to go further).",
         {
+            "--across": ("--across", "", False, "Also step back over a change that came from elsewhere (a pu…"),
             "--help": ("--help", "", False, "Show this message and exit"),
             "-h": ("--help", "", False, "Show this message and exit"),
         },

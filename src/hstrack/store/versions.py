@@ -41,9 +41,22 @@ class Version:
     recorded: str
     digest: str
     state: str = "committed"  # committed | pending | undoing | recovered (data without a record)
+    # Its facts came from elsewhere (another copy through git, an import, a sync), not from
+    # this copy's own change: ``undo`` does not step back over it (hstrack.store.recovery).
+    elsewhere: bool = False
 
     def read(self) -> bytes:
         return read_regular(self.path)
+
+
+# What an hstrack before ``elsewhere`` was recorded called such versions.
+_FROM_ELSEWHERE = ("the store as found on disk", "import", "sync ")
+
+
+def _elsewhere(meta: dict[str, object]) -> bool:
+    if "from" in meta:
+        return meta["from"] == "elsewhere"
+    return str(meta.get("description", "")).startswith(_FROM_ELSEWHERE)
 
 
 class Versions:
@@ -77,7 +90,7 @@ class Versions:
                 meta = json.loads(read_regular(self.folder / name).decode("utf-8"))
                 state = str(meta.get("state", "committed"))
                 version = Version(int(m[1]), path, str(meta["description"]), str(meta["recorded"]),
-                                  str(meta["sha256"]), state)  # fmt: skip
+                                  str(meta["sha256"]), state, _elsewhere(meta))  # fmt: skip
             except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
                 continue
             if include_unsettled or version.state == "committed":
@@ -116,14 +129,16 @@ class Versions:
                                  "recovered"))  # fmt: skip
         return found
 
-    def keep(self, data: bytes, description: str, now: datetime, state: str | None) -> Version:
+    def keep(
+        self, data: bytes, description: str, now: datetime, state: str | None, elsewhere: bool = False
+    ) -> Version:
         """Write a version: its record first (so data is never left without one by a write
         of ours), then its data. Old versions beyond ``KEEP`` go, data before record."""
         existing = self.highest_sequence()
         sequence = existing + 1
         path = self.folder / f"{sequence:08d}.json"
         version = Version(sequence, path, description, now.isoformat(timespec="seconds"), sha256(data),
-                          state or "committed")  # fmt: skip
+                          state or "committed", elsewhere)  # fmt: skip
         try:
             self.folder.mkdir(exist_ok=True)
             self.write_record(version, state)
@@ -155,6 +170,8 @@ class Versions:
         }
         if state is not None:
             meta["state"] = state
+        if version.elsewhere:
+            meta["from"] = "elsewhere"
         text = (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode()
         write_atomic(text, self.meta_path(version.path), mode=NEW_STORE_MODE)
 

@@ -314,7 +314,7 @@ def title_from_json(data: Any, where: str) -> Title:
     where = f"title {title_id!r}"
     uid = data.get("uid")
     if type(uid) is not str or not is_uid(uid):
-        raise ShapeError(f"{where}.uid: {shown(uid)} is not a UUID (every title of a schema-3 store has one)")
+        raise ShapeError(f"{where}.uid: {shown(uid)} is not a UUID")
     raw_credits = data.get("credits")
     credits = {} if raw_credits is None else _file_credits(raw_credits, f"{where}.credits")
     milestones: dict[str, Milestone] = {}
@@ -388,7 +388,10 @@ def document_from_json(data: Any) -> Document:
         from hstrack.core.model.migrations import migrate
 
         data = migrate(data)
-    elif schema > SCHEMA_VERSION:  # read as far as its shape allows: a title needs its uid
+    raw_titles = data.get("titles")
+    if isinstance(raw_titles, list) and any(type(t) is dict and "uid" not in t for t in raw_titles):
+        # A title without its uid (a file written by hand, an import typed up, a newer
+        # store read as far as its shape allows) gets the one a migration would give it.
         from hstrack.core.model.migrations import _add_uids
 
         data = _add_uids(data)
