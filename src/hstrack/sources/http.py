@@ -240,7 +240,7 @@ class Client:
 
         body = self.get(url, headers).body
         try:
-            return decode_json(body, "the answer")
+            return decode_json(body, "the answer", what="an answer of this source")
         except ValueError as exc:
             raise FetchError(str(exc)) from None
 
