@@ -153,7 +153,7 @@ def render() -> str:
 
 
 def main() -> None:
-    target = Path(__file__).resolve().parent.parent / "completion_table.py"
+    target = Path(__file__).resolve().parent.parent / "shell" / "completion_table.py"
     target.write_text(render(), encoding="utf-8")
     print(f"wrote {target}")
 
