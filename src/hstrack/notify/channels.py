@@ -27,6 +27,8 @@ def exec_timeout(environ: Mapping[str, str]) -> float:
     from hstrack.core.seconds import seconds
 
     return seconds(environ, EXEC_TIMEOUT_VARIABLE, EXEC_TIMEOUT, 0.1, 3600)
+
+
 DBUS_TIMEOUT = 10.0
 APP_NAME = "hstrack"
 
@@ -220,7 +222,8 @@ class Exec(Channel):
             self.echo(inert_document(said) + cut)
         if done.timed_out:
             raise ChannelError(
-                f"--exec {self.program} took more than {self.timeout:g} s and was stopped, with every process it started"
+                f"--exec {self.program} took more than {self.timeout:g} s and was stopped, with every process "
+                "it started"
             )
         if done.code != 0:
             code = done.code or 0

@@ -17,6 +17,7 @@ sent at their time; behind, and a lead already sent (and pruned as past) is sent
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -39,10 +40,8 @@ def latest_seen(doc: Document, store_path: os.PathLike[str] | str, record: Recor
             moment = instant_of(change.recorded)
             if moment is not None:
                 moments.append(moment)
-    try:
+    with contextlib.suppress(OSError, ValueError, OverflowError):
         moments.append(datetime.fromtimestamp(os.stat(store_path).st_mtime, UTC))
-    except (OSError, ValueError, OverflowError):
-        pass
     if record is not None:
         moments.append(record.last_run)
     return max(moments) if moments else None

@@ -381,7 +381,6 @@ def _read_side(path: Path, what: str, empty_ok: bool = False) -> Document | None
     from hstrack.core.model.reading import document_from_json
     from hstrack.core.model.shape import ShapeError
     from hstrack.store.codec import decode_json
-
     from hstrack.store.files import read_regular, refusal
 
     try:

@@ -386,14 +386,14 @@ def _watched(base: type[http.client.HTTPConnection], watch: _Watch) -> type[http
     class Watched(base):  # type: ignore[valid-type,misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            make = self._create_connection
+            make: Any = getattr(self, "_create_connection")  # noqa: B009 - set by HTTPConnection, untyped
 
             def create(*a: Any, **k: Any) -> Any:
                 sock = make(*a, **k)
                 watch.add(sock)
                 return sock
 
-            self._create_connection = create
+            setattr(self, "_create_connection", create)  # noqa: B010
 
     return Watched
 
@@ -413,7 +413,7 @@ class _WatchedTLS(urllib.request.HTTPSHandler):
         self.connection = _watched(http.client.HTTPSConnection, watch)
 
     def https_open(self, req: Any) -> Any:
-        return self.do_open(self.connection, req, context=self._context)
+        return self.do_open(self.connection, req, context=getattr(self, "_context", None))
 
 
 def _read(answer: Any, headers: Any, deadline: float, allowed: float) -> bytes:

@@ -8,6 +8,7 @@ store share one lock and one set of sidecars.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -51,10 +52,8 @@ class Layout:
         except OSError:
             return None
         mine_too = [self.path, *others]
-        try:
+        with contextlib.suppress(OSError):
             mine_too += [self.folder / n for n in os.listdir(self.folder) if n.startswith((f"{name}.", f".{name}."))]
-        except OSError:
-            pass
         for path in mine_too:
             try:
                 other_st = os.stat(path)
