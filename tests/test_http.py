@@ -478,3 +478,33 @@ def test_a_server_that_drips_its_answer_is_given_up_on(httpserver: HTTPServer, t
     with pytest.raises(H.FetchError, match=r"took more than 0.5 s"):
         made.get(httpserver.url_for("/drip"))
     assert time.monotonic() - started < 1.5
+
+
+def test_a_server_silent_before_its_status_line_is_given_up_on_at_the_deadline(raw: Any, tmp_path: Path) -> None:
+    """Issue 26: the deadline covers the whole exchange, not only the body (the timeout is 5 s)."""
+
+    server = raw(_silent)  # the status line never comes, and the connection stays open
+    made, _ = client(tmp_path, timeout=5.0, deadline=0.4)
+    started = time.monotonic()
+    with pytest.raises(H.FetchError, match=r"took more than 0.4 s \(connecting, its status line"):
+        made.get(server.url)
+    assert time.monotonic() - started < 2
+
+
+def test_each_source_has_a_budget_for_the_whole_run(raw: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(H, "RUN_BUDGET", 2)
+    server = raw(_silent)
+    made, _ = client(tmp_path, timeout=5.0, deadline=0.3)
+    for _ in range(2):  # two whole deadlines: the budget
+        with pytest.raises(H.FetchError, match="took more than"):
+            made.get(server.url)
+    started = time.monotonic()
+    with pytest.raises(H.FetchError, match=r"gave up: this source's answers took more than 0.6 s in all"):
+        made.get(server.url)
+    assert time.monotonic() - started < 0.1
+    assert made.requests == 2
+
+
+def _silent(request: bytes) -> bytes:
+    time.sleep(0.8)  # holds the connection open, saying nothing, past any deadline above
+    return b""
