@@ -663,3 +663,16 @@ def test_any_answer_is_read_or_refused_never_a_crash(junk: Any, where: int) -> N
         W.candidate(D.FILM, entity, None, None)
     with contextlib.suppress(W.Malformed):
         W.search_ids(junk)
+
+
+@pytest.mark.parametrize("precision", [9, 10, 11, 12, 14])
+@pytest.mark.parametrize(
+    "year", [999, 9999, 2**31 - 1, 2**31, 2**40, 10**16 - 1, 0], ids=lambda y: f"year-{y}"
+)  # fmt: skip
+def test_a_wikidata_year_outside_hstracks_range_is_left_out_at_every_precision(year: int, precision: int) -> None:
+    """Issue 26: never an OverflowError (date() takes years up to 9999, C ints up to 2**31-1)."""
+    value = {"time": f"+{year}-06-15T00:00:00Z", "precision": precision, "calendarmodel": W.GREGORIAN}
+    spec, why = W.time_value({"snaktype": "value", "datavalue": {"value": value}})
+    assert spec is None
+    assert why is not None
+    assert "out of range" in why or "cannot read" in why

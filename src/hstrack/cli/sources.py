@@ -37,9 +37,11 @@ def _client(offline: bool = False) -> Any:
     import os
 
     from hstrack.sources.fetching import Sources, user_agent
-    from hstrack.sources.http import Cache, Client, cache_folder
+    from hstrack.sources.http import Cache, Client, cache_folder, limits
 
-    return Sources(Client(Cache(cache_folder()), offline=offline, user_agent=user_agent(os.environ)))
+    timeout, deadline = limits(os.environ)
+    client = Client(Cache(cache_folder()), offline, timeout, deadline, user_agent=user_agent(os.environ))
+    return Sources(client)
 
 
 @command(short_help="Look a title up on Wikidata and TMDb; prints candidates to link.")

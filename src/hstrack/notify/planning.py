@@ -282,6 +282,7 @@ class Outcome:
     unsent: list[Notification]
     error: str | None
     first: bool  # the first run: it took the history so far as its baseline
+    clock: str | None = None  # the run's clock was behind the record: what it did instead
 
 
 def run(
@@ -291,19 +292,27 @@ def run(
     defaults: tuple[str, ...] = DEFAULT_LEADS,
     pref_for: Callable[[Document], Preference | None] = lambda doc: None,
     dry_run: bool = False,
+    trust_clock: bool = False,
 ) -> Outcome:
     """Work out what is due and send it, each marked in the record as soon as it was sent.
     A ChannelError stops the run: that notification and the ones after it stay unsent, to be
-    tried again at the next run; those sent before it stay marked."""
+    tried again at the next run; those sent before it stay marked. The clock is checked
+    against the record and the store first (``hstrack.notify.clock``)."""
     path = record_path(store)
     if dry_run:
+        record = read_record(path)
         doc = store.read()
-        due = plan(doc, now, read_record(path), defaults, pref_for(doc))
-        return Outcome(due.notifications, [], None, due.first)
+        note = _clock(doc, now, record, store, trust_clock)
+        due = plan(doc, now, record, defaults, pref_for(doc))
+        found = [n for n in due.notifications if note is None or n.kind != "lead"]
+        return Outcome(found, [], None, due.first, note)
     with running(store):
         record = read_record(path)
         doc = store.read()
+        note = _clock(doc, now, record, store, trust_clock)
         due = plan(doc, now, record, defaults, pref_for(doc))
+        if note is not None:  # behind the record: every lead due by now was dealt with then
+            due.notifications = [n for n in due.notifications if n.kind != "lead"]
         if record is None:
             record = Record(baseline=now.astimezone(UTC), last_run=now.astimezone(UTC))
         for key, recorded in (due.baseline | due.quiet).items():
@@ -321,8 +330,22 @@ def run(
             sent.append(n)
             mark(record, n, now)
             write_record(record, path, store)
-        record.last_run = max(record.last_run, now.astimezone(UTC))
-        prune(record, doc, now)
+        if note is None:
+            record.last_run = max(record.last_run, now.astimezone(UTC))
+            prune(record, doc, now)
         write_record(record, path, store)
     unsent = due.notifications[len(sent) :] if error is not None else []
-    return Outcome(sent, unsent, error, due.first)
+    return Outcome(sent, unsent, error, due.first, note)
+
+
+def _clock(doc: Document, now: datetime, record: Record | None, store: Store, trust: bool) -> str | None:
+    """A RecordError when the clock is far ahead of anything seen (unless trusted); the note
+    for a run behind the record; None for a clock that agrees."""
+    from hstrack.notify import clock
+    from hstrack.notify.record import RecordError
+
+    if not trust:
+        why = clock.ahead(now, clock.latest_seen(doc, store.path, record))
+        if why is not None:
+            raise RecordError(why)
+    return clock.behind(now, record)

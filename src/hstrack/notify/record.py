@@ -98,19 +98,17 @@ def read_record(path: Path) -> Record | None:
     """The record, or None before the first run. Anything but a record hstrack wrote is
     refused (exit 1): never reset silently, which would send everything again."""
     from hstrack.store.codec import decode_json
-    from hstrack.store.files import read_regular
+    from hstrack.store.files import SIDECAR_LIMIT, read_regular, refusal
 
+    hint = f"; remove {path.name} to start again (the next run takes a new baseline)"
     try:
-        raw = read_regular(path)
+        raw = read_regular(path, SIDECAR_LIMIT, follow=False)
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise RecordError(f"cannot read {path}: {exc.strerror}; nothing was sent") from None
-    hint = f"; remove {path.name} to start again (the next run takes a new baseline)"
-    if len(raw) > 64 * 1024 * 1024:
-        raise RecordError(f"{path} is larger than a record of notifications can be{hint}")
+        raise RecordError(f"cannot read {path}: {refusal(exc)}; nothing was sent{hint}") from None
     try:
-        data = decode_json(raw, path, hint)
+        data = decode_json(raw, path, hint, what="a record of notifications")
     except ValueError as exc:
         raise RecordError(str(exc)) from None
     try:

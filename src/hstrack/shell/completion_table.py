@@ -387,6 +387,12 @@ COMMANDS = {
             "--apprise": ("--apprise", "text", True, "To an apprise URL: ntfy://, tgram://, mailto:// (repeatable)"),
             "--dry-run": ("--dry-run", "", False, "Say what would be sent"),
             "--json": ("--json", "", False, "List what was sent as JSON (schema 1)"),
+            "--trust-clock": (
+                "--trust-clock",
+                "",
+                False,
+                "Run though the clock is far past anything the store or reco…",
+            ),
             "--at": ("--at", "date", False, "Show things as of this date or time (2026-10-03, tomorrow,…"),
             "--print": (
                 "--print",

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, TypeVar
 from hstrack.core.errors import StoreError
 from hstrack.core.model.document import OLDEST_CURRENT, SCHEMA_VERSION, Document
 from hstrack.store.codec import DOCTOR_HINT, dumps, parse_bytes, parse_with_data
-from hstrack.store.files import read_regular_stat, sha256, write_atomic
+from hstrack.store.files import NotAFile, TooLarge, read_regular_stat, sha256, write_atomic
 from hstrack.store.layout import Layout
 
 if TYPE_CHECKING:
@@ -86,8 +86,10 @@ class Store:
         except FileNotFoundError:
             raise StoreError(f"no store at {self.given}") from None
         except IsADirectoryError as exc:
-            what = "a folder" if exc.errno == 21 else "not a regular file"
+            what = exc.kind if isinstance(exc, NotAFile) else "a folder"
             raise StoreError(f"{self.given} is {what}, not a store file{hint}") from None
+        except TooLarge as exc:
+            raise StoreError(f"{self.given} is not read: {exc.strerror}, more than a store can be{hint}") from None
         except OSError as exc:
             raise StoreError(f"cannot read {self.given}: {exc.strerror}") from None
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from hstrack.core.errors import StoreError
 from hstrack.store.codec import parse_bytes
-from hstrack.store.files import NEW_STORE_MODE, read_regular, sha256, write_atomic
+from hstrack.store.files import NEW_STORE_MODE, SIDECAR_LIMIT, read_regular, sha256, write_atomic
 
 KEEP = 10
 
@@ -46,7 +46,7 @@ class Version:
     elsewhere: bool = False
 
     def read(self) -> bytes:
-        return read_regular(self.path)
+        return read_regular(self.path, follow=False)
 
 
 # What an hstrack before ``elsewhere`` was recorded called such versions.
@@ -87,7 +87,7 @@ class Versions:
                 continue
             path = self.folder / f"{m[1]}.json"
             try:
-                meta = json.loads(read_regular(self.folder / name).decode("utf-8"))
+                meta = json.loads(read_regular(self.folder / name, SIDECAR_LIMIT, False).decode("utf-8"))
                 state = str(meta.get("state", "committed"))
                 version = Version(int(m[1]), path, str(meta["description"]), str(meta["recorded"]),
                                   str(meta["sha256"]), state, _elsewhere(meta))  # fmt: skip
@@ -121,7 +121,7 @@ class Versions:
             if sequence_has_record.get(int(m[1])):
                 continue
             try:
-                data = read_regular(path)
+                data = read_regular(path, follow=False)
                 stamp = datetime.fromtimestamp(os.stat(path).st_mtime).astimezone().isoformat(timespec="seconds")
             except (OSError, ValueError, OverflowError):
                 continue
