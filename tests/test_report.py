@@ -94,7 +94,7 @@ def test_seeded_film_today() -> None:
         ("2026-10-03", "2026-10-04T00:00", "past", None),
         ("autumn 2026", "2026-06-23T10:00", "future", (70, 160)),
         ("autumn 2026", "2026-10-01T10:00", "open", (0, 60)),
-        ("Q3 2026", "2026-10-01T00:00", "past", None),
+        ("Q3 2026", "2026-10-01T00:00", "due", None),
         # Across the year end and a leap day.
         ("2029-01-02", "2028-12-30T12:00", "future", (3, 3)),
         ("2028-03-01", "2028-02-28T12:00", "future", (2, 2)),
@@ -183,9 +183,13 @@ def test_status_orders_soonest_first() -> None:
         add_title(doc, name)
         set_milestone(doc, name.lower(), "release", when, at("2026-11-27T12:00"))
     add_title(doc, "Old")
-    set_milestone(doc, "old", "release", "2020", at("2026-11-27T12:00"))
+    set_milestone(doc, "old", "release", "2020-03-01", at("2026-11-27T12:00"))
+    # A window that closed with no day recorded is still awaited, and the oldest thing
+    # awaited: it comes first.
+    add_title(doc, "Unconfirmed")
+    set_milestone(doc, "unconfirmed", "release", "2020", at("2026-11-27T12:00"))
     names = [r.title.name for r in status_report(doc, at("2026-11-27T12:00"))]
-    assert names == ["Sooner", "Later", "Unknown", "Old"]
+    assert names == ["Unconfirmed", "Sooner", "Later", "Unknown", "Old"]
 
 
 @pytest.mark.parametrize(

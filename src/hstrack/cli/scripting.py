@@ -52,6 +52,14 @@ def check(
             help="A milestone's date changed since DATE (ISO 8601, or a span like 7d).",
         ),
     ] = None,
+    presumed: Annotated[
+        bool,
+        typer.Option(
+            "--presumed",
+            help="Count a window that ended with no day recorded (due, unconfirmed) as reached, for "
+            "--released and --reached.",
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; only the exit code.")] = False,
     as_json: JsonOpt = False,
     at: AtOpt = None,
@@ -73,7 +81,7 @@ def check(
         title, whole = settings.read_title(title_id)
         conditions = validate(conditions, title.milestones.keys() | whole.milestone_kinds())
         report = report_title(title, now, pref=settings.pref_for(whole))
-        verdicts = run_checks(report, conditions, now)
+        verdicts = run_checks(report, conditions, now, presumed)
     except HstrackError as exc:
         # grep's convention: 1 means "false", so a broken store or bad input must be 2.
         raise CheckError(exc.message) from None

@@ -48,9 +48,10 @@ PHASE_STYLE = {
 }
 # Below this width no table is drawn: every row is a stacked block instead.
 NARROW = 60
-STATE_MARK = {"past": "✓", "today": "●", "open": "◐", "future": "○", "tba": "?", "cancelled": "✕"}
+STATE_MARK = {"past": "✓", "today": "●", "open": "◐", "future": "○", "due": "◌", "tba": "?", "cancelled": "✕"}
 STATE_STYLE = {
     "past": "green",
+    "due": "bold magenta",
     "today": "bold green",
     "open": "yellow",
     "future": "cyan",

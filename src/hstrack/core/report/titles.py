@@ -20,7 +20,17 @@ if TYPE_CHECKING:  # a viewer's region matters only to a title with releases in 
     from hstrack.core.model.document import Document
     from hstrack.core.model.title import Title
     from hstrack.core.regions import Preference
-from hstrack.core.report.assess import _PHASE_OF, CANCELLED, Assessed, State, assess, is_today, time_key
+from hstrack.core.report.assess import (
+    _PHASE_OF,
+    CANCELLED,
+    DUE,
+    Assessed,
+    State,
+    assess,
+    confirmed,
+    is_today,
+    time_key,
+)
 
 
 @dataclass(frozen=True)
@@ -157,6 +167,8 @@ def report_title(
     pref: Preference | None = None,
 ) -> TitleReport:
     everything = sorted((assess(m, now, memo) for m in title.milestones.values()), key=time_key)
+    if any(a.state == DUE for a in everything):
+        everything = [confirmed(a) if a.state == DUE and _day_recorded(title, a) else a for a in everything]
     phase = phase_of(for_viewer(everything, pref))
     firm_end = next((a for a in everything if a.kind == CANCELLED and not a.milestone.tentative), None)
     cancellation = None
@@ -174,12 +186,13 @@ def report_title(
     # choice depends on places and time order alone, which overtaking leaves as they were.
     assessed = for_viewer(everything, pref)
     today = now.date()
-    ahead = [a for a in assessed if a.kind != CANCELLED and (a.state in ("future", "open") or is_today(a, today))]
+    # A window that closed unconfirmed is still awaited: it comes first, being the oldest.
+    ahead = [a for a in assessed if a.kind != CANCELLED and (a.state in ("future", "open", DUE) or is_today(a, today))]
     tba = sorted(
         (a for a in assessed if a.state == "tba" and a.kind != CANCELLED), key=lambda a: milestone_rank(a.kind)
     )
     # Next: today's milestone (known to the day or the moment) above all, then the first
-    # still ahead or open, then the first TBA; nothing for a cancelled title.
+    # still due, ahead or open, then the first TBA; nothing for a cancelled title.
     todays = [a for a in ahead if is_today(a, today)]
     candidates = todays or ahead or tba
     nxt = candidates[0] if candidates and cancellation is None else None
@@ -196,6 +209,22 @@ def report_title(
         own=tuple(assessed) if len(assessed) != len(everything) else (),
         cancellation=cancellation,
     )
+
+
+def _day_recorded(title: Title, a: Assessed) -> bool:
+    """Whether a day or a moment inside a due milestone's window was ever recorded for it:
+    a date widened since (a source that came to know less) still said the day came."""
+    spec = a.date
+    assert spec.earliest is not None
+    assert spec.latest is not None
+    for change in title.history:
+        new = change.new
+        if change.milestone != a.key or new is None or not new.date.is_exact:
+            continue
+        day = new.date.earliest
+        if day is not None and spec.earliest <= day <= spec.latest:
+            return True
+    return False
 
 
 def _status_key(r: TitleReport) -> tuple[int, tuple[int, date, date, float, tuple[int, str]], str]:
