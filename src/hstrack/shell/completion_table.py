@@ -337,6 +337,7 @@ COMMANDS = {
                 True,
                 "A milestone's date changed since DATE (ISO 8601, or a span…",
             ),
+            "--presumed": ("--presumed", "", False, "Count a window that ended with no day recorded (due, unconf…"),
             "--quiet": ("--quiet", "", False, "Print nothing"),
             "-q": ("--quiet", "", False, "Print nothing"),
             "--json": ("--json", "", False, "Print JSON (schema 1) instead of a table"),
