@@ -52,6 +52,15 @@ def check(
             help="A milestone's date changed since DATE (ISO 8601, or a span like 7d).",
         ),
     ] = None,
+    stale: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--stale",
+            metavar="DURATION",
+            help="The title's facts were last confirmed (a change recorded, or a sync that found none) more than "
+            "DURATION ago, or never: 90d, 3m.",
+        ),
+    ] = None,
     presumed: Annotated[
         bool,
         typer.Option(
@@ -73,7 +82,7 @@ def check(
         conditions = [Condition("--released")] if released else []
         for option, values in (
             ("--phase", phase), ("--reached", reached), ("--has-date", has_date),
-            ("--due-within", due_within), ("--changed-since", changed_since),
+            ("--due-within", due_within), ("--changed-since", changed_since), ("--stale", stale),
         ):  # fmt: skip
             conditions += [Condition(option, v) for v in values or []]
         conditions = validate(conditions)

@@ -164,6 +164,18 @@ def sync(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Also say on stderr what a source gave that was left out, and why.")
     ] = False,
+    stale: Annotated[
+        bool,
+        typer.Option(
+            "--stale",
+            help="Only the titles status marks as wanting news: a window due, unconfirmed, closing with no day, "
+            "or open with no news for the stale span (hstrack config stale, 90d).",
+        ),
+    ] = False,
+    active: Annotated[
+        bool,
+        typer.Option("--active", help="Leave out cancelled titles and those released more than 90 days ago."),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Fetch every linked title (or those given) from its sources and bring its milestones
@@ -176,7 +188,7 @@ def sync(
 
     from hstrack.core.references import SOURCE_NAMES, parse_reference
     from hstrack.sources.facts import Fetched
-    from hstrack.sources.sync import Outcome, reconcile
+    from hstrack.sources.sync import Outcome, confirm, reconcile
 
     settings = settings_of(ctx)
     now = settings.now()
@@ -189,8 +201,14 @@ def sync(
             raise UsageError(f"{bare[0]} is not linked to a source; hstrack find NAME, then hstrack link {bare[0]} REF")
     else:
         titles = [doc.titles[k] for k in sorted(doc.titles) if doc.titles[k].links]
+    linked = bool(titles)
+    if stale or active:
+        titles = _wanting(settings, doc, titles, now, stale, active)
     if not titles:
-        done("no title is linked to a source; hstrack find NAME, then hstrack link ID REF")
+        if linked:
+            done("no linked title " + ("wants news" if stale else "is active") + "; nothing to sync")
+        else:
+            done("no title is linked to a source; hstrack find NAME, then hstrack link ID REF")
         if as_json:
             _sync_json(now, [], {}, {}, dry_run, offline)
         return
@@ -212,11 +230,13 @@ def sync(
             usable[t.id] = [a for _, a in got if not isinstance(a, str)]
 
     def apply(document: Any) -> dict[str, list[Outcome]]:
-        return {tid: reconcile(document, tid, found, now) for tid, found in usable.items()}
+        return {tid: confirm(document, tid, reconcile(document, tid, found, now), now) for tid, found in usable.items()}
 
     def described(result: dict[str, list[Outcome]]) -> str | None:
         touched = [tid for tid, outs in result.items() if any(o.stored for o in outs)]
-        return f"sync {' '.join(touched)}" if touched else None
+        if touched:
+            return f"sync {' '.join(touched)}"
+        return f"sync {' '.join(result)} (confirmed, no change)" if result else None
 
     # A dry run applies the same rules to a copy; a real one applies them under the lock, to
     # the store as it is then (another hstrack may have changed it while the sources answered).
@@ -241,6 +261,22 @@ def sync(
          f"title{'s' * (len(titles) != 1)}: {said}" + ("; nothing was written" if dry_run else ""))  # fmt: skip
     if failures:
         raise typer.Exit(1)
+
+
+def _wanting(settings: Any, doc: Any, titles: list[Any], now: Any, stale: bool, active: bool) -> list[Any]:
+    """Of the linked titles, those status marks as wanting news (``--stale``) and those not
+    finished with (``--active``)."""
+    from hstrack.core.filters import is_active
+    from hstrack.core.report.freshness import watch
+    from hstrack.core.report.titles import report_title
+
+    pref, span = settings.pref_for(doc), settings.stale()
+    kept = []
+    for t in titles:
+        report = report_title(t, now, pref=pref)
+        if (not stale or watch(report, now, span) is not None) and (not active or is_active(report)):
+            kept.append(t)
+    return kept
 
 
 def _sync_json(now: Any, titles: list[Any], outcomes: dict[str, list[Any]], failures: dict[str, str],

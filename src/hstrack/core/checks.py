@@ -85,7 +85,7 @@ def validate(conditions: list[Condition], kinds: set[str] | None = None) -> list
     if not conditions:
         raise UsageError(
             "give at least one condition: --released, --reached M, --phase P, --has-date M, "
-            "--due-within D, --changed-since DATE"
+            "--due-within D, --changed-since DATE, --stale D"
         )
     checked: list[Condition] = []
     phases: list[str] = []
@@ -107,7 +107,7 @@ def validate(conditions: list[Condition], kinds: set[str] | None = None) -> list
                 if phase not in phases:
                     phases.append(phase)
             continue
-        elif c.option == "--due-within":
+        elif c.option in ("--due-within", "--stale"):
             from hstrack.core.dates.spans import read_span
 
             read_span(arg)  # refuses a bad spelling now; one too long for the calendar, when evaluated
@@ -162,6 +162,11 @@ def evaluate(report: TitleReport, condition: Condition, now: datetime, presumed:
         return _due_within(report, condition, now)
     if option == "--changed-since":
         return _changed_since(report, condition, now)
+    if option == "--stale":
+        from hstrack.core.report.freshness import describe, is_stale, last_confirmed
+
+        confirmed = last_confirmed(report.title)
+        return Verdict(label, is_stale(confirmed, now, arg), describe(confirmed, now))
     raise UsageError(f"unknown condition {option}")
 
 

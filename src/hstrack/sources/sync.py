@@ -253,6 +253,15 @@ def reconcile(doc: Document, title_id: str, answers: list[Fetched], now: datetim
     return outcomes
 
 
+def confirm(doc: Document, title_id: str, outcomes: list[Outcome], now: datetime) -> list[Outcome]:
+    """Record that a sync heard back from every source of a title: its facts are confirmed
+    as of now (``Title.synced``), unless a source contests one (a proposal is pending)."""
+    title = doc.titles.get(title_id)
+    if title is not None and not title.proposals:
+        title.synced = now.isoformat(timespec="seconds")
+    return outcomes
+
+
 # ---------------------------------------------------------------------------- links
 
 

@@ -142,7 +142,12 @@ class TerminalBase:
     """The console a terminal view writes to, and how it writes."""
 
     def __init__(self, now: datetime, console: Console | None = None) -> None:
+        from hstrack.core.report.freshness import STALE_AFTER
+
         self.now = now
+        # How long an open window may go without news before status marks it (the
+        # command sets the user's ``hstrack config stale``).
+        self.stale = STALE_AFTER
         self.console = console or Console(highlight=False, markup=False, emoji=False)
         # What this stream can encode decides the characters before anything is measured.
         self.glyphs = Glyphs(self.console.encoding)

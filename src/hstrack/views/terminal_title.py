@@ -139,6 +139,14 @@ class TitleView(TerminalBase):
         for role, names in t.credits.items():
             facts.append((inert(role.lower()), words(inert(", ".join(names)))))
         facts.append(("release", release_para))
+        from hstrack.core.report import freshness
+
+        confirmed = phrase(freshness.describe(freshness.last_confirmed(t), self.now))
+        why = freshness.watch(report, self.now, self.stale)
+        if why == "stale":  # "closing" and "due" are said by the release's own words
+            confirmed = chain(confirmed, phrase(f"stale: its window is open and {self.stale} passed without news",
+                                                "bold yellow"))  # fmt: skip
+        facts.append(("facts", confirmed))
         if t.links:
             facts.append(("linked", words(inert(", ".join(t.links)))))
         if t.proposals:

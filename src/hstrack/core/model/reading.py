@@ -226,7 +226,7 @@ def _notify(value: Any, where: str) -> dict[str, list[str]]:
 
 
 _TITLE_KEYS = frozenset(
-    (*EDITABLE, "milestones", "history", "edits", "edited", "links", "proposals", "rejected", "notify")
+    (*EDITABLE, "milestones", "history", "edits", "edited", "links", "proposals", "rejected", "notify", "synced")
 )
 _EDIT_KEYS = frozenset(("recorded", "field", "old", "new"))
 
@@ -329,6 +329,9 @@ def title_from_json(data: Any, where: str) -> Title:
             raise ShapeError(f"{where}.edited: {shown(key)} is not one of {', '.join(TITLE_FIELDS)}")
         if not isinstance(stamp, str) or not _is_timestamp(stamp):
             raise ShapeError(f"{where}.edited.{key}: {shown(stamp)} is not an ISO 8601 time with an offset")
+    synced = data.get("synced")
+    if synced is not None and (not isinstance(synced, str) or not _is_timestamp(synced)):
+        raise ShapeError(f"{where}.synced: {shown(synced)} is not an ISO 8601 time with an offset")
     proposals = {
         name: [
             proposal_from_json(raw, f"{where}.{name}[{i}]")
@@ -343,6 +346,7 @@ def title_from_json(data: Any, where: str) -> Title:
         proposals=proposals["proposals"],
         rejected=proposals["rejected"],
         edited=dict(edited),
+        synced=synced,
         id=title_id,
         name=name,
         label=label,

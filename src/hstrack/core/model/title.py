@@ -43,6 +43,10 @@ class Title:
     # Lead times for `hstrack notify` (`hstrack remind`): a milestone's key, or ALL_MILESTONES
     # for the whole title, to its leads, longest first ([] is off). Written only when set.
     notify: dict[str, list[str]] = field(default_factory=dict)
+    # When a sync last asked every source the title is linked to and each answered (whether
+    # or not anything changed): with the history, when its facts were last confirmed
+    # (report.freshness). Written only when set, so a title never synced reads as before.
+    synced: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -69,6 +73,8 @@ class Title:
             data["rejected"] = [p.to_json() for p in self.rejected]
         if self.notify:
             data["notify"] = {key: list(leads) for key, leads in _sorted(self.notify).items()}
+        if self.synced is not None:
+            data["synced"] = self.synced
         return {**data, **_extra(self.extra)}
 
     @property
