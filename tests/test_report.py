@@ -57,9 +57,10 @@ def test_phase(milestones: dict[str, str], now: str, phase: str) -> None:
     assert report_title(title(**milestones), at(now)).phase == phase
 
 
-def test_seeded_film_today() -> None:
-    """The embedded default says what public sources have said, as of any day."""
-    doc = seed_document(at("2026-11-27T12:00"))
+def test_seeded_film_on_1_june_2026() -> None:
+    """The embedded default says what public sources had said by the day it is made: on 1
+    June 2026, the release in the second half of 2026; seen in November, that window is open."""
+    doc = seed_document(at("2026-06-01T12:00"))
     film = doc.titles["heartstopper-film"]
     assert film.name == "Heartstopper Forever"
     report = report_title(film, at("2026-11-27T12:00"))
@@ -84,6 +85,10 @@ def test_seeded_film_today() -> None:
     assert june.titles["heartstopper-film"].milestones["release"].date.is_tba
     assert "production-end" not in june.titles["heartstopper-film"].milestones
     assert report_title(june.titles["heartstopper-film"], at("2025-06-10T12:00")).phase == "in-production"
+    # And today's store: released on 17 July 2026, with its sources.
+    today = seed_document(at("2026-11-27T12:00")).titles["heartstopper-film"]
+    now = report_title(today, at("2026-11-27T12:00"))
+    assert (now.phase, now.release_text) == ("released", "17 Jul 2026 · 4 months ago")
 
 
 @pytest.mark.parametrize(

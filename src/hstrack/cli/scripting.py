@@ -98,7 +98,10 @@ def check(
         renderer_for(settings, True, at).check(report, verdicts)
     elif not quiet:
         lines = [f"{'true' if v.holds else 'false'}: {inert(v.condition)}: {inert(v.reason)}" for v in verdicts]
-        say_lines(lines, keep=[a.date.text for a in report.milestones])
+        from hstrack.core.report.freshness import last_confirmed
+
+        day = last_confirmed(report.title).day
+        say_lines(lines, keep=[a.date.text for a in report.milestones] + ([day] if day else []))
     if not all(v.holds for v in verdicts):
         raise typer.Exit(1)
 

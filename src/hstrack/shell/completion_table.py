@@ -282,6 +282,7 @@ COMMANDS = {
             "-v": ("--verbose", "", False, "Also say on stderr what a source gave that was left out, an…"),
             "--stale": ("--stale", "", False, "Only the titles status marks as wanting news: a window due,…"),
             "--active": ("--active", "", False, "Leave out cancelled titles and those released more than 90…"),
+            "--every": ("--every", "text", False, "Do nothing if this machine's last sync that reached a sourc…"),
             "--json": ("--json", "", False, "Print JSON (schema 1) instead of a table"),
             "--help": ("--help", "", False, "Show this message and exit"),
             "-h": ("--help", "", False, "Show this message and exit"),

@@ -28,9 +28,10 @@ EXAMPLES = {"region": "worldwide", "medium": "digital", "leads": "0d", "stale": 
 
 
 def config_path() -> Path:
-    home = os.environ.get(HOME_VARIABLE)
-    if home:
-        return Path(home).expanduser() / CONFIG_NAME
+    if os.environ.get(HOME_VARIABLE):
+        from hstrack.store.paths import data_home  # "~nobody": one line saying so, not a traceback
+
+        return data_home() / CONFIG_NAME
     import platformdirs
 
     return platformdirs.user_config_path("hstrack") / CONFIG_NAME

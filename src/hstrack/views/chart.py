@@ -244,8 +244,8 @@ def milestone_row(a: Assessed, axis: Axis, today_col: int) -> list[Cell]:
     if 0 <= today_col < axis.width:
         cells[today_col] = (TODAY, "today")
     if a.window is None:
-        if a.reached:  # a cancellation reported without its day: over, not an open end
-            text = "cancelled, day not known"
+        if a.reached:  # reported without its day (a cancellation, a status): over, not an open end
+            text = "cancelled, day not known" if a.kind == "cancelled" else "happened, day not known"
             _write(cells, max(axis.width - len(text), 0), text[: axis.width], "text")
         else:
             _write(cells, axis.width - len(TBA_END), TBA_END, "open")

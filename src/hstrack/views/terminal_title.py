@@ -141,7 +141,12 @@ class TitleView(TerminalBase):
         facts.append(("release", release_para))
         from hstrack.core.report import freshness
 
-        confirmed = phrase(freshness.describe(freshness.last_confirmed(t), self.now))
+        known = freshness.last_confirmed(t)
+        said = freshness.describe(known, self.now)
+        if known.day is not None and said.endswith(f"{known.day})"):  # a date is never broken
+            confirmed = then(phrase(said[: -len(known.day) - 1]), atom(f"{known.day})"))
+        else:
+            confirmed = phrase(said)
         why = freshness.watch(report, self.now, self.stale)
         if why == "stale":  # "closing" and "due" are said by the release's own words
             confirmed = chain(confirmed, phrase(f"stale: its window is open and {self.stale} passed without news",

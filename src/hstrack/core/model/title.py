@@ -47,6 +47,9 @@ class Title:
     # or not anything changed): with the history, when its facts were last confirmed
     # (report.freshness). Written only when set, so a title never synced reads as before.
     synced: str | None = None
+    # The title's country of origin (ISO 3166-1), as its sources say: of releases on one day
+    # in several countries, its own is "the" one (report.titles). Written only when known.
+    country: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -75,6 +78,8 @@ class Title:
             data["notify"] = {key: list(leads) for key, leads in _sorted(self.notify).items()}
         if self.synced is not None:
             data["synced"] = self.synced
+        if self.country is not None:
+            data["country"] = self.country
         return {**data, **_extra(self.extra)}
 
     @property

@@ -114,7 +114,8 @@ State = tuple[str, tuple[int, int] | None, int | None, int | None, tuple[date, d
 def assess(m: Milestone, now: datetime, memo: dict[int, tuple[DateSpec, State]] | None = None) -> Assessed:
     """A milestone seen from ``now``. ``memo`` remembers each date's state for one ``now``:
     a store hands out one DateSpec object per distinct date, and a large store repeats them."""
-    if m.kind == CANCELLED and not m.tentative:  # a rumour of one is read like any date
+    if (m.kind == CANCELLED or m.happened) and not m.tentative:  # a rumour of one is read like any date
+        # A cancellation, or a TBA known to have happened, is reported after the fact.
         return Assessed(m, *_state(m.date, now, reported=True))
     if memo is None:
         state = _state(m.date, now)

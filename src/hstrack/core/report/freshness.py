@@ -44,7 +44,8 @@ class Confirmed:
 
     at: datetime | None
     by: str | None  # "change": a fact recorded; "sync": a sync that found no change
-    what: str  # what confirmed them, in words: "sync found no change on 2 Apr 2026"
+    what: str  # what confirmed them: "sync found no change on 2 Apr 2026", "last change: release, 10 Mar 2026"
+    day: str | None = None  # the day in ``what``, never to be broken across lines
 
 
 def last_confirmed(title: Title) -> Confirmed:
@@ -55,15 +56,14 @@ def last_confirmed(title: Title) -> Confirmed:
     changed = datetime.fromisoformat(change.recorded) if change is not None else None
     synced = datetime.fromisoformat(title.synced) if title.synced else None
     if synced is not None and (changed is None or synced.astimezone(UTC) > changed.astimezone(UTC)):
-        return Confirmed(synced, "sync", f"sync found no change on {format_day(synced.date())}")
+        day = format_day(synced.date())
+        return Confirmed(synced, "sync", f"sync found no change on {day}", day)
     if change is None or changed is None:
         return Confirmed(None, None, "no fact recorded, never synced")
     day = format_day(changed.date())
-    if change.origin is not None:
-        what = f"{SOURCE_NAMES.get(change.origin, change.origin)} sync changed {label(change.milestone)} on {day}"
-    else:
-        what = f"{label(change.milestone)} recorded on {day}"
-    return Confirmed(changed, "change", what)
+    by = f" by a {SOURCE_NAMES.get(change.origin, change.origin)} sync" if change.origin is not None else ""
+    what = f"last change: {label(change.milestone)}{by}, {day}"
+    return Confirmed(changed, "change", what, day)
 
 
 def age_days(confirmed: Confirmed, now: datetime) -> int | None:

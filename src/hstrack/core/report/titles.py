@@ -143,9 +143,11 @@ def _chosen(candidates: list[Assessed], pref: Preference) -> Assessed | None:
     return next(tier[0] for tier in tiers if tier)
 
 
-def for_viewer(assessed: list[Assessed], pref: Preference | None) -> list[Assessed]:
+def for_viewer(assessed: list[Assessed], pref: Preference | None, country: str | None = None) -> list[Assessed]:
     """The milestones that give single answers (phase, next, last): all but the releases
-    and premieres that are not the viewer's (a title with one of each: all of them)."""
+    and premieres that are not the viewer's (a title with one of each: all of them).
+    ``country``: the title's country of origin, whose release is "the" one of several on
+    the same day (else the order of their keys would decide)."""
     chosen = {}
     for kind in PLACED_KINDS:
         mine = [a for a in assessed if a.kind == kind]
@@ -154,6 +156,8 @@ def for_viewer(assessed: list[Assessed], pref: Preference | None) -> list[Assess
                 from hstrack.core.regions import WORLDWIDE
 
                 pref = WORLDWIDE
+            if country is not None:  # a stable sort: time first, then the country of origin
+                mine.sort(key=lambda a: (time_key(a)[:4], a.milestone.region != country))
             chosen[kind] = _chosen(mine, pref)
     if not chosen:
         return assessed
@@ -169,7 +173,7 @@ def report_title(
     everything = sorted((assess(m, now, memo) for m in title.milestones.values()), key=time_key)
     if any(a.state == DUE for a in everything):
         everything = [confirmed(a) if a.state == DUE and _day_recorded(title, a) else a for a in everything]
-    phase = phase_of(for_viewer(everything, pref))
+    phase = phase_of(for_viewer(everything, pref, title.country))
     firm_end = next((a for a in everything if a.kind == CANCELLED and not a.milestone.tentative), None)
     cancellation = None
     if phase == "cancelled":
@@ -184,7 +188,7 @@ def report_title(
         ]
     # Single answers (next, last, the release) come from the viewer's own releases; the
     # choice depends on places and time order alone, which overtaking leaves as they were.
-    assessed = for_viewer(everything, pref)
+    assessed = for_viewer(everything, pref, title.country)
     today = now.date()
     # A window that closed unconfirmed is still awaited: it comes first, being the oldest.
     ahead = [a for a in assessed if a.kind != CANCELLED and (a.state in ("future", "open", DUE) or is_today(a, today))]

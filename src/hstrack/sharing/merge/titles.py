@@ -372,4 +372,7 @@ def merge_sources(merge: MergeSettings, mine: Title, incoming: Title, base: Titl
     ):
         mine.synced = incoming.synced
         took.append(f"confirmed by a sync on {incoming.synced[:10]}")
+    if mine.country is None and incoming.country is not None:  # what a source said, where one copy knows it
+        mine.country = incoming.country
+        took.append(f"country {incoming.country}")
     return took
