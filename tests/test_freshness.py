@@ -65,7 +65,7 @@ def test_a_new_users_first_status_shows_the_film_released_with_its_sources(hs: R
     first = hs("status")
     assert "created a new store" in first.stderr
     assert "hstrack show heartstopper-film" in first.stderr  # where each fact comes from
-    row = [line for line in first.stdout.splitlines() if line.startswith("Heartstopper Forever")][0]
+    row = next(line for line in first.stdout.splitlines() if line.startswith("Heartstopper Forever"))
     assert "17 Jul 2026" in row
     released = film(hs.json("status"))
     assert released["phase"] == "released"
