@@ -108,9 +108,8 @@ def services(httpserver: HTTPServer) -> Services:
     return Services(httpserver)
 
 
-@pytest.fixture
-def hs(httpserver: HTTPServer, tmp_path: Path) -> Any:
-    home = tmp_path / "home"
+def runner(httpserver: HTTPServer, home: Path) -> Any:
+    """The installed hstrack with a home of its own, pointed at the loopback services."""
 
     def run(*args: str, code: int | None = 0, **env: str) -> subprocess.CompletedProcess[str]:
         environment = {
@@ -129,6 +128,12 @@ def hs(httpserver: HTTPServer, tmp_path: Path) -> Any:
         return done
 
     run.home = home  # type: ignore[attr-defined]
+    return run
+
+
+@pytest.fixture
+def hs(httpserver: HTTPServer, tmp_path: Path) -> Any:
+    run = runner(httpserver, tmp_path / "home")
     empty = tmp_path / "empty.json"
     empty.write_text('{"schema": 1, "titles": []}')
     run("import", str(empty))  # titles of the test's own, not the seed's
@@ -351,3 +356,101 @@ def test_the_adapters_read_these_qualifiers_and_notes() -> None:
     assert facts["release@GB:theatrical"] == "2027-03-05"  # the earlier re-release is no release
     assert T.facts(ref, D.movie() | {"production_countries": [{"iso_3166_1": "GB"}]}).country == "GB"
     assert T.facts(ref, D.movie() | {"origin_country": ["GB", "US"]}).country is None  # two: no one
+
+
+# ---------------------------------------------------------------------------- 5. kept current by a schedule
+
+
+def test_the_printed_schedule_syncs_once_a_day_then_notifies_answering_as_the_terminal_does(
+    hs: Any, services: Services, httpserver: HTTPServer
+) -> None:
+    hs("add", "Big Film", "--kind", "film")
+    hs("link", "big-film", f"tmdb:movie/{D.MOVIE}")
+    hs("config", "medium", "digital,theatrical")
+    cron = hs("notify", "--print", "crontab", LANG="en_GB.UTF-8").stdout
+    assert "t0ken" not in cron  # a secret never goes in a file
+    assert "HSTRACK_TMDB_TOKEN=your-token" in cron  # where it goes instead
+    line = cron.splitlines()[-1]
+    assert "TZ=Europe/London HSTRACK_REGION=GB HSTRACK_MEDIUM=digital,theatrical LANG=en_GB.UTF-8" in line
+    assert "HSTRACK_CONTACT=tests@example.org" in line
+    command = line.split(" ", 5)[5]  # what cron runs: after the five time fields
+    # As cron runs it: a shell with almost nothing, the token on a line of its own above.
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HSTRACK_TMDB_TOKEN": "t0ken",
+        "HSTRACK_NOW": NOW,
+        "HSTRACK_TMDB_URL": httpserver.url_for("/3"),
+        "HSTRACK_WIKIDATA_URL": httpserver.url_for("/").rstrip("/"),
+    }
+    subprocess.run(["sh", "-c", command], env=env, timeout=60, check=False, capture_output=True)
+    synced = status(hs)["big-film"]
+    assert {m["key"] for m in synced["milestones"]} >= {"release@GB:theatrical", "release@US:digital"}
+    # The settings it carries are the ones that decide answers: the same line's commands
+    # answer as this shell does.
+    shown = subprocess.run(
+        [
+            "sh",
+            "-c",
+            command.split(";")[0]
+            .replace(" sync --active --every 1d", " countdown big-film release")
+            .split(" >/dev/null")[0],
+        ],
+        env=env,
+        timeout=60,
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    assert "release (UK cinemas) 5 Mar 2027" in shown.stdout  # GB, from the locale the terminal has
+    asked = len(httpserver.log)
+    subprocess.run(["sh", "-c", command], env=env, timeout=60, check=False, capture_output=True)
+    assert len(httpserver.log) == asked  # once a day: the second run asked nothing
+    later = dict(env, HSTRACK_NOW="2026-11-28T12:00:00+00:00")
+    subprocess.run(["sh", "-c", command], env=later, timeout=60, check=False, capture_output=True)
+    assert len(httpserver.log) > asked  # a day on, it syncs again
+
+
+# ---------------------------------------------------------------------------- 1 and 2: the seed, synced
+
+
+def test_the_seeds_links_sync_against_tmdb_and_confirm_its_facts(services: Services, httpserver: HTTPServer,
+                                                                 tmp_path: Path) -> None:  # fmt: skip
+    """TMDb's documents for the seed's pages, in their shapes: the film released on Netflix on
+    17 July 2026 (its primary date; no dates per country), season 3 first aired 3 October 2024."""
+    film = {"adult": False, "id": 1468683, "title": "Heartstopper Forever", "original_title": "Heartstopper Forever",
+            "status": "Released", "release_date": "2026-07-17", "origin_country": ["GB"],
+            "release_dates": {"results": []}}  # fmt: skip
+    season = {"_id": "x", "air_date": "2024-10-03", "episodes": [], "name": "Season 3", "id": 3, "season_number": 3}
+    httpserver.expect_request("/3/movie/1468683").respond_with_json(film)
+    httpserver.expect_request("/3/tv/124834/season/3").respond_with_json(season)
+    hs = runner(httpserver, tmp_path / "seeded")
+    hs("status", HSTRACK_NOW="2026-12-01T12:00:00+00:00")  # the seed, as a new user gets it
+    before = status(hs)
+    ran = hs("sync", HSTRACK_NOW="2026-12-07T12:00:00+00:00")
+    assert ran.stdout == ""  # what TMDb says is what the seed says: nothing changed
+    assert "synced 2 of 2 titles: 0 changes" in ran.stderr
+    after = status(hs)
+    assert after["heartstopper-film"]["milestones"] == before["heartstopper-film"]["milestones"]
+    assert after["heartstopper-film"]["confirmed_by"] == "sync"
+    shown = hs("show", "heartstopper-film", HSTRACK_NOW="2026-12-08T12:00:00+00:00").stdout
+    assert "last confirmed yesterday (sync found no change on 7 Dec 2026)" in shown
+    assert hs("check", "heartstopper-film", "--stale", "2d", code=1, HSTRACK_NOW="2026-12-08T12:00:00+00:00")
+    # sync --stale asks only what status marks: here, nothing (both released).
+    asked = len(httpserver.log)
+    assert "no linked title wants news" in hs("sync", "--stale").stderr
+    assert len(httpserver.log) == asked
+
+
+def test_sync_stale_asks_only_the_titles_status_marks(hs: Any, services: Services) -> None:
+    for name in ("Stale", "Fresh"):
+        hs("add", name, "--kind", "film", HSTRACK_NOW="2026-01-02T12:00:00+00:00")
+        hs("set", name.lower(), "release", "H2 2026", HSTRACK_NOW="2026-01-02T12:00:00+00:00")
+    hs("set", "fresh", "release", "--note", "still H2, the studio says", HSTRACK_NOW="2026-11-20T12:00:00+00:00")
+    hs("link", "stale", f"wikidata:{D.SEASON}")
+    hs("link", "fresh", f"wikidata:{D.FILM}")
+    marks = {t: status(hs)[t]["watch"] for t in ("stale", "fresh")}
+    assert marks == {"stale": "stale", "fresh": None}
+    ran = hs("sync", "--stale", "--dry-run")
+    asked = [q["ids"][0] for q in services.asked if q["action"] == ["wbgetentities"]]
+    assert asked == [D.SEASON]  # only the title whose open window had no news for 90 days
+    assert "would sync 1 of 1 title" in ran.stderr

@@ -74,7 +74,7 @@ def _add_linked(
     fetched = fetch_one(ref)
     where = f"{SOURCE_NAMES[ref.source]} ({ref.text})"
     if isinstance(fetched, Failed):
-        if _not_there(fetched.message):
+        if not fetched.down:  # it answered: the page does not exist, or the request was refused
             raise SourceError(f"{where}: {fetched.message}; nothing was changed")
         if name is None:
             raise SourceError(f"{where}: {fetched.message}; give the title's NAME to add it now and sync it "
@@ -101,11 +101,6 @@ def _add_linked(
         done(f"{title.id}: {o.summary}")
     for line in left_out([answer]):
         done(f"{title.id}: {line}")
-
-
-def _not_there(message: str) -> bool:
-    """The source answered, and the reference is wrong (deleted, never was, refused)."""
-    return message.startswith(("no such", "TMDb refused", "TMDb needs", "HSTRACK_TMDB")) or "(HTTP 404)" in message
 
 
 @command(short_help="Change a title's name, kind, label, platform or text.")

@@ -43,14 +43,24 @@ MAXLAG_WAIT = 5.0  # at least this long before asking a lagged Wikidata again
 
 class Failed(str):
     """Why a reference has no answer, as a line of text. ``skipped``: it was never asked,
-    because its source had already timed out (or used its time) in this run."""
+    because its source had already timed out (or used its time) in this run. ``down``: the
+    source could not be reached or did not answer (no answer, a time-out, a 5xx or a 429), as
+    opposed to answering that the page does not exist or refusing the request."""
 
     skipped: bool
+    down: bool
 
-    def __new__(cls, message: str, skipped: bool = False) -> Failed:
+    def __new__(cls, message: str, skipped: bool = False, down: bool = False) -> Failed:
         made = super().__new__(cls, message)
         made.skipped = skipped
+        made.down = down or skipped
         return made
+
+    @classmethod
+    def of(cls, exc: Exception, prefix: str = "") -> Failed:
+        status = getattr(exc, "status", None)
+        down = isinstance(exc, FetchError) and (status is None or status == 429 or status >= 500)
+        return cls(prefix + reason(exc), isinstance(exc, Skipped), down)
 
     @property
     def message(self) -> str:
@@ -244,7 +254,7 @@ class Sources:
                 doc = self._tmdb_json(tmdb_docs.url(self.tmdb, ref, self.language.tmdb))
                 out[ref] = tmdb_docs.facts(ref, doc)
             except (FetchError, tmdb_docs.Malformed) as exc:
-                out[ref] = Failed(reason(exc), isinstance(exc, Skipped))
+                out[ref] = Failed.of(exc)
             if progress:
                 progress(1)
         if self.codes is not None:
@@ -264,7 +274,7 @@ class Sources:
             except (FetchError, wikidata_docs.Malformed) as exc:
                 for ref in refs:
                     if ref.qid in batch:
-                        out[ref] = Failed(reason(exc), isinstance(exc, Skipped))
+                        out[ref] = Failed.of(exc)
             if progress:
                 progress(len([r for r in refs if r.qid in batch]))
         for ref in refs:
@@ -275,7 +285,7 @@ class Sources:
             regions = self._regions({p for e in live.values() for p in wikidata_docs.places(e)})
         except (FetchError, wikidata_docs.Malformed) as exc:
             for ref in live:
-                out[ref] = Failed(f"resolving places: {reason(exc)}", isinstance(exc, Skipped))
+                out[ref] = Failed.of(exc, "resolving places: ")
             return out
         for ref, entity in live.items():
             out[ref] = wikidata_docs.facts(ref, entity, regions, self.wikidata, languages)
