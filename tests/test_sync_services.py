@@ -150,11 +150,12 @@ def status(hs: Any) -> dict[str, Any]:
 def test_a_hung_source_costs_one_time_out_a_run_and_the_rest_are_skipped_in_one_line(
     hs: Any, services: Services
 ) -> None:
-    for n in range(5):
-        hs("add", f"Film {n}", "--kind", "film")
-        hs("link", f"film-{n}", f"tmdb:movie/{9550001 + n}")
-    hs("add", "Wiki Film", "--kind", "film")
-    hs("link", "wiki-film", f"wikidata:{D.FILM}")
+    titles = [{"id": f"film-{n}", "name": f"Film {n}", "kind": "film", "links": [f"tmdb:movie/{9550001 + n}"]}
+              for n in range(5)] + [{"id": "wiki-film", "name": "Wiki Film", "kind": "film",
+                                     "links": [f"wikidata:{D.FILM}"]}]  # fmt: skip
+    slate = hs.home.parent / "slate.json"
+    slate.write_text(json.dumps({"schema": 1, "titles": titles}))
+    hs("import", str(slate))
     before = status(hs)
     hung = Hung()
     try:

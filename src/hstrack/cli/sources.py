@@ -263,7 +263,9 @@ def sync(
             usable[t.id] = [a for _, a in got if not isinstance(a, Failed)]
 
     def apply(document: Any) -> dict[str, list[Outcome]]:
-        return {tid: confirm(document, tid, reconcile(document, tid, found, now), now) for tid, found in usable.items()}
+        # Answers from the cache (--offline) confirm nothing: they are as old as the cache.
+        outcomes = {tid: reconcile(document, tid, found, now) for tid, found in usable.items()}
+        return outcomes if offline else {tid: confirm(document, tid, outs, now) for tid, outs in outcomes.items()}
 
     def described(result: dict[str, list[Outcome]]) -> str | None:
         touched = [tid for tid, outs in result.items() if any(o.stored for o in outs)]
