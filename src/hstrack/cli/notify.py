@@ -43,7 +43,7 @@ def notify(
         typer.Option(
             "--print",
             metavar="crontab|systemd-service|systemd-timer",
-            help="Print a crontab line or systemd unit that runs notify so.",
+            help="Print a crontab line or systemd unit that runs notify so, after a sync once a day.",
         ),
     ] = None,
 ) -> None:

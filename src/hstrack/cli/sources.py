@@ -203,9 +203,10 @@ def sync(
     """Fetch every linked title (or those given) from its sources and bring its milestones
     up to date: what came from a source moves like any slip; what you typed is only firmed
     up, and a contradiction is held as a proposal (hstrack proposals). Prints what changed,
-    per title, in the history's words. One undoable change. Exit 0 when every title synced
-    (changed or not), 1 when a source failed for some title (the others are still synced),
-    2 on a usage error."""
+    per title, in the history's words, and records that the rest were confirmed. One
+    undoable change. Exit 0 when every title synced (changed or not), 1 when a source failed
+    for some title (the others are still synced; a source that timed out is not asked again
+    this run), 2 on a usage error."""
     import copy
 
     from hstrack.core.references import SOURCE_NAMES, parse_reference

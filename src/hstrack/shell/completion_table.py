@@ -397,7 +397,7 @@ COMMANDS = {
                 "--print",
                 "choice:crontab|systemd-service|systemd-timer",
                 False,
-                "Print a crontab line or systemd unit that runs notify so",
+                "Print a crontab line or systemd unit that runs notify so, a…",
             ),
             "--help": ("--help", "", False, "Show this message and exit"),
             "-h": ("--help", "", False, "Show this message and exit"),
