@@ -168,6 +168,21 @@ def early(cli: Cli) -> Cli:
     return cli
 
 
+# The day a store made from the seed holds the film's release as H2 2026: the July day was
+# not yet public. Seen on 27 November 2026, that window is open, closing in 4 weeks.
+JUNE = "2026-06-01T12:00:00+01:00"
+
+
+@pytest.fixture
+def june(cli: Cli) -> Cli:
+    """A store as a new user got it on 1 June 2026 (the film in post-production, its
+    release H2 2026); every command then runs on 27 November 2026, like any other test.
+    For tests about an open window: the seed's film was released on 17 July 2026."""
+    cli("status", now=JUNE)
+    assert cli.store.exists()
+    return cli
+
+
 def need(program: str) -> str:
     """A program a test drives for real: missing fails in CI (which installs it), skips elsewhere."""
     import shutil

@@ -9,9 +9,12 @@ Rules (README, "Date forms", "Phases", "Now", "Cancelled titles", "Words"):
   YEAR+1), a range (early/mid/late YEAR: Jan-Apr, May-Aug, Sep-Dec; or the months or
   days it names, both ends included), a month, a day. An instant's window is its day where the viewer is.
 - Seen from now (the viewer's zone): an instant is past once its moment has come, else
-  future. A window is past once its last day is before today, "today" when it is one day
-  and that day is today, open while today is inside it (a cancellation: reached, "past",
-  from its first day), else future; TBA is "tba".
+  future. A day is past once it is before today. A wider window whose last day is before
+  today is "due" (due, unconfirmed: not reached), but for an announcement or a firm
+  cancellation, which are reported only once they have happened: "past". A window is
+  "today" when it is one day and that day is today, open while today is inside it (a
+  cancellation: reached, "past", from its first day), else future; TBA is "tba". (The
+  stores built here have no history, so no day was ever recorded for a window.)
 - days_until: (first - today, last - today) ahead, (0, last - today) open, (0, 0) today;
   days_since: today - last for past (0 for an open cancellation), 0 today.
 - Phase: cancelled when a firm cancellation is reached or TBA; else released,
@@ -25,10 +28,10 @@ Rules (README, "Date forms", "Phases", "Now", "Cancelled titles", "Words"):
   (announced, production-start, production-end, trailer, premiere, release, cancelled,
   then others by name); TBA last.
 - next: the first milestone (not a cancellation) known to the day or moment and falling on
-  today; else the first ahead or open; else the first TBA one by the ladder. last: of those
-  reached no later than next is reached (a window when its last day ended, a day on its day,
-  an instant at its moment, a cancellation dated TBA after all), the one reached most
-  recently; ties by the ladder.
+  today; else the first due, ahead or open; else the first TBA one by the ladder. last: of
+  those reached no later than next is reached (a window when its last day ended, a day on
+  its day, an instant at its moment, a cancellation dated TBA after all), the one reached
+  most recently; ties by the ladder.
 - Words: see ``span`` and friends below.
 """
 
@@ -191,6 +194,9 @@ def assess(kind: str, spec: Spec, now: datetime, firm: bool = True) -> Expected:
                         moment)  # fmt: skip
     if last < today:
         lo, hi = (today - last).days, (today - first).days
+        if spec.precision != "day" and not (kind in ("announced", "cancelled") and firm):
+            return Expected(kind, "due", False, None, lo, earliest, latest, f"due, unconfirmed: window ended {ago(lo)}",
+                            local, moment)  # fmt: skip
         return Expected(kind, "past", True, None, lo, earliest, latest, ago_range(lo, hi), local, moment)
     if first == last == today:
         return Expected(kind, "today", True, {"min": 0, "max": 0}, 0, earliest, latest, "today", local, moment)
@@ -253,7 +259,8 @@ def expect_title(milestones: dict[str, tuple[Spec, bool]], now: datetime) -> Tit
     def on_today(e: Expected) -> bool:
         return e.state != "cancelled" and milestones[e.kind][0].exact and e.window == (today, today)
 
-    candidates = [e for e in assessed if e.kind != "cancelled" and (e.state in ("future", "open") or on_today(e))]
+    candidates = [e for e in assessed
+                  if e.kind != "cancelled" and (e.state in ("future", "open", "due") or on_today(e))]  # fmt: skip
     todays = [e for e in candidates if on_today(e)]
     tba = sorted((e for e in assessed if e.state == "tba" and e.kind != "cancelled"), key=lambda e: rank(e.kind))
     chosen = (todays or candidates or tba or [None])[0]

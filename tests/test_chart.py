@@ -19,6 +19,7 @@ from hstrack.views.chart import (
     BAND,
     CANCEL,
     DAY,
+    DUE_END,
     GLYPH,
     OPEN,
     TBA_END,
@@ -70,10 +71,28 @@ def test_a_window_is_a_band_over_its_whole_span_never_a_point() -> None:
     # Announced on a day: a marker there, then the announced span up to the window.
     assert cells[axis.col(date(2026, 1, 10))] == (DAY, "marker:past")
     assert set(chars(cells[axis.col(date(2026, 1, 10)) + 1 : first])) == {GLYPH["announced"]}
-    # Released after the window, to the edge; today's line cuts through.
-    after = chars(cells[last + 1 :])
-    assert set(after) == {GLYPH["released"], TODAY}
+    # The window closed with no day recorded: not released. The announced span goes on
+    # past it to an open end that says the release is due, unconfirmed.
+    after = "".join(chars(cells[last + 1 :]))
+    assert after.endswith(DUE_END)
+    assert GLYPH["released"] not in after
+    assert set(after[: -len(DUE_END)]) == {GLYPH["announced"], TODAY}
     assert cells[axis.col(NOW.date())] == (TODAY, "today")
+
+
+def test_a_window_confirmed_by_a_day_is_released_after_it() -> None:
+    doc = Document()
+    add_title(doc, "T", "t")
+    for when in ("2026-01-10", "2026-08-14", "Q3 2026"):  # a day recorded, then widened to its quarter
+        set_milestone(doc, "t", "announced" if when == "2026-01-10" else "release", when, NOW)
+    report = report_title(doc.titles["t"], NOW)
+    assert report.phase == "released"
+    assert report.release is not None
+    assert report.release.state == "past"
+    axis = Axis(date(2026, 1, 1), date(2027, 2, 28), 100)
+    cells = bar(report, axis, NOW)
+    last = axis.col(date(2026, 9, 30))
+    assert set(chars(cells[last + 1 :])) == {GLYPH["released"], TODAY}
 
 
 def test_a_tba_release_is_an_open_end() -> None:

@@ -31,7 +31,7 @@ def test_first_command_creates_the_store_and_says_so_once(cli: Cli) -> None:
     assert str(cli.store) in first.stderr
     assert "Heartstopper" in first.stdout
     assert "Forever" in first.stdout
-    assert "post-production" in first.stdout
+    assert "17 Jul 2026" in first.stdout  # released: the seed is current
     second = cli("status")
     assert second.stderr == ""
 
@@ -54,8 +54,8 @@ def test_version(cli: Cli) -> None:
     assert cli("--version").stdout.strip() == f"hstrack {__version__}"
 
 
-def test_status_json_contract(seeded: Cli) -> None:
-    data = seeded.json("status")
+def test_status_json_contract(june: Cli) -> None:
+    data = june.json("status")
     assert data["schema"] == 1
     assert data["now"] == "2026-11-27T12:00:00+00:00"
     by_id = {t["id"]: t for t in data["titles"]}
@@ -104,20 +104,20 @@ def test_tour_fuzzy_then_firm_then_history(seeded: Cli) -> None:
     assert "release moved 94 days later" in table
 
 
-def test_countdown_forms(seeded: Cli) -> None:
-    out = seeded("countdown", "heartstopper-film").stdout
+def test_countdown_forms(june: Cli) -> None:
+    out = june("countdown", "heartstopper-film").stdout
     assert out == "Heartstopper Forever · release H2 2026 · window open until 31 Dec 2026, closes in 4 weeks\n"
     # One sentence stays one line in a pipe, however narrow the width it is laid out for.
-    assert seeded("countdown", "heartstopper-film", COLUMNS="30").stdout == out
-    seeded("set", "heartstopper-film", "release", "TBA")
-    out = seeded("countdown", "heartstopper-film").stdout
+    assert june("countdown", "heartstopper-film", COLUMNS="30").stdout == out
+    june("set", "heartstopper-film", "release", "TBA")
+    out = june("countdown", "heartstopper-film").stdout
     assert "release TBA · 16 months since production end (27 Jul 2025)" in " ".join(out.split())
-    seeded("set", "heartstopper-film", "trailer", "2026-12-01 17:00 America/Los_Angeles")
-    data = seeded.json("countdown", "heartstopper-film")
+    june("set", "heartstopper-film", "trailer", "2026-12-01 17:00 America/Los_Angeles")
+    data = june.json("countdown", "heartstopper-film")
     assert data["milestone"]["kind"] == "trailer"
     assert data["seconds_until"] == (4 * 86400) + 13 * 3600  # 01:00 UTC on 2 Dec
     assert data["text"] == "trailer 1 Dec 2026 17:00 America/Los_Angeles · in 5 days (109 h 00 min)"
-    assert seeded("countdown", "heartstopper-film", "nope", code=2).stderr.startswith("hstrack: ")
+    assert june("countdown", "heartstopper-film", "nope", code=2).stderr.startswith("hstrack: ")
 
 
 def test_at_and_hstrack_now(seeded: Cli) -> None:

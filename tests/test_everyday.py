@@ -17,8 +17,8 @@ FILM = "heartstopper-film"
 
 
 @pytest.fixture
-def slate(seeded: Cli) -> Cli:
-    """The seed (the film in post-production on Netflix, season 3 released in 2024) and:
+def slate(june: Cli) -> Cli:
+    """The seed as of June 2026 (the film in post-production on Netflix, season 3 released in 2024) and:
     a series cancelled, a film released 90 days ago and one 91 days ago, a special
     announced on Apple TV+."""
     for args in (
@@ -32,8 +32,8 @@ def slate(seeded: Cli) -> Cli:
         ("add", "A Special", "--id", "special", "--kind", "special", "--platform", "Apple TV+"),
         ("set", "special", "announced", "2026-11-01"),
     ):
-        seeded(*args)
-    return seeded
+        june(*args)
+    return june
 
 
 def ids(cli: Cli, *args: str) -> list[str]:

@@ -72,7 +72,7 @@ def test_a_contact_that_would_break_the_header_is_a_usage_error(contact: str) ->
 
 def test_the_tmdb_token_goes_in_a_bearer_header_to_tmdb_only(httpserver: HTTPServer, tmp_path: Path) -> None:
     httpserver.expect_request(
-        f"/3/movie/{D.MOVIE}", query_string="append_to_response=release_dates",
+        f"/3/movie/{D.MOVIE}", query_string="append_to_response=release_dates&language=en-US",
         headers={"Authorization": "Bearer t0ken"},
     ).respond_with_json(D.movie())  # fmt: skip
     httpserver.expect_request("/w/api.php").respond_with_json(D.entities_answer({D.SEASON: D.season_entity()}))
@@ -90,7 +90,7 @@ def test_tmdb_without_a_token_or_with_a_refused_one_fails_that_title(httpserver:
     ref = parse_reference(f"tmdb:movie/{D.MOVIE}")
     assert "HSTRACK_TMDB_TOKEN" in str(sources(httpserver, made, token=None).fetch([ref])[ref])
     httpserver.expect_request(f"/3/movie/{D.MOVIE}").respond_with_json({"success": False, "status_code": 7}, status=401)
-    assert "refused the token" in str(sources(httpserver, made).fetch([ref])[ref])
+    assert "refused the API read access token in HSTRACK_TMDB_TOKEN" in str(sources(httpserver, made).fetch([ref])[ref])
     httpserver.clear()
     httpserver.expect_request(f"/3/movie/{D.MOVIE}").respond_with_json(D.TMDB_NOT_FOUND, status=404)
     assert "no such entry" in str(sources(httpserver, made).fetch([ref])[ref])
@@ -101,6 +101,13 @@ def _entities_handler(asked: list[list[str]]) -> Any:
 
     def handle(request: Request) -> Response:
         query = parse_qs(request.query_string.decode())
+        assert query["maxlag"] == ["5"]  # Wikimedia's etiquette, on every request
+        if query["action"] == ["wbgetclaims"]:  # one property of one place: never a whole country
+            qid, prop = query["entity"][0], query["property"][0]
+            asked.append([f"{qid}.{prop}"])
+            claims = places[qid]["claims"]
+            return Response(json.dumps({"claims": {prop: claims[prop]} if prop in claims else {}}),
+                            content_type="application/json")  # fmt: skip
         ids = query["ids"][0].split("|")
         asked.append(ids)
         found = {q: places.get(q) or (D.film_entity() | {"id": q, "title": q}) for q in ids}
@@ -122,8 +129,9 @@ def test_wikidata_is_asked_at_most_fifty_ids_a_call(httpserver: HTTPServer, tmp_
     titles, rest = asked[:2], asked[2:]
     assert [len(b) for b in titles] == [50, 10]
     assert sorted(q for b in titles for q in b) == sorted(r.qid for r in refs)
-    # Then the places, in one call, then Paris's country.
-    assert [sorted(b) for b in rest] == [sorted([D.UK, D.US, D.PARIS]), [D.FRANCE]]
+    # Then each place's code alone (P297), and for Paris, a city, its country (P17), then France's code.
+    assert [b[0] for b in rest] == [f"{D.US}.P297", f"{D.PARIS}.P297", f"{D.PARIS}.P17", f"{D.FRANCE}.P297",
+                                    f"{D.UK}.P297"]  # fmt: skip
     fetched = got[refs[0]]
     assert not isinstance(fetched, str)
     assert {f.key for f in fetched.facts} >= {"release@GB", "release@US", "release@FR"}
@@ -280,7 +288,8 @@ def test_a_malformed_wikidata_batch_fails_its_titles(httpserver: HTTPServer, tmp
 def test_find_asks_both_sources(httpserver: HTTPServer, tmp_path: Path) -> None:
     httpserver.expect_request("/w/api.php", query_string={"action": "wbsearchentities", "search": "Big Film",
                                                           "language": "en", "uselang": "en", "type": "item",
-                                                          "limit": "10", "format": "json"}).respond_with_json(
+                                                          "limit": "20", "format": "json",
+                                                          "maxlag": "5"}).respond_with_json(
         D.search_answer())  # fmt: skip
     httpserver.expect_request("/w/api.php").respond_with_json(D.entities_answer({D.FILM: D.film_entity(),
                                                                                  "Q9100003": None}))  # fmt: skip

@@ -67,9 +67,10 @@ def icalendar_export(doc: Document, now: datetime, windows: bool = True, places:
             if spec.is_tba or (not windows and not spec.is_exact) or not _placed(a, places):
                 continue
             overtaken = a.state == "cancelled"
+            due = a.state == "due"
             event = Event()
             event.add("uid", f"{title.uid}.{m.key.replace('@', '.').replace(':', '.')}@hstrack")
-            event.add("summary", _summary(title, m, overtaken))
+            event.add("summary", _summary(title, m, overtaken, due))
             if spec.at is not None:
                 at = spec.at if spec.zone else spec.at.astimezone(UTC)
                 event.add("dtstart", at)
@@ -83,10 +84,10 @@ def icalendar_export(doc: Document, now: datetime, windows: bool = True, places:
             sequence, stamp = _revision(title, m, cancel_changes, report.cancellation if overtaken else None, now)
             event.add("dtstamp", stamp)
             event.add("sequence", sequence)
-            event.add("status", "CANCELLED" if overtaken else "TENTATIVE" if m.tentative else "CONFIRMED")
+            event.add("status", "CANCELLED" if overtaken else "TENTATIVE" if m.tentative or due else "CONFIRMED")
             event.add("transp", "TRANSPARENT")
             event.add("categories", [m.kind])
-            event.add("description", _description(m, cancellation if overtaken else None))
+            event.add("description", _description(m, cancellation if overtaken else None, due))
             if m.source and m.source.startswith(("https://", "http://")) and not any(c.isspace() for c in m.source):
                 event.add("url", m.source)
             events.append(event)

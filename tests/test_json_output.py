@@ -88,7 +88,7 @@ def test_milestone_objects_copied_from_their_shape_are_the_ones_worked_out(hour:
             if n % 4 == 0:
                 t.milestones["cancelled"] = Milestone("cancelled", spec[other], tentative=n % 8 == 0)
             doc.titles[t.id] = t
-    objects = _Objects()
+    objects = _Objects(now, "90d")
     for r in status_report(doc, now):
-        assert objects.title(r) == title(r)
-        assert dumps(objects.title(r)) == dumps(title(r))
+        assert objects.title(r) == title(r, now, "90d")
+        assert dumps(objects.title(r)) == dumps(title(r, now, "90d"))

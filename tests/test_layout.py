@@ -180,7 +180,7 @@ def test_sources_and_notes_take_the_rows_width_in_show_and_timeline() -> None:
     for width in (64, 80, 120):
         for draw in (lambda t: t.timeline(timeline(report)), lambda t: t.show(report, timeline(report))):
             lines = render(width, draw)
-            source = [line for line in lines if "Netflix announcement" in line]
+            source = [line for line in lines if line.strip().startswith("Netflix announcement")]
             assert source, width
             assert all(line.strip() == "Netflix announcement, 9 June 2025" for line in source), (width, source)
             assert any(line.strip() == "first confirmed about six months after season 3 was released" for line in lines)

@@ -559,10 +559,14 @@ def test_it_prints_a_crontab_line_and_systemd_units(film: Cli) -> None:
     home = str(film.home.resolve())
     cron = film("notify", "--print", "crontab", "--exec", "notify-me --title '%s $(x)'").stdout
     line = cron.splitlines()[-1]
-    assert line.startswith(f"*/15 * * * * HSTRACK_HOME={home} ")
+    assert line.startswith(f"*/15 * * * * HSTRACK_HOME={home} TZ=Europe/London HSTRACK_REGION=worldwide ")
+    assert " sync --active --every 1d >/dev/null 2>>" in line  # the daily sync, before notify
     assert line.endswith(" notify --exec 'notify-me --title '\"'\"'\\%s $(x)'\"'\"'' >/dev/null")
     service = film("notify", "--print", "systemd-service", "--desktop", "--exec", "say '$HOME 100%'").stdout
     assert f"Environment=HSTRACK_HOME={home}\n" in service
+    assert "Environment=TZ=Europe/London\nEnvironment=HSTRACK_REGION=worldwide\n" in service
+    assert "EnvironmentFile=-%h/.config/hstrack/environment\n" in service
+    assert " sync --active --every 1d\n" in service.split("ExecStartPre=-", 1)[1]  # a failed sync never stops notify
     assert service.splitlines()[-1].endswith(" notify --desktop --exec \"say '$$HOME 100%%'\"")
     assert "Type=oneshot" in service
     timer = film("notify", "--print", "systemd-timer").stdout

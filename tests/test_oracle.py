@@ -172,8 +172,8 @@ def expected_due(slate: Slate, title_id: str, now: datetime, end: datetime) -> b
     e = next(x for x in expected.milestones if x.kind == expected.next)
     if e.state == "tba":
         return False
-    if e.reached or (milestones[e.kind][0].exact and e.window == (now.date(), now.date())):
-        return True  # due today, before or after its hour
+    if e.reached or e.state == "due" or (milestones[e.kind][0].exact and e.window == (now.date(), now.date())):
+        return True  # due already (unconfirmed), or today, before or after its hour
     return starts_by(e, milestones[e.kind][0], end)
 
 

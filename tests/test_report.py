@@ -57,9 +57,10 @@ def test_phase(milestones: dict[str, str], now: str, phase: str) -> None:
     assert report_title(title(**milestones), at(now)).phase == phase
 
 
-def test_seeded_film_today() -> None:
-    """The embedded default says what public sources have said, as of any day."""
-    doc = seed_document(at("2026-11-27T12:00"))
+def test_seeded_film_on_1_june_2026() -> None:
+    """The embedded default says what public sources had said by the day it is made: on 1
+    June 2026, the release in the second half of 2026; seen in November, that window is open."""
+    doc = seed_document(at("2026-06-01T12:00"))
     film = doc.titles["heartstopper-film"]
     assert film.name == "Heartstopper Forever"
     report = report_title(film, at("2026-11-27T12:00"))
@@ -84,6 +85,10 @@ def test_seeded_film_today() -> None:
     assert june.titles["heartstopper-film"].milestones["release"].date.is_tba
     assert "production-end" not in june.titles["heartstopper-film"].milestones
     assert report_title(june.titles["heartstopper-film"], at("2025-06-10T12:00")).phase == "in-production"
+    # And today's store: released on 17 July 2026, with its sources.
+    today = seed_document(at("2026-11-27T12:00")).titles["heartstopper-film"]
+    now = report_title(today, at("2026-11-27T12:00"))
+    assert (now.phase, now.release_text) == ("released", "17 Jul 2026 · 4 months ago")
 
 
 @pytest.mark.parametrize(
@@ -94,7 +99,7 @@ def test_seeded_film_today() -> None:
         ("2026-10-03", "2026-10-04T00:00", "past", None),
         ("autumn 2026", "2026-06-23T10:00", "future", (70, 160)),
         ("autumn 2026", "2026-10-01T10:00", "open", (0, 60)),
-        ("Q3 2026", "2026-10-01T00:00", "past", None),
+        ("Q3 2026", "2026-10-01T00:00", "due", None),
         # Across the year end and a leap day.
         ("2029-01-02", "2028-12-30T12:00", "future", (3, 3)),
         ("2028-03-01", "2028-02-28T12:00", "future", (2, 2)),
@@ -183,9 +188,13 @@ def test_status_orders_soonest_first() -> None:
         add_title(doc, name)
         set_milestone(doc, name.lower(), "release", when, at("2026-11-27T12:00"))
     add_title(doc, "Old")
-    set_milestone(doc, "old", "release", "2020", at("2026-11-27T12:00"))
+    set_milestone(doc, "old", "release", "2020-03-01", at("2026-11-27T12:00"))
+    # A window that closed with no day recorded is still awaited, and the oldest thing
+    # awaited: it comes first.
+    add_title(doc, "Unconfirmed")
+    set_milestone(doc, "unconfirmed", "release", "2020", at("2026-11-27T12:00"))
     names = [r.title.name for r in status_report(doc, at("2026-11-27T12:00"))]
-    assert names == ["Sooner", "Later", "Unknown", "Old"]
+    assert names == ["Unconfirmed", "Sooner", "Later", "Unknown", "Old"]
 
 
 @pytest.mark.parametrize(

@@ -163,12 +163,13 @@ def test_plain_columns_are_fixed_and_documented(seeded: Cli) -> None:
     out = seeded("status", "--plain", "--header").stdout.splitlines()
     header = out[0].split("\t")
     assert header == ["id", "phase", "next_milestone", "next_date", "next_days_min", "next_days_max",
-                      "release_date", "release_precision", "name"]  # fmt: skip
+                      "release_date", "release_precision", "next_state", "last_confirmed", "watch", "name"]  # fmt: skip
     film = dict(zip(header, out[1].split("\t"), strict=True))
     assert film == {
         "id": FILM, "phase": "in-production", "next_milestone": "release", "next_date": "autumn 2027",
         "next_days_min": "278", "next_days_max": "368", "release_date": "autumn 2027",
-        "release_precision": "season", "name": "Heartstopper (film)",
+        "release_precision": "season", "next_state": "future", "last_confirmed": "2026-11-27T12:00:00+00:00",
+        "watch": "-", "name": "Heartstopper (film)",
     }  # fmt: skip
     assert "\x1b" not in "".join(out)
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()

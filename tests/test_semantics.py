@@ -71,7 +71,7 @@ def test_cancelled_counts_nothing_down_in_the_data_views(axed: Cli) -> None:
     assert "axed" not in {u["title"]["id"] for u in axed.json("upcoming", "--within", "1y")["tba"]}
     assert axed.json("calendar", "2027-05")["events"] == []
     plain = axed("status", "--plain").stdout
-    assert "axed\tcancelled\t-\t-\t-\t-\t2027-05-01\tday\tAxed\n" in plain
+    assert "axed\tcancelled\t-\t-\t-\t-\t2027-05-01\tday\t-\t2026-11-27T12:00:00+00:00\t-\tAxed\n" in plain
     check = axed.json("check", "axed", "--due-within", "6m", code=1)
     assert check["conditions"][0]["reason"] == "cancelled 20 Nov 2026 (7 days ago): nothing is due"
     axed("check", "axed", "--reached", "release", code=1)
@@ -646,16 +646,17 @@ def test_the_store_a_new_user_gets_is_current(tmp_path: Path) -> None:
     home = tmp_path / "home"
     status = json.loads(run(home, "status", "--json").stdout)
     film = next(t for t in status["titles"] if t["id"] == "heartstopper-film")
-    assert (film["name"], film["phase"]) == ("Heartstopper Forever", "post-production")
+    assert (film["name"], film["phase"]) == ("Heartstopper Forever", "released")
     assert {m["kind"]: m["date"] for m in film["milestones"]} == {
-        "announced": "2025-04", "production-start": "2025-06-09", "production-end": "2025-07-27", "release": "2026-H2",
+        "announced": "2025-04", "production-start": "2025-06-09", "production-end": "2025-07-27",
+        "release": "2026-07-17",
     }  # fmt: skip
     assert all(m["source"] for m in film["milestones"])
     history = json.loads(run(home, "history", "heartstopper-film", "--json").stdout)["history"]
-    assert history[-1]["summary"] == "release firmed up from 2026 to H2 2026"
-    assert history[-1]["new"]["source"].startswith("https://bleedingcool.com/")
+    assert history[-1]["summary"] == "release firmed up from H2 2026 to 17 Jul 2026"
+    assert history[-1]["new"]["note"].startswith("Tertiary sources only")
     season = next(t for t in status["titles"] if t["id"] == "heartstopper-s3")
     assert season["release"]["date"] == "2024-10-03"
     shown = json.loads(run(home, "show", "heartstopper-film", "--json").stdout)["title"]
     assert shown["credits"]["Director"] == ["Wash Westmoreland"]
-    assert date.fromisoformat(film["release"]["latest"]) == date(2026, 12, 31)
+    assert date.fromisoformat(film["release"]["latest"]) == date(2026, 7, 17)

@@ -235,22 +235,25 @@ def test_tmdb_release_dates_by_country_and_type() -> None:
         "premiere@GB": ("2027-02-14", "Berlin International Film Festival"),
         "release@US:theatrical": ("2027-03-12", None),
         "release@US:digital": ("2027", None),  # YEAR-01-01: only the year is known; a note with BEL is dropped
+        "announced": ("TBA", "TMDb status: Post Production; TMDb gives no day"),
         "production-start": ("TBA", "TMDb status: Post Production; TMDb gives no day"),
         "production-end": ("TBA", "TMDb status: Post Production; TMDb gives no day"),
     }
+    assert all(f.happened for f in fetched.facts if f.date.is_tba)  # reached: the status says they happened
     assert any("XX" in n for n in fetched.notes)  # not an ISO 3166-1 code: left out, said
     assert {f.source for f in fetched.facts} == {f"https://www.themoviedb.org/movie/{D.MOVIE}"}
 
 
 @pytest.mark.parametrize(
     ("status", "kinds"),
-    [("Rumored", set()), ("Planned", set()), ("In Production", {"production-start"}),
-     ("Post Production", {"production-start", "production-end"}), ("Released", set()), ("Canceled", {"cancelled"})],
+    [("Rumored", set()), ("Planned", {"announced"}), ("In Production", {"announced", "production-start"}),
+     ("Post Production", {"announced", "production-start", "production-end"}), ("Released", set()),
+     ("Canceled", {"cancelled"})],
 )  # fmt: skip
-def test_tmdb_status_gives_a_milestone_only_where_it_implies_one(status: str, kinds: set[str]) -> None:
+def test_tmdb_status_gives_the_facts_it_means_happened_on_no_day(status: str, kinds: set[str]) -> None:
     fetched = movie_facts(D.movie(status=status))
     assert {f.key for f in fetched.facts if "release" not in f.key and "premiere" not in f.key} == kinds
-    assert all(f.date.is_tba for f in fetched.facts if f.key in kinds)  # never a made-up day
+    assert all(f.date.is_tba and f.happened for f in fetched.facts if f.key in kinds)  # never a made-up day
 
 
 def test_tmdb_series_and_season() -> None:

@@ -62,9 +62,10 @@ def test_output_is_deterministic_and_readable(tmp_path: Path) -> None:
         "credits",
         "milestones",
         "history",
+        "links",
     ]
     film = data["titles"][0]
-    assert [m["date"] for m in film["milestones"]] == ["2025-04", "2025-06-09", "2025-07-27", "2026-H2"]
+    assert [m["date"] for m in film["milestones"]] == ["2025-04", "2025-06-09", "2025-07-27", "2026-07-17"]
 
 
 def test_existing_mode_is_kept(tmp_path: Path) -> None:

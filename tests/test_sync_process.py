@@ -42,6 +42,10 @@ class FakeSources:
         query = parse_qs(request.query_string.decode())
         if query["action"][0] == "wbsearchentities":
             return self._json(D.search_answer())
+        if query["action"][0] == "wbgetclaims":  # one property of one place (sources.places)
+            entity = self.entities.get(query["entity"][0]) or {"claims": {}}
+            prop = query["property"][0]
+            return self._json({"claims": {prop: entity["claims"][prop]} if prop in entity["claims"] else {}})
         ids = query["ids"][0].split("|")
         assert len(ids) <= 50
         return self._json(D.entities_answer({q: self.entities.get(q) for q in ids}))
@@ -74,6 +78,7 @@ def hs(httpserver: HTTPServer, tmp_path: Path) -> Any:
             "HSTRACK_WIKIDATA_URL": httpserver.url_for("/").rstrip("/"),
             "HSTRACK_TMDB_URL": httpserver.url_for("/3"),
             "HSTRACK_TMDB_TOKEN": "t0ken",
+            "HSTRACK_CONTACT": "tests@example.org",
             **env,
         }
         done = subprocess.run([str(SCRIPT), *args], capture_output=True, text=True, env=environment, timeout=60,
@@ -84,6 +89,11 @@ def hs(httpserver: HTTPServer, tmp_path: Path) -> Any:
         return done
 
     run.store = home / "store.json"  # type: ignore[attr-defined]
+    # An empty store, not the seed (whose titles are linked to TMDb): these tests sync titles
+    # of their own; tests/test_freshness.py syncs the seed's.
+    empty = tmp_path / "empty.json"
+    empty.write_text('{"schema": 1, "titles": []}')
+    run("import", str(empty))
     return run
 
 
@@ -125,8 +135,10 @@ def test_find_link_sync_history_check_and_sync_again(hs: Any, sources: FakeSourc
     film = next(t for t in status["titles"] if t["id"] == "big-film")
     assert film["links"] == [f"wikidata:{D.FILM}", f"tmdb:movie/{D.MOVIE}"]
     assert {m["origin"] for m in film["milestones"]} == {"wikidata", "tmdb"}
-    seed = next(t for t in status["titles"] if t["id"] == "heartstopper-film")
-    assert {m["origin"] for m in seed["milestones"]} == {None}  # typed facts say so too
+    hs("add", "Typed Film", "--kind", "film")
+    hs("set", "typed-film", "release", "2027-05-01")
+    typed = next(t for t in json.loads(hs("status", "--json").stdout)["titles"] if t["id"] == "typed-film")
+    assert {m["origin"] for m in typed["milestones"]} == {None}  # typed facts say so too
 
     assert hs("check", "big-film", "--changed-since", "1d").returncode == 0
     before = hs.store.read_bytes()
@@ -222,7 +234,10 @@ def test_sync_usage_errors_and_nothing_linked(hs: Any, sources: FakeSources) -> 
     assert "not a source" in hs("find", "x", "--source", "imdb", code=2).stderr
     assert "no pending proposal" in hs("accept", "big-film", "release", code=2).stderr
     hs("link", "big-film", f"tmdb:movie/{D.MOVIE}")
-    assert "refused the token" in hs("sync", code=1, HSTRACK_TMDB_TOKEN="wrong").stderr
+    assert (
+        "refused the API read access token in HSTRACK_TMDB_TOKEN"
+        in hs("sync", code=1, HSTRACK_TMDB_TOKEN="wrong").stderr
+    )
     assert "not an http(s) address" in hs("sync", code=2, HSTRACK_TMDB_URL="file:///etc").stderr
     assert "is not a contact" in hs("sync", code=2, HSTRACK_CONTACT="me\x1b[2J").stderr
     hs("unlink", "big-film")

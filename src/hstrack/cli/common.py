@@ -49,6 +49,14 @@ class Settings:
             self._pref = preference(os.environ, saved)
         return self._pref
 
+    def stale(self) -> str:
+        """How long an open window may go without news before status marks the title:
+        ``hstrack config stale``, else 90 days (see core.report.freshness)."""
+        from hstrack.core.report.freshness import STALE_AFTER
+        from hstrack.store import config
+
+        return config.read().get("stale", STALE_AFTER)
+
     def pref_for(self, doc: Any) -> Any:
         """The viewer's preference when ``doc`` has releases in places, else None
         (worldwide): a plain store's views never read the settings."""
@@ -75,7 +83,7 @@ class Settings:
             if store.ensure(_seed, self.now()):
                 typer.echo(
                     f"hstrack: created a new store at {inert(str(store.given))} with the Heartstopper film and its "
-                    "sources; see it with hstrack status",
+                    "sources; where each fact comes from: hstrack show heartstopper-film",
                     err=True,
                 )
             self._store = store
@@ -198,7 +206,9 @@ def title_report(settings: Settings, title_id: str, at: str | None) -> Any:
 def renderer_for(settings: Settings, as_json: bool, at: str | None) -> Any:
     from hstrack.views.renderer import choose
 
-    return choose(as_json, settings.now(at))
+    renderer = choose(as_json, settings.now(at))
+    renderer.stale = settings.stale()
+    return renderer
 
 
 def list_renderer(settings: Settings, as_json: bool, plain: bool, header: bool, at: str | None) -> Any:
@@ -209,7 +219,7 @@ def list_renderer(settings: Settings, as_json: bool, plain: bool, header: bool, 
     if plain:
         from hstrack.views.plain import PlainRenderer
 
-        return PlainRenderer(header)
+        return PlainRenderer(settings.now(at), header, settings.stale())
     return renderer_for(settings, as_json, at)
 
 

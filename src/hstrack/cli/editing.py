@@ -64,30 +64,47 @@ def add(
 def _add_linked(
     settings: Any, name: str | None, title_id: str | None, kind: str | None, platform: str | None, link: str
 ) -> None:
-    """add --link: one fetch, then one change that adds, links and syncs the title."""
+    """add --link: one fetch, then one change that adds, links and syncs the title. With
+    the source down (not a wrong reference: that is refused), the title is added with its
+    link and a name given, to be synced later."""
     from hstrack.cli.sources import fetch_one, left_out
-    from hstrack.core.references import parse_reference
+    from hstrack.core.references import SOURCE_NAMES, parse_reference
     from hstrack.core.tracker import add_title
+    from hstrack.sources.facts import SourceError
+    from hstrack.sources.fetching import Failed
     from hstrack.sources.sync import link_title, reconcile
 
     now = settings.now()
     ref = parse_reference(link)
     fetched = fetch_one(ref)
-    chosen = name if name is not None else fetched.name
-    if chosen is None:
+    where = f"{SOURCE_NAMES[ref.source]} ({ref.text})"
+    if isinstance(fetched, Failed):
+        if not fetched.down:  # it answered: the page does not exist, or the request was refused
+            raise SourceError(f"{where}: {fetched.message}; nothing was changed")
+        if name is None:
+            raise SourceError(f"{where}: {fetched.message}; give the title's NAME to add it now and sync it "
+                              f"later: hstrack add NAME --link {ref.text}")  # fmt: skip
+    elif (name if name is not None else fetched.name) is None:
         raise UsageError(f"{ref.text} has no name hstrack can use; give one: hstrack add NAME --link {ref.text}")
+    answer = None if isinstance(fetched, Failed) else fetched
+    chosen = name if name is not None else answer.name if answer is not None else None
+    assert chosen is not None
 
     def apply(doc: Any) -> Any:
-        title = add_title(doc, chosen, title_id, kind or fetched.kind or "other", platform, now)
+        title = add_title(doc, chosen, title_id, kind or (answer.kind if answer else None) or "other", platform, now)
         link_title(doc, title.id, ref.text)
-        return title, reconcile(doc, title.id, [fetched], now)
+        return title, ([] if answer is None else reconcile(doc, title.id, [answer], now))
 
     title, outcomes = settings.store().change(apply, lambda r: f"add {r[0].id} {ref.text}", now)
     sys.stdout.write(title.id + "\n")
     done(f"added {title.id}, linked to {ref.text}")
+    if answer is None:
+        assert isinstance(fetched, Failed)
+        done(f"{title.id}: {where} could not be asked ({fetched.message}); its dates come with hstrack sync {title.id}")
+        return
     for o in outcomes:
         done(f"{title.id}: {o.summary}")
-    for line in left_out([fetched]):
+    for line in left_out([answer]):
         done(f"{title.id}: {line}")
 
 

@@ -2,6 +2,7 @@
 sets a title's lead times. The work is in ``hstrack.notify.planning`` (what is due, the record of
 what was sent) and ``hstrack.notify.channels`` (the desktop, --exec, apprise)."""
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -46,7 +47,7 @@ def notify(
         typer.Option(
             "--print",
             metavar="crontab|systemd-service|systemd-timer",
-            help="Print a crontab line or systemd unit that runs notify so.",
+            help="Print a crontab line or systemd unit that runs notify so, after a sync once a day.",
         ),
     ] = None,
 ) -> None:
@@ -126,12 +127,16 @@ def notify(
 # ---------------------------------------------------------------------------- schedules
 
 
-def _command_words(settings: Settings, desktop: bool, commands: list[str], urls: list[str]) -> list[str]:
+def _launcher(settings: Settings) -> list[str]:
     launcher = Path(sys.executable).with_name("hstrack")
     words = [str(launcher)] if launcher.is_file() else [sys.executable, "-m", "hstrack"]
     if settings.store_path is not None:
         words += ["--store", str(Path(settings.store_path).resolve())]
-    words.append("notify")
+    return words
+
+
+def _command_words(settings: Settings, desktop: bool, commands: list[str], urls: list[str]) -> list[str]:
+    words = [*_launcher(settings), "notify"]
     if desktop and (commands or urls):
         words.append("--desktop")
     for cmd in commands:
@@ -142,6 +147,47 @@ def _command_words(settings: Settings, desktop: bool, commands: list[str], urls:
         if any(ch in word for ch in "\n\r\x00"):
             raise UsageError("a command with a line break cannot be written into a crontab or a unit file")
     return words
+
+
+# The scheduled sync: once a day at most (a schedule that runs every 15 minutes asks the
+# sources on the first run a day after the last that reached one), only the titles still
+# going (not cancelled, not released more than 90 days ago), before notify, so a moved date
+# is told at once. Politeness: one request a title a day at most, revalidated from the
+# cache; Wikidata in batches of 50 with maxlag; country codes kept a year.
+SYNC_WORDS = ["sync", "--active", "--every", "1d"]
+
+
+def _carried(settings: Settings) -> list[tuple[str, str]]:
+    """The settings that decide answers, as this shell has them, for a job that runs with
+    none of its environment: the store's folder, the zone (days are the viewer's), the
+    region and media (which release is "the" one), the language the sources are asked in
+    and the contact Wikimedia asks for. Never a secret: TMDb's token stays out of files."""
+    from hstrack.core.regions import MEDIUM_VARIABLE, REGION_VARIABLE
+    from hstrack.sources.access import CONTACT_VARIABLE
+
+    pairs = []
+    home = _home()
+    if home is not None:
+        pairs.append(("HSTRACK_HOME", home))
+    zone = os.environ.get("TZ", "").strip()
+    if zone:
+        pairs.append(("TZ", zone))
+    pref = settings.pref()
+    pairs.append((REGION_VARIABLE, pref.region or "worldwide"))
+    if pref.media:
+        pairs.append((MEDIUM_VARIABLE, ",".join(pref.media)))
+    for name in ("LC_ALL", "LANG"):
+        value = os.environ.get(name, "").strip()
+        if value:
+            pairs.append(("LANG", value))
+            break
+    contact = os.environ.get(CONTACT_VARIABLE, "").strip()
+    if contact:
+        pairs.append((CONTACT_VARIABLE, contact))
+    for name, value in pairs:
+        if any(ch in value for ch in "\n\r\x00"):
+            raise UsageError(f"{name} holds a line break: it cannot be written into a crontab or a unit file")
+    return pairs
 
 
 def _home() -> str | None:
@@ -166,31 +212,47 @@ def _schedule(what: str, settings: Settings, desktop: bool, commands: list[str],
     if what not in PRINTABLE:
         raise UsageError(f"--print takes {', '.join(PRINTABLE)}, not {what!r}")
     words = _command_words(settings, desktop, commands, urls)
-    home = _home()
+    sync = [*_launcher(settings), *SYNC_WORDS]
+    carried = _carried(settings)
     if what == "crontab":
         import shlex
 
-        line = shlex.join(words)
-        if home is not None:
-            line = f"HSTRACK_HOME={shlex.quote(home)} {line}"
+        from hstrack.sources.http import cache_folder
+
+        env = " ".join(f"{name}={shlex.quote(value)}" for name, value in carried)
+        folder = cache_folder().parent
+        with contextlib.suppress(OSError):  # the shell opens the log before the sync runs: it must exist
+            folder.mkdir(parents=True, exist_ok=True)
+        log = shlex.quote(str(folder / "sync.log"))
+        line = f"{env} {shlex.join(sync)} >/dev/null 2>>{log}; {env} {shlex.join(words)} >/dev/null"
         line = line.replace("%", "\\%")  # cron reads a bare % as a line break
         return (
-            "# hstrack notify every 15 minutes (add with crontab -e); what it sent goes to /dev/null, errors to\n"
-            "# cron's mail. A run missed while the machine was off catches up once, at the next one.\n"
-            f"*/15 * * * * {line} >/dev/null\n"
+            "# hstrack every 15 minutes (add with crontab -e): a sync once a day at most, of the titles still\n"
+            "# going, then notify. What notify sent goes to /dev/null, its errors to cron's mail; the sync's\n"
+            f"# problems to {log}. TMDb's token is never written here: add a line\n"
+            "#   HSTRACK_TMDB_TOKEN=your-token\n"
+            "# above this one (crontab -e) for TMDb's titles. A run missed while the machine was off catches up\n"
+            "# once, at the next one.\n"
+            f"*/15 * * * * {line}\n"
         )
     if what == "systemd-service":
-        environment = f"Environment={_systemd_word('HSTRACK_HOME=' + home, dollar=False)}\n" if home else ""
+        environment = "".join(f"Environment={_systemd_word(f'{name}={value}', dollar=False)}\n"
+                              for name, value in carried)  # fmt: skip
         return (
             f"# Save as ~/.config/systemd/user/{UNIT}.service, and the timer (hstrack notify --print\n"
             f"# systemd-timer) as {UNIT}.timer beside it; then\n"
             f"#   systemctl --user daemon-reload && systemctl --user enable --now {UNIT}.timer\n"
+            "# Each run syncs first, once a day at most, the titles still going (a failed sync does not stop\n"
+            "# notify); TMDb's token goes in ~/.config/hstrack/environment (HSTRACK_TMDB_TOKEN=..., chmod 600),\n"
+            "# never in this file.\n"
             "[Unit]\n"
-            "Description=hstrack: send the notifications that are due\n"
+            "Description=hstrack: sync once a day, then send the notifications that are due\n"
             "\n"
             "[Service]\n"
             "Type=oneshot\n"
             f"{environment}"
+            "EnvironmentFile=-%h/.config/hstrack/environment\n"
+            f"ExecStartPre=-{' '.join(_systemd_word(w) for w in sync)}\n"
             f"ExecStart={' '.join(_systemd_word(w) for w in words)}\n"
         )
     return (

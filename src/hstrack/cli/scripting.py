@@ -52,6 +52,23 @@ def check(
             help="A milestone's date changed since DATE (ISO 8601, or a span like 7d).",
         ),
     ] = None,
+    stale: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--stale",
+            metavar="DURATION",
+            help="The title's facts were last confirmed (a change recorded, or a sync that found none) more than "
+            "DURATION ago, or never: 90d, 3m.",
+        ),
+    ] = None,
+    presumed: Annotated[
+        bool,
+        typer.Option(
+            "--presumed",
+            help="Count a window that ended with no day recorded (due, unconfirmed) as reached, for "
+            "--released and --reached.",
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; only the exit code.")] = False,
     as_json: JsonOpt = False,
     at: AtOpt = None,
@@ -65,7 +82,7 @@ def check(
         conditions = [Condition("--released")] if released else []
         for option, values in (
             ("--phase", phase), ("--reached", reached), ("--has-date", has_date),
-            ("--due-within", due_within), ("--changed-since", changed_since),
+            ("--due-within", due_within), ("--changed-since", changed_since), ("--stale", stale),
         ):  # fmt: skip
             conditions += [Condition(option, v) for v in values or []]
         conditions = validate(conditions)
@@ -73,7 +90,7 @@ def check(
         title, whole = settings.read_title(title_id)
         conditions = validate(conditions, title.milestones.keys() | whole.milestone_kinds())
         report = report_title(title, now, pref=settings.pref_for(whole))
-        verdicts = run_checks(report, conditions, now)
+        verdicts = run_checks(report, conditions, now, presumed)
     except HstrackError as exc:
         # grep's convention: 1 means "false", so a broken store or bad input must be 2.
         raise CheckError(exc.message) from None
@@ -81,7 +98,10 @@ def check(
         renderer_for(settings, True, at).check(report, verdicts)
     elif not quiet:
         lines = [f"{'true' if v.holds else 'false'}: {inert(v.condition)}: {inert(v.reason)}" for v in verdicts]
-        say_lines(lines, keep=[a.date.text for a in report.milestones])
+        from hstrack.core.report.freshness import last_confirmed
+
+        day = last_confirmed(report.title).day
+        say_lines(lines, keep=[a.date.text for a in report.milestones] + ([day] if day else []))
     if not all(v.holds for v in verdicts):
         raise typer.Exit(1)
 

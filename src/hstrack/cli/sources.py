@@ -33,15 +33,32 @@ def _source(value: str | None) -> str | None:
     return word
 
 
+CONTACT_SAID = "contact-warned"  # beside the HTTP cache: the contact warning was given
+
+
 def _client(offline: bool = False) -> Any:
     import os
+    from datetime import UTC, datetime
 
     from hstrack.sources.fetching import Sources, user_agent
     from hstrack.sources.http import Cache, Client, cache_folder, limits
+    from hstrack.sources.places import CountryCodes
 
+    folder = cache_folder()
+    said = folder.parent / CONTACT_SAID
+
+    def warn(line: str) -> None:
+        done(line)
+        try:
+            said.parent.mkdir(parents=True, exist_ok=True)
+            said.touch()
+        except OSError:
+            pass  # said again next time: better than never
+
+    codes = CountryCodes(folder.parent / "country-codes.json", datetime.now(UTC))
     timeout, deadline = limits(os.environ)
-    client = Client(Cache(cache_folder()), offline, timeout, deadline, user_agent=user_agent(os.environ))
-    return Sources(client)
+    client = Client(Cache(folder), offline, timeout, deadline, user_agent=user_agent(os.environ))
+    return Sources(client, codes=codes, warn=None if said.exists() else warn)
 
 
 @command(short_help="Look a title up on Wikidata and TMDb; prints candidates to link.")
@@ -55,14 +72,15 @@ def find(
     per candidate, its reference first, then year, kind, label and description. Links
     nothing: choose one and run hstrack link ID REF."""
     from hstrack.core.model.validation import check_name
-    from hstrack.sources.fetching import TOKEN_VARIABLE
+    from hstrack.sources.fetching import KEY_VARIABLE, TOKEN_VARIABLE
 
     query = check_name(name, "a name to find")
     chosen = _source(source)
     sources = _client()
     which = [chosen] if chosen else ["wikidata", *(["tmdb"] if sources.token else [])]
     if chosen is None and sources.token is None:
-        done(f"TMDb not asked: set {TOKEN_VARIABLE} to your API read access token to search it too")
+        done(f"TMDb not asked: set {TOKEN_VARIABLE} to your API read access token (or {KEY_VARIABLE} to your API "
+             "key) to search it too")  # fmt: skip
     found, failed = sources.find(query, which)
     if as_json:
         from hstrack.views.data import to_text
@@ -123,14 +141,8 @@ def unlink(
 
 
 def fetch_one(reference: Any) -> Any:
-    """One reference's answer, or a SourceError (exit 1) naming the source."""
-    from hstrack.core.references import SOURCE_NAMES
-    from hstrack.sources.facts import SourceError
-
-    answer = _client().fetch([reference])[reference]
-    if isinstance(answer, str):
-        raise SourceError(f"{SOURCE_NAMES[reference.source]} ({reference.text}): {answer}; nothing was changed")
-    return answer
+    """One reference's answer, or its ``Failed``."""
+    return _client().fetch([reference])[reference]
 
 
 def left_out(answers: list[Any]) -> list[str]:
@@ -166,22 +178,49 @@ def sync(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Also say on stderr what a source gave that was left out, and why.")
     ] = False,
+    stale: Annotated[
+        bool,
+        typer.Option(
+            "--stale",
+            help="Only the titles status marks as wanting news: a window due, unconfirmed, closing with no day, "
+            "or open with no news for the stale span (hstrack config stale, 90d).",
+        ),
+    ] = False,
+    active: Annotated[
+        bool,
+        typer.Option("--active", help="Leave out cancelled titles and those released more than 90 days ago."),
+    ] = False,
+    every: Annotated[
+        str | None,
+        typer.Option(
+            "--every",
+            metavar="DURATION",
+            help="Do nothing if this machine's last sync that reached a source was less than DURATION ago (1d): "
+            "for a schedule that runs more often than it should sync.",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Fetch every linked title (or those given) from its sources and bring its milestones
     up to date: what came from a source moves like any slip; what you typed is only firmed
     up, and a contradiction is held as a proposal (hstrack proposals). Prints what changed,
-    per title, in the history's words. One undoable change. Exit 0 when every title synced
-    (changed or not), 1 when a source failed for some title (the others are still synced),
-    2 on a usage error."""
+    per title, in the history's words, and records that the rest were confirmed. One
+    undoable change. Exit 0 when every title synced (changed or not), 1 when a source failed
+    for some title (the others are still synced; a source that timed out is not asked again
+    this run), 2 on a usage error."""
     import copy
 
     from hstrack.core.references import SOURCE_NAMES, parse_reference
     from hstrack.sources.facts import Fetched
-    from hstrack.sources.sync import Outcome, reconcile
+    from hstrack.sources.fetching import Failed
+    from hstrack.sources.sync import Outcome, confirm, reconcile
 
     settings = settings_of(ctx)
     now = settings.now()
+    if every is not None and _ran_within(every, now):
+        if as_json:
+            _sync_json(now, [], {}, {}, dry_run, offline)
+        return
     store = settings.store()
     doc = settings.read()
     if title_ids:
@@ -191,34 +230,50 @@ def sync(
             raise UsageError(f"{bare[0]} is not linked to a source; hstrack find NAME, then hstrack link {bare[0]} REF")
     else:
         titles = [doc.titles[k] for k in sorted(doc.titles) if doc.titles[k].links]
+    linked = bool(titles)
+    if stale or active:
+        titles = _wanting(settings, doc, titles, now, stale, active)
     if not titles:
-        done("no title is linked to a source; hstrack find NAME, then hstrack link ID REF")
+        if linked:
+            done("no linked title " + ("wants news" if stale else "is active") + "; nothing to sync")
+        else:
+            done("no title is linked to a source; hstrack find NAME, then hstrack link ID REF")
         if as_json:
             _sync_json(now, [], {}, {}, dry_run, offline)
         return
     refs = {t.id: [parse_reference(link) for link in t.links] for t in titles}
     sources = _client(offline)
     total = len({r for rs in refs.values() for r in rs})  # two titles linked to one page: one fetch
+    # The stalest first: a run a source's deadline cuts short leaves the freshest for next time.
+    order = sorted(titles, key=_confirmed_key)
     with _progress(total) as bar:
         task = bar.add_task("syncing", total=total) if bar is not None else None
-        answers = sources.fetch([r for rs in refs.values() for r in rs],
+        answers = sources.fetch([r for t in order for r in refs[t.id]],
                                 (lambda n: bar.advance(task, n)) if bar is not None else None)  # fmt: skip
     failures: dict[str, str] = {}
+    skipped: dict[str, list[str]] = {}  # a source that ran out of time -> the titles it was not asked for
     usable: dict[str, list[Fetched]] = {}
     for t in titles:
         got = [(r, answers[r]) for r in refs[t.id]]
-        bad = [f"{SOURCE_NAMES[r.source]} ({r.text}): {a}" for r, a in got if isinstance(a, str)]
-        if bad:
-            failures[t.id] = "; ".join(bad)  # the store is left as it is for this title
+        bad = [(r, a) for r, a in got if isinstance(a, Failed)]
+        if bad:  # the store is left as it is for this title
+            failures[t.id] = "; ".join(f"{SOURCE_NAMES[r.source]} ({r.text}): {a}" for r, a in bad)
+            for _, a in bad:
+                if a.skipped:
+                    skipped.setdefault(a.message, []).append(t.id)
         else:
-            usable[t.id] = [a for _, a in got if not isinstance(a, str)]
+            usable[t.id] = [a for _, a in got if not isinstance(a, Failed)]
 
     def apply(document: Any) -> dict[str, list[Outcome]]:
-        return {tid: reconcile(document, tid, found, now) for tid, found in usable.items()}
+        # Answers from the cache (--offline) confirm nothing: they are as old as the cache.
+        outcomes = {tid: reconcile(document, tid, found, now) for tid, found in usable.items()}
+        return outcomes if offline else {tid: confirm(document, tid, outs, now) for tid, outs in outcomes.items()}
 
     def described(result: dict[str, list[Outcome]]) -> str | None:
         touched = [tid for tid, outs in result.items() if any(o.stored for o in outs)]
-        return f"sync {' '.join(touched)}" if touched else None
+        if touched:
+            return f"sync {' '.join(touched)}"
+        return f"sync {' '.join(result)} (confirmed, no change)" if result else None
 
     # A dry run applies the same rules to a copy; a real one applies them under the lock, to
     # the store as it is then (another hstrack may have changed it while the sources answered).
@@ -234,8 +289,18 @@ def sync(
         for tid, found in usable.items():
             for line in left_out(found):
                 done(f"{tid}: {line}")
+    alone = {tid for tids in skipped.values() for tid in tids if all(
+        a.skipped for r in refs[tid] if isinstance(a := answers[r], Failed))}  # fmt: skip
     for tid, why in failures.items():
-        typer.echo(f"hstrack: {tid}: {inert(why)}; {tid} was left as it was", err=True)
+        if tid not in alone:
+            typer.echo(f"hstrack: {tid}: {inert(why)}; {tid} was left as it was", err=True)
+    for why, tids in skipped.items():  # one line for all a source did not get to
+        shown = ", ".join(tids[:5]) + (f" and {len(tids) - 5} more" if len(tids) > 5 else "")
+        typer.echo(f"hstrack: {inert(why.replace('not asked: ', ''))}: {len(tids)} title{'s' * (len(tids) != 1)} "
+                   f"not asked ({inert(shown)}), left as they were; hstrack sync --stale asks them first next time",
+                   err=True)  # fmt: skip
+    if usable and not dry_run and not offline:
+        _ran(now)  # a source answered: this machine's last sync, for --every
     changes = sum(o.what == "changed" for outs in outcomes.values() for o in outs)
     proposed = sum(o.what == "proposed" for outs in outcomes.values() for o in outs)
     said = f"{changes} change{'s' * (changes != 1)}, {proposed} new proposal{'s' * (proposed != 1)}"
@@ -243,6 +308,70 @@ def sync(
          f"title{'s' * (len(titles) != 1)}: {said}" + ("; nothing was written" if dry_run else ""))  # fmt: skip
     if failures:
         raise typer.Exit(1)
+
+
+LAST_SYNC = "last-sync"  # beside the HTTP cache: when this machine's last sync reached a source
+
+
+def _last_sync_path() -> Any:
+    from hstrack.sources.http import cache_folder
+
+    return cache_folder().parent / LAST_SYNC
+
+
+def _ran_within(every: str, now: Any) -> bool:
+    """Whether this machine's last sync that reached a source was less than ``every`` ago
+    (a clock put back, or a stamp from the future, counts as not: the sync runs)."""
+    from datetime import datetime
+
+    from hstrack.core.dates.spans import read_span, span_start
+
+    read_span(every)  # a bad spelling is a usage error even when nothing would run
+    path = _last_sync_path()
+    try:
+        if not path.is_file() or path.stat().st_size > 100:
+            return False
+        last = datetime.fromisoformat(path.read_text("utf-8").strip())
+    except (OSError, ValueError):
+        return False
+    if last.tzinfo is None or last > now:
+        return False
+    return bool(last > span_start(every, now))
+
+
+def _ran(now: Any) -> None:
+    from hstrack.store.files import write_atomic
+
+    path = _last_sync_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(now.isoformat(timespec="seconds").encode("ascii"), path)
+    except Exception:  # a stamp that cannot be written only means the next run syncs again
+        return
+
+
+def _confirmed_key(title: Any) -> tuple[int, float, str]:
+    """Never confirmed first, then the longest ago."""
+    from hstrack.core.report.freshness import last_confirmed
+
+    at = last_confirmed(title).at
+    return (0 if at is None else 1, 0.0 if at is None else at.timestamp(), title.id)
+
+
+def _wanting(settings: Any, doc: Any, titles: list[Any], now: Any, stale: bool, active: bool) -> list[Any]:
+    """Of the linked titles, those status marks as wanting news (``--stale``) and those not
+    finished with (``--active``)."""
+    from hstrack.core.filters import is_active
+    from hstrack.core.report.freshness import watch
+    from hstrack.core.report.titles import report_title
+
+    pref, span = settings.pref_for(doc), settings.stale()
+    kept = []
+    for t in titles:
+        report = report_title(t, now, pref=pref)
+        if (not stale or watch(report, now, span) is not None) and (not active or is_active(report)):
+            kept.append(t)
+    return kept
 
 
 def _sync_json(now: Any, titles: list[Any], outcomes: dict[str, list[Any]], failures: dict[str, str],

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from hstrack.core.clock import parse_now
 from hstrack.core.errors import UsageError
 from hstrack.core.model.validation import check_filter_kind, normalize_milestone
-from hstrack.core.report.assess import PHASES, Assessed, is_today
+from hstrack.core.report.assess import DUE, PHASES, Assessed, is_today
 from hstrack.core.report.assess import label as milestone_label
 from hstrack.core.values import Value
 
@@ -85,7 +85,7 @@ def validate(conditions: list[Condition], kinds: set[str] | None = None) -> list
     if not conditions:
         raise UsageError(
             "give at least one condition: --released, --reached M, --phase P, --has-date M, "
-            "--due-within D, --changed-since DATE"
+            "--due-within D, --changed-since DATE, --stale D"
         )
     checked: list[Condition] = []
     phases: list[str] = []
@@ -107,7 +107,7 @@ def validate(conditions: list[Condition], kinds: set[str] | None = None) -> list
                 if phase not in phases:
                     phases.append(phase)
             continue
-        elif c.option == "--due-within":
+        elif c.option in ("--due-within", "--stale"):
             from hstrack.core.dates.spans import read_span
 
             read_span(arg)  # refuses a bad spelling now; one too long for the calendar, when evaluated
@@ -117,7 +117,14 @@ def validate(conditions: list[Condition], kinds: set[str] | None = None) -> list
     return checked
 
 
-def evaluate(report: TitleReport, condition: Condition, now: datetime) -> Verdict:
+PRESUMED = "--presumed"  # counts a window that closed unconfirmed as reached
+
+
+def evaluate(report: TitleReport, condition: Condition, now: datetime, presumed: bool = False) -> Verdict:
+    """One condition's verdict. ``presumed``: a milestone whose window closed with no day
+    recorded (due, unconfirmed) counts as reached for ``--released`` and ``--reached``;
+    without it, only a day or a moment that has come does (or a window of a kind reported
+    after the fact)."""
     option, arg = condition.option, condition.argument
     label = condition.label
     if option == "--released":
@@ -125,6 +132,11 @@ def evaluate(report: TitleReport, condition: Condition, now: datetime) -> Verdic
         if report.phase == "released":
             return Verdict(label, True, f"released: {_describe(release)}" if release else "released")
         why = "no release milestone" if release is None else _describe(release)
+        if release is not None and release.state == DUE:
+            if presumed:
+                return Verdict(label, True, f"presumed released: {why}")
+            return Verdict(label, False, f"not confirmed released (phase {report.phase}; {why}); "
+                                         f"{PRESUMED} counts it")  # fmt: skip
         return Verdict(label, False, f"not released (phase {report.phase}; {why})")
     if option == "--phase":
         return Verdict(label, report.phase in arg.split("|"), f"phase is {report.phase}")
@@ -134,6 +146,10 @@ def evaluate(report: TitleReport, condition: Condition, now: datetime) -> Verdic
             return Verdict(label, False, f"no {milestone_label(arg)} milestone")
         if found.state == "cancelled":
             return Verdict(label, False, f"{_describe(found)}: will not come, the title was cancelled")
+        if found.state == DUE:
+            if presumed:
+                return Verdict(label, True, f"presumed reached: {_describe(found)}")
+            return Verdict(label, False, f"{_describe(found)}: not confirmed; {PRESUMED} counts it")
         return Verdict(label, found.reached, f"{_describe(found)}" + ("" if found.reached else ": not reached yet"))
     if option == "--has-date":
         found = _find(report, arg)
@@ -146,6 +162,11 @@ def evaluate(report: TitleReport, condition: Condition, now: datetime) -> Verdic
         return _due_within(report, condition, now)
     if option == "--changed-since":
         return _changed_since(report, condition, now)
+    if option == "--stale":
+        from hstrack.core.report.freshness import describe, is_stale, last_confirmed
+
+        confirmed = last_confirmed(report.title)
+        return Verdict(label, is_stale(confirmed, now, arg), describe(confirmed, now))
     raise UsageError(f"unknown condition {option}")
 
 
@@ -161,7 +182,7 @@ def _due_within(report: TitleReport, condition: Condition, now: datetime) -> Ver
         return Verdict(label, False, "nothing ahead")
     if nxt.state == "tba":
         return Verdict(label, False, f"next is {milestone_label(nxt.key)}, date TBA")
-    if nxt.reached or is_today(nxt, now.date()):  # due today, before or after its hour
+    if nxt.reached or nxt.state == DUE or is_today(nxt, now.date()):  # due already, or today
         return Verdict(label, True, f"next is {_describe(nxt)}")
     from hstrack.core.dates.spans import span_end
 
@@ -197,5 +218,6 @@ def _changed_since(report: TitleReport, condition: Condition, now: datetime) -> 
     return Verdict(label, True, f"{last.summary} on {last.change.recorded[:10]}{more}")
 
 
-def run_checks(report: TitleReport, conditions: list[Condition], now: datetime) -> list[Verdict]:
-    return [evaluate(report, c, now) for c in conditions]
+def run_checks(report: TitleReport, conditions: list[Condition], now: datetime,
+               presumed: bool = False) -> list[Verdict]:  # fmt: skip
+    return [evaluate(report, c, now, presumed) for c in conditions]

@@ -34,6 +34,7 @@ class Fact:
     origin: str
     note: str | None = None
     tentative: bool = False
+    happened: bool = False  # a TBA the source says has happened (a status: "In Production")
 
 
 @dataclass
@@ -46,6 +47,7 @@ class Fetched:
     kind: str | None  # film, series, season (the title kinds)
     facts: list[Fact] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    country: str | None = None  # the title's country of origin (ISO 3166-1), when the source says one
 
 
 @dataclass(frozen=True)

@@ -1,85 +1,206 @@
-"""Asking the sources: references in, ``Fetched`` answers (or one error each) out.
+"""Asking the sources: references in, ``Fetched`` answers (or one ``Failed`` each) out.
 
-It holds what the adapters must not know: the addresses (``HSTRACK_WIKIDATA_URL``,
-``HSTRACK_TMDB_URL``), TMDb's token (``HSTRACK_TMDB_TOKEN``, sent as a Bearer header),
-Wikidata's batches of 50 ids, and the second round that turns places into country codes.
+It holds what the adapters must not know, as the services ask to be used:
+
+- the addresses, the User-Agent with a contact, TMDb's credentials and the language
+  (``sources.access``); Wikidata's batches of 50 ids; the places turned into country codes
+  one property at a time and kept a year (``sources.places``);
+- **Wikimedia's etiquette**: ``maxlag=5`` on every Wikidata request, and a lagged answer
+  (HTTP 200 with the error ``maxlag``, https://www.mediawiki.org/wiki/Manual:Maxlag_parameter)
+  waited out for its ``Retry-After``, at least 5 s, up to ``MAXLAG_TRIES`` times;
+- **a deadline per source for the whole run** (``HSTRACK_SOURCE_DEADLINE``, default
+  ``RUN_DEADLINE`` seconds): no request to a source is started after it, each waits at
+  most what is left of it, and after a source's first time-out the rest of its
+  references are not asked at all (``Failed.skipped``), so a hung server costs one
+  time-out a run, not one a title. (The limits of one request are ``sources.http``'s.)
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from hstrack.core.references import SOURCE_NAMES, Reference
+from hstrack.sources import access
 from hstrack.sources import tmdb as tmdb_docs
 from hstrack.sources import wikidata as wikidata_docs
-from hstrack.sources.http import Client, FetchError
+from hstrack.sources.access import CONTACT_VARIABLE, KEY_VARIABLE, TOKEN_VARIABLE, reason, user_agent
+from hstrack.sources.http import Client, FetchError, TimedOut
 
 if TYPE_CHECKING:
     from hstrack.sources.facts import Candidate, Fetched
+    from hstrack.sources.places import CountryCodes
 
-WIKIDATA_VARIABLE = "HSTRACK_WIKIDATA_URL"
-TMDB_VARIABLE = "HSTRACK_TMDB_URL"
-TOKEN_VARIABLE = "HSTRACK_TMDB_TOKEN"
-CONTACT_VARIABLE = "HSTRACK_CONTACT"
-WIKIDATA_DEFAULT = "https://www.wikidata.org"
-TMDB_DEFAULT = "https://api.themoviedb.org/3"
+__all__ = ["CONTACT_VARIABLE", "KEY_VARIABLE", "TOKEN_VARIABLE", "Failed", "Sources", "user_agent"]
+
+DEADLINE_VARIABLE = "HSTRACK_SOURCE_DEADLINE"
+RUN_DEADLINE = 300.0  # seconds one source may take of a run, all its requests together
+MAXLAG_TRIES = 3
+MAXLAG_WAIT = 5.0  # at least this long before asking a lagged Wikidata again
 
 
-def _base(environ: Mapping[str, str], name: str, default: str) -> str:
+class Failed(str):
+    """Why a reference has no answer, as a line of text. ``skipped``: it was never asked,
+    because its source had already timed out (or used its time) in this run. ``down``: the
+    source could not be reached or did not answer (no answer, a time-out, a 5xx or a 429), as
+    opposed to answering that the page does not exist or refusing the request."""
+
+    skipped: bool
+    down: bool
+
+    def __new__(cls, message: str, skipped: bool = False, down: bool = False) -> Failed:
+        made = super().__new__(cls, message)
+        made.skipped = skipped
+        made.down = down or skipped
+        return made
+
+    @classmethod
+    def of(cls, exc: Exception, prefix: str = "") -> Failed:
+        status = getattr(exc, "status", None)
+        down = isinstance(exc, FetchError) and (status is None or status == 429 or status >= 500)
+        return cls(prefix + reason(exc), isinstance(exc, Skipped), down)
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class Skipped(FetchError):
+    """Not asked: the source is out of this run's time."""
+
+
+class Budget:
+    """One source's share of a run: a deadline for all its requests, and why it stopped."""
+
+    def __init__(self, name: str, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.name, self.seconds, self.clock = name, seconds, clock
+        self.ends = clock() + seconds
+        self.stopped: str | None = None
+
+    def left(self) -> float:
+        if self.stopped is None and self.clock() >= self.ends:
+            self.stopped = f"{self.name} took this run's {self.seconds:g} s"
+        if self.stopped is not None:
+            raise Skipped(f"not asked: {self.stopped}")
+        return self.ends - self.clock()
+
+
+def run_deadline(environ: Mapping[str, str]) -> float:
     from hstrack.core.errors import UsageError
 
-    value = environ.get(name, "").strip() or default
-    if not value.startswith(("https://", "http://")) or any(c.isspace() for c in value) or len(value) > 300:
-        raise UsageError(f"{name}={value[:60]!r} is not an http(s) address")
-    return value.rstrip("/")
-
-
-def user_agent(environ: Mapping[str, str]) -> str:
-    """hstrack's User-Agent, with your contact in it when ``HSTRACK_CONTACT`` gives one.
-    Wikimedia's policy (https://meta.wikimedia.org/wiki/User-Agent_policy) asks for a way to
-    reach whoever runs a tool; hstrack has no home page yet (its URL is a placeholder under
-    ``.invalid``, which never resolves), so the person running it can say how to reach them."""
-    from hstrack.core.errors import UsageError
-    from hstrack.sources.http import USER_AGENT
-
-    contact = environ.get(CONTACT_VARIABLE, "").strip()
-    if not contact:
-        return USER_AGENT
-    if len(contact) > 200 or any(not (32 <= ord(c) < 127) or c in "()\\" for c in contact):
-        raise UsageError(f"{CONTACT_VARIABLE}={contact[:60]!r} is not a contact: an e-mail address or a web address "
-                         "in plain ASCII, without parentheses, at most 200 characters")  # fmt: skip
-    agent, _, library = USER_AGENT.rpartition(") ")
-    return f"{agent}; {contact}) {library}"
+    raw = environ.get(DEADLINE_VARIABLE, "").strip()
+    if not raw:
+        return RUN_DEADLINE
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 1 <= seconds <= 86400:
+        raise UsageError(f"{DEADLINE_VARIABLE}={raw[:20]!r} is not a number of seconds from 1 to 86400")
+    return seconds
 
 
 class Sources:
-    def __init__(self, client: Client, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        client: Client,
+        environ: Mapping[str, str] | None = None,
+        codes: CountryCodes | None = None,
+        warn: Callable[[str], None] | None = None,
+    ) -> None:
         env = os.environ if environ is None else environ
         self.client = client
-        self.wikidata = _base(env, WIKIDATA_VARIABLE, WIKIDATA_DEFAULT)
-        self.tmdb = _base(env, TMDB_VARIABLE, TMDB_DEFAULT)
-        self.token = env.get(TOKEN_VARIABLE, "").strip() or None
+        self.wikidata = access.base(env, access.WIKIDATA_VARIABLE, access.WIKIDATA_DEFAULT)
+        self.tmdb = access.base(env, access.TMDB_VARIABLE, access.TMDB_DEFAULT)
+        self.credentials, self.credential_problem = access.credentials(env)
+        self.token = self.credentials[0].value if self.credentials else None  # whether TMDb can be asked
+        self.language = access.language(env)
+        self.codes = codes
+        self.warn = warn
+        self.contact = access.contact(env)
+        seconds = run_deadline(env)
+        self.budgets = {s: Budget(SOURCE_NAMES[s], seconds) for s in SOURCE_NAMES}
+        self.refused: list[str] = []  # TMDb credentials refused in this run, with why
+        self._timeout, self._deadline = client.timeout, client.deadline
+
+    # ------------------------------------------------------------------ the run's deadlines
+
+    def _ask(self, source: str, call: Callable[[], Any]) -> Any:
+        budget = self.budgets[source]
+        left = max(round(budget.left(), 1), 0.1)  # said in messages: "no answer within 1.9 s"
+        self.client.timeout = min(self._timeout, left)
+        self.client.deadline = min(self._deadline, left)
+        try:
+            return call()
+        except TimedOut as exc:
+            budget.stopped = f"{budget.name} did not answer in time ({exc.message})"
+            raise
 
     # ------------------------------------------------------------------ TMDb
 
-    def _tmdb_headers(self) -> dict[str, str]:
-        if self.token is None:
-            raise FetchError(f"TMDb needs your API read access token in {TOKEN_VARIABLE}")
-        if any(ord(c) < 33 or ord(c) > 126 for c in self.token) or len(self.token) > 2000:
-            raise FetchError(f"{TOKEN_VARIABLE} is not a token (it holds spaces or other characters)")
-        return {"Authorization": f"Bearer {self.token}"}
-
     def _tmdb_json(self, url: str) -> Any:
-        try:
-            return self.client.get_json(url, self._tmdb_headers())
-        except FetchError as exc:
-            if exc.status == 404:
-                raise FetchError("no such entry (HTTP 404)", 404) from None
-            if exc.status == 401:
-                raise FetchError(f"TMDb refused the token in {TOKEN_VARIABLE} (401)", 401) from None
-            raise
+        if not self.credentials:
+            raise FetchError(self.credential_problem or f"TMDb needs your API read access token in {TOKEN_VARIABLE} "
+                             f"(or a v3 API key in {KEY_VARIABLE})")  # fmt: skip
+        refused = []
+        for credential in self.credentials:
+            if any(r.startswith(credential.named) for r in self.refused):
+                refused.append(next(r for r in self.refused if r.startswith(credential.named)))
+                continue
+
+            def ask(c: access.Credential = credential) -> Any:
+                return self.client.get_json(c.url(url), c.headers(), url)
+
+            try:
+                return self._ask("tmdb", ask)
+            except Skipped:
+                raise
+            except FetchError as exc:
+                if exc.status == 404:
+                    raise FetchError("no such entry (HTTP 404)", 404) from None
+                if exc.status != 401:
+                    raise FetchError(reason(exc), exc.status) from None
+                said = access.body_reason(exc.body)
+                why = f"{credential.named} (401" + (f": {said})" if said else ")")
+                self.refused.append(why)
+                refused.append(why)
+        raise FetchError("TMDb refused " + " and ".join(refused), 401)
+
+    # ------------------------------------------------------------------ Wikidata
+
+    def _wikidata_json(self, url: str) -> Any:
+        """A Wikidata answer, a lagged server waited out (see the module's docstring)."""
+        from hstrack.sources.http import retry_after
+        from hstrack.store.codec import decode_json
+
+        self._say_contact()
+        for attempt in range(MAXLAG_TRIES):
+            response = self._ask("wikidata", lambda: self.client.get(url))
+            try:
+                doc = decode_json(response.body, "the answer")
+            except ValueError as exc:
+                raise FetchError(str(exc)) from None
+            lag = wikidata_docs.lagged(doc)
+            if lag is None:
+                return doc
+            if response.from_cache:
+                raise FetchError("the cached answer is Wikidata's refusal for lag (maxlag); sync once online")
+            wait = max(retry_after(response.headers.get("retry-after"), self.client.clock()) or 0.0, MAXLAG_WAIT)
+            if attempt + 1 < MAXLAG_TRIES and wait < self.budgets["wikidata"].left():
+                self.client.sleep(wait)
+                continue
+            raise FetchError(f"Wikidata's servers are lagged ({lag:g} s behind, maxlag 5); asked "
+                             f"{attempt + 1} times, try again later")  # fmt: skip
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+    def _say_contact(self) -> None:
+        """Once, ever, per cache: Wikimedia asks tools for a way to reach whoever runs them."""
+        if self.contact is not None or self.warn is None:
+            return
+        warn, self.warn = self.warn, None
+        warn(access.CONTACT_WARNING)
 
     # ------------------------------------------------------------------ find
 
@@ -91,36 +212,38 @@ class Sources:
             try:
                 found += self._find_wikidata(name) if source == "wikidata" else self._find_tmdb(name)
             except (FetchError, wikidata_docs.Malformed, tmdb_docs.Malformed) as exc:
-                failed.append(f"{SOURCE_NAMES[source]}: {_message(exc)}")
+                failed.append(f"{SOURCE_NAMES[source]}: {reason(exc)}")
         return found, failed
 
     def _find_wikidata(self, name: str) -> list[Candidate]:
-        hits = wikidata_docs.search_ids(self.client.get_json(wikidata_docs.search_url(self.wikidata, name)))
+        url = wikidata_docs.search_url(self.wikidata, name, self.language.wikidata)
+        hits = wikidata_docs.search_ids(self._wikidata_json(url))
         if not hits:
             return []
         # Search results carry no year or kind: one batch of the entities themselves does.
         ids = [qid for qid, _, _ in hits][: wikidata_docs.BATCH]
-        url = wikidata_docs.entities_url(self.wikidata, ids, props="labels|descriptions|claims")
-        entities = wikidata_docs.entities(self.client.get_json(url), ids)
+        languages = self.language.labels
+        url = wikidata_docs.entities_url(self.wikidata, ids, "labels|descriptions|claims", languages)
+        entities = wikidata_docs.entities(self._wikidata_json(url), ids)
         out = []
         for qid, label, description in hits:
-            made = wikidata_docs.candidate(qid, entities.get(qid), label, description)
+            made = wikidata_docs.candidate(qid, entities.get(qid), label, description, languages)
             if made is not None:
                 out.append(made)
         return out
 
     def _find_tmdb(self, name: str) -> list[Candidate]:
-        return tmdb_docs.candidates(self._tmdb_json(tmdb_docs.search_url(self.tmdb, name)))
+        return tmdb_docs.candidates(self._tmdb_json(tmdb_docs.search_url(self.tmdb, name, self.language.tmdb)))
 
     # ------------------------------------------------------------------ fetch
 
     def fetch(
         self, references: Iterable[Reference], progress: Callable[[int], None] | None = None
-    ) -> dict[Reference, Fetched | str]:
-        """Each reference's answer, or the one line saying why there is none. ``progress``
-        is told how many references each step answered."""
+    ) -> dict[Reference, Fetched | Failed]:
+        """Each reference's answer, or why there is none (in the order given: the stalest
+        first, so a run cut short by a source's deadline leaves the freshest waiting)."""
         refs = list(dict.fromkeys(references))
-        out: dict[Reference, Fetched | str] = {}
+        out: dict[Reference, Fetched | Failed] = {}
         items = [r for r in refs if r.source == "wikidata"]
         if items:
             out.update(self._fetch_wikidata(items, progress))
@@ -128,74 +251,59 @@ class Sources:
             if ref.source != "tmdb":
                 continue
             try:
-                out[ref] = tmdb_docs.facts(ref, self._tmdb_json(tmdb_docs.url(self.tmdb, ref)))
+                doc = self._tmdb_json(tmdb_docs.url(self.tmdb, ref, self.language.tmdb))
+                out[ref] = tmdb_docs.facts(ref, doc)
             except (FetchError, tmdb_docs.Malformed) as exc:
-                out[ref] = _message(exc)
+                out[ref] = Failed.of(exc)
             if progress:
                 progress(1)
+        if self.codes is not None:
+            self.codes.save()
         return out
-
-    def _entities(self, ids: Iterable[str], props: str) -> dict[str, dict[str, Any] | None]:
-        found: dict[str, dict[str, Any] | None] = {}
-        for batch in wikidata_docs.batches(ids):
-            doc = self.client.get_json(wikidata_docs.entities_url(self.wikidata, batch, props))
-            found.update(wikidata_docs.entities(doc, batch))
-        return found
 
     def _fetch_wikidata(
         self, refs: list[Reference], progress: Callable[[int], None] | None
-    ) -> dict[Reference, Fetched | str]:
-        out: dict[Reference, Fetched | str] = {}
+    ) -> dict[Reference, Fetched | Failed]:
+        out: dict[Reference, Fetched | Failed] = {}
         entities: dict[str, dict[str, Any] | None] = {}
+        languages = self.language.labels
         for batch in wikidata_docs.batches(r.qid for r in refs):
             try:
-                doc = self.client.get_json(wikidata_docs.entities_url(self.wikidata, batch))
-                entities.update(wikidata_docs.entities(doc, batch))
+                url = wikidata_docs.entities_url(self.wikidata, batch, languages=languages)
+                entities.update(wikidata_docs.entities(self._wikidata_json(url), batch))
             except (FetchError, wikidata_docs.Malformed) as exc:
                 for ref in refs:
                     if ref.qid in batch:
-                        out[ref] = _message(exc)
+                        out[ref] = Failed.of(exc)
             if progress:
                 progress(len([r for r in refs if r.qid in batch]))
         for ref in refs:
             if ref not in out and entities.get(ref.qid) is None:
-                out[ref] = f"no such entity ({ref.qid} is missing or was deleted)"
+                out[ref] = Failed(f"no such entity ({ref.qid} is missing or was deleted)")
         live = {ref: e for ref in refs if ref not in out and (e := entities.get(ref.qid)) is not None}
         try:
             regions = self._regions({p for e in live.values() for p in wikidata_docs.places(e)})
         except (FetchError, wikidata_docs.Malformed) as exc:
             for ref in live:
-                out[ref] = f"resolving places: {_message(exc)}"
+                out[ref] = Failed.of(exc, "resolving places: ")
             return out
         for ref, entity in live.items():
-            out[ref] = wikidata_docs.facts(ref, entity, regions, self.wikidata)
+            out[ref] = wikidata_docs.facts(ref, entity, regions, self.wikidata, languages)
         return out
 
     def _regions(self, place_ids: set[str]) -> dict[str, str | None]:
-        """P291 place items -> ISO codes: a country's own P297, else its P17 country's."""
+        """Place items -> ISO codes (``sources.places``): one property of one item a request,
+        and each code kept a year."""
         if not place_ids:
             return {}
-        resolved: dict[str, str | None] = {}
-        places = self._entities(place_ids, "claims")
-        parents: dict[str, list[str]] = {}
-        for qid, entity in places.items():
-            if entity is None:
-                continue
-            code = wikidata_docs.country_code(entity)
-            if code is not None:
-                resolved[qid] = code
-            else:
-                parents[qid] = wikidata_docs.countries(entity)
-        wanted = {c for cs in parents.values() for c in cs}
-        if wanted:
-            countries = self._entities(wanted, "claims")
-            for qid, candidates in parents.items():
-                codes = {c for q in candidates if (e := countries.get(q)) is not None
-                         and (c := wikidata_docs.country_code(e)) is not None}  # fmt: skip
-                if len(codes) == 1:  # a place in two countries names no one region
-                    resolved[qid] = codes.pop()
-        return resolved
+        from datetime import UTC, datetime
 
+        from hstrack.sources.places import CountryCodes, resolve
 
-def _message(exc: Exception) -> str:
-    return getattr(exc, "message", None) or str(exc)
+        if self.codes is None:
+            self.codes = CountryCodes(None, datetime.now(UTC))
+
+        def claims(qid: str, prop: str) -> list[dict[str, Any]]:
+            return wikidata_docs.claims(self._wikidata_json(wikidata_docs.claims_url(self.wikidata, qid, prop)), prop)
+
+        return dict(resolve(place_ids, self.codes, claims))

@@ -59,12 +59,23 @@ MAX_WAIT = 60.0  # seconds of Retry-After waited in all, for one request
 
 
 class FetchError(Exception):
-    """A request that gave no usable answer; ``status`` is the HTTP status when there was one."""
+    """A request that gave no usable answer; ``status`` is the HTTP status when there was one,
+    ``body`` the start of the answer's body (an error page says why: a User-Agent refused, a
+    key not valid), untrusted and for ``sources.fetching.reason`` to read."""
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    def __init__(self, message: str, status: int | None = None, body: bytes = b"") -> None:
         super().__init__(message)
         self.message = message
         self.status = status
+        self.body = body
+
+
+class TimedOut(FetchError):
+    """The server said nothing in time, or its answer took too long: the kind of failure
+    after which a run stops asking that server (``sources.fetching``)."""
+
+
+ERROR_BODY = 64 * 1024  # what is read of an error's body: enough for any reason given
 
 
 @dataclass(frozen=True)
@@ -188,8 +199,11 @@ class Client:
         self.requests = 0  # how many went out on the network (tests count them)
         self.spent: dict[str, float] = {}  # seconds each source's exchanges and waits took in this run
 
-    def get(self, url: str, headers: Mapping[str, str] | None = None) -> Response:
-        cached = self.cache.get(url) if self.cache is not None else None
+    def get(self, url: str, headers: Mapping[str, str] | None = None, cache_url: str | None = None) -> Response:
+        """``cache_url``: the address the answer is kept under, when ``url`` holds a secret
+        (TMDb's ``api_key``) that must never reach a cache key or a file."""
+        key = cache_url or url
+        cached = self.cache.get(key) if self.cache is not None else None
         if self.offline:
             if cached is None:
                 raise FetchError("not in the cache, and --offline asks for no network (sync once without it)")
@@ -221,11 +235,11 @@ class Client:
                     self.spent[source] = self.spent.get(source, 0.0) + wait
                     continue
                 said = "rate limited" if status == 429 else "unavailable"
-                raise FetchError(f"{said} (HTTP {status}) after {attempt + 1} tries", status)
+                raise FetchError(f"{said} (HTTP {status}) after {attempt + 1} tries", status, body)
             if status != 200:
-                raise FetchError(f"HTTP {status}", status)
+                raise FetchError(f"HTTP {status}", status, body)
             if self.cache is not None:
-                self.cache.put(url, answer_headers, body, self.clock())
+                self.cache.put(key, answer_headers, body, self.clock())
             return Response(status, answer_headers, body)
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
@@ -270,13 +284,13 @@ class Client:
                 return answer.status, _lower(answer.headers), body
         except urllib.error.HTTPError as exc:
             with contextlib.closing(exc):
-                return exc.code, _lower(exc.headers), b""
+                return exc.code, _lower(exc.headers), _error_body(exc, started + self.deadline)
         except TimeoutError:
-            raise FetchError(f"no answer within {self.timeout:g} s") from None
+            raise TimedOut(f"no answer within {self.timeout:g} s") from None
         except urllib.error.URLError as exc:
             reason = exc.reason
             if isinstance(reason, TimeoutError):
-                raise FetchError(f"no answer within {self.timeout:g} s") from None
+                raise TimedOut(f"no answer within {self.timeout:g} s") from None
             text = getattr(reason, "strerror", None) or str(reason)
             raise FetchError(f"cannot connect ({text})") from None
         except http.client.IncompleteRead:
@@ -286,16 +300,38 @@ class Client:
         except (OSError, ValueError) as exc:  # a reset connection
             raise FetchError(f"the connection failed ({type(exc).__name__})") from None
 
-    def get_json(self, url: str, headers: Mapping[str, str] | None = None) -> Any:
+    def get_json(self, url: str, headers: Mapping[str, str] | None = None, cache_url: str | None = None) -> Any:
         """The answer parsed as JSON, by the rules a store is read by (no NaN, no lone
         surrogates, no absurd nesting): a malformed answer is a FetchError."""
         from hstrack.store.codec import decode_json
 
-        body = self.get(url, headers).body
+        body = self.get(url, headers, cache_url).body
         try:
             return decode_json(body, "the answer", what="an answer of this source")
         except ValueError as exc:
             raise FetchError(str(exc)) from None
+
+
+def _error_body(exc: Any, deadline: float) -> bytes:
+    """The start of an error's body, read within the answer's deadline; nothing if it
+    cannot be (the status alone is then the reason)."""
+    try:
+        pieces, size = [], 0
+        while size < ERROR_BODY and time.monotonic() < deadline:
+            piece = exc.read1(ERROR_BODY - size) if hasattr(exc, "read1") else exc.read(ERROR_BODY - size)
+            if not piece:
+                break
+            pieces.append(piece)
+            size += len(piece)
+        body = b"".join(pieces)
+    except (OSError, ValueError, http.client.HTTPException):
+        return b""
+    if str(exc.headers.get("Content-Encoding", "") if exc.headers else "").lower() == "gzip":
+        try:
+            return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(body, ERROR_BODY)
+        except zlib.error:
+            return b""
+    return body
 
 
 def _lower(headers: Any) -> dict[str, str]:
@@ -424,7 +460,7 @@ def _read(answer: Any, headers: Any, deadline: float, allowed: float) -> bytes:
     size = 0
     while True:
         if time.monotonic() > deadline:
-            raise FetchError(f"the answer took more than {allowed:g} s to arrive")
+            raise TimedOut(f"the answer took more than {allowed:g} s to arrive")
         piece: bytes = answer.read1(64 * 1024)
         if not piece:
             break

@@ -156,11 +156,11 @@ def _removed_by_person(title: Title, key: str) -> bool:
 def _milestone(fact: Fact) -> Milestone:
     kind, region, medium = split_key(fact.key)
     return Milestone(kind, fact.date, fact.tentative, fact.source, fact.note, region=region, medium=medium,
-                     origin=fact.origin)  # fmt: skip
+                     origin=fact.origin, happened=fact.happened and fact.date.is_tba)  # fmt: skip
 
 
 def _same_value(a: Milestone, b: Milestone) -> bool:
-    return (a.date, a.tentative) == (b.date, b.tentative)
+    return (a.date, a.tentative, a.happened) == (b.date, b.tentative, b.happened)
 
 
 def apply_fact(title: Title, fact: Fact, now: datetime) -> list[Outcome]:
@@ -192,6 +192,8 @@ def apply_fact(title: Title, fact: Fact, now: datetime) -> list[Outcome]:
         if _same_value(old, new) or (old.origin != fact.origin and inside(old.date, fact.date)):
             return []
         return record()
+    if new.happened and old.date.is_tba and not old.happened:
+        return record()  # a typed TBA the source says has happened: firmed up, as a date would
     if fact.date.is_tba or old.date == fact.date or inside(old.date, fact.date):
         return _withdraw(title, key)  # agrees, or says less: the typed fact stands
     if old.date.is_tba or inside(fact.date, old.date):
@@ -244,12 +246,25 @@ def reconcile(doc: Document, title_id: str, answers: list[Fetched], now: datetim
     facts, outcomes = choose(title_id, answers)
     for fact in facts:
         outcomes.extend(apply_fact(title, fact, now))
+    if title.country is None:  # the country of origin, as TMDb (else Wikidata) says: kept once known
+        said = [a.country for a in sorted(answers, key=lambda a: a.reference.source != "tmdb") if a.country]
+        if said:
+            title.country = said[0]
     # A source that answered without a date it once proposed no longer proposes it.
     given = {(a.reference.source, f.key) for a in answers for f in a.facts}
     answered = {a.reference.source for a in answers}
     for p in list(title.proposals):
         if p.origin in answered and (p.origin, p.milestone) not in given:
             outcomes.extend(_withdraw(title, p.milestone, p.origin))
+    return outcomes
+
+
+def confirm(doc: Document, title_id: str, outcomes: list[Outcome], now: datetime) -> list[Outcome]:
+    """Record that a sync heard back from every source of a title: its facts are confirmed
+    as of now (``Title.synced``), unless a source contests one (a proposal is pending)."""
+    title = doc.titles.get(title_id)
+    if title is not None and not title.proposals:
+        title.synced = now.isoformat(timespec="seconds")
     return outcomes
 
 

@@ -25,12 +25,18 @@ https://www.themoviedb.org/bible/movie/59f3b16d9251414f20000009), so 1 January i
 the year. The price: a film that really opens on New Year's Day reads as its year, which is
 true, only less precise; a typed date for it is never overwritten by that (see sync).
 
-``status`` gives a milestone where it implies one: Canceled is a cancellation (day not
-known, which hstrack reads as cancelled at once); In Production and Post Production say
-production has started (and ended), on days TMDb does not give, so they give
-``production-start`` (and ``production-end``) as TBA, which never moves the phase: a
-date is never made up. Rumored, Planned, Released and a series' Returning Series, Ended and
-Pilot imply nothing a date does not already say.
+``status`` gives the facts it means, on days TMDb does not give, so dated TBA and marked
+as having happened (``happened``: reached, as a cancellation dated TBA is), never with a
+made-up day: Canceled is a cancellation; Planned says the title is announced; In Production
+that it is announced and production has started; Post Production that production has also
+ended. Rumored, Released and a series' Returning Series, Ended and Pilot imply nothing a date
+does not already say.
+
+Release dates TMDb notes as a re-release ("Re-release", "4K re-release", "reissue") are
+not a release: the first of a type in a country is, and a re-release may be the only one
+listed there. A title's country of origin (``origin_country``, else the only production
+country) is kept: on a same-day tie its release is "the" one. ``language`` is asked in the
+user's language (``access.language``).
 """
 
 from __future__ import annotations
@@ -55,18 +61,29 @@ class Malformed(ValueError):
     """The answer is not in the documented shape."""
 
 
-def search_url(base: str, name: str) -> str:
-    query = {"query": name, "include_adult": "false", "language": "en-US", "page": "1"}
+# TMDb's statuses and the facts each means (happened, on a day TMDb does not give).
+STATUS_FACTS = {
+    "Canceled": ("cancelled",),
+    "Planned": ("announced",),
+    "In Production": ("announced", "production-start"),
+    "Post Production": ("announced", "production-start", "production-end"),
+}
+_RE_RELEASE = re.compile(r"\bre-?releas|\bre-?issue|\brerun\b", re.I)
+
+
+def search_url(base: str, name: str, language: str = "en-US") -> str:
+    query = {"query": name, "include_adult": "false", "language": language, "page": "1"}
     return f"{base.rstrip('/')}/search/multi?{urlencode(query)}"
 
 
-def url(base: str, reference: Reference) -> str:
+def url(base: str, reference: Reference, language: str = "en-US") -> str:
     root = base.rstrip("/")
+    lang = urlencode({"language": language})
     if reference.kind == "movie":
-        return f"{root}/movie/{reference.number}?append_to_response=release_dates"
+        return f"{root}/movie/{reference.number}?append_to_response=release_dates&{lang}"
     if reference.kind == "season":
-        return f"{root}/tv/{reference.number}/season/{reference.season}"
-    return f"{root}/tv/{reference.number}"
+        return f"{root}/tv/{reference.number}/season/{reference.season}?{lang}"
+    return f"{root}/tv/{reference.number}?{lang}"
 
 
 def day(value: Any) -> tuple[DateSpec | None, str | None]:
@@ -108,6 +125,19 @@ def candidates(doc: Any) -> list[Candidate]:
     return found
 
 
+def _origin_country(doc: dict[str, Any]) -> str | None:
+    """The country a title comes from: its one ``origin_country``, else its one production
+    country; None when TMDb names none or several."""
+    from hstrack.core.regions import is_region
+
+    codes = doc.get("origin_country")
+    if not isinstance(codes, list) or not codes:
+        countries = doc.get("production_countries")
+        codes = [c.get("iso_3166_1") for c in countries if isinstance(c, dict)] if isinstance(countries, list) else []
+    valid = {c for c in codes if isinstance(c, str) and is_region(c)}
+    return valid.pop() if len(valid) == 1 else None
+
+
 def _check(doc: Any, reference: Reference) -> dict[str, Any]:
     if not isinstance(doc, dict):
         raise Malformed("the answer is not an object")
@@ -136,14 +166,11 @@ def facts(reference: Reference, doc: Any) -> Fetched:
         return out
     is_movie = reference.kind == "movie"
     out = Fetched(reference, clean_text(doc.get("title") if is_movie else doc.get("name")), KINDS[reference.kind])
+    out.country = _origin_country(doc)
     status = doc.get("status") if isinstance(doc.get("status"), str) else None
-    if status == "Canceled":
-        out.facts.append(Fact("cancelled", parse_canonical("TBA"), source, ORIGIN, note="TMDb status: Canceled"))
-    elif status in ("In Production", "Post Production"):
-        status_note = f"TMDb status: {status}; TMDb gives no day"
-        out.facts.append(Fact("production-start", parse_canonical("TBA"), source, ORIGIN, note=status_note))
-        if status == "Post Production":
-            out.facts.append(Fact("production-end", parse_canonical("TBA"), source, ORIGIN, note=status_note))
+    for kind in STATUS_FACTS.get(status or "", ()):
+        note = f"TMDb status: {status}; TMDb gives no day"
+        out.facts.append(Fact(kind, parse_canonical("TBA"), source, ORIGIN, note=note, happened=True))
     if not is_movie:
         spec, why = day(doc.get("first_air_date"))
         if spec is not None:
@@ -176,8 +203,12 @@ def facts(reference: Reference, doc: Any) -> Fetched:
                 if why:
                     out.notes.append(f"release_dates {code}: left out {why}")
                 continue
+            said = clean_text(entry.get("note"))
+            if said is not None and _RE_RELEASE.search(said):
+                out.notes.append(f"release_dates {code}: left out {spec.text}, noted as a re-release ({said})")
+                continue
             kind, medium = TMDB_TYPES[kind_number]
-            by_key.setdefault(make_key(kind, code, medium), []).append((spec, clean_text(entry.get("note"))))
+            by_key.setdefault(make_key(kind, code, medium), []).append((spec, said))
     for key, found in sorted(by_key.items()):
         # Several dates of one type in one country (a re-release, a second festival): the
         # first is the release.

@@ -28,6 +28,20 @@ Time values carry a precision (Help:Dates): 9 year, 10 month, 11 day; coarser is
 and finer (hours, minutes, seconds) is read as the day. A year-precision value may be
 written ``+2026-00-00`` or ``+2026-01-01``: only ``precision`` says what is known, never the
 digits. Only Gregorian values are read (every film's are).
+
+Qualifiers of a date, besides its place:
+
+- **P1480 sourcing circumstances** says how sure the source is: circa, probably,
+  presumably, possibly, disputed and the like make the date *tentative* (noted with the
+  word); "cancelled" on a publication date means it did not happen, and it is left out.
+- **P437 distribution format** gives the medium: video on demand, streaming media and
+  over-the-top services are ``digital``, television ``tv``, DVD and VHS ``physical``;
+  a format hstrack does not know leaves the medium open (any).
+
+Every request carries ``maxlag=5`` (https://www.mediawiki.org/wiki/Manual:Maxlag_parameter);
+a lagged server's answer is waited out by ``sources.fetching``. Labels and descriptions are
+asked in the user's language, then ``mul`` (the label for all languages, where an item's one
+name is kept), then English, and taken in that order.
 """
 
 from __future__ import annotations
@@ -53,8 +67,27 @@ PRECISION_YEAR, PRECISION_MONTH, PRECISION_DAY = 9, 10, 11
 # P31 "instance of" values that say which kind of title an item is.
 KINDS = {
     "Q11424": "film", "Q24869": "film", "Q506240": "film", "Q202866": "film", "Q226730": "film",
+    "Q93204": "film", "Q24862": "film",  # documentary film, short film
     "Q5398426": "series", "Q1259759": "series", "Q581714": "series",
+    "Q63952888": "series", "Q526877": "series",  # anime television series, web series
     "Q3464665": "season", "Q1261214": "special",
+}  # fmt: skip
+MAXLAG = "5"  # seconds of replication lag beyond which Wikidata asks tools to wait
+# P1480 sourcing circumstances that say a date is not certain (Help:Sources; the values the
+# community uses for dates): circa, near, approximately, estimate, presumably, possibly,
+# probably, hypothetically, allegedly, disputed, according to some sources, expected, speculation.
+UNCERTAIN = {
+    "Q5727902": "circa", "Q21818619": "near", "Q60070514": "approximately", "Q37113960": "estimate",
+    "Q18122778": "presumably", "Q30230067": "possibly", "Q56644435": "probably", "Q18603603": "hypothetically",
+    "Q32188232": "allegedly", "Q18912752": "disputed", "Q59783740": "according to some sources",
+    "Q50376823": "expected", "Q73290844": "speculation",
+}  # fmt: skip
+CANCELLED_CIRCUMSTANCE = "Q30108381"  # P1480 "cancelled": the date did not happen
+# P437 distribution format -> medium (regions.MEDIA).
+FORMATS = {
+    "Q723685": "digital", "Q220499": "digital", "Q829548": "digital",  # video on demand, streaming, OTT
+    "Q289": "tv",  # television
+    "Q5294": "physical", "Q183976": "physical",  # DVD, VHS
 }  # fmt: skip
 _QID = re.compile(r"Q[1-9][0-9]{0,11}")
 _TIME = re.compile(r"([+-])([0-9]{1,16})-([0-9]{2})-([0-9]{2})T")  # ASCII digits: \d takes "２" too
@@ -70,17 +103,51 @@ def api(base: str) -> str:
 
 
 def search_url(base: str, name: str, language: str = "en") -> str:
+    # 20 hits: only films, series and seasons are kept of them, and a common word finds places first.
     query = {"action": "wbsearchentities", "search": name, "language": language, "uselang": language,
-             "type": "item", "limit": "10", "format": "json"}  # fmt: skip
+             "type": "item", "limit": "20", "format": "json", "maxlag": MAXLAG}  # fmt: skip
     return f"{api(base)}?{urlencode(query)}"
 
 
-def entities_url(base: str, ids: Iterable[str], props: str = "info|labels|descriptions|claims") -> str:
+def entities_url(
+    base: str, ids: Iterable[str], props: str = "info|labels|descriptions|claims", languages: Iterable[str] = ("en",)
+) -> str:
     batch = sorted(set(ids), key=lambda q: int(q[1:]))
     if not 0 < len(batch) <= BATCH:
         raise ValueError(f"wbgetentities takes 1 to {BATCH} ids, not {len(batch)}")
-    query = {"action": "wbgetentities", "ids": "|".join(batch), "props": props, "languages": "en", "format": "json"}
+    query = {"action": "wbgetentities", "ids": "|".join(batch), "props": props, "languages": "|".join(languages),
+             "format": "json", "maxlag": MAXLAG}  # fmt: skip
     return f"{api(base)}?{urlencode(query)}"
+
+
+def claims_url(base: str, qid: str, prop: str) -> str:
+    """One property's statements of one item, and nothing else (wbgetclaims)."""
+    query = {"action": "wbgetclaims", "entity": qid, "property": prop, "props": "", "format": "json",
+             "maxlag": MAXLAG}  # fmt: skip
+    return f"{api(base)}?{urlencode(query)}"
+
+
+def claims(doc: Any, prop: str) -> list[dict[str, Any]]:
+    """wbgetclaims' answer: the property's statements (none: [])."""
+    if not isinstance(doc, dict):
+        raise Malformed("the answer is not an object")
+    _api_error(doc)
+    found = doc.get("claims")
+    if not isinstance(found, dict):
+        raise Malformed("the answer has no claims")
+    statements = found.get(prop, [])
+    if not isinstance(statements, list):
+        raise Malformed(f"its {prop} statements are not a list")
+    return [s for s in statements if isinstance(s, dict)]
+
+
+def lagged(doc: Any) -> float | None:
+    """The lag (seconds) a ``maxlag`` refusal reports, or None when the answer is no such refusal."""
+    error = doc.get("error") if isinstance(doc, dict) else None
+    if not isinstance(error, dict) or error.get("code") != "maxlag":
+        return None
+    lag = error.get("lag")
+    return float(lag) if isinstance(lag, int | float) and not isinstance(lag, bool) and 0 <= lag < 10**6 else 5.0
 
 
 def batches(ids: Iterable[str]) -> list[list[str]]:
@@ -137,20 +204,26 @@ def _api_error(doc: dict[str, Any]) -> None:
         raise Malformed(f"the API answered {code}" + (f": {info}" if info else ""))
 
 
-def label(entity: Mapping[str, Any]) -> str | None:
-    labels = entity.get("labels")
-    if isinstance(labels, dict):
-        en = labels.get("en")
-        if isinstance(en, dict):
-            return clean_text(en.get("value"))
+def _term(entity: Mapping[str, Any], field: str, languages: Iterable[str], limit: int) -> str | None:
+    """A label or description in the first of ``languages`` that has a usable one."""
+    terms = entity.get(field)
+    if not isinstance(terms, dict):
+        return None
+    for code in languages:
+        term = terms.get(code)
+        if isinstance(term, dict):
+            text = clean_text(term.get("value"), limit)
+            if text is not None:
+                return text
     return None
 
 
-def description(entity: Mapping[str, Any]) -> str | None:
-    descriptions = entity.get("descriptions")
-    if isinstance(descriptions, dict) and isinstance(descriptions.get("en"), dict):
-        return clean_text(descriptions["en"].get("value"), 300)
-    return None
+def label(entity: Mapping[str, Any], languages: Iterable[str] = ("en", "mul")) -> str | None:
+    return _term(entity, "labels", languages, 200)
+
+
+def description(entity: Mapping[str, Any], languages: Iterable[str] = ("en", "mul")) -> str | None:
+    return _term(entity, "descriptions", languages, 300)
 
 
 def revision(entity: Mapping[str, Any]) -> int | None:
@@ -232,11 +305,35 @@ def _qualifier_items(statement: Mapping[str, Any], prop: str) -> list[str | None
 
 
 def places(entity: Mapping[str, Any]) -> set[str]:
-    """The P291 place items a title's release dates name, to be resolved to codes."""
+    """The place items to be resolved to codes: the P291 places a title's release dates
+    name, and its P495 countries of origin."""
     found: set[str] = set()
     for statement in statements(entity, "P577"):
         found.update(q for q in _qualifier_items(statement, "P291") if q is not None and q != WORLDWIDE)
+    found.update(origin_items(entity))
     return found
+
+
+def origin_items(entity: Mapping[str, Any]) -> list[str]:
+    """The P495 "country of origin" items (the best-ranked ones)."""
+    return [q for s in best(statements(entity, "P495")) if (q := item_id(s.get("mainsnak"))) is not None]
+
+
+def circumstances(statement: Mapping[str, Any]) -> tuple[bool, str | None]:
+    """(left out, the word that makes it tentative) from a date's P1480 qualifiers."""
+    found = _qualifier_items(statement, "P1480")
+    if CANCELLED_CIRCUMSTANCE in found:
+        return True, None
+    words = [UNCERTAIN.get(q or "", f"sourcing circumstances {q or 'unknown'}") for q in found]
+    return False, (", ".join(dict.fromkeys(words)) if words else None)
+
+
+def media(statement: Mapping[str, Any]) -> tuple[list[str | None], list[str]]:
+    """The media a date's P437 qualifiers give (``[None]``: any), and the formats not known."""
+    found = _qualifier_items(statement, "P437")
+    known = sorted({FORMATS[q] for q in found if q in FORMATS})
+    unknown = [q or "unknown" for q in found if q not in FORMATS]
+    return (list(known) if known else [None]), unknown
 
 
 def country_code(entity: Mapping[str, Any]) -> str | None:
@@ -274,61 +371,92 @@ def year(entity: Mapping[str, Any]) -> int | None:
 
 
 def candidate(qid: str, entity: Mapping[str, Any] | None, found_label: str | None,
-              found_description: str | None) -> Candidate | None:  # fmt: skip
-    name = (label(entity) if entity else None) or found_label
+              found_description: str | None, languages: Iterable[str] = ("en", "mul")) -> Candidate | None:  # fmt: skip
+    """A search hit as ``find`` offers it: only a film, a series, a season or a special
+    (``instance of`` one of KINDS); a place, a person, a game or an asteroid of the same
+    name is not something hstrack tracks."""
+    found_kind = kind(entity) if entity else None
+    if found_kind is None:
+        return None
+    name = label(entity, languages) if entity else None
+    name = name or found_label
     if name is None:
         return None
-    return Candidate(f"wikidata:{qid}", name, year(entity) if entity else None, kind(entity) if entity else None,
-                     (description(entity) if entity else None) or found_description, ORIGIN)  # fmt: skip
+    return Candidate(f"wikidata:{qid}", name, year(entity) if entity else None, found_kind,
+                     (description(entity, languages) if entity else None) or found_description, ORIGIN)  # fmt: skip
 
 
-def facts(reference: Reference, entity: Mapping[str, Any], regions: Mapping[str, str | None], base: str) -> Fetched:
-    """What an entity says of a title's milestones. ``regions`` maps P291 place items to ISO
-    codes (None: worldwide); a place missing from it could not be resolved, and its date is
-    left out with a note rather than taken for the worldwide one."""
+def facts(reference: Reference, entity: Mapping[str, Any], regions: Mapping[str, str | None], base: str,
+          languages: Iterable[str] = ("en", "mul")) -> Fetched:  # fmt: skip
+    """What an entity says of a title's milestones. ``regions`` maps place items to ISO
+    codes; a place missing from it could not be resolved, and its date is left out with a
+    note rather than taken for the worldwide one."""
     rev = revision(entity)
     page = reference.page(base)
     source = f"{page}?oldid={rev}" if rev else page
-    out = Fetched(reference, label(entity), kind(entity))
-    by_region: dict[str | None, list[tuple[dict[str, Any], DateSpec]]] = {}
+    out = Fetched(reference, label(entity, languages), kind(entity))
+    origins = {regions[q] for q in origin_items(entity) if regions.get(q)}
+    out.country = origins.pop() if len(origins) == 1 else None
+    # (the key, as the key says: region and medium) -> [(statement, date, tentative word)]
+    by_key: dict[tuple[str | None, str | None], list[tuple[dict[str, Any], DateSpec, str | None]]] = {}
+
+    def add(region: str | None, statement: dict[str, Any], spec: DateSpec, why: str | None) -> None:
+        formats, unknown = media(statement)
+        for q in unknown:
+            out.notes.append(f"P437: a distribution format hstrack does not know ({q}): any medium")
+        for medium in formats:
+            by_key.setdefault((region, medium), []).append((statement, spec, why))
+
     for statement in statements(entity, "P577"):
         spec, why = time_value(statement.get("mainsnak"))
         if spec is None:
             if why:
                 out.notes.append(f"P577: left out {why}")
             continue
+        cancelled, doubt = circumstances(statement)
+        if cancelled:
+            out.notes.append(f"P577: left out {spec.text}, marked cancelled (P1480)")
+            continue
         named = _qualifier_items(statement, "P291")
         if not named:
-            by_region.setdefault(None, []).append((statement, spec))
+            add(None, statement, spec, doubt)
         for place in named:
             if place == WORLDWIDE:
-                by_region.setdefault(None, []).append((statement, spec))
-            elif place is not None and place in regions:
-                by_region.setdefault(regions[place], []).append((statement, spec))
+                add(None, statement, spec, doubt)
+            elif place is not None and place in regions and regions[place] is not None:
+                add(regions[place], statement, spec, doubt)
             else:
                 out.notes.append(f"P577: left out a date whose place ({place or 'unknown'}) has no country code")
-    if None not in by_region and out.kind in ("season", "series"):
+    if not any(region is None for region, _ in by_key) and out.kind in ("season", "series"):
         for statement in statements(entity, "P580"):
             spec, why = time_value(statement.get("mainsnak"))
             if spec is not None:
-                by_region.setdefault(None, []).append((statement, spec))
+                by_key.setdefault((None, None), []).append((statement, spec, circumstances(statement)[1]))
             elif why:
                 out.notes.append(f"P580: left out {why}")
     from hstrack.core.regions import make_key
 
-    for region, group in sorted(by_region.items(), key=lambda item: item[0] or ""):
-        ranked = best([s for s, _ in group])
-        chosen = min((spec for s, spec in group if any(s is r for r in ranked)), key=_order)
-        out.facts.append(Fact(make_key("release", region, None), chosen, source, ORIGIN))
+    for (region, medium), group in sorted(by_key.items(), key=lambda item: (item[0][0] or "", item[0][1] or "")):
+        ranked = best([s for s, _, _ in group])
+        # Of the best-ranked, a sure date before a doubtful one, then the earliest.
+        spec, doubt = min(((spec, doubt) for s, spec, doubt in group if any(s is r for r in ranked)),
+                          key=lambda pair: (pair[1] is not None, *_order(pair[0])))  # fmt: skip
+        note = f"Wikidata: {doubt}" if doubt else None
+        out.facts.append(Fact(make_key("release", region, medium), spec, source, ORIGIN, note=note,
+                              tentative=doubt is not None))  # fmt: skip
     premieres = []
     for statement in best(statements(entity, "P1191")):
         spec, why = time_value(statement.get("mainsnak"))
         if spec is not None:
-            premieres.append(spec)
+            cancelled, doubt = circumstances(statement)
+            if not cancelled:
+                premieres.append((spec, doubt))
         elif why:
             out.notes.append(f"P1191: left out {why}")
     if premieres:
-        out.facts.append(Fact("premiere", min(premieres, key=_order), source, ORIGIN))
+        spec, doubt = min(premieres, key=lambda pair: (pair[1] is not None, *_order(pair[0])))
+        out.facts.append(Fact("premiere", spec, source, ORIGIN, note=f"Wikidata: {doubt}" if doubt else None,
+                              tentative=doubt is not None))  # fmt: skip
     return out
 
 

@@ -22,15 +22,17 @@ KEYS = {
     "region": "your country, ISO 3166-1 alpha-2 (GB, US, DE), or worldwide",
     "medium": "the media you watch, in order: theatrical, limited, digital, physical, tv (comma-separated)",
     "leads": "how long before a dated milestone hstrack notify tells you, unless a title says (7d,1d,0d)",
+    "stale": "how long an open window may go without news before status marks the title (90d)",
 }
 # A value that passes each setting's check, for naming a setting without a value (--unset).
-EXAMPLES = {"region": "worldwide", "medium": "digital", "leads": "0d"}
+EXAMPLES = {"region": "worldwide", "medium": "digital", "leads": "0d", "stale": "90d"}
 
 
 def config_path() -> Path:
-    home = os.environ.get(HOME_VARIABLE)
-    if home:
-        return Path(home).expanduser() / CONFIG_NAME
+    if os.environ.get(HOME_VARIABLE):
+        from hstrack.store.paths import data_home  # "~nobody": one line saying so, not a traceback
+
+        return data_home() / CONFIG_NAME
     import platformdirs
 
     return platformdirs.user_config_path("hstrack") / CONFIG_NAME
@@ -55,6 +57,13 @@ def check(key: str, value: str) -> str:
         if not leads:
             raise UsageError("give at least one lead time (7d,1d,0d), or off")
         return ",".join(leads)
+    if key == "stale":
+        from hstrack.core.dates.spans import read_span
+
+        n, unit = read_span(value)
+        if n == 0 or unit == "h":
+            raise UsageError(f"{value!r} is not a span to go without news: give days, weeks, months or years (90d)")
+        return f"{n}{unit}"
     media = [check_medium(m) for m in value.split(",") if m.strip()]
     if not media:
         raise UsageError("give at least one medium, or --unset")

@@ -123,7 +123,8 @@ class Segment(Value):
 def _segment_for(title: Title, m: Milestone | None, now: datetime, pref: Preference = WORLDWIDE) -> Segment:
     """What the prompt shows for one milestone of a title, as ``report`` sees it: a day or
     a time counts down and is "today" all that day; a window shows as known; a milestone a
-    cancellation overtook says so; past, TBA or none, the phase."""
+    cancellation overtook says so; one whose window closed unconfirmed says it is due;
+    past, TBA or none, the phase."""
     report = report_title(title, now, pref=pref)
     phase = report.phase.replace("-", " ")
     label = label_of(title)
@@ -140,6 +141,8 @@ def _segment_for(title: Title, m: Milestone | None, now: datetime, pref: Prefere
         return Segment(label, phase, kind, window, "", day_number(now.date()))
     if a.state == "past":
         return Segment(label, phase, kind, window, phase)
+    if a.state == "due":  # its window closed with no day recorded: not past, not counting down
+        return Segment(label, phase, kind, window, f"{kind} due, unconfirmed")
     if a.date.is_exact:
         assert a.window is not None
         return Segment(label, phase, kind, window, "", day_number(a.window[0]))

@@ -38,6 +38,7 @@ TODAY = "│"
 OPEN = "→"
 CANCEL = "✕"
 TBA_END = " TBA " + OPEN
+DUE_END = " due? " + OPEN  # a release whose window closed with no day recorded
 
 # The milestones that move a title from one phase into the next.
 ENTERS = {
@@ -144,10 +145,12 @@ def make_axis(reports: list[TitleReport], now: datetime, width: int) -> Axis:
         low, high = _shift(low, -(extra // 3)), _shift(high, extra - extra // 3)
     pad = max((high - low).days // 30, 3)
     low, high = _shift(low, -pad), _shift(high, pad)
-    if any(_open_end(r) is not None for r in reports) and width > OPEN_END_COLUMNS:
+    endings = [len(e) for r in reports if (e := _open_end(r)) is not None]
+    room = OPEN_END_COLUMNS + max(max(endings, default=0) - len(TBA_END), 0)
+    if endings and width > room:
         # Solve for the room right of today: right / (left + right) >= n / width.
         left = (today - low).days + 1
-        right = -(-left * OPEN_END_COLUMNS // (width - OPEN_END_COLUMNS))
+        right = -(-left * room // (width - room))
         high = max(high, _shift(today, right))
     return Axis(low, high, max(width, 1))
 
@@ -161,14 +164,15 @@ def _shift(day: date, days: int) -> date:
 
 def _open_end(report: TitleReport) -> str | None:
     """How a title's bar ends when its story is not over: "TBA →" for a release still
-    TBA, "→" when no release is tracked; None when it ends (released, cancelled or a
-    dated release ahead, which the bar reaches)."""
+    TBA, "due? →" for one whose window closed unconfirmed, "→" when no release is
+    tracked; None when it ends (released, cancelled or a dated release ahead, which the
+    bar reaches)."""
     if report.phase in ("released", "cancelled"):
         return None
     release = report.release
     if release is None:
         return OPEN
-    return TBA_END if release.state == "tba" else None
+    return TBA_END if release.state == "tba" else DUE_END if release.state == "due" else None
 
 
 def _marker(a: Assessed) -> Cell:
@@ -189,8 +193,8 @@ def bar(report: TitleReport, axis: Axis, now: datetime) -> list[Cell]:
     phase, from_col = None, 0
     for a, first, last in milestones:
         entered = "cancelled" if a.kind == "cancelled" else ENTERS.get(a.kind)
-        if entered is None or (entered == "cancelled" and a.milestone.tentative):
-            continue
+        if entered is None or (entered == "cancelled" and a.milestone.tentative) or a.state == "due":
+            continue  # a window that closed unconfirmed enters nothing: the phase goes on
         if phase is not None:
             _span(cells, phase, from_col, axis.col(first), today_col)
         if entered == "cancelled":
@@ -240,8 +244,8 @@ def milestone_row(a: Assessed, axis: Axis, today_col: int) -> list[Cell]:
     if 0 <= today_col < axis.width:
         cells[today_col] = (TODAY, "today")
     if a.window is None:
-        if a.reached:  # a cancellation reported without its day: over, not an open end
-            text = "cancelled, day not known"
+        if a.reached:  # reported without its day (a cancellation, a status): over, not an open end
+            text = "cancelled, day not known" if a.kind == "cancelled" else "happened, day not known"
             _write(cells, max(axis.width - len(text), 0), text[: axis.width], "text")
         else:
             _write(cells, axis.width - len(TBA_END), TBA_END, "open")
@@ -257,6 +261,8 @@ def milestone_row(a: Assessed, axis: Axis, today_col: int) -> list[Cell]:
             for col in range(start, stop + 1):
                 cells[col] = (BAND, f"band:{ENTERS.get(a.kind, 'other')}")
         texts = (f"{a.date.text} (tentative)", f"{a.date.text}?") if a.milestone.tentative else (a.date.text,)
+        if a.state == "due":
+            texts = (f"{a.date.text} (due, unconfirmed)", f"{a.date.text} (due?)", *texts)
     places = [(text, col) for text in texts for col in (stop + 2, start - 1 - len(text))]
     places = [(text, col) for text, col in places if col >= 0 and col + len(text) <= axis.width]
     # Beside the marker, preferably without cutting through the today line.

@@ -131,7 +131,19 @@ def _optional(a: Assessed | None) -> dict[str, Any] | None:
     return None if a is None else milestone(a)
 
 
-def title(r: TitleReport, details: bool = False) -> dict[str, Any]:
+def freshness(r: TitleReport, now: datetime, stale: str) -> dict[str, Any]:
+    """When the title's facts were last confirmed, how, and what status marks it for."""
+    from hstrack.core.report.freshness import last_confirmed, watch
+
+    confirmed = last_confirmed(r.title)
+    return {
+        "last_confirmed": None if confirmed.at is None else confirmed.at.isoformat(timespec="seconds"),
+        "confirmed_by": confirmed.by,
+        "watch": watch(r, now, stale),
+    }
+
+
+def title(r: TitleReport, now: datetime, stale: str, details: bool = False) -> dict[str, Any]:
     t = r.title
     data: dict[str, Any] = {
         "id": t.id,
@@ -147,6 +159,7 @@ def title(r: TitleReport, details: bool = False) -> dict[str, Any]:
         "release_place": r.release_place,
         "links": list(t.links),
         "proposals": [proposal(p, t) for p in t.proposals],
+        **freshness(r, now, stale),
     }
     if details:
         data.update(synopsis=t.synopsis, notes=t.notes, credits=t.credits)
@@ -164,8 +177,9 @@ class _Objects:
     objects of its milestone list already, and are reused as they are.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, now: datetime, stale: str) -> None:
         self._shapes: dict[tuple[Any, ...], tuple[Assessed, dict[str, Any]]] = {}
+        self.now, self.stale = now, stale
 
     def milestone(self, a: Assessed) -> dict[str, Any]:
         m = a.milestone
@@ -211,6 +225,7 @@ class _Objects:
             "release_place": r.release_place,
             "links": list(t.links),
             "proposals": [proposal(p, t) for p in t.proposals],
+            **freshness(r, self.now, self.stale),
         }
 
 
@@ -222,13 +237,16 @@ class JsonRenderer:
     """Only JSON on stdout, one document per command."""
 
     def __init__(self, now: datetime) -> None:
+        from hstrack.core.report.freshness import STALE_AFTER
+
         self.now = now
+        self.stale = STALE_AFTER  # the command sets the user's ``hstrack config stale``
 
     def _emit(self, data: dict[str, Any]) -> None:
         sys.stdout.write(to_text(data, floatless=True))
 
     def status(self, reports: list[TitleReport], filtered: bool = False) -> None:
-        objects = _Objects()
+        objects = _Objects(self.now, self.stale)
         if sys.stdout.isatty():
             self._emit(_envelope(self.now, titles=[objects.title(r) for r in reports]))
             return
@@ -248,7 +266,8 @@ class JsonRenderer:
         out.write("]}\n")
 
     def show(self, report: TitleReport, line: Timeline) -> None:
-        self._emit(_envelope(self.now, title=title(report, details=True), timeline=_timeline(line)))
+        self._emit(_envelope(self.now, title=title(report, self.now, self.stale, details=True),
+                             timeline=_timeline(line)))  # fmt: skip
 
     def timeline(self, line: Timeline) -> None:
         self._emit(_envelope(self.now, title=_ref(line.report), **_timeline(line)))
@@ -288,7 +307,7 @@ class JsonRenderer:
         self._emit(_envelope(self.now, title=_ref(report), holds=all(v.holds for v in verdicts), conditions=conditions))
 
     def upcoming(self, dated: list[Upcoming], tba: list[Upcoming], until: datetime) -> None:
-        one = _Objects().milestone
+        one = _Objects(self.now, self.stale).milestone
         self._emit(
             _envelope(
                 self.now,
@@ -299,7 +318,7 @@ class JsonRenderer:
         )
 
     def calendar(self, cal: MonthCalendar) -> None:
-        one = _Objects().milestone
+        one = _Objects(self.now, self.stale).milestone
         events = [
             {"title": _ref(e.report), "milestone": one(e.item), "first": e.first.isoformat(),
              "last": e.last.isoformat()}

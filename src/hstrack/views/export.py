@@ -75,15 +75,17 @@ def _revision(
     SEQUENCE grows, so it must grow with every change a subscriber should see, and never
     shrink: each change of the milestone's date counts one; each change of the title's
     cancellation two, and the cancellation taking effect one, so that setting, moving or
-    removing a cancellation always moves it forward whether or not it is yet in effect.
+    removing a cancellation always moves it forward whether or not it is yet in effect;
+    each time one of its windows closed unconfirmed (the event turning tentative) one more.
     DTSTAMP is the last of these."""
     own = _date_changes(title, m.key)
+    lapses = _lapses(title, m, now)
     if m.kind == "cancelled":
-        stamps = own
-        sequence = max(len(own) - 1, 0)
+        stamps = own + lapses
+        sequence = max(len(own) - 1, 0) + len(lapses)
     else:
-        stamps = own + cancel_changes
-        sequence = max(len(own) - 1, 0) + 2 * len(cancel_changes) + (1 if ended is not None else 0)
+        stamps = own + cancel_changes + lapses
+        sequence = max(len(own) - 1, 0) + 2 * len(cancel_changes) + (1 if ended is not None else 0) + len(lapses)
         if ended is not None and ended.window is not None:
             effective = ended.date.at or datetime.combine(ended.window[0], datetime.min.time(), tzinfo=now.tzinfo)
             stamps = [*stamps, effective]
@@ -91,10 +93,35 @@ def _revision(
     return sequence, utc[-1] if utc else now.astimezone(UTC)
 
 
-def _summary(title: Title, m: Milestone, cancelled: bool) -> str:
+def _lapses(title: Title, m: Milestone, now: datetime) -> list[datetime]:
+    """The moments a date this milestone held became due, unconfirmed: a window (not a day,
+    not of a kind reported after the fact) whose last day passed before the next date was
+    recorded for it (or, for the date it holds, before now)."""
+    from hstrack.core.report.assess import REPORTED
+
+    if m.kind in REPORTED and not m.tentative:
+        return []
+    held = [(c.new, datetime.fromisoformat(c.recorded)) for c in title.history if c.milestone == m.key
+            and c.date_changed]  # fmt: skip
+    if not held or held[-1][0] is None or held[-1][0].date != m.date:
+        held.append((m, now))  # a store edited by hand: what it holds counts from now
+    out = []
+    for (value, _), until in zip(held, [*(at for _, at in held[1:]), now], strict=True):
+        spec = value.date if value is not None else None
+        if spec is None or spec.is_exact or spec.latest is None:
+            continue
+        lapsed = datetime.combine(spec.latest + timedelta(days=1), datetime.min.time(), tzinfo=now.tzinfo)
+        if lapsed <= until:
+            out.append(lapsed)
+    return out
+
+
+def _summary(title: Title, m: Milestone, cancelled: bool, due: bool = False) -> str:
     what = label(m.key)
     text = f"{inert(title.name)}: {what}"
-    if not m.date.is_exact:
+    if due:
+        text += f" ({m.date.text}, due, unconfirmed: no day was recorded)"
+    elif not m.date.is_exact:
         text += f" ({m.date.text}, exact date not yet known)"
     if m.tentative:
         text += " (tentative)"
@@ -103,10 +130,12 @@ def _summary(title: Title, m: Milestone, cancelled: bool) -> str:
     return text
 
 
-def _description(m: Milestone, cancellation: Milestone | None) -> str:
+def _description(m: Milestone, cancellation: Milestone | None, due: bool = False) -> str:
     lines = [f"Precision: {m.date.precision.value} ({m.date.text})"]
     if m.date.earliest and m.date.latest and m.date.earliest != m.date.latest:
         lines.append(f"Window: {format_day(m.date.earliest)} to {format_day(m.date.latest)}")
+    if due and m.date.latest:
+        lines.append(f"Due, unconfirmed: the window ended {format_day(m.date.latest)} and no day was recorded")
     if m.tentative:
         lines.append("Tentative: a rumoured or estimated date")
     if cancellation is not None:
@@ -234,8 +263,9 @@ def _events(title: Title, now: datetime, windows: bool, places: Places, starts: 
         if not _exported(m, windows, places):
             continue
         overtaken = a.state == "cancelled"
+        due = a.state == "due"
         add("BEGIN:VEVENT")
-        add(f"SUMMARY:{_text(_summary(title, m, overtaken))}")
+        add(f"SUMMARY:{_text(_summary(title, m, overtaken, due))}")
         if spec.at is not None:
             add(starts.line(spec.at if spec.zone else spec.at.astimezone(UTC)))  # fixed offsets go as UTC
         else:
@@ -252,8 +282,8 @@ def _events(title: Title, now: datetime, windows: bool, places: Places, starts: 
         add(f"UID:{_text(f'{title.uid}.{place}@hstrack')}")
         add(f"SEQUENCE:{sequence}")
         add(f"CATEGORIES:{_text(m.kind)}")
-        add(f"DESCRIPTION:{_text(_description(m, cancellation if overtaken else None))}")
-        add(f"STATUS:{'CANCELLED' if overtaken else 'TENTATIVE' if m.tentative else 'CONFIRMED'}")
+        add(f"DESCRIPTION:{_text(_description(m, cancellation if overtaken else None, due))}")
+        add(f"STATUS:{'CANCELLED' if overtaken else 'TENTATIVE' if m.tentative or due else 'CONFIRMED'}")
         add("TRANSP:TRANSPARENT")  # a release does not make you busy
         if m.source and m.source.startswith(("https://", "http://")) and not _SPACE.search(m.source):
             add(f"URL:{m.source}")  # a URI, not TEXT: written as it is (it holds no line break)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # types only: a command loads the modules it runs
 
 STATUS_COLUMNS = (
     "id", "phase", "next_milestone", "next_date", "next_days_min", "next_days_max", "release_date",
-    "release_precision", "name",
+    "release_precision", "next_state", "last_confirmed", "watch", "name",
 )  # fmt: skip
 UPCOMING_COLUMNS = ("days_min", "days_max", "id", "milestone", "date", "precision", "state", "name")
 # "what" is the milestone, or for an edit of the title itself the field ("name", "credits").
@@ -42,8 +42,8 @@ def _days(a: Assessed | None, end: int) -> int | None:
 
 
 class PlainRenderer:
-    def __init__(self, header: bool = False) -> None:
-        self.header = header
+    def __init__(self, now: datetime, header: bool = False, stale: str = "90d") -> None:
+        self.now, self.header, self.stale = now, header, stale
 
     def _emit(self, columns: tuple[str, ...], rows: list[list[object]]) -> None:
         out = [("\t".join(columns) + "\n")] if self.header else []
@@ -51,12 +51,17 @@ class PlainRenderer:
         sys.stdout.write("".join(out))
 
     def status(self, reports: list[TitleReport], filtered: bool = False) -> None:
+        from hstrack.core.report.freshness import last_confirmed, watch
+
         rows: list[list[object]] = []
         for r in reports:
             n, rel = r.next, r.release
+            confirmed = last_confirmed(r.title).at
             rows.append([
                 r.title.id, r.phase, n.key if n else None, n.date.canonical if n else None, _days(n, 0), _days(n, 1),
-                rel.date.canonical if rel else None, rel.date.precision.value if rel else None, r.title.name,
+                rel.date.canonical if rel else None, rel.date.precision.value if rel else None,
+                n.state if n else None, confirmed.isoformat(timespec="seconds") if confirmed else None,
+                watch(r, self.now, self.stale), r.title.name,
             ])  # fmt: skip
         self._emit(STATUS_COLUMNS, rows)
 

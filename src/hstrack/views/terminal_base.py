@@ -46,9 +46,10 @@ PHASE_STYLE = {
 }
 # Below this width no table is drawn: every row is a stacked block instead.
 NARROW = 60
-STATE_MARK = {"past": "✓", "today": "●", "open": "◐", "future": "○", "tba": "?", "cancelled": "✕"}
+STATE_MARK = {"past": "✓", "today": "●", "open": "◐", "future": "○", "due": "◌", "tba": "?", "cancelled": "✕"}
 STATE_STYLE = {
     "past": "green",
+    "due": "bold magenta",
     "today": "bold green",
     "open": "yellow",
     "future": "cyan",
@@ -139,7 +140,12 @@ class TerminalBase:
     """The console a terminal view writes to, and how it writes."""
 
     def __init__(self, now: datetime, console: Console | None = None) -> None:
+        from hstrack.core.report.freshness import STALE_AFTER
+
         self.now = now
+        # How long an open window may go without news before status marks it (the
+        # command sets the user's ``hstrack config stale``).
+        self.stale = STALE_AFTER
         self.console = console or Console(highlight=False, markup=False, emoji=False)
         # What this stream can encode decides the characters before anything is measured.
         self.glyphs = Glyphs(self.console.encoding)

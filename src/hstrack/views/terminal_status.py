@@ -78,8 +78,13 @@ class StatusView(TerminalBase):
             Column("Release", 10),
         ]
         table = Table(columns, give_way=[[1], [0, 2, 3]], cuts=[1, 3, 2, 0], under_at=0)
+        from hstrack.core.report.freshness import mark
+
         for r in reports:
             title = [name(r.title.name), slug(inert(r.title.id), "dim"), slug(r.phase, PHASE_STYLE.get(r.phase, ""))]
+            marked = mark(r, self.now, self.stale)
+            if marked is not None:  # waiting on news nobody has given it
+                title.append(phrase(f"! {marked}", "bold yellow"))
             last, nxt = _last_and_next(r)
             ahead = _milestone_cell(nxt, "nothing ahead")
             table.add([title, _milestone_cell(last, "—"), ahead, _release_cell(r.release, r.release_place)])
@@ -87,7 +92,12 @@ class StatusView(TerminalBase):
 
     def _status_card(self, r: TitleReport) -> list[tuple[Para, int, int]]:
         """One title as stacked lines, for terminals too narrow for the table."""
+        from hstrack.core.report.freshness import mark
+
         card = [(_heading(r), 0, DETAIL), (slug(inert(r.title.id), "dim"), DETAIL, MORE)]
+        marked = mark(r, self.now, self.stale)
+        if marked is not None:
+            card.append((phrase(f"! {marked}", "bold yellow"), DETAIL, MORE))
         last, nxt = _last_and_next(r)
         for heading, a in (("last", last), ("next" if r.cancellation is None else "ended", nxt)):
             if a is not None:

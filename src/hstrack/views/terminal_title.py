@@ -137,6 +137,19 @@ class TitleView(TerminalBase):
         for role, names in t.credits.items():
             facts.append((inert(role.lower()), words(inert(", ".join(names)))))
         facts.append(("release", release_para))
+        from hstrack.core.report import freshness
+
+        known = freshness.last_confirmed(t)
+        said = freshness.describe(known, self.now)
+        if known.day is not None and said.endswith(f"{known.day})"):  # a date is never broken
+            confirmed = then(phrase(said[: -len(known.day) - 1]), atom(f"{known.day})"))
+        else:
+            confirmed = phrase(said)
+        why = freshness.watch(report, self.now, self.stale)
+        if why == "stale":  # "closing" and "due" are said by the release's own words
+            confirmed = chain(confirmed, phrase(f"stale: its window is open and {self.stale} passed without news",
+                                                "bold yellow"))  # fmt: skip
+        facts.append(("facts", confirmed))
         if t.links:
             facts.append(("linked", words(inert(", ".join(t.links)))))
         if t.proposals:

@@ -30,6 +30,10 @@ class Milestone:
     # None for a fact a person typed. Written only when set, so a store without synced facts
     # is byte-for-byte what it was, and an older hstrack carries it as a field it does not know.
     origin: str | None = None
+    # A TBA known to have happened, on a day not known (a source's status: "In Production"
+    # says production has started): reached, as a cancellation dated TBA is. Written only
+    # when true; a new date replaces it, as it replaces the source and note.
+    happened: bool = False
 
     @property
     def key(self) -> str:
@@ -60,15 +64,18 @@ class Milestone:
         }
         if self.origin is not None:
             data["origin"] = self.origin
+        if self.happened:
+            data["happened"] = True
         return {**data, **_extra(self.extra)}
 
     def same_fact(self, other: Milestone) -> bool:
-        return (self.date, self.tentative, self.source, self.note, self.origin) == (
+        return (self.date, self.tentative, self.source, self.note, self.origin, self.happened) == (
             other.date,
             other.tentative,
             other.source,
             other.note,
             other.origin,
+            other.happened,
         )
 
 

@@ -45,7 +45,7 @@ def _file_text(
     return value
 
 
-_MILESTONE_KEYS = frozenset(("kind", "region", "medium", "date", "tentative", "source", "note", "origin"))
+_MILESTONE_KEYS = frozenset(("kind", "region", "medium", "date", "tentative", "source", "note", "origin", "happened"))
 
 
 @functools.lru_cache(maxsize=8192)
@@ -103,7 +103,11 @@ def milestone_from_json(data: Any, where: str, kind: str | None = None, index: i
     origin = data.get("origin")
     if origin is not None and origin not in ORIGINS:
         raise ShapeError(f"{where}.origin: {shown(origin)} is not one of {', '.join(ORIGINS)}")
-    return Milestone(kind, spec, tentative, source, note, _known(data, _MILESTONE_KEYS), region, medium, origin)
+    happened = data.get("happened", False)
+    if happened is not False and (happened is not True or not spec.is_tba):
+        raise ShapeError(f"{where}.happened: only a TBA date can be marked as having happened (true)")
+    return Milestone(kind, spec, tentative, source, note, _known(data, _MILESTONE_KEYS), region, medium, origin,
+                     happened)  # fmt: skip
 
 
 def _marked(raw: str, data: dict[str, Any], where: str, tentative: bool) -> bool:
@@ -241,8 +245,9 @@ def _notify(value: Any, where: str) -> dict[str, list[str]]:
 
 
 _TITLE_KEYS = frozenset(
-    (*EDITABLE, "uid", "milestones", "history", "edits", "edited", "links", "proposals", "rejected", "notify")
-)
+    (*EDITABLE, "uid", "milestones", "history", "edits", "edited", "links", "proposals", "rejected", "notify",
+     "synced", "country")
+)  # fmt: skip
 _EDIT_KEYS = frozenset(("recorded", "field", "old", "new"))
 
 
@@ -347,6 +352,15 @@ def title_from_json(data: Any, where: str) -> Title:
             raise ShapeError(f"{where}.edited: {shown(key)} is not one of {', '.join(TITLE_FIELDS)}")
         if not isinstance(stamp, str) or not _is_timestamp(stamp):
             raise ShapeError(f"{where}.edited.{key}: {shown(stamp)} is not an ISO 8601 time with an offset")
+    synced = data.get("synced")
+    if synced is not None and (not isinstance(synced, str) or not _is_timestamp(synced)):
+        raise ShapeError(f"{where}.synced: {shown(synced)} is not an ISO 8601 time with an offset")
+    country = data.get("country")
+    if country is not None:
+        from hstrack.core.regions import is_region
+
+        if not isinstance(country, str) or not is_region(country):
+            raise ShapeError(f"{where}.country: {shown(country)} is not an ISO 3166-1 alpha-2 code")
     proposals = {
         name: [
             proposal_from_json(raw, f"{where}.{name}[{i}]")
@@ -362,6 +376,8 @@ def title_from_json(data: Any, where: str) -> Title:
         proposals=proposals["proposals"],
         rejected=proposals["rejected"],
         edited=dict(edited),
+        synced=synced,
+        country=country,
         id=title_id,
         name=name,
         label=label,

@@ -47,6 +47,13 @@ class Title:
     # Lead times for `hstrack notify` (`hstrack remind`): a milestone's key, or ALL_MILESTONES
     # for the whole title, to its leads, longest first ([] is off). Written only when set.
     notify: dict[str, list[str]] = field(default_factory=dict)
+    # When a sync last asked every source the title is linked to and each answered (whether
+    # or not anything changed): with the history, when its facts were last confirmed
+    # (report.freshness). Written only when set, so a title never synced reads as before.
+    synced: str | None = None
+    # The title's country of origin (ISO 3166-1), as its sources say: of releases on one day
+    # in several countries, its own is "the" one (report.titles). Written only when known.
+    country: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -74,6 +81,10 @@ class Title:
             data["rejected"] = [p.to_json() for p in self.rejected]
         if self.notify:
             data["notify"] = {key: list(leads) for key, leads in _sorted(self.notify).items()}
+        if self.synced is not None:
+            data["synced"] = self.synced
+        if self.country is not None:
+            data["country"] = self.country
         return {**data, **_extra(self.extra)}
 
     def mark_edited(self, name: str, now: datetime) -> None:

@@ -1,10 +1,14 @@
-"""One milestone assessed at a moment: its state (past, today, open, future, TBA,
+"""One milestone assessed at a moment: its state (past, today, open, future, due, TBA,
 cancelled), how far away it is, and the order milestones happen in.
 
-Reached: a day or instant is reached once it has come; a window (Q3, autumn, 2026) only
-once it has closed, because until then we do not know the day has passed. While today is
-inside a window the milestone is "open". The one exception is a cancellation: it is
-reported after it happens, so "cancelled 2026" is reached as soon as its window opens.
+Reached: a day or instant is reached once it has come. A window (Q3, autumn, 2026) is
+never reached by itself: while today is inside it the milestone is "open", and once it
+has closed with no day or moment recorded for it, it is "due" (due, unconfirmed), since
+a window passing says only that the day was expected, not that it came. It is reached
+once a day or a moment inside it is recorded (``confirmed``: the title's history may
+hold one the date was later widened from). Two kinds are reported only after they have
+happened, so their windows need no day: an announcement's closed window is reached, and a
+cancellation ("cancelled 2026") is reached as soon as its window opens.
 Days are the viewer's calendar days everywhere (an instant moves to the viewer's zone),
 and instants are ordered by when they happen, not by their wall clock in their own zone.
 """
@@ -16,7 +20,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from hstrack.core.kinds import milestone_rank
-from hstrack.core.text import ago_range, hours_minutes, until, until_range
+from hstrack.core.text import ago, ago_range, hours_minutes, until, until_range
 
 if TYPE_CHECKING:  # types only: a command loads the modules it runs
     from hstrack.core.dates.spec import DateSpec
@@ -29,6 +33,9 @@ _set = object.__setattr__
 PHASES = ("rumoured", "announced", "in-production", "post-production", "released", "cancelled")
 _PHASE_OF = {"release": "released", "production-end": "post-production", "production-start": "in-production"}
 CANCELLED = "cancelled"
+DUE = "due"  # a window that closed with no day recorded: due, unconfirmed
+# Kinds known only once they have happened: a closed window of theirs is no open question.
+REPORTED = ("announced", CANCELLED)
 
 
 def label(key: str) -> str:
@@ -46,7 +53,7 @@ class Assessed:
     """A milestone seen from ``now``."""
 
     milestone: Milestone
-    state: str  # tba | future | open | today | past | cancelled
+    state: str  # tba | future | open | today | past | due | cancelled
     days_until: tuple[int, int] | None  # to the window's start and end; (0, n) inside it
     days_since: int | None  # the fewest days since it can have happened (reached ones)
     seconds_until: int | None  # instants only, while still ahead
@@ -87,6 +94,9 @@ class Assessed:
             return "cancelled"
         if self.state == "past":
             return "date not known" if self.since is None else ago_range(*self.since)
+        if self.state == DUE:
+            assert self.since is not None
+            return f"due, unconfirmed: window ended {ago(self.since[0])}"
         assert self.days_until is not None
         low, high = self.days_until
         if self.seconds_until is not None and low <= 1:
@@ -102,14 +112,29 @@ State = tuple[str, tuple[int, int] | None, int | None, int | None, tuple[date, d
 def assess(m: Milestone, now: datetime, memo: dict[int, tuple[DateSpec, State]] | None = None) -> Assessed:
     """A milestone seen from ``now``. ``memo`` remembers each date's state for one ``now``:
     a store hands out one DateSpec object per distinct date, and a large store repeats them."""
-    if m.kind == CANCELLED and not m.tentative:  # a rumour of one is read like any date
+    if (m.kind == CANCELLED or m.happened) and not m.tentative:  # a rumour of one is read like any date
+        # A cancellation, or a TBA known to have happened, is reported after the fact.
         return Assessed(m, *_state(m.date, now, reported=True))
     if memo is None:
-        return Assessed(m, *_state(m.date, now))
-    hit = memo.get(id(m.date))
-    if hit is None or hit[0] is not m.date:
-        hit = memo[id(m.date)] = (m.date, _state(m.date, now))
-    return Assessed(m, *hit[1])
+        state = _state(m.date, now)
+    else:
+        hit = memo.get(id(m.date))
+        if hit is None or hit[0] is not m.date:
+            hit = memo[id(m.date)] = (m.date, _state(m.date, now))
+        state = hit[1]
+    if state[0] == DUE and m.kind in REPORTED and not m.tentative:
+        return confirmed(Assessed(m, *state))
+    return Assessed(m, *state)
+
+
+def confirmed(a: Assessed) -> Assessed:
+    """A due milestone known to have come (a day inside its window was recorded, or it is
+    of a kind only ever reported after the fact): reached, "past"."""
+    if a.state != DUE:
+        return a
+    from dataclasses import replace
+
+    return replace(a, state="past")
 
 
 def _state(spec: DateSpec, now: datetime, reported: bool = False) -> State:
@@ -134,7 +159,11 @@ def _state(spec: DateSpec, now: datetime, reported: bool = False) -> State:
         days = (earliest - today).days
         return "future", (days, days), None, seconds, local, None
     if latest < today:
-        return "past", None, (today - latest).days, None, local, ((today - latest).days, (today - earliest).days)
+        since = ((today - latest).days, (today - earliest).days)
+        # A closed window is due, not past, unless something said the day came: a
+        # cancellation is reported only once it has happened (see ``assess`` for the rest).
+        state = "past" if reported or spec.is_exact else DUE
+        return state, None, since[0], None, local, since
     if earliest == latest == today:
         return "today", (0, 0), 0, None, local, (0, 0)
     if earliest <= today:

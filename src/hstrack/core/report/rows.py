@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from hstrack.core.dates.spec import format_day
 from hstrack.core.kinds import milestone_rank
 from hstrack.core.report.assess import CANCELLED, Assessed, _set, label, time_key
-from hstrack.core.text import hours_minutes, span_range, until, until_range
+from hstrack.core.text import ago, hours_minutes, span_range, until, until_range
 from hstrack.core.values import Value
 
 if TYPE_CHECKING:  # types only: a command loads the modules it runs
@@ -118,6 +118,11 @@ class Countdown(Value):
             return f"{kind} TBA · {span_range(days, days)} since {since} ({self.since.date.text})"
         if t.state == "past":
             return f"{kind} {_dated(t)} · {t.countdown}"
+        if t.state == "due":
+            assert t.window is not None
+            assert t.since is not None
+            closed = f"{format_day(t.window[1])} ({ago(t.since[0])})"
+            return f"{kind} {_dated(t)} · due, unconfirmed: its window ended {closed} and no day was recorded"
         if t.state == "today":
             return f"{kind} is today ({_dated(t)})"
         assert t.days_until is not None

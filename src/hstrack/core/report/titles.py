@@ -14,7 +14,18 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from hstrack.core.kinds import PLACED_KINDS, milestone_rank
-from hstrack.core.report.assess import _PHASE_OF, CANCELLED, Assessed, State, assess, is_today, reach_key, time_key
+from hstrack.core.report.assess import (
+    _PHASE_OF,
+    CANCELLED,
+    DUE,
+    Assessed,
+    State,
+    assess,
+    confirmed,
+    is_today,
+    reach_key,
+    time_key,
+)
 
 if TYPE_CHECKING:  # types only; the region matters only to a title with releases in places
     from hstrack.core.dates.spec import DateSpec
@@ -140,9 +151,11 @@ def _chosen(candidates: list[Assessed], pref: Preference) -> Assessed | None:
     return next(tier[0] for tier in tiers if tier)
 
 
-def for_viewer(assessed: list[Assessed], pref: Preference | None) -> list[Assessed]:
+def for_viewer(assessed: list[Assessed], pref: Preference | None, country: str | None = None) -> list[Assessed]:
     """The milestones that give single answers (phase, next, last): all but the releases
-    and premieres that are not the viewer's (a title with one of each: all of them)."""
+    and premieres that are not the viewer's (a title with one of each: all of them).
+    ``country``: the title's country of origin, whose release is "the" one of several on
+    the same day (else the order of their keys would decide)."""
     chosen = {}
     for kind in PLACED_KINDS:
         mine = [a for a in assessed if a.kind == kind]
@@ -151,6 +164,8 @@ def for_viewer(assessed: list[Assessed], pref: Preference | None) -> list[Assess
                 from hstrack.core.regions import WORLDWIDE
 
                 pref = WORLDWIDE
+            if country is not None:  # a stable sort: time first, then the country of origin
+                mine.sort(key=lambda a: (time_key(a)[:4], a.milestone.region != country))
             chosen[kind] = _chosen(mine, pref)
     if not chosen:
         return assessed
@@ -182,7 +197,9 @@ def report_title(
     pref: Preference | None = None,
 ) -> TitleReport:
     everything = sorted((assess(m, now, memo) for m in title.milestones.values()), key=time_key)
-    phase = phase_of(for_viewer(everything, pref))
+    if any(a.state == DUE for a in everything):
+        everything = [confirmed(a) if a.state == DUE and _day_recorded(title, a) else a for a in everything]
+    phase = phase_of(for_viewer(everything, pref, title.country))
     firm_end = next((a for a in everything if a.kind == CANCELLED and not a.milestone.tentative), None)
     cancellation = None
     if phase == "cancelled":
@@ -198,15 +215,16 @@ def report_title(
     # "The" release (and the phase) is the viewer's own; next and last count every
     # milestone that applies to them. Both depend on places and time order alone, which
     # overtaking leaves as they were.
-    chosen = for_viewer(everything, pref)
+    chosen = for_viewer(everything, pref, title.country)
     assessed = applies(everything, chosen, pref)
     today = now.date()
-    ahead = [a for a in assessed if a.kind != CANCELLED and (a.state in ("future", "open") or is_today(a, today))]
+    # A window that closed unconfirmed is still awaited: it comes first, being the oldest.
+    ahead = [a for a in assessed if a.kind != CANCELLED and (a.state in ("future", "open", DUE) or is_today(a, today))]
     tba = sorted(
         (a for a in assessed if a.state == "tba" and a.kind != CANCELLED), key=lambda a: milestone_rank(a.kind)
     )
     # Next: today's milestone (known to the day or the moment) above all, then the first
-    # still ahead or open, then the first TBA; nothing for a cancelled title.
+    # still due, ahead or open, then the first TBA; nothing for a cancelled title.
     todays = [a for a in ahead if is_today(a, today)]
     candidates = todays or ahead or tba
     nxt = candidates[0] if candidates and cancellation is None else None
@@ -227,6 +245,22 @@ def report_title(
         applying=tuple(assessed) if len(assessed) != len(everything) else (),
         cancellation=cancellation,
     )
+
+
+def _day_recorded(title: Title, a: Assessed) -> bool:
+    """Whether a day or a moment inside a due milestone's window was ever recorded for it:
+    a date widened since (a source that came to know less) still said the day came."""
+    spec = a.date
+    assert spec.earliest is not None
+    assert spec.latest is not None
+    for change in title.history:
+        new = change.new
+        if change.milestone != a.key or new is None or not new.date.is_exact:
+            continue
+        day = new.date.earliest
+        if day is not None and spec.earliest <= day <= spec.latest:
+            return True
+    return False
 
 
 def _status_key(r: TitleReport) -> tuple[int, tuple[int, date, date, float, tuple[int, str]], str]:

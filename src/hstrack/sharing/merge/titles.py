@@ -398,4 +398,13 @@ def merge_sources(merge: MergeSettings, mine: Title, incoming: Title, base: Titl
         [(p.milestone, p.origin) for p in incoming.proposals],
     )
     mine.proposals = [result[k] for k in in_order(result, proposal_anchor, lambda k: k, *proposal_sides)]
+    # The later confirmation by a sync: each copy's says its facts were current then.
+    if incoming.synced is not None and (
+        mine.synced is None or datetime.fromisoformat(incoming.synced) > datetime.fromisoformat(mine.synced)
+    ):
+        mine.synced = incoming.synced
+        took.append(f"confirmed by a sync on {incoming.synced[:10]}")
+    if mine.country is None and incoming.country is not None:  # what a source said, where one copy knows it
+        mine.country = incoming.country
+        took.append(f"country {incoming.country}")
     return took
