@@ -284,7 +284,7 @@ class Client:
                 return answer.status, _lower(answer.headers), body
         except urllib.error.HTTPError as exc:
             with contextlib.closing(exc):
-                return exc.code, _lower(exc.headers), _error_body(exc, started + self.deadline)
+                return exc.code, _lower(exc.headers), _error_body(exc, deadline)
         except TimeoutError:
             raise TimedOut(f"no answer within {self.timeout:g} s") from None
         except urllib.error.URLError as exc:
