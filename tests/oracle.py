@@ -268,15 +268,16 @@ def expect_title(milestones: dict[str, tuple[Spec, bool]], now: datetime) -> Tit
 
 
 def last_reached(assessed: list[Expected], nxt: Expected | None) -> str | None:
-    """Of the milestones reached before next is reached (all, when nothing is next), the one
-    reached most recently."""
+    """Of the milestones reached before next is reached (all, when nothing is next or next
+    is due: it will be reached when confirmed, after all that was), the one reached most
+    recently."""
 
     def when(e: Expected) -> tuple[Any, ...]:
         if e.window is None:  # TBA: a cancellation dated TBA is over, day unknown; a next TBA is ahead
             return (date.max, 0.0, rank(e.kind))
         return (e.window[1], e.moment, rank(e.kind))
 
-    reached = [e for e in assessed if e.reached and e is not nxt and (nxt is None or when(e) <= when(nxt))]
+    reached = [e for e in assessed if e.reached and e is not nxt and (nxt is None or nxt.state == "due" or when(e) <= when(nxt))]
     return max(reached, key=when).kind if reached else None
 
 

@@ -232,7 +232,9 @@ def report_title(
     # recently, by time, not by the list's order: a release on 3 Oct is the last reached
     # while a premiere window "October" that began before it is still open, and of two
     # milestones today the earlier is next and the one before it last.
-    limit = reach_key(nxt) if nxt is not None else None
+    # A due next (its window closed unconfirmed) will be reached when it is confirmed, after
+    # everything already reached: it limits nothing.
+    limit = reach_key(nxt) if nxt is not None and nxt.state != DUE else None
     reached = [a for a in assessed if a.reached and a is not nxt and (limit is None or reach_key(a) <= limit)]
     return TitleReport(
         title=title,
