@@ -14,7 +14,8 @@ pulls from and pushes to. After every step, for every copy (README, "One truth p
 - a merge keeps every title either side has (but one removed on one side and untouched on
   the other), and a merge and a rebase (the sides swapped) give the same store;
 - the views agree on next, last and released: ``status --json``, ``countdown``, ``check``,
-  ``timeline --json`` and the prompt's segment;
+  ``show --json``, ``timeline --json`` (every milestone's state), ``upcoming --json`` (what
+  is next is listed) and the prompt's segment (its milestone is its title's next);
 - a date reads the same through ``set``, ``import`` and ``sync``.
 
 CI runs a bounded number of examples (``HSTRACK_MACHINE_EXAMPLES``, default 6); a long run
@@ -234,7 +235,8 @@ class Stores(RuleBasedStateMachine):
                 if mine is not None and key in mine.milestones:
                     continue
                 if key not in after[title.uid].milestones:  # only a removal here keeps theirs out
-                    assert mine is not None and any(c.milestone == key and c.new is None for c in mine.history), key
+                    assert mine is not None, key
+                    assert any(c.milestone == key and c.new is None for c in mine.history), key
                     continue
                 assert after[title.uid].milestones[key].date.canonical == m.date.canonical
         if self.raw(into) != raw:  # an import that brings nothing is no change: undo goes past it
@@ -327,6 +329,23 @@ class Stores(RuleBasedStateMachine):
             assert (shown["next"] or {}).get("key") == (nxt or {}).get("key")
             assert (shown["last"] or {}).get("key") == (last or {}).get("key")
             assert shown["uid"] == title["uid"]
+            timeline = json.loads(self.hs(copy, "timeline", title["id"], "--json").stdout)
+            states = {m["key"]: m["state"] for m in shown["milestones"]}
+            assert {m["key"]: m["state"] for m in timeline["milestones"]} == states, title["id"]
+            upcoming = json.loads(
+                self.hs(copy, "upcoming", "--json", "--within", "10y", "--title", title["id"]).stdout
+            )["upcoming"]
+            listed = [u["milestone"]["key"] for u in upcoming if u["title"]["id"] == title["id"]]
+            if nxt is not None and nxt["state"] != "tba" and nxt["earliest"] >= status["now"][:10]:
+                assert nxt["key"] in listed, (title["id"], nxt["key"], listed)  # what is next is upcoming
+        # The prompt (from its cache) shows some title's next milestone, as status says it.
+        segment = self.hs(copy, "prompt", "--format", "{label} ¦ {milestone}", "--width", "200").stdout.strip()
+        if segment:
+            label, _, kind = segment.rpartition(" ¦ ")
+            doc = self.doc(copy)
+            nexts = {(t["next"] or {}).get("kind") for t in status["titles"]
+                     if label in (doc.titles[t["id"]].label, doc.titles[t["id"]].name)}  # fmt: skip
+            assert kind in nexts, (segment, nexts)
 
 
 Stores.TestCase.settings = settings(
