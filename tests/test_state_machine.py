@@ -272,10 +272,12 @@ class Stores(RuleBasedStateMachine):
             files["theirs"].write_bytes(theirs)
             files["swapped"].write_bytes(theirs)
             ours_doc = self.doc(copy)
-            merged = self.hs(copy, "merge-file", *(str(files[n]) for n in ("base", "ours", "theirs")), code=None)
+            when = self.clock + timedelta(minutes=7)  # one moment for both: a conflict record is stamped with it
+            merged = self.hs(copy, "merge-file", *(str(files[n]) for n in ("base", "ours", "theirs")), at=when,
+                             code=None)  # fmt: skip
             assert merged.exit_code in (0, 1), merged.stderr
             rebased = self.hs(copy, "merge-file", str(files["base"]), str(files["swapped"]), str(self.store(copy)),
-                              code=None)  # fmt: skip
+                              at=when, code=None)  # fmt: skip
             one = json.loads(files["ours"].read_bytes())
             other = json.loads(files["swapped"].read_bytes())
             assert merged.exit_code == rebased.exit_code
