@@ -117,3 +117,54 @@ def test_clones_that_migrate_apart_give_a_title_one_uid_even_when_its_id_was_reu
     assert uids["a"] != uids["b"]
     again = migrate(_old_store({"id": "b", "edits": [rename]}, {"id": "a"}))
     assert again == one  # deterministic
+
+
+SIDE_STEP = st.one_of(
+    st.tuples(st.just("edit"), st.sampled_from(["platform", "notes"]), st.sampled_from(["A", "B", ""])),
+    st.tuples(st.just("credit"), st.sampled_from(["add", "remove"]), st.sampled_from(NAMES)),
+)
+
+
+@settings(max_examples=250, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("ab"), SIDE_STEP), max_size=14), st.booleans())
+def test_an_import_keeps_the_later_change_of_two_copies_field_by_field_and_name_by_name(
+    steps: list[tuple[str, tuple[str, str, str]]], into_b: bool
+) -> None:
+    """Two copies change one title apart (fields set and cleared, names credited and
+    removed), then one imports the other: each field holds what the later of all those
+    edits set (a clearing is a change, not an absence), a name is credited when the later
+    change of it added it (an addition on either side is kept, a later removal wins), and
+    the history explains the result."""
+    import copy
+
+    from hstrack.sharing.merge.documents import merge_documents
+
+    base = Document()
+    add_title(base, "Film", "film", "film", now=START)
+    sides = {"a": copy.deepcopy(base), "b": copy.deepcopy(base)}
+    clock = START
+    for side, (verb, what, value) in steps:
+        clock += timedelta(hours=1)
+        try:
+            if verb == "edit":
+                edit_title(sides[side], "film", {what: value}, clock)
+            else:
+                edit_credits(sides[side], "film", "Cast", [value], what, clock)
+        except UsageError:
+            continue
+    edits = [e for side in sides.values() for e in side.titles["film"].edits]
+    ours, theirs = (sides["b"], sides["a"]) if into_b else (sides["a"], sides["b"])
+    merge_documents(ours, theirs, clock + timedelta(hours=1))
+    title = ours.titles["film"]
+    assert disagreement(title) is None, disagreement(title)
+    for name in ("platform", "notes"):
+        set_ = sorted((e.recorded, e.new) for e in edits if e.field == name)
+        assert (getattr(title, name) or None) == (set_[-1][1] if set_ else None), name
+    for name in NAMES:
+        moves = sorted(
+            (e.recorded, name in (e.new or {}).get("Cast", []))
+            for e in edits
+            if e.field == "credits"
+            and (name in (e.old or {}).get("Cast", [])) != (name in (e.new or {}).get("Cast", []))
+        )
+        assert (name in title.credits.get("Cast", [])) == (moves[-1][1] if moves else False), name
