@@ -745,7 +745,8 @@ def test_25_9_last_reached_is_the_latest_reached_even_inside_an_open_window(
 
 
 def strip_zone(date: str) -> str:
-    return re.sub(r"\[[^]]*\]$", "", date)
+    """The date's moment as EDTF spells it: no zone name, UTC as Z."""
+    return re.sub(r"[+-]00:00$", "Z", re.sub(r"\[[^]]*\]$", "", date))
 
 
 def instants(data: Any) -> list[tuple[str, str]]:
