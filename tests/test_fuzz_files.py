@@ -107,7 +107,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     try:
         source = FakeWikidata(server)
         linked(made)
-        made.ok("sync", HSTRACK_WIKIDATA_URL=source.url)
+        made.ok("sync", "big-film", HSTRACK_WIKIDATA_URL=source.url)  # the seed's TMDb links need a token
     finally:
         server.clear()
         server.stop()

@@ -707,7 +707,7 @@ def test_5_an_http_cache_file_that_is_no_file_never_blocks_sync(
     jobs: list[Callable[[], Ran]] = []
     for suffix, target in plants:  # a home each, all run at once: one wait for all
         hs = linked(Home(tmp_path, f"home{suffix}"))
-        hs.ok("sync", HSTRACK_WIKIDATA_URL=source.url)
+        hs.ok("sync", "big-film", HSTRACK_WIKIDATA_URL=source.url)  # the seed's TMDb links need a token
         cached = sorted((hs.home / "cache" / "http").glob(f"*{suffix}"))
         assert cached, "sync cached nothing"
         for path in cached:

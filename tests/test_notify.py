@@ -417,8 +417,9 @@ def test_git_merges_lead_times_milestone_by_milestone_the_same_either_way() -> N
     from hstrack.sharing.merge.documents import merge_documents
 
     def doc(notify: dict[str, list[str]]) -> Document:
-        return Document(titles={FILM: Title(id=FILM, name="Big Film", notify=dict(notify))})
+        return Document(titles={FILM: Title(id=FILM, name="Big Film", notify=dict(notify), uid=UID)})  # one title
 
+    UID = "00000000-0000-4000-8000-000000000001"
     now = datetime(2026, 9, 1, tzinfo=UTC)
     base = {"release": ["7d"], "trailer": ["1d"]}
     ours = {"release": ["7d"], "trailer": [], "*": ["3d"]}  # trailer off, a title's own

@@ -179,7 +179,7 @@ class Sources:
         for attempt in range(MAXLAG_TRIES):
             response = self._ask("wikidata", lambda: self.client.get(url))
             try:
-                doc = decode_json(response.body, "the answer")
+                doc = decode_json(response.body, "the answer", what="an answer of this source")
             except ValueError as exc:
                 raise FetchError(str(exc)) from None
             lag = wikidata_docs.lagged(doc)
