@@ -131,10 +131,12 @@ def write_store(path: Path, slate: Slate) -> None:
 
 
 def span_end(now: datetime, within: str) -> datetime:
-    """README: hours are elapsed hours; days are calendar days (the same wall time)."""
-    n, unit = int(within[:-1]), within[-1]
-    if unit == "h":
-        return (now.astimezone(UTC) + timedelta(hours=n)).astimezone(now.tzinfo)
+    """README: minutes and hours are elapsed time; days are calendar days (the same wall time)."""
+    digits = "".join(ch for ch in within if ch.isdigit())
+    n, unit = int(digits), within[len(digits) :]
+    if unit in ("h", "min"):
+        elapsed = timedelta(hours=n) if unit == "h" else timedelta(minutes=n)
+        return (now.astimezone(UTC) + elapsed).astimezone(now.tzinfo)
     days = n * 7 if unit == "w" else n
     return datetime.combine(now.date() + timedelta(days=days), now.time(), tzinfo=now.tzinfo)
 
@@ -223,7 +225,7 @@ def test_json_agrees_with_the_oracle(cli: Cli, case: int) -> None:
         today_index = next((i for i, s in enumerate(plain) if s in ("future", "tba")), len(plain))
         assert line["today_index"] == today_index, (where, title_id)
 
-    for within in ("30d", "25h", "2w"):
+    for within in ("30d", "25h", "2w", "90min"):
         end = span_end(now, within)
         listed = data("upcoming", "--within", within)
         got_rows = [(u["title"]["id"], u["milestone"]["kind"]) for u in listed["upcoming"]]

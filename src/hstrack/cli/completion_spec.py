@@ -5,7 +5,7 @@ should), so ``hstrack.shell.completion_table`` holds this table as plain Python 
 ``tests/test_completion.py`` holds it equal to what this module derives from the app: a
 command or option added without regenerating the table fails the tests. Regenerate with
 
-    .venv/bin/python -m hstrack.cli.completion_spec && .venv/bin/ruff format src/hstrack/completion_table.py
+    .venv/bin/python -m hstrack.cli.completion_spec && .venv/bin/ruff format src/hstrack/shell/completion_table.py
 
 What each option's value completes to is decided here, from its name and metavar, so a new
 option with ``metavar="ID"`` or ``metavar="a|b|c"`` completes without further work.
@@ -153,7 +153,7 @@ def render() -> str:
 
 
 def main() -> None:
-    target = Path(__file__).resolve().parent.parent / "completion_table.py"
+    target = Path(__file__).resolve().parent.parent / "shell" / "completion_table.py"
     target.write_text(render(), encoding="utf-8")
     print(f"wrote {target}")
 
