@@ -73,7 +73,7 @@ def doctor(
         raise typer.Exit(1)
 
 
-@command(short_help="Show or change your settings: region, media, lead times and the prompt's rule.")
+@command(short_help="Show or change your settings: region, media, lead times, prompt rule.")
 def config(
     ctx: typer.Context,
     key: Annotated[str | None, typer.Argument(metavar="[KEY]", help="region, medium, leads or prompt.")] = None,

@@ -436,7 +436,7 @@ COMMANDS = {
         (("id", False), ("title-milestone", False)),
     ),
     "unpin": (
-        "Let the prompt show the soonest milestone again.",
+        "Let the prompt choose again, by its rule.",
         {
             "--help": ("--help", "", False, "Show this message and exit"),
             "-h": ("--help", "", False, "Show this message and exit"),
@@ -486,7 +486,7 @@ COMMANDS = {
         (),
     ),
     "config": (
-        "Show or change your settings: region, media and lead times.",
+        "Show or change your settings: region, media, lead times, prompt rule.",
         {
             "--unset": ("--unset", "", False, "Forget the setting (back to the default)"),
             "--help": ("--help", "", False, "Show this message and exit"),
