@@ -578,7 +578,6 @@ def test_28_7_store_naming_a_missing_path_is_created_and_said(cli: Cli, tmp_path
         assert not (tmp_path / "typo").exists()
 
 
-@xfail("28.7", "HSTRACK_REGION='' is read as worldwide instead of unset")
 @pytest.mark.parametrize("source", ["config", "locale"])
 def test_28_7_an_empty_region_variable_reads_as_unset(cli: Cli, source: str) -> None:
     cli("add", "Narnia", "--kind", "film")
