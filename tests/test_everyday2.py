@@ -400,6 +400,83 @@ def test_28_5_a_source_or_note_change_says_which_and_what(
     assert never not in summary
 
 
+# ------------------------------------------------------------------------- 28.6: TV reads like TV
+
+
+def tv_title(cli: Cli, kind: str, premiere: str = "3 Oct 2026", **more: str) -> str:
+    title_id = cli("add", f"Slow Horses {kind}", "--kind", kind).stdout.strip()
+    cli("set", title_id, "production-end", "2026-03-01")
+    cli("set", title_id, "premiere", premiere)
+    for key, date in more.items():
+        cli("set", title_id, key.replace("_", "@"), date)
+    return title_id
+
+
+def the_title(cli: Cli, title_id: str, now: str) -> Any:
+    return next(t for t in js(cli, "status", now=now)["titles"] if t["id"] == title_id)
+
+
+@pytest.mark.parametrize("kind", ["series", "season"])
+@pytest.mark.parametrize(("now", "phase"), [("2026-09-20T12:00:00+00:00", "post-production"),
+                                            ("2026-10-03T12:00:00+00:00", "released"),
+                                            ("2027-01-05T12:00:00+00:00", "released")])  # fmt: skip
+def test_28_6_a_seasons_premiere_is_its_release(cli: Cli, kind: str, now: str, phase: str) -> None:
+    title_id = tv_title(cli, kind)
+    title = the_title(cli, title_id, now)
+    assert title["phase"] == phase
+    assert title["release"]["kind"] == "premiere"
+    assert title["release"]["text"] == "3 Oct 2026"
+    released = cli("check", title_id, "--released", now=now, code=None)
+    assert released.exit_code == (0 if phase == "released" else 1)
+    assert "premiere 3 Oct 2026" in released.stdout
+    assert cli("check", title_id, "--reached", "release", "--quiet", now=now, code=None).exit_code == (
+        0 if phase == "released" else 1
+    )
+    countdown = cli("countdown", title_id, "release", now=now).stdout
+    assert countdown.startswith(f"Slow Horses {kind} · premiere ")
+    assert "3 Oct 2026" in countdown
+    lines = cli("status", now=now, COLUMNS="100").stdout.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith(f"Slow Horses {kind}"))
+    assert lines[first].rstrip().endswith("3 Oct 2026")  # the Release column reads the premiere's date
+
+
+@pytest.mark.parametrize("kind", ["film", "special", "other"])
+def test_28_6_a_films_premiere_is_not_its_release(cli: Cli, kind: str) -> None:
+    title_id = tv_title(cli, kind)
+    title = the_title(cli, title_id, "2026-10-05T12:00:00+00:00")
+    assert title["phase"] == "post-production"
+    assert title["release"] is None
+    assert cli("countdown", title_id, "release", code=2).stderr
+
+
+@pytest.mark.parametrize("kind", ["series", "season"])
+def test_28_6_a_season_with_a_release_reads_as_a_film(cli: Cli, kind: str) -> None:
+    """A festival screening of the first episodes ahead of the run: the release is the run."""
+    title_id = tv_title(cli, kind, premiere="2026-09-10", release="2026-10-03")
+    title = the_title(cli, title_id, "2026-09-20T12:00:00+00:00")
+    assert title["phase"] == "post-production"
+    assert title["release"]["kind"] == "release"
+
+
+@pytest.mark.parametrize(("region", "expected"), [("GB", "2026-10-03"), ("FR", "2026-10-10"), ("JP", "2026-10-03")])
+def test_28_6_a_placed_premiere_is_the_viewers_release(cli: Cli, region: str, expected: str) -> None:
+    title_id = cli("add", "Slow Horses", "--kind", "season").stdout.strip()
+    cli("set", title_id, "premiere@GB:tv", "2026-10-03")
+    cli("set", title_id, "premiere@FR:digital", "2026-10-10")
+    data = json.loads(cli("status", "--json", HSTRACK_REGION=region, now="2026-10-05T12:00:00+00:00").stdout)
+    title = next(t for t in data["titles"] if t["id"] == title_id)
+    assert title["release"]["earliest"] == expected
+    assert title["phase"] == ("released" if expected == "2026-10-03" else "rumoured")
+
+
+def test_28_6_the_prompt_and_the_chart_count_the_premiere(cli: Cli) -> None:
+    title_id = tv_title(cli, "season")
+    cli("pin", title_id, "release")
+    assert prompt(cli, "2026-09-20T12:00:00+00:00").endswith(" · 13d")
+    chart = cli("status", "--chart", "--title", title_id, now="2026-11-20T12:00:00+00:00", COLUMNS="80").stdout
+    assert "█" in chart.splitlines()[2]  # released from the premiere on
+
+
 # ------------------------------------------------------------------------- 28.7: small ones
 
 

@@ -218,6 +218,10 @@ def milestone_of(title: Any, milestone: str) -> str:
     from hstrack.core.model.validation import resolve_key
 
     kind = resolve_key(milestone, title.milestones)
+    if kind == "release" and kind not in title.milestones:
+        from hstrack.core.kinds import release_kind
+
+        kind = release_kind(title.kind, {m.kind for m in title.milestones.values()})  # a season's premiere
     if kind not in title.milestones and any(m.kind == kind for m in title.milestones.values()):
         return str(kind)  # a bare release with only placed ones: the viewer's (report.find)
     if kind not in title.milestones and ("@" in kind or ":" in kind):

@@ -189,6 +189,8 @@ def bar(report: TitleReport, axis: Axis, now: datetime) -> list[Cell]:
     phase, from_col = None, 0
     for a, first, last in milestones:
         entered = "cancelled" if a.kind == "cancelled" else ENTERS.get(a.kind)
+        if a is report.release:
+            entered = "released"  # a season's premiere is its release
         if entered is None or (entered == "cancelled" and a.milestone.tentative):
             continue
         if phase is not None:

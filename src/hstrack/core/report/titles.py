@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from hstrack.core.kinds import PLACED_KINDS, milestone_rank
+from hstrack.core.kinds import PLACED_KINDS, milestone_rank, release_kind
 
 if TYPE_CHECKING:  # a viewer's region matters only to a title with releases in places
     from hstrack.core.dates.spec import DateSpec
@@ -30,7 +30,7 @@ class TitleReport:
     milestones: list[Assessed]  # in time order, TBA last
     last: Assessed | None  # the last milestone reached (before ``next``, when that is today's)
     next: Assessed | None  # the next milestone: today's, or the first not yet reached; None when cancelled
-    release: Assessed | None  # the viewer's release (see for_viewer)
+    release: Assessed | None  # the viewer's release (see for_viewer; a season's premiere when it has no release)
     cancellation: Assessed | None = None  # the cancellation that ended the title, when it is cancelled
     own: tuple[Assessed, ...] = ()  # the milestones single answers come from (for_viewer); all when empty
 
@@ -47,6 +47,8 @@ class TitleReport:
         pool = self.single
         if "@" not in key and ":" not in key:
             found = next((a for a in pool if a.kind == key), None)
+            if found is None and key == "release" and self.release is not None:
+                return self.release  # a season's premiere, which is its release
             if found is not None or key in PLACED_KINDS:
                 return found
         exact = next((a for a in self.milestones if a.key == key), None)
@@ -74,7 +76,7 @@ class TitleReport:
         if r is None:
             return None
         m = r.milestone
-        if m.region is None and m.medium is None and sum(a.kind == "release" for a in self.milestones) == 1:
+        if m.region is None and m.medium is None and sum(a.kind == r.kind for a in self.milestones) == 1:
             return None
         from hstrack.core.regions import where
 
@@ -92,14 +94,17 @@ class TitleReport:
         return f"{r.date.text} · {r.countdown}{place}"
 
 
-def phase_of(assessed: list[Assessed]) -> str:
+def phase_of(assessed: list[Assessed], release: str = "release") -> str:
     """The title's phase from its milestones; of its releases and premieres only the ones
-    chosen for the viewer are given (see ``for_viewer``)."""
+    chosen for the viewer are given (see ``for_viewer``). ``release`` is the kind that is
+    its release (``kinds.release_kind``: a season's premiere)."""
     firm = [a for a in assessed if not a.milestone.tentative]
     if any(a.kind == CANCELLED and (a.reached or a.state == "tba") for a in firm):
         return "cancelled"
     reached = {a.kind for a in firm if a.reached}
-    for kind in ("release", "production-end", "production-start"):
+    if release in reached:
+        return "released"
+    for kind in ("production-end", "production-start"):
         if kind in reached:
             return _PHASE_OF[kind]
     return "announced" if reached else "rumoured"
@@ -157,7 +162,8 @@ def report_title(
     pref: Preference | None = None,
 ) -> TitleReport:
     everything = sorted((assess(m, now, memo) for m in title.milestones.values()), key=time_key)
-    phase = phase_of(for_viewer(everything, pref))
+    releases = release_kind(title.kind, {a.kind for a in everything})
+    phase = phase_of(for_viewer(everything, pref), releases)
     firm_end = next((a for a in everything if a.kind == CANCELLED and not a.milestone.tentative), None)
     cancellation = None
     if phase == "cancelled":
@@ -192,7 +198,7 @@ def report_title(
         milestones=everything,
         last=reached[-1] if reached else None,
         next=nxt,
-        release=next((a for a in assessed if a.kind == "release"), None),
+        release=next((a for a in assessed if a.kind == releases), None),
         own=tuple(assessed) if len(assessed) != len(everything) else (),
         cancellation=cancellation,
     )
