@@ -17,6 +17,7 @@ from rich.padding import Padding
 from rich.text import Text
 
 from hstrack.core.dates.spec import format_day
+from hstrack.core.report.assess import label
 from hstrack.core.text import inert
 from hstrack.views.chart import BAND, DAY, TENTATIVE_DAY, Cell, Chart
 from hstrack.views.layout import ALWAYS, NEVER, STAND_INS, Glyphs, atom, chain, phrase, then, words, wrap
@@ -216,7 +217,7 @@ def _event_lines(e: Event, width: int, glyphs: Glyphs) -> list[Text]:
         when = then(when, atom("(tentative)", "italic dim"))
     what = chain(
         words(inert(e.report.title.name), "bold"),
-        phrase(a.kind.replace("-", " ")),
+        phrase(label(a.key)),  # with its place, as upcoming names it: "release (UK cinemas)"
         phrase(a.countdown, MARKER_STYLE.get(a.state, "dim")),
     )
     one = then(when, what, brk=ALWAYS, space=2)
