@@ -112,7 +112,7 @@ def test_tentative_milestones_draw_rumoured_spans_and_hollow_markers() -> None:
     cells = bar(report, axis, NOW)
     at = axis.col(date(2027, 3, 1))
     assert cells[at] == (TENTATIVE_DAY, "marker:tentative")
-    assert GLYPH["rumoured"] in chars(cells[at + 1 :])
+    assert GLYPH["tentative"] in chars(cells[at + 1 :])
     assert GLYPH["in-production"] not in chars(cells)
 
 

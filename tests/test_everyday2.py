@@ -368,7 +368,6 @@ def test_28_5_calendar_names_each_releases_place_as_upcoming_does(cli: Cli, mont
     assert len(lines) == len(set(lines)) == 2  # two releases, two different lines
 
 
-@xfail("28.5", "the chart's legend calls the tentative stretch 'rumoured', a phase name")
 @pytest.mark.parametrize("view", [("status", "--chart"), ("timeline", "ann", "--chart")])
 def test_28_5_the_charts_tentative_glyph_is_not_named_as_a_phase(cli: Cli, view: tuple[str, ...]) -> None:
     cli("add", "Ann", "--kind", "film")

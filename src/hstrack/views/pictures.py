@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from hstrack.views.calendar import Event, MonthCalendar
 
 COLOUR = {
-    "rumoured": "magenta",
+    "tentative": "magenta",
     "announced": "cyan",
     "in-production": "yellow",
     "post-production": "blue",
