@@ -513,6 +513,30 @@ def test_countdown_targets() -> None:
     assert countdown(r, None).sentence == "release TBA"
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        ((None, None), ("https://a.example/1", None), "source added"),
+        (("https://a.example/1", None), ("https://a.example/2", None), "source changed"),
+        (("https://a.example/1", None), (None, None), "source removed"),
+        ((None, None), (None, "Netflix worldwide"), "note set to 'Netflix worldwide'"),
+        ((None, "first"), (None, "second\nline"), "note changed to 'second line'"),
+        ((None, "first"), (None, None), "note removed"),
+        (("s", "first"), (None, "x" * 80), f"source removed; note changed to '{'x' * 59}…'"),
+    ],
+)
+def test_a_change_beside_the_date_says_which_and_what(
+    old: tuple[str | None, str | None], new: tuple[str | None, str | None], said: str
+) -> None:
+    """Issue 28.5: not "source or note updated", but which, and what the note now says."""
+    a = Milestone("release", parse_date("2026-10-03"), source=old[0], note=old[1])
+    b = Milestone("release", parse_date("2026-10-03"), source=new[0], note=new[1])
+    row = history(
+        Title("t", "T", history=[Change("2026-01-01T00:00:00+00:00", "release", a, b)]), at("2026-11-27T12:00")
+    )
+    assert row[0].summary == f"release {said} (3 Oct 2026)"
+
+
 def test_history_summaries_and_order() -> None:
     now = at("2026-11-27T12:00")
 
@@ -523,7 +547,7 @@ def test_history_summaries_and_order() -> None:
 
     assert summary("2026-10-03", "2026-10-03", old_tentative=True) == "release confirmed (3 Oct 2026)"
     assert summary("2026-10-03", "2026-10-03", new_tentative=True) == "release marked tentative (3 Oct 2026)"
-    assert summary("2026-10-03", "2026-10-03") == "release source or note updated (3 Oct 2026)"
+    assert summary("2026-10-03", "2026-10-03") == "release details updated (3 Oct 2026)"
     assert summary("2026-10", "2026-10-03") == "release firmed up from October 2026 to 3 Oct 2026"
     assert summary("2026-10-03", "2026-10") == "release changed from 3 Oct 2026 to October 2026"
     assert summary("2026-10-03", "2026-09-30") == "release moved 3 days earlier (3 Oct 2026 → 30 Sep 2026)"

@@ -381,7 +381,6 @@ def test_28_5_the_charts_tentative_glyph_is_not_named_as_a_phase(cli: Cli, view:
     assert legend.group(1) not in phases, legend.group(1)
 
 
-@xfail("28.5", "'source or note updated' says neither which nor what")
 @pytest.mark.parametrize(
     ("options", "says", "never"),
     [

@@ -11,6 +11,7 @@ from hstrack.core.values import Value
 
 if TYPE_CHECKING:  # a viewer's region matters only to a title with releases in places
     from hstrack.core.model.history import Change, Edit
+    from hstrack.core.model.milestone import Milestone
     from hstrack.core.model.title import Title
 
     pass
@@ -52,7 +53,7 @@ class HistoryRow(Value):
         if old.date == new.date:
             if old.tentative != new.tentative:
                 return f"{kind} {'marked tentative' if new.tentative else 'confirmed'} ({new.date.text})"
-            return f"{kind} source or note updated ({new.date.text})"
+            return f"{kind} {annotation(old, new)} ({new.date.text})"
         if old.date.is_tba:
             return f"{kind} dated: {new.date.text} (was TBA)"
         if new.date.is_tba:
@@ -73,6 +74,26 @@ class HistoryRow(Value):
             amount = plural(near, "day") if near == far else f"{near} to {far} days"
             return f"{kind} moved {amount} {direction} ({old.date.text} → {new.date.text})"
         return f"{kind} changed from {old.date.text} to {new.date.text}"
+
+
+def annotation(old: Milestone, new: Milestone) -> str:
+    """What changed beside the date: which of the source and the note, and what the note
+    now says (its first words: the history is one line a change; the source is printed
+    under the row)."""
+    said = []
+    if old.source != new.source:
+        said.append("source " + ("added" if old.source is None else "removed" if new.source is None else "changed"))
+    if old.note != new.note:
+        if new.note is None:
+            said.append("note removed")
+        else:
+            text = " ".join(new.note.split())
+            text = text if len(text) <= NOTE_WORDS else text[: NOTE_WORDS - 1].rstrip() + "…"
+            said.append(f"note {'set' if old.note is None else 'changed'} to '{text}'")
+    return "; ".join(said) or "details updated"
+
+
+NOTE_WORDS = 60
 
 
 class _Recorded(Protocol):
