@@ -28,6 +28,7 @@ from rich.text import Span, Text
 from hstrack.views.paragraphs import ALWAYS as ALWAYS
 from hstrack.views.paragraphs import NEEDED as NEEDED
 from hstrack.views.paragraphs import NEVER as NEVER
+from hstrack.views.paragraphs import SPLIT as SPLIT
 from hstrack.views.paragraphs import STAND_INS as STAND_INS
 from hstrack.views.paragraphs import Glyphs as Glyphs
 from hstrack.views.paragraphs import Para as Para
@@ -35,9 +36,11 @@ from hstrack.views.paragraphs import Piece as Piece
 from hstrack.views.paragraphs import Unit, units_at
 from hstrack.views.paragraphs import atom as atom
 from hstrack.views.paragraphs import chain as chain
+from hstrack.views.paragraphs import date_text as date_text
 from hstrack.views.paragraphs import phrase as phrase
 from hstrack.views.paragraphs import slug as slug
 from hstrack.views.paragraphs import then as then
+from hstrack.views.paragraphs import unbroken as unbroken
 from hstrack.views.paragraphs import words as words
 
 
@@ -114,6 +117,12 @@ def wrap(para: Para, width: int, glyphs: Glyphs, indent: int = 0, hang: int | No
                 at += len(chunk)
                 offsets.append(at)
             parts = list(text.divide(offsets))
+            lines.extend(parts[:-1])
+            line, used = parts[-1], parts[-1].cell_len
+        elif any(p.brk == SPLIT for p in u.pieces):
+            # A zone wider than the line: broken after its "/"s rather than cut.
+            split = Para([Piece(p.text, p.style, ALWAYS if p.brk == SPLIT else p.brk, p.space) for p in u.pieces])
+            parts = wrap(split.prepare(glyphs), min(limit, rest), glyphs)
             lines.extend(parts[:-1])
             line, used = parts[-1], parts[-1].cell_len
         else:
@@ -238,8 +247,12 @@ class Table:
                 p.prepare(glyphs)
         needs = []
         for column, paras in zip(self.columns, columns, strict=True):
-            natural, always, needed, unfolded = (max(p.needs()[k] for p in paras) for k in range(4))
-            floor = min(column.floor, needed)  # no wider than its widest word needs
+            natural, always, needed, unfolded, whole = (max(p.needs()[k] for p in paras) for k in range(5))
+            # No wider than its widest word needs; never so narrow that a date is cut (the
+            # table is stacked instead).
+            floor = max(min(column.floor, needed), whole)
+            if column.comfort:  # prose: a word of a name up to its comfort is never folded either
+                floor = max(floor, min(needed, column.comfort))
             comfort = min(column.comfort, natural)
             # (see NATURAL … FLOOR); a word is never folded narrower than the floor
             needs.append(

@@ -20,7 +20,19 @@ from hstrack.core.dates.spec import format_day
 from hstrack.core.report.assess import label
 from hstrack.core.text import inert
 from hstrack.views.chart import BAND, DAY, TENTATIVE_DAY, Cell, Chart
-from hstrack.views.layout import ALWAYS, NEVER, STAND_INS, Glyphs, atom, chain, phrase, then, words, wrap
+from hstrack.views.layout import (
+    ALWAYS,
+    NEVER,
+    STAND_INS,
+    Glyphs,
+    atom,
+    chain,
+    date_text,
+    phrase,
+    then,
+    words,
+    wrap,
+)
 
 if TYPE_CHECKING:
     from hstrack.views.calendar import Event, MonthCalendar
@@ -208,7 +220,7 @@ def _event_lines(e: Event, width: int, glyphs: Glyphs) -> list[Text]:
     is never broken: whole, or cut with "…")."""
     a = e.item
     mark, style = _day_mark([e])
-    when = then(atom(mark, style), atom(a.date.text, "bold" if e.exact else ""), brk=NEVER)
+    when = then(atom(mark, style), date_text(a.date.text, "bold" if e.exact else "", a.date.at is not None), brk=NEVER)
     # A window says which days it covers when its name does not ("Q1 2027" does not,
     # "December 2026" does).
     if not e.exact and a.date.precision.value not in ("month", "year"):
