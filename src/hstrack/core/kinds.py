@@ -9,6 +9,15 @@ from __future__ import annotations
 from collections.abc import Container
 
 TITLE_KINDS = ("film", "series", "season", "special", "other")
+# Words people use for a kind of title, offered as "did you mean" (never taken silently:
+# a kind is one spelling in the store, and "show" could be a series or a special).
+TITLE_KIND_WORDS = {
+    **dict.fromkeys(("movie", "movies", "feature", "feature-film", "picture", "short", "short-film"), "film"),
+    **dict.fromkeys(("show", "tv", "tv-show", "tv-series", "serial", "programme", "program", "miniseries",
+                     "mini-series", "limited-series", "docuseries"), "series"),
+    **dict.fromkeys(("tv-season", "series-season"), "season"),
+    **dict.fromkeys(("tv-special", "one-off", "tv-movie", "tv-film"), "special"),
+}  # fmt: skip
 # The milestone kinds that may carry a region and a medium: where and how a title reaches
 # people (see hstrack.core.regions).
 PLACED_KINDS = ("premiere", "release")
