@@ -643,7 +643,7 @@ def run(args: list[str], env: dict[str, str], cwd: Path | None = None) -> subpro
 @pytest.mark.parametrize(
     "fresh",
     [
-        pytest.param(True, marks=xfail("28.7", "git setup in a fresh clone says 'commit them' with nothing to commit")),
+        True,
         False,
     ],
 )
@@ -665,10 +665,10 @@ def test_28_7_git_setup_asks_for_a_commit_only_when_there_is_one(tmp_path: Path,
     run(["git", "clone", "-q", str(origin), str(clone)], env)
     again = run([str(SCRIPT), "git", "setup"], {**hs, "HSTRACK_HOME": str(clone)})
     assert run(["git", "status", "--porcelain"], env, clone).stdout == ""
-    assert "commit" not in again.stderr
+    assert "commit them" not in again.stderr
+    assert "nothing to commit" in again.stderr
 
 
-@xfail("28.7", "doctor on a damaged store does not mention --restore")
 @pytest.mark.parametrize("damage", ["truncated", "empty", "not-json", "wrong-shape"])
 def test_28_7_doctor_on_a_damaged_store_points_at_restore(seeded: Cli, damage: str) -> None:
     seeded("set", FILM, "trailer", "2027")
@@ -682,19 +682,33 @@ def test_28_7_doctor_on_a_damaged_store_points_at_restore(seeded: Cli, damage: s
     assert "--restore" in result.stdout + result.stderr
 
 
+def test_28_7_doctor_names_what_restore_would_put_back_or_that_nothing_can(seeded: Cli) -> None:
+    seeded("set", FILM, "trailer", "2027")
+    seeded.store.write_text("not json\n")
+    said = seeded("doctor", code=1).stdout
+    assert "hstrack doctor --restore puts back 0000" in said
+    assert "(set heartstopper-film trailer 2027," in said
+    for backup in (seeded.home / "store.json.backups").iterdir():
+        backup.unlink()
+    said = seeded("doctor", code=1).stdout
+    assert "no good backup to restore" in said
+    assert "--restore puts back" not in said
+
+
 def test_28_7_store_naming_a_missing_path_is_created_and_said(cli: Cli, tmp_path: Path) -> None:
-    """Does not reproduce: a --store in folders that do not exist is created, and stderr
-    says so with the path ("created a new store at ..."). The issue's rule (ask for --create
-    or say so) holds either way: refused naming --create with nothing made, or said."""
+    """Decided: say so (a cron job's first run must not need an option the next runs do
+    not): the store and the folders are made, and stderr names both."""
     path = tmp_path / "typo" / "deeper" / "store.json"
     result = cli("--store", str(path), "status", code=None)
-    if result.exit_code == 0:
-        assert "created" in result.stderr
-        assert str(path) in result.stderr
-    else:
-        assert result.exit_code == 2
-        assert "--create" in result.stderr
-        assert not (tmp_path / "typo").exists()
+    assert result.exit_code == 0
+    assert f"created a new store at {path}" in result.stderr
+    assert f"the folder {path.parent} did not exist" in result.stderr
+    again = cli("--store", str(path), "status", code=None)
+    assert "created" not in again.stderr
+    other = tmp_path / "store2.json"  # in a folder that exists: only the store is new
+    said = cli("--store", str(other), "status").stderr
+    assert f"created a new store at {other}" in said
+    assert "did not exist" not in said
 
 
 @pytest.mark.parametrize("source", ["config", "locale"])
