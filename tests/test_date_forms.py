@@ -20,6 +20,7 @@ from hstrack.core.dates import forms as date_forms
 from hstrack.core.dates.edtf import to_edtf
 from hstrack.core.dates.grammar import parse_canonical, parse_date, parse_typed
 from hstrack.core.dates.spec import DateError, DateSpec, Precision
+from hstrack.core.dates.zones import ABBREVIATION_TIMES
 
 from .conftest import Cli
 
@@ -388,3 +389,34 @@ def test_a_span_needs_two_real_dates() -> None:
         with pytest.raises(DateError):
             parse_date(typed)
     assert parse_date("Q3–Q4 2026") == parse_date("2026-07..2026-12")
+
+
+# ---------------------------------------------------------------------------- abbreviations (issue 28.7)
+
+
+@pytest.mark.parametrize("name", sorted(ABBREVIATION_TIMES))
+def test_each_abbreviation_is_explained_with_the_offset_it_stands_for(name: str) -> None:
+    """The table holds the truth by the zone's own rules (tzdata, 2026): a standard time is
+    the zone's lower offset, a summer time its higher, "all year" a zone with one offset;
+    and the message names that offset, and a season only for a zone that has them."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    zone, offset, which = ABBREVIATION_TIMES[name]
+    seen = {datetime(2026, month, 15, 12, tzinfo=ZoneInfo(zone)).strftime("%z") for month in (1, 7)}
+    spelled = {f"{o[:3]}:{o[3:]}" for o in seen}
+    if which == "all year":
+        assert spelled == {offset}
+    elif which == "standard":
+        assert offset == min(spelled, key=lambda o: int(o[0] + o[1:3]) * 60 + int(o[0] + o[4:]))
+        assert len(spelled) == 2
+    elif which == "summer":
+        assert offset == max(spelled, key=lambda o: int(o[0] + o[1:3]) * 60 + int(o[0] + o[4:]))
+        assert len(spelled) == 2
+    with pytest.raises(DateError) as refused:
+        parse_date(f"3 Oct 2026 8pm {name}")
+    said = str(refused.value)
+    assert zone in said
+    if offset is not None:
+        assert offset in said
+    assert ("season" in said) == (which in ("standard", "summer", None))
