@@ -420,3 +420,37 @@ def test_each_abbreviation_is_explained_with_the_offset_it_stands_for(name: str)
     if offset is not None:
         assert offset in said
     assert ("season" in said) == (which in ("standard", "summer", None))
+
+
+@pytest.mark.parametrize(
+    ("typed", "canonical"),
+    [
+        ("Christmas 2026", "2026-12"), ("xmas, 2026", "2026-12"), ("Christmas season 2026", "2026-12"),
+        ("end of 2027", "2027-Q4"), ("The End of 2027", "2027-Q4"), ("close of 2027", "2027-Q4"),
+        ("year-end 2027", "2027-Q4"), ("end-2027", "2027-Q4"), ("start of 2027", "2027-Q1"),
+        ("the beginning of 2027", "2027-Q1"), ("2027/28", "2027-09..2028-05"), ("1999/00", "1999-09..2000-05"),
+        ("the 2027/28 season", "2027-09..2028-05"), ("end of 2027?", "2027-Q4"),
+        ("3 Oct 2026 midnight Europe/London", "2026-10-03T00:00:00+01:00[Europe/London]"),
+        ("Oct 3, 2026 at Midnight America/New_York", "2026-10-03T00:00:00-04:00[America/New_York]"),
+        ("3 Oct 2026 noon UTC", "2026-10-03T12:00:00+00:00"),
+        ("3 Oct 2026 at midday +05:30", "2026-10-03T12:00:00+05:30"),
+        # what they never change
+        ("2027-28", "winter 2027"), ("2027/2028", "2027-01..2028-12"), ("winter 2026/27", "winter 2026"),
+    ],
+)  # fmt: skip
+def test_the_press_forms_read_as_their_windows(typed: str, canonical: str) -> None:
+    """Issue 28.7: common press forms, each the window it honestly names."""
+    spec, tentative = parse_typed(typed)
+    assert spec.canonical == canonical
+    assert tentative == typed.endswith("?")
+    assert parse_date(spec.canonical) == spec  # the store reads it back
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [("2027/29", "second year is the next one: 2027/28"), ("2027/27", "2027/28"), ("Christmas", "cannot read"),
+     ("end of", "cannot read"), ("3 Oct 2026 midnight", "needs a zone"), ("midnight 2026", "cannot read")],
+)  # fmt: skip
+def test_the_press_forms_refuse_what_they_cannot_read(typed: str, says: str) -> None:
+    with pytest.raises(DateError, match=re.escape(says)):
+        parse_typed(typed)

@@ -747,7 +747,6 @@ def test_28_7_est_suggests_minus_five(cli: Cli) -> None:
     assert "-05:00" in cli("set", "x", "trailer", "3 Oct 2026 8pm EST", code=2).stderr
 
 
-@xfail("28.7", "common press forms are refused")
 @pytest.mark.parametrize(
     ("typed", "inside", "within"),
     [
@@ -768,7 +767,6 @@ def test_28_7_press_forms_are_read(cli: Cli, typed: str, inside: str, within: tu
         assert m["latest"][:4] == "2028"
 
 
-@xfail("28.7", "'midnight' is refused as a time")
 @pytest.mark.parametrize("typed", ["3 Oct 2026 midnight Europe/London", "3 Oct 2026 at midnight Europe/London"])
 def test_28_7_midnight_is_a_time(cli: Cli, typed: str) -> None:
     cli("add", "X", "--kind", "film")
