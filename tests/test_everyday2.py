@@ -794,7 +794,6 @@ def test_28_8_ci_installs_the_system_packages() -> None:
     assert ci_packages() >= {"bash", "zsh", "fish", "strace", "tmux", "util-linux", "git", "dbus", "taskwarrior"}
 
 
-@xfail("28.8", "the README's test command does not name the system packages .ci/run installs")
 def test_28_8_the_readme_names_the_apt_get_line_next_to_the_test_command() -> None:
     lines = (ROOT / "README.md").read_text().splitlines()
     command = next(i for i, line in enumerate(lines) if ".venv/bin/python -m pytest" in line)
