@@ -1,11 +1,12 @@
-"""Reproductions of issue 28 ("Everyday use, round 2"), through the command line only.
+"""Issue 28 ("Everyday use, round 2"), through the command line only: a prompt that shows
+what matters, units that cannot be misread, screens that stay readable.
 
 The `cli` fixture runs hstrack in-process as conftest does; the prompt is run as the
 installed `hstrack prompt` process (what a shell runs), with HSTRACK_NOW; git is real.
-No test imports hstrack's modules, so the tests survive any reorganisation of them. A
-test that fails on today's code is a strict xfail naming its case (issue 28.N); a fix
-flips it and the mark must go. Each case has its example and variants (other slates,
-widths and spellings), since the issue asks for the class to be fixed.
+No test imports hstrack's modules, so the tests survive any reorganisation of them. Each
+case (28.N, the issue's item) has its example and variants (other slates, widths and
+spellings), since the issue asks for the class to be fixed. Started as the reproductions
+of branch repro-25-28 (strict xfails), each mark removed by its fix.
 """
 
 from __future__ import annotations
@@ -33,10 +34,6 @@ def js(cli: Cli, *args: str, **kwargs: Any) -> Any:
     """A view's --json document (not schema-checked here: the suite's other tests do that,
     and checking costs more than the run)."""
     return json.loads(cli(*args, "--json", **kwargs).stdout)
-
-
-def xfail(case: str, why: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=f"issue {case}: {why}")
 
 
 def moment(text: str) -> datetime:
