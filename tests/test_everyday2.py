@@ -319,6 +319,33 @@ def test_28_4_status_keeps_dates_and_tentative_whole_release_zone(cli: Cli, widt
     assert_readable(cli("status", COLUMNS=str(width)).stdout, width)
 
 
+NARNIA = "The Chronicles of Narnia: The Magician's Nephew"  # 47 cells
+
+
+@pytest.mark.parametrize(("width", "most"), [(80, 4), (100, 3), (120, 2), (160, 1), (200, 1)])
+@pytest.mark.parametrize("zone", ["America/Los_Angeles", "America/Argentina/Buenos_Aires"])
+def test_28_4_a_long_name_is_not_starved_by_a_long_date(cli: Cli, width: int, most: int, zone: str) -> None:
+    """The issue's 120 columns with a long name over six lines: the name and its id get
+    room while the dates beside them can break before their zone."""
+    cli("add", NARNIA, "--kind", "film")
+    cli("set", "the-chronicles-of-narnia-the-magicians-nephew", "release", "2026-12-25")
+    cli("add", "Dune: Part Three", "--kind", "film")
+    cli("set", "dune-part-three", "release", f"2026-12-18 00:00 {zone}", "--tentative")
+    lines = cli("status", COLUMNS=str(width)).stdout.splitlines()
+    assert_readable("\n".join(lines), width)
+    start = next(i for i, line in enumerate(lines) if line.startswith("The Chronicles"))
+    header = lines[0]
+    column = header.index("Last")
+    name_lines = []
+    for line in lines[start:]:
+        cell = line[:column].strip()
+        if cell.startswith("the-chronicles") or not cell:
+            break
+        name_lines.append(cell)
+    assert " ".join(name_lines) == NARNIA
+    assert len(name_lines) <= most, lines[start : start + 6]
+
+
 @pytest.mark.parametrize("width", [60, 64, 70, 76, 80, 100, 120, 200])
 @pytest.mark.parametrize("moved", [False, True])
 def test_28_4_changes_does_not_starve_the_title(seeded: Cli, width: int, moved: bool) -> None:
