@@ -91,10 +91,11 @@ def _check_store(store: Store, checkup: Checkup) -> bool:
     checkup.add("ok", f"{store.given} reads cleanly: {len(doc.titles)} titles, {milestones} milestones")
     pinned = doc.titles.get(doc.pin_title) if doc.pin_title else None
     if doc.pin_title and (pinned is None or (doc.pin_milestone and doc.pin_milestone not in pinned.milestones)):
+        instead = "what it shows unpinned" if pinned is None else "that title's next dated milestone"
         checkup.add(
             "warning",
-            "the prompt is pinned to something the store no longer has; it shows the soonest "
-            "milestone instead (hstrack unpin, or pin another)",
+            f"the prompt is pinned to something the store no longer has; it shows {instead} instead "
+            "(hstrack unpin, or pin another)",
         )
     if doc.read_schema > SCHEMA_VERSION:
         checkup.add(
