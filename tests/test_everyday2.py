@@ -536,8 +536,6 @@ def test_28_7_lookups_without_new_already_say_only_did_you_mean(cli: Cli, args: 
     assert "--new" not in result.stderr
 
 
-
-
 @pytest.mark.parametrize(
     ("args", "meant"),
     [

@@ -26,7 +26,7 @@ def did_you_mean(found: list[str]) -> str:
 
 
 def kind_hint(typed: str) -> str:
-    """"did you mean" for a kind of title: a misspelling ("flim"), or a word for one
+    """The "did you mean" for a kind of title: a misspelling ("flim"), or a word for one
     ("movie": film; "tv show": series)."""
     from hstrack.core.kinds import TITLE_KIND_WORDS, TITLE_KINDS
 

@@ -35,11 +35,6 @@ from typing import Any, Generic, TypeVar
 
 RULES = ("firm", "releases", "soonest")
 DEFAULT_RULE = "firm"
-RULE_HELP = {
-    "firm": "the soonest firm date within 90 days, releases first; tentative after firm; year-long windows last",
-    "releases": "as firm, over releases and premieres only",
-    "soonest": "the milestone whose window starts first, whatever its kind or certainty",
-}
 NEAR_DAYS = 90
 YEAR_DAYS = 365
 RELEASE_KINDS = ("release", "premiere")
