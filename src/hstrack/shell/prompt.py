@@ -346,7 +346,8 @@ def segment_at(store: str, at: str, fmt: str, width: int) -> str:
         doc = Store(Path(store)).read()
     except Exception:  # a damaged store shows nothing, as on every prompt
         return ""
-    parsed = parse(build(doc, now, *viewer()))  # whose releases, and which rule, as the cache has them
+    pref, rule = viewer()  # whose releases, and which rule, as the cache has them
+    parsed = parse(build(doc, now, pref, rule=rule))
     day = day_number(date(now.year, now.month, now.day))
     return (render(parsed.lines, day, fmt, width) or "") if parsed else ""
 

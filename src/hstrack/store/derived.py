@@ -87,7 +87,7 @@ def refresh_prompt_cache(
     now = now or resolve_now(None)
     pref, rule = viewer()
     if doc is not None:
-        text = build(doc, now, pref, rule)
+        text = build(doc, now, pref, rule=rule)
         if write:
             write_atomic(text.encode("utf-8"), target, mode=None)
         return text
@@ -96,7 +96,7 @@ def refresh_prompt_cache(
         doc = store.read()
     except StoreError:
         doc = None
-    text = build(doc, now, pref, rule) if doc is not None else build_empty(now)
+    text = build(doc, now, pref, rule=rule) if doc is not None else build_empty(now)
     if write and held:
         write_atomic(text.encode("utf-8"), target, mode=None)
     elif write:

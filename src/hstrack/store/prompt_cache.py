@@ -290,7 +290,7 @@ def _expires(doc: Document, now: datetime, horizon: date) -> int:
     return int(min(moments)) if moments else 0
 
 
-def build(doc: Document, now: datetime, pref: Preference = WORLDWIDE, rule: str = DEFAULT_RULE) -> str:
+def build(doc: Document, now: datetime, pref: Preference = WORLDWIDE, *, rule: str = DEFAULT_RULE) -> str:
     """The cache text for ``doc`` as of ``now`` (an aware datetime in the viewer's zone),
     for a viewer with ``pref`` (their region and media: which release is theirs), showing
     what ``rule`` (``prompt_rule``) chooses when nothing is pinned."""
