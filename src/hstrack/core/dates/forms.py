@@ -66,7 +66,8 @@ NOTES = (
     "refused, as they name more than one place or the wrong half of the year.",
     "All-numeric dates other than ISO (03/10/2026) are refused: day and month could swap.",
     "A missing part is never filled in from today: '3 October' is refused.",
-    "--at and --changed-since also take today, tomorrow, yesterday and spans: +7d, -2w.",
+    "--at and --changed-since also take today, tomorrow, yesterday and spans: +7d, -2w,",
+    "-3mo, +30min (mo is months, min minutes; a bare m is refused as ambiguous).",
 )
 
 
