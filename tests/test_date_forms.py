@@ -430,6 +430,9 @@ def test_each_abbreviation_is_explained_with_the_offset_it_stands_for(name: str)
         ("year-end 2027", "2027-Q4"), ("end-2027", "2027-Q4"), ("start of 2027", "2027-Q1"),
         ("the beginning of 2027", "2027-Q1"), ("2027/28", "2027-09..2028-05"), ("1999/00", "1999-09..2000-05"),
         ("the 2027/28 season", "2027-09..2028-05"), ("end of 2027?", "2027-Q4"),
+        ("2027–28", "2027-09..2028-05"), ("the 2030—31 season", "2030-09..2031-05"),
+        ("2027-28 season", "2027-09..2028-05"), ("Christmas Day 2026", "2026-12-25"),
+        ("xmas day, 2031", "2031-12-25"), ("Christmas Day 2026 8pm Europe/London", "2026-12-25T20:00:00+00:00[Europe/London]"),
         ("3 Oct 2026 midnight Europe/London", "2026-10-03T00:00:00+01:00[Europe/London]"),
         ("Oct 3, 2026 at Midnight America/New_York", "2026-10-03T00:00:00-04:00[America/New_York]"),
         ("3 Oct 2026 noon UTC", "2026-10-03T12:00:00+00:00"),
@@ -449,6 +452,7 @@ def test_the_press_forms_read_as_their_windows(typed: str, canonical: str) -> No
 @pytest.mark.parametrize(
     ("typed", "says"),
     [("2027/29", "second year is the next one: 2027/28"), ("2027/27", "2027/28"), ("Christmas", "cannot read"),
+     ("2027–29", "second year is the next one: 2027/28"), ("Christmas Day", "cannot read"),
      ("end of", "cannot read"), ("3 Oct 2026 midnight", "needs a zone"), ("midnight 2026", "cannot read")],
 )  # fmt: skip
 def test_the_press_forms_refuse_what_they_cannot_read(typed: str, says: str) -> None:

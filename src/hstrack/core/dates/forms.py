@@ -52,8 +52,12 @@ FORMS: tuple[tuple[tuple[str, ...], str], ...] = (
         "midnight is 00:00, the start of the day (noon is 12:00)",
     ),
     (("Christmas 2026", "Xmas 2026"), "the press's Christmas: its month (releases for it open from mid-December)"),
+    (("Christmas Day 2026", "Xmas Day 2026"), "the day itself"),
     (("end of 2027", "the end of 2027", "year-end 2027"), "its last quarter; start of 2027 is its first"),
-    (("2027/28", "the 2027/28 season"), "a television season, September to May (2027-28 is EDTF's winter)"),
+    (
+        ("2027/28", "2027–28", "the 2027-28 season"),
+        "a television season, September to May (a bare 2027-28 is EDTF's winter)",
+    ),
     (("summer 2027?", "2027-26?", "2027-26~", "summer 2027%"), "tentative: ? (uncertain), ~ or % (EDTF)"),
     (("spring '27",), "a two-digit year after an apostrophe: '00-'69 are 2000-2069"),
 )

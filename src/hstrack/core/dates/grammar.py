@@ -321,7 +321,7 @@ def _from_match(value: str, name: str, m: re.Match[str]) -> DateSpec:
         return window(Precision.DAY, day, day)
     groups = m.groupdict()
     year = _year(value, groups.get("year") or groups["year2"])
-    if name in ("christmas", "year-end", "year-start", "tv-season"):
+    if name in ("christmas", "christmas-day", "year-end", "year-start", "tv-season"):
         return _press(value, name, year, groups.get("next"))
     if name == "year":
         return window(Precision.YEAR, date(year, 1, 1), date(year, 12, 31))
@@ -367,6 +367,8 @@ def _press(value: str, name: str, year: int, nxt: str | None) -> DateSpec:
     follow the first)."""
     if name == "christmas":
         return window(Precision.MONTH, date(year, 12, 1), date(year, 12, 31))
+    if name == "christmas-day":
+        return window(Precision.DAY, date(year, 12, 25), date(year, 12, 25))
     if name in ("year-end", "year-start"):
         first = 10 if name == "year-end" else 1
         return window(Precision.QUARTER, date(year, first, 1), _last_day(year, first + 2))

@@ -30,12 +30,15 @@ def _grammar() -> list[tuple[str, re.Pattern[str]]]:
             "season",
             re.compile(rf"(?P<season>spring|summer|autumn|fall|winter) {_YEAR}(?:/(?P<next>\d{{2}}|\d{{4}}))?"),
         ),
-        # The press's own: "Christmas 2026" (its month), "end of 2027" (its last quarter),
-        # "start of 2027" (its first), "2027/28" (a television season, September to May).
+        # The press's own: "Christmas 2026" (its month; "Christmas Day 2026" is the 25th),
+        # "end of 2027" (its last quarter), "start of 2027" (its first), "2027/28" (a
+        # television season, September to May: also "2027–28" with the en dash the press
+        # sets it with, and "2027-28 season"; a bare "2027-28" stays EDTF's winter).
+        ("christmas-day", re.compile(rf"(?:christmas|xmas) day,? {_YEAR}")),
         ("christmas", re.compile(rf"(?:christmas|xmas)(?: season)?,? {_YEAR}")),
         ("year-end", re.compile(rf"(?:(?:the )?(?:end|close) of |year[ -]end |end[ -]){_YEAR}")),
         ("year-start", re.compile(rf"(?:the )?(?:start|beginning) of {_YEAR}")),
-        ("tv-season", re.compile(rf"(?:the )?{_YEAR}/(?P<next>\d{{2}})(?: season)?")),
+        ("tv-season", re.compile(rf"(?:the )?{_YEAR}(?:[/–—]|-(?=\d\d season))(?P<next>\d{{2}})(?: season)?")),
         ("iso-month", re.compile(rf"{_YEAR}-(?P<month>\d{{2}})")),
         ("month", re.compile(rf"(?P<month>{_MONTH_RE})\.? {_YEAR}")),
         ("iso-day", re.compile(r"\d{4}-\d{2}-\d{2}")),
