@@ -358,6 +358,45 @@ def test_28_4_changes_does_not_starve_the_title(seeded: Cli, width: int, moved: 
     assert_readable(text, width)
 
 
+LONG_NAMES = (
+    "The Extraordinarily Long-Winded Title of a Film Nobody Could Remember Properly",  # 79 cells
+    "Pirates of the Caribbean: At World's End of the Map and Beyond the Sea",  # 70
+)
+
+
+def name_lines(text: str, first_word: str, header: str) -> list[str]:
+    """The lines of the name column's cell that starts with ``first_word``."""
+    lines = text.splitlines()
+    start = lines[0].index(header)
+    end = min(i for i in (lines[0].find(h, start + len(header)) for h in ("Milestone", "Last")) if i > 0)
+    at = next(i for i, line in enumerate(lines) if line[start:end].strip().startswith(first_word))
+    cells = [lines[at][start:end].strip()]
+    for line in lines[at + 1 :]:
+        cell = line[start:end].strip()
+        if not cell or line[:start].strip()[:1].isdigit():  # a new row starts with its date
+            break
+        cells.append(cell)
+    return cells
+
+
+@pytest.mark.parametrize("name", LONG_NAMES)
+@pytest.mark.parametrize(("width", "most"), [(80, 4), (100, 4), (120, 3), (200, 1)])
+def test_28_4_a_name_takes_what_a_phrase_can_spare(cli: Cli, name: str, width: int, most: int) -> None:
+    """`upcoming` with a long name and a long zoned date beside places' releases: the name
+    column takes the cells the Milestone column can give by breaking `release (US
+    streaming)`, rather than wrap the name over seven lines at 16 (as it did)."""
+    cli("add", name, "--id", "long", "--kind", "film")
+    cli("set", "long", "release", "2027-06-12 00:00 America/Los_Angeles")
+    cli("add", "Narnia: The Magician's Nephew", "--id", "narnia", "--kind", "film")
+    cli("set", "narnia", "release@US:digital", "2026-12-25")
+    cli("set", "narnia", "release@GB:theatrical", "2026-12-18")
+    text = cli("upcoming", "--within", "1y", "--region", "US", "--region", "GB", COLUMNS=str(width)).stdout
+    assert_readable(text, width)
+    cell = name_lines(text, name.split()[0], "Title")
+    assert " ".join(cell) == name, text
+    assert len(cell) <= most, text
+
+
 # ----------------------------------------------------------- 28.5: places and meaning in lists
 
 
