@@ -19,7 +19,8 @@ Rules (README, "Date forms", "Phases", "Now", "Cancelled titles", "Words"):
   days_since: today - last for past (0 for an open cancellation), 0 today.
 - Phase: cancelled when a firm cancellation is reached or TBA; else released,
   post-production, in-production by the furthest firm milestone reached; announced when
-  any firm milestone is reached; rumoured otherwise. Tentative ones never count.
+  any firm milestone is reached; rumoured otherwise. Tentative ones never count. The
+  release is the release, but for a series or a season with no release, its premiere.
 - A cancelled title's milestones not reached are "cancelled"; it has no next. A firm
   cancellation dated ahead makes "cancelled" every milestone not reached that starts after
   its last day; a firm one dated TBA is reached (the title is cancelled, day unknown).
@@ -228,18 +229,20 @@ class TitleExpected:
     milestones: list[Expected]
     next: str | None
     last: str | None
+    release: str | None = None  # the kind that is its release, when it has one
 
 
-def expect_title(milestones: dict[str, tuple[Spec, bool]], now: datetime) -> TitleExpected:
-    """``milestones``: kind -> (spec, tentative)."""
+def expect_title(milestones: dict[str, tuple[Spec, bool]], now: datetime, kind: str = "film") -> TitleExpected:
+    """``milestones``: kind -> (spec, tentative); ``kind`` the title's (film, series, season...)."""
     assessed = sorted((assess(k, s, now, firm=not t) for k, (s, t) in milestones.items()), key=order_key)
     firm = [e for e in assessed if not milestones[e.kind][1]]
+    release = "premiere" if kind in ("series", "season") and "release" not in milestones else "release"
     if any(e.kind == "cancelled" and e.reached for e in firm):
         phase = "cancelled"
     else:
         reached = {e.kind for e in firm if e.reached}
         phase = next(
-            (p for k, p in (("release", "released"), ("production-end", "post-production"),
+            (p for k, p in ((release, "released"), ("production-end", "post-production"),
                             ("production-start", "in-production")) if k in reached),
             "announced" if reached else "rumoured",
         )  # fmt: skip
@@ -250,7 +253,9 @@ def expect_title(milestones: dict[str, tuple[Spec, bool]], now: datetime) -> Tit
     end = next((e for e in firm if e.kind == "cancelled"), None)
     if phase == "cancelled":
         assessed = [e if e.reached or e.kind == "cancelled" else overtaken(e) for e in assessed]
-        return TitleExpected(phase, assessed, None, last_reached(assessed, None))
+        return TitleExpected(
+            phase, assessed, None, last_reached(assessed, None), release if release in milestones else None
+        )
     if end is not None and end.window is not None:  # an end announced ahead
         assessed = [overtaken(e) if e.kind != "cancelled" and not e.reached and e.window and e.window[0] > end.window[1]
                     else e for e in assessed]  # fmt: skip
@@ -264,7 +269,8 @@ def expect_title(milestones: dict[str, tuple[Spec, bool]], now: datetime) -> Tit
     todays = [e for e in candidates if on_today(e)]
     tba = sorted((e for e in assessed if e.state == "tba" and e.kind != "cancelled"), key=lambda e: rank(e.kind))
     chosen = (todays or candidates or tba or [None])[0]
-    return TitleExpected(phase, assessed, chosen.kind if chosen else None, last_reached(assessed, chosen))
+    return TitleExpected(phase, assessed, chosen.kind if chosen else None, last_reached(assessed, chosen),
+                         release if release in milestones else None)  # fmt: skip
 
 
 def last_reached(assessed: list[Expected], nxt: Expected | None) -> str | None:

@@ -131,7 +131,7 @@ def test_tentative_milestones_draw_rumoured_spans_and_hollow_markers() -> None:
     cells = bar(report, axis, NOW)
     at = axis.col(date(2027, 3, 1))
     assert cells[at] == (TENTATIVE_DAY, "marker:tentative")
-    assert GLYPH["rumoured"] in chars(cells[at + 1 :])
+    assert GLYPH["tentative"] in chars(cells[at + 1 :])
     assert GLYPH["in-production"] not in chars(cells)
 
 
@@ -244,12 +244,15 @@ def test_calendar_puts_days_on_their_day_and_windows_over_their_span() -> None:
     set_milestone(doc, "drop", "release", "2026-12-04 20:00 America/Los_Angeles", NOW)
     add_title(doc, "Winter", "winter", kind="film")
     set_milestone(doc, "winter", "release", "winter 2026", NOW)
+    add_title(doc, "Month", "month", kind="film")
+    set_milestone(doc, "month", "release", "2026-12", NOW)
     cal = month_calendar(status_report(doc, NOW), NOW, Month(2026, 12), 2)
     assert [m.iso for m in cal.months] == ["2026-12", "2027-01"]
-    assert [e.report.title.id for e in cal.on(date(2026, 12, 5))] == ["winter", "drop"]
-    assert [e.report.title.id for e in cal.on(date(2026, 12, 4))] == ["winter"]
-    assert [e.report.title.id for e in cal.on(date(2027, 1, 31))] == ["winter"]
-    assert [e.report.title.id for e in cal.events] == ["winter", "drop"]  # by start day
+    # A window of a month or less is on its days; a longer one (winter) only in the list.
+    assert [e.report.title.id for e in cal.on(date(2026, 12, 5))] == ["month", "drop"]
+    assert [e.report.title.id for e in cal.on(date(2026, 12, 4))] == ["month"]
+    assert [e.report.title.id for e in cal.on(date(2027, 1, 31))] == []
+    assert [e.report.title.id for e in cal.events] == ["month", "winter", "drop"]  # by start day
     assert cal.today == date(2026, 11, 27)
 
 

@@ -211,8 +211,9 @@ def test_an_offset_beside_a_zone_picks_the_repeated_hour_or_is_refused() -> None
     [
         ("12h", 12, "h"), ("12 hours", 12, "h"), ("1 hour", 1, "h"), ("3 hrs", 3, "h"), ("2hr", 2, "h"),
         ("7d", 7, "d"), ("1 day", 1, "d"), ("30 days", 30, "d"), ("2w", 2, "w"), ("1 week", 1, "w"),
-        ("3 weeks", 3, "w"), ("4wks", 4, "w"), ("3m", 3, "m"), ("1 month", 1, "m"), ("6 months", 6, "m"),
-        ("2mo", 2, "m"), ("1y", 1, "y"), ("2 years", 2, "y"), ("1 yr", 1, "y"), (" 7D ", 7, "d"),
+        ("3 weeks", 3, "w"), ("4wks", 4, "w"), ("3mo", 3, "mo"), ("1 month", 1, "mo"), ("6 months", 6, "mo"),
+        ("2mos", 2, "mo"), ("1y", 1, "y"), ("30min", 30, "min"), ("1 minute", 1, "min"), ("90 mins", 90, "min"),
+        ("2 years", 2, "y"), ("1 yr", 1, "y"), (" 7D ", 7, "d"),
         ("9999d", 9999, "d"),
     ],
 )  # fmt: skip
@@ -220,25 +221,34 @@ def test_span_spellings(value: str, n: int, unit: str) -> None:
     assert read_span(value) == (n, unit)
 
 
-@pytest.mark.parametrize("value", ["7", "d", "7 fortnights", "-7d", "7.5d", "10000d", "7 d s", ""])
+@pytest.mark.parametrize("value", ["7", "d", "7 fortnights", "-7d", "7.5d", "10000d", "7 d s", "", "7 mn"])
 def test_span_refusals(value: str) -> None:
     with pytest.raises(UsageError, match="cannot read duration"):
+        read_span(value)
+
+
+@pytest.mark.parametrize(("value", "minutes", "months"), [("3m", "3min", "3mo"), (" 10 M ", "10min", "10mo"),
+                                                          ("12ms", "12min", "12mo")])  # fmt: skip
+def test_a_bare_m_is_neither_minutes_nor_months(value: str, minutes: str, months: str) -> None:
+    with pytest.raises(UsageError, match=f"did you mean {minutes} or {months}"):
         read_span(value)
 
 
 @pytest.mark.parametrize(
     ("start", "value", "end"),
     [
-        ("2026-01-31T12:00:00+00:00", "1m", "2026-02-28T12:00:00+00:00"),
-        ("2028-01-31T12:00:00+00:00", "1m", "2028-02-29T12:00:00+00:00"),
+        ("2026-01-31T12:00:00+00:00", "1mo", "2026-02-28T12:00:00+00:00"),
+        ("2028-01-31T12:00:00+00:00", "1mo", "2028-02-29T12:00:00+00:00"),
         ("2028-02-29T12:00:00+00:00", "1y", "2029-02-28T12:00:00+00:00"),
-        ("2026-11-27T12:00:00+00:00", "2m", "2027-01-27T12:00:00+00:00"),
-        ("2026-11-27T12:00:00+00:00", "14m", "2028-01-27T12:00:00+00:00"),
+        ("2026-11-27T12:00:00+00:00", "2mo", "2027-01-27T12:00:00+00:00"),
+        ("2026-11-27T12:00:00+00:00", "14mo", "2028-01-27T12:00:00+00:00"),
         ("2026-12-15T12:00:00+00:00", "1w", "2026-12-22T12:00:00+00:00"),
         # days keep the wall time across a clock change; hours are elapsed
         ("2026-10-24T12:00:00+01:00", "1d", "2026-10-25T12:00:00+00:00"),
         ("2026-10-24T12:00:00+01:00", "24h", "2026-10-25T11:00:00+00:00"),
         ("2026-03-28T12:00:00+00:00", "24h", "2026-03-29T13:00:00+01:00"),
+        ("2026-03-29T00:30:00+00:00", "60min", "2026-03-29T02:30:00+01:00"),  # minutes are elapsed too
+        ("2026-11-27T12:00:00+00:00", "90min", "2026-11-27T13:30:00+00:00"),
     ],
 )
 def test_span_end_and_start(start: str, value: str, end: str) -> None:
@@ -246,12 +256,12 @@ def test_span_end_and_start(start: str, value: str, end: str) -> None:
     finish = datetime.fromisoformat(end).astimezone(LONDON)
     assert span_end(value, begin) == finish
     assert span_end(value, begin).utcoffset() == finish.utcoffset()
-    if value[-1] in "hdw":
+    if value[-1] in "hdwn":
         assert span_start(value, finish) == begin
 
 
 def test_spans_back_count_months_too() -> None:
-    assert span_start("1m", at("2026-03-31T12:00")) == at("2026-02-28T12:00")
+    assert span_start("1mo", at("2026-03-31T12:00")) == at("2026-02-28T12:00")
     assert span_start("1y", at("2026-03-31T12:00")) == at("2025-03-31T12:00")
     with pytest.raises(UsageError, match="reaches past"):
         span_end("9999y", at("2026-03-31T12:00"))
@@ -509,6 +519,30 @@ def test_countdown_targets() -> None:
     assert countdown(r, None).sentence == "release TBA"
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        ((None, None), ("https://a.example/1", None), "source added"),
+        (("https://a.example/1", None), ("https://a.example/2", None), "source changed"),
+        (("https://a.example/1", None), (None, None), "source removed"),
+        ((None, None), (None, "Netflix worldwide"), "note set to 'Netflix worldwide'"),
+        ((None, "first"), (None, "second\nline"), "note changed to 'second line'"),
+        ((None, "first"), (None, None), "note removed"),
+        (("s", "first"), (None, "x" * 80), f"source removed; note changed to '{'x' * 59}…'"),
+    ],
+)
+def test_a_change_beside_the_date_says_which_and_what(
+    old: tuple[str | None, str | None], new: tuple[str | None, str | None], said: str
+) -> None:
+    """Issue 28.5: not "source or note updated", but which, and what the note now says."""
+    a = Milestone("release", parse_date("2026-10-03"), source=old[0], note=old[1])
+    b = Milestone("release", parse_date("2026-10-03"), source=new[0], note=new[1])
+    row = history(
+        Title("t", "T", history=[Change("2026-01-01T00:00:00+00:00", "release", a, b)]), at("2026-11-27T12:00")
+    )
+    assert row[0].summary == f"release {said} (3 Oct 2026)"
+
+
 def test_history_summaries_and_order() -> None:
     now = at("2026-11-27T12:00")
 
@@ -519,7 +553,7 @@ def test_history_summaries_and_order() -> None:
 
     assert summary("2026-10-03", "2026-10-03", old_tentative=True) == "release confirmed (3 Oct 2026)"
     assert summary("2026-10-03", "2026-10-03", new_tentative=True) == "release marked tentative (3 Oct 2026)"
-    assert summary("2026-10-03", "2026-10-03") == "release source or note updated (3 Oct 2026)"
+    assert summary("2026-10-03", "2026-10-03") == "release details updated (3 Oct 2026)"
     assert summary("2026-10", "2026-10-03") == "release firmed up from October 2026 to 3 Oct 2026"
     assert summary("2026-10-03", "2026-10") == "release widened from 3 Oct 2026 to October 2026"
     assert summary("2026-10-03", "2026-09-30") == "release moved 3 days earlier (3 Oct 2026 → 30 Sep 2026)"
@@ -592,7 +626,7 @@ def test_check_validation() -> None:
         validate([])
     with pytest.raises(UsageError, match="did you mean released"):
         validate([Condition("--phase", "relased")])
-    with pytest.raises(UsageError, match="cannot read duration"):
+    with pytest.raises(UsageError, match="cannot read --due-within"):
         validate([Condition("--due-within", "soon")])
     checked = validate([Condition("--released"), Condition("--phase", "Announced"), Condition("--reached", "wrap"),
                         Condition("--phase", "released"), Condition("--phase", "announced")])  # fmt: skip

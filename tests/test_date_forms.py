@@ -20,6 +20,7 @@ from hstrack.core.dates import forms as date_forms
 from hstrack.core.dates.edtf import to_edtf
 from hstrack.core.dates.grammar import parse_canonical, parse_date, parse_typed
 from hstrack.core.dates.spec import DateError, DateSpec, Precision
+from hstrack.core.dates.zones import ABBREVIATION_TIMES
 
 from .conftest import Cli
 
@@ -61,7 +62,7 @@ DASHES = ("-", "–", "—", " - ", " – ", " to ", " through ", " until ")
 
 
 @given(
-    year=st.integers(1000, 9997),
+    year=st.integers(1000, 9996),  # a span of 14 months from November 9997 would end in 9999
     start=st.integers(1, 12),
     length=st.integers(1, 14),
     dash=st.sampled_from(DASHES),
@@ -388,3 +389,73 @@ def test_a_span_needs_two_real_dates() -> None:
         with pytest.raises(DateError):
             parse_date(typed)
     assert parse_date("Q3–Q4 2026") == parse_date("2026-07..2026-12")
+
+
+# ---------------------------------------------------------------------------- abbreviations (issue 28.7)
+
+
+@pytest.mark.parametrize("name", sorted(ABBREVIATION_TIMES))
+def test_each_abbreviation_is_explained_with_the_offset_it_stands_for(name: str) -> None:
+    """The table holds the truth by the zone's own rules (tzdata, 2026): a standard time is
+    the zone's lower offset, a summer time its higher, "all year" a zone with one offset;
+    and the message names that offset, and a season only for a zone that has them."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    zone, offset, which = ABBREVIATION_TIMES[name]
+    seen = {datetime(2026, month, 15, 12, tzinfo=ZoneInfo(zone)).strftime("%z") for month in (1, 7)}
+    spelled = {f"{o[:3]}:{o[3:]}" for o in seen}
+    if which == "all year":
+        assert spelled == {offset}
+    elif which == "standard":
+        assert offset == min(spelled, key=lambda o: int(o[0] + o[1:3]) * 60 + int(o[0] + o[4:]))
+        assert len(spelled) == 2
+    elif which == "summer":
+        assert offset == max(spelled, key=lambda o: int(o[0] + o[1:3]) * 60 + int(o[0] + o[4:]))
+        assert len(spelled) == 2
+    with pytest.raises(DateError) as refused:
+        parse_date(f"3 Oct 2026 8pm {name}")
+    said = str(refused.value)
+    assert zone in said
+    if offset is not None:
+        assert offset in said
+    assert ("season" in said) == (which in ("standard", "summer", None))
+
+
+@pytest.mark.parametrize(
+    ("typed", "canonical"),
+    [
+        ("Christmas 2026", "2026-12"), ("xmas, 2026", "2026-12"), ("Christmas season 2026", "2026-12"),
+        ("end of 2027", "2027-Q4"), ("The End of 2027", "2027-Q4"), ("close of 2027", "2027-Q4"),
+        ("year-end 2027", "2027-Q4"), ("end-2027", "2027-Q4"), ("start of 2027", "2027-Q1"),
+        ("the beginning of 2027", "2027-Q1"), ("2027/28", "2027-09..2028-05"), ("1999/00", "1999-09..2000-05"),
+        ("the 2027/28 season", "2027-09..2028-05"), ("end of 2027?", "2027-Q4"),
+        ("2027–28", "2027-09..2028-05"), ("the 2030—31 season", "2030-09..2031-05"),
+        ("2027-28 season", "2027-09..2028-05"), ("Christmas Day 2026", "2026-12-25"),
+        ("xmas day, 2031", "2031-12-25"),
+        ("Christmas Day 2026 8pm Europe/London", "2026-12-25T20:00:00+00:00[Europe/London]"),
+        ("3 Oct 2026 midnight Europe/London", "2026-10-03T00:00:00+01:00[Europe/London]"),
+        ("Oct 3, 2026 at Midnight America/New_York", "2026-10-03T00:00:00-04:00[America/New_York]"),
+        ("3 Oct 2026 noon UTC", "2026-10-03T12:00:00+00:00"),
+        ("3 Oct 2026 at midday +05:30", "2026-10-03T12:00:00+05:30"),
+        # what they never change
+        ("2027-28", "winter 2027"), ("2027/2028", "2027-01..2028-12"), ("winter 2026/27", "winter 2026"),
+    ],
+)  # fmt: skip
+def test_the_press_forms_read_as_their_windows(typed: str, canonical: str) -> None:
+    """Issue 28.7: common press forms, each the window it honestly names."""
+    spec, tentative = parse_typed(typed)
+    assert spec.canonical == canonical
+    assert tentative == typed.endswith("?")
+    assert parse_date(spec.canonical) == spec  # the store reads it back
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [("2027/29", "second year is the next one: 2027/28"), ("2027/27", "2027/28"), ("Christmas", "cannot read"),
+     ("2027–29", "second year is the next one: 2027/28"), ("Christmas Day", "cannot read"),
+     ("end of", "cannot read"), ("3 Oct 2026 midnight", "needs a zone"), ("midnight 2026", "cannot read")],
+)  # fmt: skip
+def test_the_press_forms_refuse_what_they_cannot_read(typed: str, says: str) -> None:
+    with pytest.raises(DateError, match=re.escape(says)):
+        parse_typed(typed)

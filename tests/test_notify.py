@@ -369,7 +369,7 @@ def test_lead_times_are_spelled_one_way() -> None:
     assert [check_lead(v) for v in ("7d", "7 days", "1 week", "0h", "0w", "12 hours", "2w")] == [
         "7d", "7d", "1w", "0d", "0d", "12h", "2w"]  # fmt: skip
     assert check_leads(["0d,7d", "1d", "7d", "36h"]) == ["7d", "36h", "1d", "0d"]
-    for bad in ("", "7", "d", "-1d", "1m", "1y", "367d", "53w", "9000h"):
+    for bad in ("", "7", "d", "-1d", "1m", "1y", "367d", "53w", "9000h", "30min", "2mo"):
         with pytest.raises(Exception, match="lead time"):
             check_lead(bad)
 

@@ -119,14 +119,19 @@ def test_calendar_defaults_to_this_month_and_marks_today(seeded: Cli) -> None:
     assert data["months"] == ["2026-11", "2026-12", "2027-01"]
 
 
-def test_calendar_of_a_window_shows_its_months_and_shades_it(seeded: Cli) -> None:
+def test_calendar_of_a_window_shows_its_months_and_lists_it(seeded: Cli) -> None:
+    """A window longer than a month is listed under the grid, not shaded (issue 28.3); one
+    of a month is shaded."""
     seeded("set", "heartstopper-film", "release", "Q1 2027")
     data = seeded.json("calendar", "Q1", "2027")
     assert data["months"] == ["2027-01", "2027-02", "2027-03"]
     assert [(e["first"], e["last"]) for e in data["events"]] == [("2027-01-01", "2027-03-31")]
     out = seeded("calendar", "2027-02", COLUMNS="80").stdout
-    assert " 14░" in out
+    assert "░" not in out.split("\n\n")[0]
     assert "Q1 2027 (1 Jan – 31 Mar)" in out
+    seeded("set", "heartstopper-film", "trailer", "February 2027")
+    out = seeded("calendar", "2027-02", COLUMNS="80").stdout
+    assert " 14░" in out
 
 
 @pytest.mark.parametrize(

@@ -133,9 +133,13 @@ class Shell:
 # ---------------------------------------------------------------------------- the core of it
 
 
-def expected_segment(doc: Document, now: datetime) -> Segment:
-    """The prompt's definition, written the plain way: the pinned title, or else the first
-    dated milestone not yet past of a title not cancelled, in the order `upcoming` uses."""
+RELEASE_FIRST = ["release", "premiere", "trailer", "OWN", "announced", "production-end", "production-start"]
+
+
+def expected_segment(doc: Document, now: datetime, rule: str = "firm") -> Segment:
+    """The prompt's definition, written the plain way (README "In your prompt"): the pinned
+    title, or else, among the dated milestones not yet past of titles not cancelled, the one
+    the rule puts first on this day."""
     from hstrack.core.report.assess import assess, time_key
     from hstrack.core.report.titles import report_title
 
@@ -146,21 +150,47 @@ def expected_segment(doc: Document, now: datetime) -> Segment:
         report = report_title(t, now)
         return not report.cancelled and next(a for a in report.milestones if a.milestone is m).state != "cancelled"
 
-    dated = sorted(
-        ((t, m) for t in doc.titles.values() for m in t.milestones.values()
-         if not m.date.is_tba and m.kind != "cancelled" and will_come(t, m)),
-        key=lambda tm: (time_key(assess(tm[1], now)), tm[0].name.lower()),
-    )  # fmt: skip
-    for title, m in dated:
-        window = m.date.local_window(now.tzinfo) if now.tzinfo else None
-        if window is not None and window[1] >= now.date():
-            return _segment_for(title, m, now)
-    return Segment()
+    today = now.date()
+    ahead = []
+    for t in doc.titles.values():
+        for m in t.milestones.values():
+            if m.date.is_tba or m.kind == "cancelled" or not will_come(t, m):
+                continue
+            if rule == "releases" and m.kind not in ("release", "premiere"):
+                continue
+            window = m.date.local_window(now.tzinfo) if now.tzinfo else None
+            if window is not None and window[1] >= today:
+                ahead.append((t, m, window))
+    if rule == "soonest":
+        ahead.sort(key=lambda x: (time_key(assess(x[1], now)), x[0].name.lower()))
+        return _segment_for(ahead[0][0], ahead[0][1], now) if ahead else Segment()
+
+    def rank(x: tuple[Title, Milestone, tuple[date, date]]) -> tuple[object, ...]:
+        t, m, (first, last) = x
+        kind = RELEASE_FIRST.index(m.kind if m.kind in RELEASE_FIRST else "OWN")
+        group = 0 if m.kind in ("release", "premiere") else 2 if m.kind.startswith("production") else 1
+        moment = m.date.at.timestamp() if m.date.at else 0.0
+        near = (first - today).days <= 90
+        if (last - first).days >= 364:  # a year or longer: last of all
+            tier: tuple[object, ...] = (6, m.tentative, group)
+        elif m.tentative:
+            tier = (3, 0) if near else (5, 1)
+        elif m.date.is_exact:
+            tier = (1, 0) if near else (4, 0)
+        else:
+            tier = (2, group) if near else (5, 0)
+        return (*tier, first, last, kind, moment, t.name.lower())
+
+    ahead.sort(key=rank)
+    return _segment_for(ahead[0][0], ahead[0][1], now) if ahead else Segment()
 
 
-def test_cache_renders_what_the_core_computes_every_day() -> None:
+@pytest.mark.parametrize("rule", ["firm", "releases", "soonest"])
+def test_cache_renders_what_the_core_computes_every_day(rule: str) -> None:
     """For 400 days, the cache line a shell would pick gives the same segment as asking
-    the core directly for that day: the breakpoints are where they must be."""
+    the core directly for that day: the breakpoints are where they must be, for each rule
+    (firm and tentative dates near and far, windows of every length, year-long ones, a
+    release and a production start on one day, cancellations)."""
     zone = timezone(timedelta(hours=1))
     now = datetime(2026, 11, 27, 12, tzinfo=zone)
     doc = Document()
@@ -171,25 +201,78 @@ def test_cache_renders_what_the_core_computes_every_day() -> None:
              # the same calendar day in two zones: Chatham's early hour happens first
              "g": {"release": "2027-04-01 23:30 America/Los_Angeles"},
              "h": {"release": "2027-04-02 00:15 Pacific/Chatham"},
-             "i": {"trailer": "2027-01", "cancelled": "2027"}}  # fmt: skip
+             "i": {"trailer": "2027-01", "cancelled": "2027"},
+             # year-long windows, open and ahead; a tentative day; a production start on a release's day
+             "j": {"release": "2026", "production-start": "2027"}, "k": {"release": "2027-06-01?"},
+             "l": {"production-start": "2027-06-20", "release": "summer 2027"}, "m": {"release": "2027-06-20"},
+             "n": {"production-end": "2027-09", "table-read": "2027-08-01",
+                   "premiere": "2027-08..2028-07"}}  # fmt: skip
     for tid, milestones in specs.items():
-        doc.titles[tid] = Title(id=tid, name=f"Title {tid}", kind="film",
-                                milestones={k: Milestone(k, parse_date(w)) for k, w in milestones.items()})  # fmt: skip
+        made = {}
+        for k, w in milestones.items():
+            spec = parse_date(w.rstrip("?"))
+            made[k] = Milestone(k, spec, tentative=w.endswith("?"))
+        doc.titles[tid] = Title(id=tid, name=f"Title {tid}", kind="film", milestones=made)
     for pin in (None, "a", "c", "f", "i"):
         doc.pin_title = pin
-        parsed = parse(build(doc, now))
+        parsed = parse(build(doc, now, rule=rule))
         assert parsed is not None
         lines = parsed.lines
         for offset in range(400):
             day = now.date() + timedelta(days=offset)
             moment = now if offset == 0 else datetime.combine(day, dtime(0), tzinfo=zone)
-            seg = expected_segment(doc, moment)
+            seg = expected_segment(doc, moment, rule)
             expected_text = seg.text
             if seg.target is not None:
                 count = seg.target - day_number(day)
                 expected_text = "today" if count == 0 else f"{count}d"
             expected = "" if not seg.label and not expected_text else f"{seg.label} · {expected_text}"
             assert render(lines, day_number(day)) == expected, (pin, day)
+
+
+# (the milestones of titles A and B, the rule): which of the two the prompt shows on
+# 27 Nov 2026. Each pair sits at one boundary of the rule (README "In your prompt").
+RULE_CASES = [
+    ({"release": "2026-12-20"}, {"release": "H2 2026"}, "firm", "A"),  # a firm day near beats an open window
+    ({"release": "2027-03-20"}, {"release": "H1 2027"}, "firm", "B"),  # ... but not one beyond 90 days
+    ({"release": "2027-02-20"}, {"release": "2027-02"}, "firm", "A"),  # 85 days: near
+    ({"production-end": "2026-11"}, {"release": "Q1 2027"}, "firm", "B"),  # windows: a release first
+    ({"trailer": "2026-11"}, {"premiere": "Q1 2027"}, "firm", "B"),  # a premiere counts as a release
+    ({"production-start": "2026-11"}, {"trailer": "Q1 2027"}, "firm", "B"),  # production last
+    ({"release": "2026-12-01?"}, {"release": "Q4 2026"}, "firm", "B"),  # tentative after a firm window
+    ({"release": "2026-12-01?"}, {"release": "2027-05-01"}, "firm", "A"),  # ... before a firm day far off
+    ({"release": "2027-05-01?"}, {"release": "2027-06-01"}, "firm", "B"),  # far off, firm first
+    ({"release": "2027-05?"}, {"trailer": "2027-06"}, "firm", "B"),  # ... a firm window too
+    ({"release": "2026"}, {"release": "2027-09-01?"}, "firm", "B"),  # a year-long window last
+    ({"release": "2027?"}, {"production-start": "2027"}, "firm", "B"),  # year-long: firm first
+    ({"production-start": "2027"}, {"release": "2027"}, "firm", "B"),  # ... then releases first
+    ({"release": "2026-06..2027-05"}, {"release": "2027-02?"}, "firm", "B"),  # a year of months is year-long
+    ({"release": "2026-07..2027-05"}, {"release": "2027-02?"}, "firm", "A"),  # eleven months is not
+    ({"trailer": "2026-12-10"}, {"premiere": "2026-12-10"}, "firm", "B"),  # one day: a premiere first
+    ({"premiere": "2026-12-10"}, {"release": "2026-12-10 20:00 UTC"}, "firm", "B"),  # ... a release before it
+    ({"table-read": "2026-12-10"}, {"trailer": "2026-12-10"}, "firm", "B"),
+    ({"announced": "2026-12-10"}, {"table-read": "2026-12-10"}, "firm", "B"),
+    ({"production-end": "2026-12-10"}, {"announced": "2026-12-10"}, "firm", "B"),
+    ({"production-start": "2026-12-10"}, {"production-end": "2026-12-10"}, "firm", "B"),
+    ({"production-start": "2026-12-01"}, {"release": "2027"}, "releases", "B"),  # releases only
+    ({"production-start": "2026-12-01"}, {"trailer": "2027-01-01"}, "releases", ""),
+    ({"release": "2026"}, {"release": "2026-12-01"}, "soonest", "A"),  # the old rule: the first to open
+    ({"production-start": "2026-12-01"}, {"release": "2026-12-05"}, "soonest", "A"),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "rule", "shown"), RULE_CASES)
+def test_the_unpinned_rule_at_each_boundary(a: dict[str, str], b: dict[str, str], rule: str, shown: str) -> None:
+    now = datetime(2026, 11, 27, 12, tzinfo=timezone(timedelta(0)))
+    doc = Document()
+    for tid, milestones in (("a", a), ("b", b)):
+        made = {k: Milestone(k, parse_date(w.rstrip("?")), tentative=w.endswith("?")) for k, w in milestones.items()}
+        doc.titles[tid] = Title(id=tid, name=tid.upper(), kind="film", label=tid.upper(), milestones=made)
+    parsed = parse(build(doc, now, rule=rule))
+    assert parsed is not None
+    segment = render(parsed.lines, day_number(now.date())) or ""
+    assert segment.split(" · ")[0] == shown, segment
+    assert expected_segment(doc, now, rule).label == shown  # the plain definition agrees
 
 
 def test_placeholders_and_width(tmp_path: Path) -> None:

@@ -101,6 +101,16 @@ def test_the_environment_wins_over_the_file_which_wins_over_the_locale() -> None
         preference({"HSTRACK_REGION": "Narnia"}, {})
 
 
+@pytest.mark.parametrize("empty", ["", " ", "\t"])
+def test_an_empty_variable_reads_as_unset(empty: str) -> None:
+    """As NO_COLOR does (issue 28.7): the saved setting, else the locale, applies."""
+    env = {"LANG": "en_GB.UTF-8", "HSTRACK_REGION": empty, "HSTRACK_MEDIUM": empty}
+    assert preference(env, {}).region == "GB"
+    assert preference(env, {"region": "US", "medium": "digital"}).region == "US"
+    assert preference(env, {"region": "US", "medium": "digital"}).media == ("digital",)
+    assert preference({"HSTRACK_REGION": empty}, {}).region is None  # no locale: worldwide, as unset
+
+
 def test_a_store_holding_a_bad_place_is_refused_with_the_record_named() -> None:
     def store(**fields: object) -> dict:
         milestone = {"kind": "release", "date": "2027", **fields}

@@ -42,8 +42,8 @@ def seeded(early: Cli) -> Cli:
         ([("premiere", "2027-07-04 08:00 Europe/London")], ["--has-date", "release"], False),  # not the release
         ([("release", "2026-12-03")], ["--due-within", "7d"], True),
         ([("release", "2026-12-05")], ["--due-within", "1w"], False),
-        ([("release", "2027-02-27")], ["--due-within", "3m"], True),
-        ([("release", "2027-02-28")], ["--due-within", "3m"], False),
+        ([("release", "2027-02-27")], ["--due-within", "3mo"], True),
+        ([("release", "2027-02-28")], ["--due-within", "3mo"], False),
         ([("release", "autumn 2026")], ["--due-within", "1d"], True),  # window already open
         ([("release", "2026-11-27 20:00 Europe/London")], ["--due-within", "12h"], True),
         ([("release", "2026-11-28 02:00 Europe/London")], ["--due-within", "12h"], False),

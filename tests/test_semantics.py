@@ -72,7 +72,7 @@ def test_cancelled_counts_nothing_down_in_the_data_views(axed: Cli) -> None:
     assert axed.json("calendar", "2027-05")["events"] == []
     plain = axed("status", "--plain").stdout
     assert "axed\tcancelled\t-\t-\t-\t-\t2027-05-01\tday\t-\t2026-11-27T12:00:00+00:00\t-\tAxed\n" in plain
-    check = axed.json("check", "axed", "--due-within", "6m", code=1)
+    check = axed.json("check", "axed", "--due-within", "6mo", code=1)
     assert check["conditions"][0]["reason"] == "cancelled 20 Nov 2026 (7 days ago): nothing is due"
     axed("check", "axed", "--reached", "release", code=1)
     axed("check", "axed", "--phase", "cancelled")

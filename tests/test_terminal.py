@@ -230,7 +230,11 @@ def test_tables_on_a_real_screen(tmux: str, slate_home: Path, view: str, width: 
     screen = run_on_screen(tmux, slate_home, TABLE_VIEWS[view], width, height=50)
     assert_fits(screen, width)
     lines = screen.lines
-    assert any(line and set(line) == {"─"} for line in lines), "a table at 60 columns and wider"
+    table = any(line and set(line) == {"─"} for line in lines)
+    # A table from 60 columns, unless its columns cannot hold each date whole: then the rows
+    # are stacked (status here, below 67 columns: two 17-cell dates, a 15-cell word of a name).
+    assert table or (view == "status" and width < 67), "a table at 60 columns and wider"
+    assert "…" not in "\n".join(lines) or view not in ("status", "upcoming")  # no date cut
     assert_whole(lines)
     text = "\n".join(lines)
     if view in ("show", "timeline", "history"):  # the views that show sources

@@ -80,10 +80,16 @@ class Settings:
         """The store, created with the Heartstopper titles the first time any command runs."""
         if self._store is None:
             store = Store(self.path())
+            # A --store path that does not exist is made, and said so, folders and all (a
+            # typo shows here, not as a store quietly elsewhere): a cron job's first run must
+            # not need an option the next runs do not. (The data folder is expected to be made.)
+            missing = _first_missing(store.path.parent) if self.store_path is not None else None
             if store.ensure(_seed, self.now()):
+                folder = inert(str(store.path.parent))
+                made = f" (the folder {folder} did not exist: it was made too)" if missing else ""
                 typer.echo(
-                    f"hstrack: created a new store at {inert(str(store.given))} with the Heartstopper film and its "
-                    "sources; where each fact comes from: hstrack show heartstopper-film",
+                    f"hstrack: created a new store at {inert(str(store.given))}{made} with the Heartstopper film and "
+                    "its sources; where each fact comes from: hstrack show heartstopper-film",
                     err=True,
                 )
             self._store = store
@@ -223,11 +229,25 @@ def list_renderer(settings: Settings, as_json: bool, plain: bool, header: bool, 
     return renderer_for(settings, as_json, at)
 
 
+def _first_missing(folder: Path) -> Path | None:
+    """The outermost folder on the way to ``folder`` that does not exist yet (None: all do)."""
+    missing = None
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            break
+        missing = candidate
+    return missing
+
+
 def milestone_of(title: Any, milestone: str) -> str:
     """One of the title's milestones, named by a person: a typo gets "did you mean"."""
     from hstrack.core.model.validation import resolve_key
 
     kind = resolve_key(milestone, title.milestones)
+    if kind == "release" and kind not in title.milestones:
+        from hstrack.core.kinds import release_kind
+
+        kind = release_kind(title.kind, {m.kind for m in title.milestones.values()})  # a season's premiere
     if kind not in title.milestones and any(m.kind == kind for m in title.milestones.values()):
         return str(kind)  # a bare release with only placed ones: the viewer's (report.find)
     if kind not in title.milestones and ("@" in kind or ":" in kind):

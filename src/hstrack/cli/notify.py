@@ -347,12 +347,16 @@ def _listing(settings: Settings, title_id: str | None) -> str:
         own = {a.key for a in report.applicable}
         for a in report.milestones:
             key = a.key
+            # In the order follows() decides: its own setting, the title off, not yours
+            # (a title's lead times do not reach another place's release), the title's.
             if key in title.notify:
                 why = "set for it"
+            elif title.notify.get(ALL_MILESTONES) == []:
+                why = "off for the title"
+            elif ("@" in key or ":" in key) and key not in own:
+                why = f"not your {a.kind}: set lead times for it to follow it"
             elif ALL_MILESTONES in title.notify:
                 why = "set for the title"
-            elif ("@" in key or ":" in key) and key not in own:
-                why = "not your release: set lead times for it to follow it"
             else:
                 why = "the default"
             shown = describe_leads(leads_for(title, key, defaults)) if follows(title, key, own) else "off"

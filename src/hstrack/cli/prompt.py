@@ -67,9 +67,9 @@ def pin(
     done(f"the prompt shows {title_id}" + (f" {kind}" if kind else ""))
 
 
-@command(short_help="Let the prompt show the soonest milestone again.")
+@command(short_help="Let the prompt choose again, by its rule.")
 def unpin(ctx: typer.Context) -> None:
-    """Let the prompt show the soonest dated milestone across all titles again."""
+    """Let the prompt choose what to show again, by its rule (hstrack config prompt)."""
     settings = settings_of(ctx)
     now = settings.now()
 
@@ -81,7 +81,7 @@ def unpin(ctx: typer.Context) -> None:
         return "unpin"
 
     settings.store().change(apply, lambda d: d, now)
-    done("the prompt shows the soonest dated milestone")
+    done("the prompt chooses what to show again (its rule: hstrack config prompt)")
 
 
 SHELLS = ("bash", "zsh", "fish", "starship")

@@ -42,14 +42,16 @@ def check(
     ] = None,
     due_within: Annotated[
         list[str] | None,
-        typer.Option("--due-within", metavar="DURATION", help="The next milestone's window starts within 7d, 2w, 3m."),
+        typer.Option(
+            "--due-within", metavar="DURATION", help="The next milestone's window starts within 12h, 7d, 2w, 3mo."
+        ),
     ] = None,
     changed_since: Annotated[
         list[str] | None,
         typer.Option(
             "--changed-since",
             metavar="DATE",
-            help="A milestone's date changed since DATE (ISO 8601, or a span like 7d).",
+            help="A milestone's date changed since DATE (ISO 8601, or a span back: 7d, 3mo, 30min).",
         ),
     ] = None,
     stale: Annotated[

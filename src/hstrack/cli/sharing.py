@@ -54,12 +54,15 @@ def git(
             done(line)
         if not report.did:
             done(f"{report.repository} already merges {store_path.name} with hstrack; nothing to do")
-        else:
+        elif report.written:  # files every clone shares: they are news to commit
             folder = shlex.quote(str(store_path.parent))
+            names = " ".join(shlex.quote(p.name) for p in report.written)
             done(
-                f"commit them (git -C {folder} add .gitattributes .gitignore && git -C {folder} commit); "
+                f"commit them (git -C {folder} add {names} && git -C {folder} commit); "
                 "every other clone runs hstrack git setup once"
             )
+        else:  # only this clone's config: a fresh clone of a repository already set up
+            done(f"this clone now merges {store_path.name} with hstrack; nothing to commit")
         return
     if action == "status":
         state = sharing.examine(store_path)

@@ -84,12 +84,15 @@ def doctor(
         raise typer.Exit(1)
 
 
-@command(short_help="Show or change your settings: region, media and lead times.")
+@command(short_help="Show or change your settings: region, media, lead times, prompt rule.")
 def config(
     ctx: typer.Context,
-    key: Annotated[str | None, typer.Argument(metavar="[KEY]", help="region, medium or leads.")] = None,
+    key: Annotated[str | None, typer.Argument(metavar="[KEY]", help="region, medium, leads or prompt.")] = None,
     value: Annotated[
-        str | None, typer.Argument(metavar="[VALUE]", help="GB, US, worldwide; theatrical,digital; 7d,1d,0d or off.")
+        str | None,
+        typer.Argument(
+            metavar="[VALUE]", help="GB, US, worldwide; theatrical,digital; 7d,1d,0d or off; firm, releases or soonest."
+        ),
     ] = None,
     unset: Annotated[bool, typer.Option("--unset", help="Forget the setting (back to the default).")] = False,
 ) -> None:
@@ -101,10 +104,16 @@ def config(
     neither, the region is the country your locale names (LANG=en_GB.UTF-8: GB).
 
     leads are the lead times hstrack notify uses for a title that has none of its own
-    (hstrack remind): 7d,1d,0d unless set here; off sends only the changes."""
+    (hstrack remind): 7d,1d,0d unless set here; off sends only the changes.
+
+    prompt is what the prompt shows when nothing is pinned: firm (the default: the soonest
+    firm date within 90 days, releases first, tentative dates after firm ones, year-long
+    windows last), releases (the same, over releases and premieres only) or soonest (the
+    milestone whose window starts first, whatever it is)."""
     from hstrack.core.errors import UsageError
     from hstrack.core.model.leads import DEFAULT_LEADS
     from hstrack.store import config as settings_file
+    from hstrack.store.prompt_rule import DEFAULT_RULE
 
     settings = settings_of(ctx)
     saved = settings_file.read()
@@ -116,6 +125,7 @@ def config(
             f"region\t{pref.region or 'worldwide'}\t({_origin(pref.origin, pref.region)})",
             f"medium\t{','.join(pref.media) or 'any'}",
             f"leads\t{saved.get('leads', ','.join(DEFAULT_LEADS))}\t({'saved' if 'leads' in saved else 'the default'})",
+            f"prompt\t{saved.get('prompt', DEFAULT_RULE)}\t({'saved' if 'prompt' in saved else 'the default'})",
             f"file\t{settings_file.config_path()}",
         ]
         print_data("\n".join(lines) + "\n")
@@ -135,7 +145,7 @@ def config(
         saved[name] = settings_file.check(name, value)
         what = f"{name} is {saved[name]}"
     where = settings_file.write(saved)
-    # The prompt's cache says whose release it shows: rebuild it for the new setting.
+    # The prompt's cache says whose release it shows, and by which rule: rebuild it.
     store = Store(settings.path())
     if store.path.exists():
         store.refresh_prompt_cache(held=False)

@@ -264,7 +264,7 @@ def history(ctx: typer.Context, title_id: IdArg, as_json: JsonOpt = False, at: A
 def upcoming(
     ctx: typer.Context,
     within: Annotated[
-        str, typer.Option("--within", metavar="DURATION", help="How far ahead: 12h, 7d, 2w, 3m, 1y.")
+        str, typer.Option("--within", metavar="DURATION", help="How far ahead: 30min, 12h, 7d, 2w, 3mo, 1y.")
     ] = "90d",
     milestones: Annotated[
         list[str] | None, typer.Option("--milestone", metavar="KIND", help="Only these milestones (repeatable).")
@@ -288,7 +288,7 @@ def upcoming(
     settings = settings_of(ctx)
     renderer = list_renderer(settings, as_json, plain, header, at)
     now = settings.now(at)
-    end = span_end(within, now)
+    end = span_end(within, now, "--within")
     doc = settings.read()
     everywhere = doc.milestone_kinds()
     kinds = {check_filter_kind(k, everywhere) for k in milestones} if milestones else None

@@ -110,7 +110,7 @@ def validate(conditions: list[Condition], kinds: set[str] | None = None) -> list
         elif c.option in ("--due-within", "--stale"):
             from hstrack.core.dates.spans import read_span
 
-            read_span(arg)  # refuses a bad spelling now; one too long for the calendar, when evaluated
+            read_span(arg, "--due-within")  # refuses a bad spelling now; one too long for the calendar, when evaluated
         checked.append(Condition(c.option, arg))
     if phases:
         checked.insert(phase_at, Condition("--phase", "|".join(phases)))
@@ -186,7 +186,7 @@ def _due_within(report: TitleReport, condition: Condition, now: datetime) -> Ver
         return Verdict(label, True, f"next is {_describe(nxt)}")
     from hstrack.core.dates.spans import span_end
 
-    end = span_end(condition.argument, now)
+    end = span_end(condition.argument, now, "--due-within")
     if nxt.date.at is not None:
         holds = nxt.date.at.astimezone(UTC) <= end.astimezone(UTC)
     else:

@@ -67,7 +67,8 @@ def parse_now(value: str, tz: tzinfo, base: datetime | None = None, what: str = 
     of that day locally); a day as the date grammar writes one (``Dec 18 2026``, ``3 Oct
     2026``) or a time with its zone; ``today``, ``tomorrow``, ``yesterday`` (the start of
     that day); or a span from ``base`` (the clock when not given): ``+7d`` ahead, ``-2w``
-    or ``2w`` back, as ``--changed-since 7d`` has always meant. It must fall within the
+    or ``2w`` back, as ``--changed-since 7d`` has always meant (``+3mo`` months, ``-30min``
+    minutes; a bare ``m`` is refused as ambiguous). It must fall within the
     years dates can have (1000 to 9998) where the viewer is."""
     text = value.strip()
     if len(text) > 200:
@@ -107,7 +108,7 @@ def _spoken(text: str, tz: tzinfo, base: datetime | None, what: str) -> datetime
     from datetime import timedelta
 
     from hstrack.core.dates.grammar import parse_date
-    from hstrack.core.dates.spans import span_end, span_start
+    from hstrack.core.dates.spans import refuse_ambiguous, span_end, span_start
     from hstrack.core.dates.spec import DateError, Precision
 
     def start_of(day: date) -> datetime:
@@ -117,6 +118,7 @@ def _spoken(text: str, tz: tzinfo, base: datetime | None, what: str) -> datetime
     word = text.lower()
     if word in RELATIVE_DAYS:
         return start_of(base.astimezone(tz).date() + timedelta(days=RELATIVE_DAYS[word]))
+    refuse_ambiguous(text, what)  # 10m: minutes or months? never guessed
     if word[:1] in "+-" and word[1:2].isdigit():
         return (span_end if word[0] == "+" else span_start)(word[1:], base)
     if word[:1].isdigit():
@@ -134,7 +136,7 @@ def _spoken(text: str, tz: tzinfo, base: datetime | None, what: str) -> datetime
         return spec.at
     raise UsageError(
         f"cannot read time {text!r} for {what}: give a day or a time (2026-10-03, Dec 18 2026, "
-        "tomorrow, 2026-10-03T08:00:00+01:00) or a span from now (+7d, -2w)"
+        "tomorrow, 2026-10-03T08:00:00+01:00) or a span from now (+7d, -2w, -3mo, -30min)"
     )
 
 

@@ -60,7 +60,13 @@ def is_active(report: TitleReport) -> bool:
 def _one_of(value: str, known: Sequence[str], what: str) -> str:
     key = value.strip().lower()
     if key not in known:
-        raise UsageError(f"{what} {value!r} is not one of {', '.join(known)}{did_you_mean(close_matches(key, known))}")
+        if what == "kind":
+            from hstrack.core.suggest import kind_hint
+
+            hint = kind_hint(key)
+        else:
+            hint = did_you_mean(close_matches(key, known))
+        raise UsageError(f"{what} {value!r} is not one of {', '.join(known)}{hint}")
     return key
 
 

@@ -173,15 +173,17 @@ WORLDWIDE = Preference()
 
 
 def preference(environ: Mapping[str, str] | None = None, config: Mapping[str, str] | None = None) -> Preference:
-    """The user's preference: ``HSTRACK_REGION`` / ``HSTRACK_MEDIUM`` if set (an empty or
-    ``worldwide`` region means worldwide only), else what ``hstrack config`` saved, else the
-    region the locale names. A bad value in the environment is a usage error: a setting
-    that silently does nothing is worse."""
+    """The user's preference: ``HSTRACK_REGION`` / ``HSTRACK_MEDIUM`` if set and not empty
+    (``worldwide`` means worldwide only), else what ``hstrack config`` saved, else the
+    region the locale names. An empty variable reads as unset, as ``NO_COLOR`` does: a
+    shell's ``HSTRACK_REGION=`` is a way of clearing it, not a choice of the world. A bad
+    value in the environment is a usage error: a setting that silently does nothing is
+    worse."""
     env = os.environ if environ is None else environ
     saved = config or {}
-    media_text = env.get(MEDIUM_VARIABLE, saved.get("medium", ""))
+    media_text = env.get(MEDIUM_VARIABLE, "").strip() or saved.get("medium", "")
     media = tuple(dict.fromkeys(check_medium(m) for m in media_text.split(",") if m.strip()))
-    if REGION_VARIABLE in env:
+    if env.get(REGION_VARIABLE, "").strip():
         raw, origin = env[REGION_VARIABLE], REGION_VARIABLE
     elif "region" in saved:
         raw, origin = saved["region"], "config"

@@ -34,3 +34,13 @@ def did_you_mean(found: list[str]) -> str:
     if not found:
         return ""
     return f"; did you mean {' or '.join(found)}?"
+
+
+def kind_hint(typed: str) -> str:
+    """The "did you mean" for a kind of title: a misspelling ("flim"), or a word for one
+    ("movie": film; "tv show": series)."""
+    from hstrack.core.kinds import TITLE_KIND_WORDS, TITLE_KINDS
+
+    key = "-".join(typed.strip().lower().replace("_", " ").split())
+    meant = TITLE_KIND_WORDS.get(key)
+    return did_you_mean([meant] if meant else close_matches(key, TITLE_KINDS))

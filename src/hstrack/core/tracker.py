@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 def check_kind(kind: str) -> str:
     key = kind.strip().lower()
     if key not in TITLE_KINDS:
-        hint = did_you_mean(close_matches(key, TITLE_KINDS))
-        raise UsageError(f"kind {kind!r} is not one of {', '.join(TITLE_KINDS)}{hint}")
+        from hstrack.core.suggest import kind_hint
+
+        raise UsageError(f"kind {kind!r} is not one of {', '.join(TITLE_KINDS)}{kind_hint(key)}")
     return key
 
 
@@ -88,7 +89,7 @@ def set_milestone(
     ``tentative``: None keeps the flag (False for a new date), True or False sets it.
     """
     title = doc.get(title_id)
-    kind = resolve_key(kind, title.milestones, new, region, medium)
+    kind = resolve_key(kind, title.milestones, new, region, medium, adding=True)
     recorded = now.isoformat(timespec="seconds")
     old = milestone_then(title, kind, recorded)  # as it was then: now, unless backdated
     if when is None:

@@ -337,11 +337,12 @@ def _git(repo: Repository, *args: str) -> str:
 
 
 class SetupReport:
-    __slots__ = ("did", "repository")
+    __slots__ = ("did", "repository", "written")
 
     def __init__(self, repository: Path) -> None:
         self.repository = repository
         self.did: list[str] = []
+        self.written: list[Path] = []  # the shared files changed, to be committed (the config is not)
 
 
 def setup(store: Path, data_home: Path | None) -> SetupReport:
@@ -356,9 +357,11 @@ def setup(store: Path, data_home: Path | None) -> SetupReport:
     attributes = store.parent / ".gitattributes"
     if _ensure_lines(attributes, ATTRIBUTES_HEADER, [f"/{store.name} merge={DRIVER}"]):
         report.did.append(f"{attributes}: {store.name} merges with hstrack")
+        report.written.append(attributes)
     ignored = _ensure_lines(store.parent / ".gitignore", IGNORE_HEADER, ignore_lines(store, data_home))
     if ignored:
         report.did.append(f"{store.parent / '.gitignore'}: ignores {', '.join(ignored)}")
+        report.written.append(store.parent / ".gitignore")
     for key, value in ((f"merge.{DRIVER}.name", DRIVER_NAME), (f"merge.{DRIVER}.driver", driver_command())):
         if _git(repo, "config", "--local", "--get", key) != value:
             _git(repo, "config", "--local", key, value)

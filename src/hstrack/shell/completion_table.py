@@ -75,7 +75,7 @@ COMMANDS = {
     "upcoming": (
         "Milestones of all titles due within a span, soonest first.",
         {
-            "--within": ("--within", "text", False, "How far ahead: 12h, 7d, 2w, 3m, 1y"),
+            "--within": ("--within", "text", False, "How far ahead: 30min, 12h, 7d, 2w, 3mo, 1y"),
             "--milestone": ("--milestone", "any-milestone", True, "Only these milestones (repeatable)"),
             "--title": ("--title", "id", True, "Only these titles (repeatable)"),
             "--region": ("--region", "region", True, "Only releases and premieres here (GB, US"),
@@ -333,7 +333,12 @@ COMMANDS = {
             "--reached": ("--reached", "milestone", True, "This milestone has been reached"),
             "--phase": ("--phase", "phase", True, "The title is in this phase"),
             "--has-date": ("--has-date", "milestone", True, "This milestone is dated to the day or better"),
-            "--due-within": ("--due-within", "text", True, "The next milestone's window starts within 7d, 2w, 3m"),
+            "--due-within": (
+                "--due-within",
+                "text",
+                True,
+                "The next milestone's window starts within 12h, 7d, 2w, 3mo",
+            ),
             "--changed-since": (
                 "--changed-since",
                 "date",
@@ -442,7 +447,7 @@ COMMANDS = {
         (("id", False), ("title-milestone", False)),
     ),
     "unpin": (
-        "Let the prompt show the soonest milestone again.",
+        "Let the prompt choose again, by its rule.",
         {
             "--help": ("--help", "", False, "Show this message and exit"),
             "-h": ("--help", "", False, "Show this message and exit"),
@@ -493,7 +498,7 @@ COMMANDS = {
         (),
     ),
     "config": (
-        "Show or change your settings: region, media and lead times.",
+        "Show or change your settings: region, media, lead times, prompt rule.",
         {
             "--unset": ("--unset", "", False, "Forget the setting (back to the default)"),
             "--help": ("--help", "", False, "Show this message and exit"),

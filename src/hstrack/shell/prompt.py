@@ -338,6 +338,7 @@ def segment_at(store: str, at: str, fmt: str, width: int) -> str:
 
     from hstrack.core.clock import resolve_now
     from hstrack.core.errors import HstrackError
+    from hstrack.store.derived import viewer
     from hstrack.store.prompt_cache import build, day_number
     from hstrack.store.store import Store
 
@@ -351,7 +352,8 @@ def segment_at(store: str, at: str, fmt: str, width: int) -> str:
         doc = Store(Path(store)).read()
     except Exception:  # a damaged store shows nothing, as on every prompt
         return ""
-    parsed = parse(build(doc, now))
+    pref, rule = viewer()  # whose releases, and which rule, as the cache has them
+    parsed = parse(build(doc, now, pref, rule=rule))
     day = day_number(date(now.year, now.month, now.day))
     return (render(parsed.lines, day, fmt, width) or "") if parsed else ""
 

@@ -23,9 +23,10 @@ KEYS = {
     "medium": "the media you watch, in order: theatrical, limited, digital, physical, tv (comma-separated)",
     "leads": "how long before a dated milestone hstrack notify tells you, unless a title says (7d,1d,0d)",
     "stale": "how long an open window may go without news before status marks the title (90d)",
+    "prompt": "what the prompt shows when nothing is pinned: firm (the default), releases or soonest",
 }
 # A value that passes each setting's check, for naming a setting without a value (--unset).
-EXAMPLES = {"region": "worldwide", "medium": "digital", "leads": "0d", "stale": "90d"}
+EXAMPLES = {"region": "worldwide", "medium": "digital", "leads": "0d", "stale": "90d", "prompt": "firm"}
 
 
 def config_path() -> Path:
@@ -48,6 +49,16 @@ def check(key: str, value: str) -> str:
         raise UsageError(f"no setting {key!r}; settings: {', '.join(KEYS)}{did_you_mean(close_matches(key, KEYS))}")
     if key == "region":
         return "worldwide" if value.strip().lower() in ("worldwide", "none", "") else check_region(value)
+    if key == "prompt":
+        from hstrack.store.prompt_rule import RULES
+
+        rule = value.strip().lower()
+        if rule not in RULES:
+            from hstrack.core.suggest import close_matches, did_you_mean
+
+            hint = did_you_mean(close_matches(rule, RULES))
+            raise UsageError(f"prompt {value[:40]!r} is not one of {', '.join(RULES)}{hint}")
+        return rule
     if key == "leads":
         from hstrack.core.model.leads import check_leads
 

@@ -47,18 +47,25 @@ class StoreParts(Protocol):
     def read_raw(self) -> bytes: ...
 
 
-def viewer() -> Preference:
-    """Whose releases the prompt's cache is built for: the region and media in effect
-    (HSTRACK_REGION, hstrack config, the locale); a setting that cannot be read is left
-    out here, where the prompt must never fail, and reported by the commands."""
+def viewer() -> tuple[Preference, str]:
+    """Whom the prompt's cache is built for: the region and media in effect (HSTRACK_REGION,
+    hstrack config, the locale), and the rule that chooses what an unpinned prompt shows
+    (hstrack config prompt). A setting that cannot be read is left out here, where the
+    prompt must never fail, and reported by the commands."""
     from hstrack.core.errors import HstrackError
     from hstrack.core.regions import WORLDWIDE, preference
     from hstrack.store import config
+    from hstrack.store.prompt_rule import DEFAULT_RULE
 
     try:
-        return preference(os.environ, config.read())
+        saved = config.read()
     except HstrackError:
-        return WORLDWIDE
+        saved = {}
+    try:
+        pref = preference(os.environ, saved)
+    except HstrackError:
+        pref = WORLDWIDE
+    return pref, saved.get("prompt", DEFAULT_RULE)
 
 
 def refresh_prompt_cache(
@@ -78,7 +85,7 @@ def refresh_prompt_cache(
 
     target = store.layout.prompt_cache_path
     now = now or resolve_now(None)
-    pref = viewer()
+    pref, rule = viewer()
     try:
         st: os.stat_result | None = os.stat(store.path)
     except OSError:
@@ -88,7 +95,7 @@ def refresh_prompt_cache(
     # snippets compare (see prompt_cache).
     times = (st.st_atime_ns, st.st_mtime_ns) if st is not None else None
     if doc is not None:
-        text = build(doc, now, pref, identity)
+        text = build(doc, now, pref, identity, rule=rule)
         if write:
             write_atomic(text.encode("utf-8"), target, mode=None, times_ns=times)
         return text
@@ -97,7 +104,7 @@ def refresh_prompt_cache(
         doc = store.read()
     except StoreError:
         doc = None
-    text = build(doc, now, pref, identity) if doc is not None else build_empty(now, identity)
+    text = build(doc, now, pref, identity, rule=rule) if doc is not None else build_empty(now, identity)
     if write and held:
         write_atomic(text.encode("utf-8"), target, mode=None, times_ns=times)
     elif write:

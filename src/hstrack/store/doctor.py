@@ -48,9 +48,29 @@ def examine(store: Store, more: Iterable[Callable[[Store, Checkup], None]] = ())
     if _check_store(store, checkup):
         for check in more:
             check(store, checkup)
+    damaged = len(checkup.findings) - 1 if not checkup.healthy and store.path.exists() else None
     _check_backups(store, checkup)
+    if damaged is not None:
+        _say_what_to_do(checkup, damaged)
     _check_folder(store, checkup)
     return checkup
+
+
+def _say_what_to_do(checkup: Checkup, at: int) -> None:
+    """A damaged store's finding ends with the way out: ``--restore`` and what it would put
+    back, or, with nothing good to put back, that there is none."""
+    finding = checkup.findings[at]
+    good = checkup.good_backup
+    recovered = not good and any(_parses(v) for v in checkup.store.recovered())
+    if good is not None:
+        advice = f"hstrack doctor --restore puts back {good.path.name} ({good.description}, {good.recorded})"
+    elif recovered:
+        advice = "hstrack doctor --restore puts back the newest backup whose data reads cleanly"
+    else:
+        advice = "no good backup to restore: fix the file by hand, or move it aside to start a new store"
+    if good is not None or recovered:
+        advice += ", keeping the damaged file beside the store"
+    checkup.findings[at] = Finding(finding.level, f"{finding.message}; {advice}")
 
 
 def _check_store(store: Store, checkup: Checkup) -> bool:
@@ -62,7 +82,7 @@ def _check_store(store: Store, checkup: Checkup) -> bool:
             checkup.add("ok", f"no store yet at {store.given}; the first command creates one")
         return False
     try:
-        raw = store.read_raw(hint="; hstrack doctor --restore moves it aside and puts back the newest good backup")
+        raw = store.read_raw(hint="")  # what to do is said once the backups are known
         doc = parse_bytes(raw, store.given, hint="")
     except StoreError as exc:
         checkup.add("error", exc.message)
@@ -71,10 +91,11 @@ def _check_store(store: Store, checkup: Checkup) -> bool:
     checkup.add("ok", f"{store.given} reads cleanly: {len(doc.titles)} titles, {milestones} milestones")
     pinned = doc.titles.get(doc.pin_title) if doc.pin_title else None
     if doc.pin_title and (pinned is None or (doc.pin_milestone and doc.pin_milestone not in pinned.milestones)):
+        instead = "what it shows unpinned" if pinned is None else "that title's next dated milestone"
         checkup.add(
             "warning",
-            "the prompt is pinned to something the store no longer has; it shows the soonest "
-            "milestone instead (hstrack unpin, or pin another)",
+            f"the prompt is pinned to something the store no longer has; it shows {instead} instead "
+            "(hstrack unpin, or pin another)",
         )
     if doc.read_schema > SCHEMA_VERSION:
         checkup.add(

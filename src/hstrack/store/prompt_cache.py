@@ -46,12 +46,12 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from hstrack.core.kinds import milestone_rank
 from hstrack.core.regions import WORLDWIDE, Preference
 from hstrack.core.report.assess import is_today
 from hstrack.core.report.assess import label as milestone_label
 from hstrack.core.report.titles import report_title
 from hstrack.core.values import Value
+from hstrack.store.prompt_rule import DEFAULT_RULE, RELEASE_KINDS, Candidate, Chooser
 
 if TYPE_CHECKING:
     from hstrack.core.model.document import Document
@@ -220,12 +220,14 @@ def _pinned_rows(doc: Document, title: Title, now: datetime, horizon: date, pref
     return rows
 
 
-def _unpinned_rows(doc: Document, now: datetime, horizon: date, pref: Preference) -> list[list[str]]:
-    """Walk from breakpoint to breakpoint. Only the first dated milestone not yet past (in
-    the order ``upcoming`` uses) is ever shown, and once past a milestone stays past, so a
-    sorted list gives it in a few steps even when the store holds 50,000 milestones."""
+def _unpinned_rows(
+    doc: Document, now: datetime, horizon: date, pref: Preference, rule: str = DEFAULT_RULE
+) -> list[list[str]]:
+    """Walk from breakpoint to breakpoint, showing on each day what ``rule`` chooses
+    (``prompt_rule``): the lists are sorted once and read from their heads, so this
+    takes a few steps even when the store holds 50,000 milestones."""
     tz, today = now.tzinfo, now.date()
-    entries = []
+    candidates: list[Candidate[tuple[Title, Milestone]]] = []
     for title in doc.titles.values():
         name = title.name.lower()
         ends = _cancelled_from(title, now) or date.max
@@ -236,33 +238,36 @@ def _unpinned_rows(doc: Document, now: datetime, horizon: date, pref: Preference
             spec = m.date
             if spec.earliest is None or spec.latest is None or m.kind == "cancelled":
                 continue
+            if rule == "releases" and m.kind not in RELEASE_KINDS:
+                continue
             # local_window() and report.time_key(), inlined: this loop sees every milestone.
             if spec.at is None:
                 first, last = spec.earliest, spec.latest
             else:
                 first = last = spec.at.astimezone(tz).date()
             if last >= today and first <= last_possible:
-                key = (0, first, last, spec.at.timestamp() if spec.at else 0.0, milestone_rank(m.kind))
-                entries.append((key, name, id(m), title, m, last, ends))
-    # In order once, then a pointer: the first entry not yet past is the one shown, and an
-    # entry once past stays past, so the pointer only moves forward (a heap popped the same
-    # entries one by one, at three times the cost for 50,000 milestones).
-    entries.sort()
-    shown = 0
+                moment = spec.at.timestamp() if spec.at else 0.0
+                candidates.append(
+                    Candidate((title, m), m.kind, first, last, moment, m.tentative, spec.is_exact, name, ends,
+                              len(candidates))
+                )  # fmt: skip
+    chooser = Chooser(candidates, rule)
     rows: list[list[str]] = []
     day = today
     while day <= horizon and len(rows) < MAX_LINES:
-        while shown < len(entries) and (entries[shown][5] < day or entries[shown][6] <= day):
-            shown += 1  # past, or its title cancelled: it will never be shown again
-        if shown < len(entries):
-            title, m, last = entries[shown][3], entries[shown][4], entries[shown][5]
+        shown, change = chooser.choose(day)
+        if shown is not None:
+            title, m = shown.payload
             seg = _segment_for(title, m, _midnight(day, now), pref)
-            later = [d for d in _boundaries(title, now, pref) if d > day] + [last + timedelta(days=1)]
-            following = min(later)
+            following = min([d for d in _boundaries(title, now, pref) if d > day] + [change])
         else:
-            seg, following = Segment(), horizon + timedelta(days=1)
-        until = min(following - timedelta(days=1), horizon)
-        rows.append(_row(day, until, seg))
+            seg, following = Segment(), change
+        until = min(following - timedelta(days=1), horizon) if following <= horizon else horizon
+        row = _row(day, until, seg)
+        if rows and rows[-1][2:] == row[2:]:
+            rows[-1][1] = row[1]  # the same segment on: one longer line, not another of the few
+        else:
+            rows.append(row)
         day = until + timedelta(days=1)
     if rows and day <= horizon:
         rows[-1][1] = str(day_number(day) - 1)  # stop where the lines stop: stale after
@@ -297,17 +302,20 @@ def _expires(doc: Document, now: datetime, horizon: date) -> int:
     return int(min(moments)) if moments else 0
 
 
-def build(doc: Document, now: datetime, pref: Preference = WORLDWIDE, store: str = "") -> str:
+def build(
+    doc: Document, now: datetime, pref: Preference = WORLDWIDE, store: str = "", *, rule: str = DEFAULT_RULE
+) -> str:
     """The cache text for ``doc`` as of ``now`` (an aware datetime in the viewer's zone),
     for a viewer with ``pref`` (their region and media: which release is theirs), built
-    from the store file whose identity is ``store`` (``store_identity``)."""
+    from the store file whose identity is ``store`` (``store_identity``), showing what
+    ``rule`` (``prompt_rule``) chooses when nothing is pinned."""
     assert now.tzinfo is not None
     horizon = _horizon(now)
     pinned = doc.titles.get(doc.pin_title) if doc.pin_title else None
     if pinned is not None:
         rows = _pinned_rows(doc, pinned, now, horizon, pref)
     else:
-        rows = _unpinned_rows(doc, now, horizon, pref)
+        rows = _unpinned_rows(doc, now, horizon, pref, rule)
     merged: list[list[str]] = []
     for row in rows:
         if merged and merged[-1][2:] == row[2:] and int(merged[-1][1]) + 1 == int(row[0]):

@@ -1,7 +1,10 @@
 """A month calendar with milestones on it, like ``cal`` with events.
 
-A milestone known to the day sits on that day; a window (a month, Q3, autumn, a year)
-covers every day it spans, because the event could be on any of them. Weeks start on
+A milestone known to the day sits on that day; a window of a month or less (a month, a
+span of days) covers every day it spans, because the event could be on any of them. A
+longer window (Q3, autumn, a half, a year, a span of months) is only listed under the
+grid: shaded, it would cover every day of every month it touches, and two year-long ones
+would hide everything else. Weeks start on
 Monday (ISO 8601). Days are the viewer's calendar days: an instant moves to the
 viewer's zone, so a 01:00 UTC drop shows on the day it happens where you are.
 """
@@ -28,6 +31,9 @@ _MONTH_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if
 }
 
 
+# The longest window the grid shades: a month. Longer ones are listed under it.
+LONGEST_SHADED = 31
+
 # The last month any date can reach: winter 9998 ends in February 9999 (and a later month's
 # grid would need days past the last a date can hold).
 LAST_MONTH = (9999, 2)
@@ -52,6 +58,11 @@ class Event:
     def exact(self) -> bool:
         """Known to the day (or the moment), as opposed to a window."""
         return self.item.date.is_exact
+
+    @property
+    def on_the_grid(self) -> bool:
+        """Drawn on its days: a day, or a window of a month or less."""
+        return self.exact or (self.last - self.first).days < LONGEST_SHADED
 
 
 @dataclass(frozen=True)
@@ -99,7 +110,8 @@ class MonthCalendar:
         return self.months[-1].last
 
     def on(self, day: date) -> list[Event]:
-        return [e for e in self.events if e.first <= day <= e.last]
+        """What the grid draws on a day (a window longer than a month is not drawn)."""
+        return [e for e in self.events if e.first <= day <= e.last and e.on_the_grid]
 
 
 def month_calendar(reports: list[TitleReport], now: datetime, first: Month, count: int) -> MonthCalendar:

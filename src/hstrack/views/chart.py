@@ -23,9 +23,11 @@ from hstrack.core.text import inert
 if TYPE_CHECKING:
     from hstrack.core.report.titles import TitleReport
 
-# What each phase looks like on a bar; the glyphs alone tell the phases apart.
+# What each phase looks like on a bar; the glyphs alone tell the phases apart. The dotted
+# stretch follows a tentative milestone: the phase it would enter, if the date holds. It is
+# not the phase "rumoured" (no milestone reached), so it is not called that.
 GLYPH = {
-    "rumoured": "┄",
+    "tentative": "┄",
     "announced": "─",
     "in-production": "━",
     "post-production": "═",
@@ -189,10 +191,12 @@ def bar(report: TitleReport, axis: Axis, now: datetime) -> list[Cell]:
     milestones = dated(report)
 
     # Phase spans: each phase runs from the end of the milestone that entered it to the
-    # start of the next one. A tentative milestone enters a rumoured phase, not a real one.
+    # start of the next one. A tentative milestone enters a tentative stretch, not a real phase.
     phase, from_col = None, 0
     for a, first, last in milestones:
         entered = "cancelled" if a.kind == "cancelled" else ENTERS.get(a.kind)
+        if a is report.release:
+            entered = "released"  # a season's premiere is its release
         if entered is None or (entered == "cancelled" and a.milestone.tentative) or a.state == "due":
             continue  # a window that closed unconfirmed enters nothing: the phase goes on
         if phase is not None:
@@ -200,7 +204,7 @@ def bar(report: TitleReport, axis: Axis, now: datetime) -> list[Cell]:
         if entered == "cancelled":
             phase = None
             break
-        phase = "rumoured" if a.milestone.tentative else entered
+        phase = "tentative" if a.milestone.tentative else entered
         from_col = axis.col(last) + 1
     ending = _open_end(report)
     if phase is not None and (phase == "released" or ending is not None):
@@ -290,7 +294,7 @@ LEGEND = (
     (GLYPH["in-production"], "in production"),
     (GLYPH["post-production"], "post-production"),
     (GLYPH["released"], "released"),
-    (GLYPH["rumoured"], "rumoured"),
+    (GLYPH["tentative"], "tentative"),
     (BAND, "date window"),
     (DAY, "day"),
     (TENTATIVE_DAY, "tentative day"),

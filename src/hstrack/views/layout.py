@@ -28,6 +28,7 @@ from rich.text import Span, Text
 from hstrack.views.paragraphs import ALWAYS as ALWAYS
 from hstrack.views.paragraphs import NEEDED as NEEDED
 from hstrack.views.paragraphs import NEVER as NEVER
+from hstrack.views.paragraphs import SPLIT as SPLIT
 from hstrack.views.paragraphs import STAND_INS as STAND_INS
 from hstrack.views.paragraphs import Glyphs as Glyphs
 from hstrack.views.paragraphs import Para as Para
@@ -35,9 +36,11 @@ from hstrack.views.paragraphs import Piece as Piece
 from hstrack.views.paragraphs import Unit, units_at
 from hstrack.views.paragraphs import atom as atom
 from hstrack.views.paragraphs import chain as chain
+from hstrack.views.paragraphs import date_text as date_text
 from hstrack.views.paragraphs import phrase as phrase
 from hstrack.views.paragraphs import slug as slug
 from hstrack.views.paragraphs import then as then
+from hstrack.views.paragraphs import unbroken as unbroken
 from hstrack.views.paragraphs import words as words
 
 
@@ -114,6 +117,12 @@ def wrap(para: Para, width: int, glyphs: Glyphs, indent: int = 0, hang: int | No
                 at += len(chunk)
                 offsets.append(at)
             parts = list(text.divide(offsets))
+            lines.extend(parts[:-1])
+            line, used = parts[-1], parts[-1].cell_len
+        elif any(p.brk == SPLIT for p in u.pieces):
+            # A zone wider than the line: broken after its "/"s rather than cut.
+            split = Para([Piece(p.text, p.style, ALWAYS if p.brk == SPLIT else p.brk, p.space) for p in u.pieces])
+            parts = wrap(split.prepare(glyphs), min(limit, rest), glyphs)
             lines.extend(parts[:-1])
             line, used = parts[-1], parts[-1].cell_len
         else:
@@ -238,8 +247,12 @@ class Table:
                 p.prepare(glyphs)
         needs = []
         for column, paras in zip(self.columns, columns, strict=True):
-            natural, always, needed, unfolded = (max(p.needs()[k] for p in paras) for k in range(4))
-            floor = min(column.floor, needed)  # no wider than its widest word needs
+            natural, always, needed, unfolded, whole = (max(p.needs()[k] for p in paras) for k in range(5))
+            # No wider than its widest word needs; never so narrow that a date is cut (the
+            # table is stacked instead).
+            floor = max(min(column.floor, needed), whole)
+            if column.comfort:  # prose: a word of a name up to its comfort is never folded either
+                floor = max(floor, min(needed, column.comfort))
             comfort = min(column.comfort, natural)
             # (see NATURAL … FLOOR); a word is never folded narrower than the floor
             needs.append(
@@ -256,6 +269,7 @@ class Table:
             return False
         _, gap, widths = min(plans)
         widths = self._settle(columns, needs, widths, width - gap * (len(self.columns) - 1))
+        widths = self._balance(headers, columns, needs, widths, glyphs)
         total = sum(widths) + gap * (len(widths) - 1)
         starts = [sum(widths[:i]) + gap * i for i in range(len(widths))]
         head = _join([wrap(h, w, glyphs) for h, w in zip(headers, widths, strict=True)], widths, gap)
@@ -316,6 +330,92 @@ class Table:
                         free -= used - widths[c]
                         widths[c] = used
         return widths
+
+    def _balance(
+        self, headers: list[Para], columns: list[list[Para]], needs: list[list[int]], widths: list[int], glyphs: Glyphs
+    ) -> list[int]:
+        """A name's column takes cells another column can spare (breaking its phrases,
+        never a date, nor a name below 16) for as long as that makes the table shorter:
+        a long name is not wrapped over seven lines beside a phrase kept whole on one. Only
+        for tables a person reads on a screen (up to BALANCE_ROWS rows)."""
+        prose = [c for c, column in enumerate(self.columns) if column.comfort]
+        if not prose or len(self.rows) > BALANCE_ROWS:
+            return widths
+        rows = [[[h] for h in headers], *(row.cells for row in self.rows if row.cells)]
+        counted: dict[tuple[int, int], list[int]] = {}
+        runs = {id(p): _runs(p) for row in rows for cell in row for p in cell}
+
+        def heights(c: int, w: int) -> list[int]:
+            if (c, w) not in counted:
+                counted[c, w] = [sum(_count(runs[id(p)], p, w, glyphs) for p in row[c]) for row in rows]
+            return counted[c, w]
+
+        def total(ws: list[int]) -> tuple[int, int]:
+            """The table's lines, then its cells' (fewer names and phrases broken)."""
+            per = [heights(c, w) for c, w in enumerate(ws)]
+            return sum(max(h[i] for h in per) for i in range(len(rows))), sum(map(sum, per))
+
+        # The narrowest each column may give: phrases broken, but no zone, nothing folded
+        # or cut, its heading on one line; a name no narrower than its comfort.
+        lowest = [
+            max(
+                n[4],
+                n[6],
+                n[2] if col.comfort else 0,
+                head.needs()[0],
+                *(u.width for p in paras for u in units_at(p.pieces, NEEDED)),
+            )
+            for n, col, paras, head in zip(needs, self.columns, columns, headers, strict=True)
+        ]
+        widths = list(widths)
+        best = total(widths)
+        for _ in range(BALANCE_STEPS):
+            found: tuple[tuple[int, int], int, list[int]] | None = None
+            for r in prose:
+                for d in range(len(widths)):
+                    for give in range(1, min(widths[d] - lowest[d], needs[r][0] - widths[r], BALANCE_CELLS) + 1):
+                        trial = list(widths)
+                        trial[d] -= give
+                        trial[r] += give
+                        lines = total(trial)
+                        if lines < best and (found is None or (lines, give) < (found[0], found[1])):
+                            found = (lines, give, trial)
+            if found is None:
+                break
+            best, _, widths = found
+        return widths
+
+
+# A table longer than this is left as the steps made it: balancing measures each column at
+# many widths, and a long table is scrolled or piped rather than read whole.
+BALANCE_ROWS = 100
+BALANCE_STEPS = 6  # moves of up to BALANCE_CELLS cells each
+BALANCE_CELLS = 12
+
+
+_Runs = tuple[list[tuple[int, int]], list[tuple[int, int]]]
+
+
+def _runs(para: Para) -> _Runs:
+    """A prepared paragraph's runs as (space, width), breaking ALWAYS and where NEEDED."""
+    always, needed = ([(u.space, u.width) for u in units_at(para.pieces, level)] for level in (ALWAYS, NEEDED))
+    return always, needed
+
+
+def _count(runs: _Runs, para: Para, width: int, glyphs: Glyphs) -> int:
+    """How many lines ``wrap`` makes of the paragraph at ``width``, without making them
+    (as ``_level`` picks its runs)."""
+    units = next((level for level in runs if all(w <= width for _, w in level)), None)
+    if units is None:
+        return len(wrap(para, width, glyphs))
+    lines, used = 1, 0
+    for space, w in units:
+        gap = space if used else 0
+        if used + gap + w <= width:
+            used += gap + w
+        else:
+            lines, used = lines + 1, w
+    return lines
 
 
 def _narrow(widths: list[int], group: list[int], targets: list[int], excess: int) -> int:

@@ -14,6 +14,9 @@ from collections.abc import Iterable
 from rich.cells import cell_len
 
 ALWAYS, NEEDED, NEVER = 0, 1, 9
+# Inside a time's zone, after a "/" ("America/Argentina/" "Buenos_Aires"): only where the
+# zone alone is wider than a whole line, rather than cut it.
+SPLIT = 5
 
 # hstrack's own glyphs, for a stream that cannot encode them: one character for one, so
 # styled spans stay where they were, and each distinct (the charts use the same ones).
@@ -64,10 +67,16 @@ def _is_link(word: str) -> bool:
 class Piece:
     """A run of text that is never broken inside (unless it is wider than a whole line)."""
 
-    __slots__ = ("brk", "fold", "space", "style", "text", "width")
+    __slots__ = ("brk", "fold", "space", "style", "text", "whole", "width")
 
     def __init__(
-        self, text: str, style: str | None = None, brk: int = ALWAYS, space: int = 1, fold: bool = False
+        self,
+        text: str,
+        style: str | None = None,
+        brk: int = ALWAYS,
+        space: int = 1,
+        fold: bool = False,
+        whole: bool = False,
     ) -> None:
         self.text = text
         # "default" (no colour) rather than no style: a run of text never starts with the
@@ -76,6 +85,9 @@ class Piece:
         self.brk = brk  # how freely a line may break before it
         self.space = space  # the spaces before it when it follows on the same line
         self.fold = fold  # too wide for a line: continued on the next (else cut with "…")
+        # A date's part or "(tentative)": a table gives its column at least this piece's
+        # width, or is stacked, rather than cut it.
+        self.whole = whole
         self.width = -1  # its cells, once shown (see Para.prepare)
 
 
@@ -86,7 +98,7 @@ class Para:
 
     def __init__(self, pieces: list[Piece] | None = None) -> None:
         self.pieces = pieces or []
-        self._needs: tuple[int, int, int, int] | None = None
+        self._needs: tuple[int, int, int, int, int] | None = None
 
     def __bool__(self) -> bool:
         return bool(self.pieces)
@@ -99,16 +111,18 @@ class Para:
                 p.width = cell_len(p.text)
         return self
 
-    def needs(self) -> tuple[int, int, int, int]:
+    def needs(self) -> tuple[int, int, int, int, int]:
         """(on one line, the widest run breaking ALWAYS, the widest breaking when NEEDED,
-        the widest that cannot fold): how narrow it can go at each step without cutting."""
+        the widest that cannot fold, the widest never cut): how narrow it can go at each
+        step without cutting."""
         if self._needs is None:
             natural = sum(p.width + (p.space if i else 0) for i, p in enumerate(self.pieces))
             always = max((u.width for u in units_at(self.pieces, ALWAYS)), default=0)
             needed_units = units_at(self.pieces, NEEDED)
-            needed = max((u.width for u in needed_units), default=0)
-            unfolded = max((min(u.width, 2) if u.fold else u.width for u in needed_units), default=0)
-            self._needs = (natural, always, needed, unfolded)
+            needed = max((_split_width(u) for u in needed_units), default=0)
+            unfolded = max((min(u.width, 2) if u.fold else _split_width(u) for u in needed_units), default=0)
+            whole = max((u.width for u in units_at(self.pieces, SPLIT) if any(p.whole for p in u.pieces)), default=0)
+            self._needs = (natural, always, needed, unfolded, whole)
         return self._needs
 
 
@@ -127,6 +141,13 @@ class Unit:
         self.width += piece.width + piece.space
         self.pieces.append(piece)
         self.fold = self.fold and piece.fold
+
+
+def _split_width(unit: Unit) -> int:
+    """How narrow a run can go without a cut: a zone may break after its "/"s."""
+    if not any(p.brk == SPLIT for p in unit.pieces):
+        return unit.width
+    return max(u.width for u in units_at(unit.pieces, SPLIT))
 
 
 def units_at(pieces: list[Piece], level: int) -> list[Unit]:
@@ -148,6 +169,30 @@ def atom(text: str, style: str | None = None, brk: int = ALWAYS, space: int = 1)
     return Para([Piece(text, style, brk, space)])
 
 
+def date_text(text: str, style: str | None = None, zoned: bool = False) -> Para:
+    """A date, never broken but for its time's zone, which may go to the next line as
+    "(tentative)" may ("4 Dec 2026 08:00" / "Europe/London"), and, wider than a whole line,
+    break after a "/". ``zoned``: the text is an instant's, its zone (a name or an offset,
+    never with a space) last."""
+    head, _, zone = text.rpartition(" ") if zoned else ("", "", "")
+    if not head:
+        return Para([Piece(text, style, whole=True)])
+    parts = [part + "/" for part in zone.split("/")]
+    parts[-1] = parts[-1][:-1]
+    return Para(
+        [
+            Piece(head, style, whole=True),
+            *(Piece(part, style, SPLIT if i else ALWAYS, 0 if i else 1, whole=True) for i, part in enumerate(parts)),
+        ]
+    )
+
+
+def unbroken(text: str, zoned: bool = False) -> str:
+    """The part of a date ``words`` must keep on one line (``keep``): all of it, or an
+    instant's without its zone."""
+    return text.rpartition(" ")[0] if zoned and " " in text else text
+
+
 def words(text: str, style: str | None = None, keep: Iterable[str] = (), fold: bool = True, brk: int = ALWAYS) -> Para:
     """Prose (a name, a source, a note, a summary): it breaks between words, but never inside
     any of ``keep`` (the dates a summary names). A word too wide for a whole line is folded
@@ -167,6 +212,7 @@ def words(text: str, style: str | None = None, keep: Iterable[str] = (), fold: b
         if pieces and any(a < end and b > start for a, b in spans):  # the space is inside a date
             pieces[-1].text += " " * (start - end) + word
             pieces[-1].fold = False
+            pieces[-1].whole = True
         else:
             pieces.append(Piece(word, style, brk if pieces else ALWAYS, 1, fold and not _is_link(word)))
         end = start + len(word)
@@ -202,7 +248,7 @@ def chain(*paras: Para, sep: str = "·") -> Para:
             pieces.append(Piece(sep, None, NEVER, 1, fold=True))  # a name before it may still fold
             para = Para([*para.pieces])
             first = para.pieces[0]
-            para.pieces[0] = Piece(first.text, first.style, ALWAYS, 1, first.fold)
+            para.pieces[0] = Piece(first.text, first.style, ALWAYS, 1, first.fold, first.whole)
         pieces.extend(para.pieces)
     return Para(pieces)
 
@@ -213,7 +259,7 @@ def then(a: Para, b: Para, brk: int = ALWAYS, space: int = 1) -> Para:
     if not b.pieces:
         return a
     first = b.pieces[0]
-    return Para([*a.pieces, Piece(first.text, first.style, brk, space, first.fold), *b.pieces[1:]])
+    return Para([*a.pieces, Piece(first.text, first.style, brk, space, first.fold, first.whole), *b.pieces[1:]])
 
 
 def one_line(para: Para, glyphs: Glyphs) -> str:

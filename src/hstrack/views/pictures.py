@@ -17,15 +17,28 @@ from rich.padding import Padding
 from rich.text import Text
 
 from hstrack.core.dates.spec import format_day
+from hstrack.core.report.assess import label
 from hstrack.core.text import inert
 from hstrack.views.chart import BAND, DAY, TENTATIVE_DAY, Cell, Chart
-from hstrack.views.layout import ALWAYS, NEVER, STAND_INS, Glyphs, atom, chain, phrase, then, words, wrap
+from hstrack.views.layout import (
+    ALWAYS,
+    NEVER,
+    STAND_INS,
+    Glyphs,
+    atom,
+    chain,
+    date_text,
+    phrase,
+    then,
+    words,
+    wrap,
+)
 
 if TYPE_CHECKING:
     from hstrack.views.calendar import Event, MonthCalendar
 
 COLOUR = {
-    "rumoured": "magenta",
+    "tentative": "magenta",
     "announced": "cyan",
     "in-production": "yellow",
     "post-production": "blue",
@@ -207,7 +220,7 @@ def _event_lines(e: Event, width: int, glyphs: Glyphs) -> list[Text]:
     is never broken: whole, or cut with "…")."""
     a = e.item
     mark, style = _day_mark([e])
-    when = then(atom(mark, style), atom(a.date.text, "bold" if e.exact else ""), brk=NEVER)
+    when = then(atom(mark, style), date_text(a.date.text, "bold" if e.exact else "", a.date.at is not None), brk=NEVER)
     # A window says which days it covers when its name does not ("Q1 2027" does not,
     # "December 2026" does).
     if not e.exact and a.date.precision.value not in ("month", "year"):
@@ -216,7 +229,7 @@ def _event_lines(e: Event, width: int, glyphs: Glyphs) -> list[Text]:
         when = then(when, atom("(tentative)", "italic dim"))
     what = chain(
         words(inert(e.report.title.name), "bold"),
-        phrase(a.kind.replace("-", " ")),
+        phrase(label(a.key)),  # with its place, as upcoming names it: "release (UK cinemas)"
         phrase(a.countdown, MARKER_STYLE.get(a.state, "dim")),
     )
     one = then(when, what, brk=ALWAYS, space=2)

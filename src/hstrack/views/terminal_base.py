@@ -23,9 +23,11 @@ from hstrack.views.layout import (
     NEEDED,
     Glyphs,
     Para,
+    Piece,
     atom,
     block,
     chain,
+    date_text,
     joined,
     phrase,
     then,
@@ -84,10 +86,11 @@ def stored(value: str | None, style: str) -> list[Para]:
 
 
 def _when(a: Assessed) -> Para:
-    """A date is never broken: whole, or cut with "…"; "(tentative)" may go to the next line."""
-    when = atom(a.date.text, "bold" if a.state != "tba" else "dim")
+    """A date is never broken: whole, or cut with "…"; a time's zone and "(tentative)" may
+    go to the next line."""
+    when = date_text(a.date.text, "bold" if a.state != "tba" else "dim", a.date.at is not None)
     if a.milestone.tentative:
-        when = then(when, atom("(tentative)", "italic dim"))
+        when = then(when, Para([Piece("(tentative)", "italic dim", whole=True)]))
     return when
 
 

@@ -24,6 +24,7 @@ from hstrack.views.layout import (
     chain,
     phrase,
     then,
+    unbroken,
     words,
 )
 from hstrack.views.terminal_base import DETAIL, MORE, NARROW, TerminalBase, _countdown, _moment, _when, name, sourced
@@ -44,7 +45,7 @@ class ListView(TerminalBase):
         if isinstance(row, EditRow):  # a title's own field: its values are stored text
             return phrase(row.what, "italic"), words(inert(row.summary)), []
         change = row.change
-        keep = [m.date.text for m in (change.old, change.new) if m is not None]
+        keep = [unbroken(m.date.text, m.date.at is not None) for m in (change.old, change.new) if m is not None]
         source = change.new.source if change.new else None
         origin = change.new.origin if change.new else None
         summary = words(row.summary + (" (sync)" if change.origin else ""), keep=keep)

@@ -102,8 +102,7 @@ class StatusView(TerminalBase):
         for heading, a in (("last", last), ("next" if r.cancellation is None else "ended", nxt)):
             if a is not None:
                 card.append((self._milestone_line(heading, a), DETAIL, MORE))
-        shown = {a.kind for a in (last, nxt) if a is not None}
-        if r.release is not None and "release" not in shown:
+        if r.release is not None and r.release not in (last, nxt):
             card.append((self._milestone_line("release", r.release, named=False, place=r.release_place), DETAIL, MORE))
         return card
 

@@ -47,6 +47,17 @@ FORMS: tuple[tuple[tuple[str, ...], str], ...] = (
     ),
     (("2026-10-03T00:00-07:00", "2026-10-03 00:00 -07:00", "3 Oct 2026 12am UTC-7"), "a moment at a UTC offset"),
     (("2026-10-03T07:00Z", "2026-10-03 07:00 UTC"), "Z, UTC and GMT are offset zero"),
+    (
+        ("2026-10-03 00:00 Europe/London", "3 Oct 2026 midnight Europe/London", "3 Oct 2026 at 12am Europe/London"),
+        "midnight is 00:00, the start of the day (noon is 12:00)",
+    ),
+    (("Christmas 2026", "Xmas 2026"), "the press's Christmas: its month (releases for it open from mid-December)"),
+    (("Christmas Day 2026", "Xmas Day 2026"), "the day itself"),
+    (("end of 2027", "the end of 2027", "year-end 2027"), "its last quarter; start of 2027 is its first"),
+    (
+        ("2027/28", "2027–28", "the 2027-28 season"),
+        "a television season, September to May (a bare 2027-28 is EDTF's winter)",
+    ),
     (("summer 2027?", "2027-26?", "2027-26~", "summer 2027%"), "tentative: ? (uncertain), ~ or % (EDTF)"),
     (("spring '27",), "a two-digit year after an apostrophe: '00-'69 are 2000-2069"),
 )
@@ -59,7 +70,8 @@ NOTES = (
     "refused, as they name more than one place or the wrong half of the year.",
     "All-numeric dates other than ISO (03/10/2026) are refused: day and month could swap.",
     "A missing part is never filled in from today: '3 October' is refused.",
-    "--at and --changed-since also take today, tomorrow, yesterday and spans: +7d, -2w.",
+    "--at and --changed-since also take today, tomorrow, yesterday and spans: +7d, -2w,",
+    "-3mo, +30min (mo is months, min minutes; a bare m is refused as ambiguous).",
 )
 
 

@@ -107,6 +107,7 @@ def _refuse(value: str, reason: str | None = None) -> DateError:
 _WORDS = (
     *MONTH_NAMES, *(m for m in MONTH_ABBR if len(m) == 3), "sept", *SEASON_START, "fall", "early", "mid", "late",
     "tba", "tbd", "tbc", "unknown", "to", "through", "until", *(w for w in WEEKDAYS if len(w) > 3),
+    "christmas", "end", "start", "beginning", "season", "midnight", "noon",
 )  # fmt: skip
 
 
@@ -326,6 +327,8 @@ def _from_match(value: str, name: str, m: re.Match[str]) -> DateSpec:
         return window(Precision.DAY, day, day)
     groups = m.groupdict()
     year = _year(value, groups.get("year") or groups["year2"])
+    if name in ("christmas", "christmas-day", "year-end", "year-start", "tv-season"):
+        return _press(value, name, year, groups.get("next"))
     if name == "year":
         return window(Precision.YEAR, date(year, 1, 1), date(year, 12, 31))
     if name in ("half", "quarter"):
@@ -360,6 +363,25 @@ def _from_match(value: str, name: str, m: re.Match[str]) -> DateSpec:
         raise _refuse(value, str(exc)) from None
     _check_weekday(value, groups.get("wd"), day)
     return window(Precision.DAY, day, day)
+
+
+def _press(value: str, name: str, year: int, nxt: str | None) -> DateSpec:
+    """The press's forms, each read as the window it honestly names: "Christmas 2026" is
+    December (releases "for Christmas" open from mid-December, some on the day), "end of
+    2027" its last quarter and "start of 2027" its first, and "2027/28" a television season,
+    September 2027 to May 2028 (as "winter 2026/27" spans two years, its second year must
+    follow the first)."""
+    if name == "christmas":
+        return window(Precision.MONTH, date(year, 12, 1), date(year, 12, 31))
+    if name == "christmas-day":
+        return window(Precision.DAY, date(year, 12, 25), date(year, 12, 25))
+    if name in ("year-end", "year-start"):
+        first = 10 if name == "year-end" else 1
+        return window(Precision.QUARTER, date(year, first, 1), _last_day(year, first + 2))
+    expected = year + 1
+    if nxt is None or int(nxt) != expected % 100:
+        raise _refuse(value, f"a season's second year is the next one: {year}/{expected % 100:02d}")
+    return _range(value, date(year, 9, 1), _last_day(expected, 5))
 
 
 def _numeric_reason(a: int, b: int, year: int) -> str:
@@ -460,7 +482,9 @@ def _parse_instant(value: str, raw: str | None = None) -> DateSpec:
     if day_spec.precision is not Precision.DAY or day_spec.earliest is None:
         raise _refuse(value, "a time needs a full date")
     try:
-        if m["half"]:
+        if m["time"].lower() in ("midnight", "noon", "midday"):
+            clock = time(0, 0) if m["time"].lower() == "midnight" else time(12, 0)
+        elif m["half"]:
             hour = int(m["h12"])
             if not 1 <= hour <= 12:
                 raise ValueError

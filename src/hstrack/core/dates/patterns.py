@@ -30,6 +30,15 @@ def _grammar() -> list[tuple[str, re.Pattern[str]]]:
             "season",
             re.compile(rf"(?P<season>spring|summer|autumn|fall|winter) {_YEAR}(?:/(?P<next>\d{{2}}|\d{{4}}))?"),
         ),
+        # The press's own: "Christmas 2026" (its month; "Christmas Day 2026" is the 25th),
+        # "end of 2027" (its last quarter), "start of 2027" (its first), "2027/28" (a
+        # television season, September to May: also "2027–28" with the en dash the press
+        # sets it with, and "2027-28 season"; a bare "2027-28" stays EDTF's winter).
+        ("christmas-day", re.compile(rf"(?:christmas|xmas) day,? {_YEAR}")),
+        ("christmas", re.compile(rf"(?:christmas|xmas)(?: season)?,? {_YEAR}")),
+        ("year-end", re.compile(rf"(?:(?:the )?(?:end|close) of |year[ -]end |end[ -]){_YEAR}")),
+        ("year-start", re.compile(rf"(?:the )?(?:start|beginning) of {_YEAR}")),
+        ("tv-season", re.compile(rf"(?:the )?{_YEAR}(?:[/–—]|-(?=\d\d season))(?P<next>\d{{2}})(?: season)?")),
         ("iso-month", re.compile(rf"{_YEAR}-(?P<month>\d{{2}})")),
         ("month", re.compile(rf"(?P<month>{_MONTH_RE})\.? {_YEAR}")),
         ("iso-day", re.compile(r"\d{4}-\d{2}-\d{2}")),
@@ -94,12 +103,13 @@ _EDTF_GROUPS = {
 # A time of day: 24-hour (08:00, 20:30:15) or, as the press writes it, 12-hour (8pm, 8:30 p.m.),
 # after the day or after "at".
 _CLOCK_12 = r"(?P<h12>\d{1,2})(?::(?P<m12>\d{2}))? ?(?P<half>(?i:[ap])\.?(?i:m)\.?)"
+_CLOCK_WORDS = r"(?i:midnight|noon|midday)"  # midnight is 00:00, the start of the day, as 12am is
 _TIME = (
     r"(?P<date>.+?)(?:,? (?i:at) |[ T])"
-    rf"(?P<time>\d{{1,2}}:\d{{2}}(?::\d{{2}})?|{_CLOCK_12})(?: ?(?P<zone>\S+))?"
+    rf"(?P<time>\d{{1,2}}:\d{{2}}(?::\d{{2}})?|{_CLOCK_12}|{_CLOCK_WORDS})(?: ?(?P<zone>\S+))?"
 )
 _BRACKET_ZONE = r"(?P<stamp>[^\[\]]+)\[(?P<zone>[^\[\]]+)\]"
 # A UTC offset: +05:30, +0530, -07, and the colloquial UTC+1 / GMT+05:45 (east of Greenwich
 # is +, as people mean it; POSIX's inverted "GMT+1" is not what anyone types).
 _OFFSET = r"(?:(?i:utc|gmt))?(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?"
-_HAS_TIME = r"\d:\d|\d ?[ap]\.?m\b"
+_HAS_TIME = r"\d:\d|\d ?[ap]\.?m\b|\b(?:midnight|noon|midday)\b"

@@ -21,25 +21,48 @@ from hstrack.core.dates.spec import (
 )
 
 # Abbreviations name no zone: "8 pm EST" in July means New York's summer time, and CET,
-# IST or CST each mean several places. They are refused with the zone people usually
-# mean (tzdata still carries EST, MST, CET ... as fixed or legacy zones, which would
-# silently give the wrong hour for half the year).
-ABBREVIATIONS = {
-    "EST": "America/New_York", "EDT": "America/New_York", "ET": "America/New_York",
-    "CST": "America/Chicago", "CDT": "America/Chicago", "CT": "America/Chicago",
-    "MST": "America/Denver", "MDT": "America/Denver", "MT": "America/Denver",
-    "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles", "PT": "America/Los_Angeles",
-    "AKST": "America/Anchorage", "AKDT": "America/Anchorage", "HST": "Pacific/Honolulu",
-    "BST": "Europe/London", "WET": "Europe/Lisbon", "WEST": "Europe/Lisbon",
-    "CET": "Europe/Paris", "CEST": "Europe/Paris", "MET": "Europe/Paris", "MEST": "Europe/Paris",
-    "EET": "Europe/Athens", "EEST": "Europe/Athens", "MSK": "Europe/Moscow",
-    "IST": "Asia/Kolkata", "PKT": "Asia/Karachi", "JST": "Asia/Tokyo", "KST": "Asia/Seoul",
-    "HKT": "Asia/Hong_Kong", "SGT": "Asia/Singapore", "AWST": "Australia/Perth",
-    "ACST": "Australia/Adelaide", "ACDT": "Australia/Adelaide", "AEST": "Australia/Sydney",
-    "AEDT": "Australia/Sydney", "NZST": "Pacific/Auckland", "NZDT": "Pacific/Auckland",
-    "BRT": "America/Sao_Paulo", "ART": "America/Argentina/Buenos_Aires", "SAST": "Africa/Johannesburg",
-    "WAT": "Africa/Lagos", "EAT": "Africa/Nairobi", "CAT": "Africa/Maputo",
+# IST or CST each mean several places. They are refused with what each usually means: the
+# zone, and the offset the abbreviation itself stands for (EST is -05:00, EDT -04:00; JST
+# +09:00 all year), so the message never claims a season where there is none. tzdata still
+# carries EST, MST, CET ... as fixed or legacy zones, which would silently give the wrong
+# hour for half the year. Each: (zone, offset, which time of the zone it names): "standard"
+# and "summer" for a zone that changes with the seasons, "all year" for one that does not,
+# None for a name of both (ET: -05:00 or -04:00 by the season).
+ABBREVIATION_TIMES: dict[str, tuple[str, str | None, str | None]] = {
+    "EST": ("America/New_York", "-05:00", "standard"), "EDT": ("America/New_York", "-04:00", "summer"),
+    "ET": ("America/New_York", None, None),
+    "CST": ("America/Chicago", "-06:00", "standard"), "CDT": ("America/Chicago", "-05:00", "summer"),
+    "CT": ("America/Chicago", None, None),
+    "MST": ("America/Denver", "-07:00", "standard"), "MDT": ("America/Denver", "-06:00", "summer"),
+    "MT": ("America/Denver", None, None),
+    "PST": ("America/Los_Angeles", "-08:00", "standard"), "PDT": ("America/Los_Angeles", "-07:00", "summer"),
+    "PT": ("America/Los_Angeles", None, None),
+    "AKST": ("America/Anchorage", "-09:00", "standard"), "AKDT": ("America/Anchorage", "-08:00", "summer"),
+    "HST": ("Pacific/Honolulu", "-10:00", "all year"),
+    "BST": ("Europe/London", "+01:00", "summer"),
+    "WET": ("Europe/Lisbon", "+00:00", "standard"), "WEST": ("Europe/Lisbon", "+01:00", "summer"),
+    "CET": ("Europe/Paris", "+01:00", "standard"), "CEST": ("Europe/Paris", "+02:00", "summer"),
+    "MET": ("Europe/Paris", "+01:00", "standard"), "MEST": ("Europe/Paris", "+02:00", "summer"),
+    "EET": ("Europe/Athens", "+02:00", "standard"), "EEST": ("Europe/Athens", "+03:00", "summer"),
+    "MSK": ("Europe/Moscow", "+03:00", "all year"),
+    "IST": ("Asia/Kolkata", "+05:30", "all year"), "PKT": ("Asia/Karachi", "+05:00", "all year"),
+    "JST": ("Asia/Tokyo", "+09:00", "all year"), "KST": ("Asia/Seoul", "+09:00", "all year"),
+    "HKT": ("Asia/Hong_Kong", "+08:00", "all year"), "SGT": ("Asia/Singapore", "+08:00", "all year"),
+    "AWST": ("Australia/Perth", "+08:00", "all year"),
+    "ACST": ("Australia/Adelaide", "+09:30", "standard"), "ACDT": ("Australia/Adelaide", "+10:30", "summer"),
+    "AEST": ("Australia/Sydney", "+10:00", "standard"), "AEDT": ("Australia/Sydney", "+11:00", "summer"),
+    "NZST": ("Pacific/Auckland", "+12:00", "standard"), "NZDT": ("Pacific/Auckland", "+13:00", "summer"),
+    "BRT": ("America/Sao_Paulo", "-03:00", "all year"), "ART": ("America/Argentina/Buenos_Aires", "-03:00", "all year"),
+    "SAST": ("Africa/Johannesburg", "+02:00", "all year"), "WAT": ("Africa/Lagos", "+01:00", "all year"),
+    "EAT": ("Africa/Nairobi", "+03:00", "all year"), "CAT": ("Africa/Maputo", "+02:00", "all year"),
 }  # fmt: skip
+ABBREVIATIONS = {name: zone for name, (zone, _, _) in ABBREVIATION_TIMES.items()}
+# Abbreviations that name more than one place's time, said with the usual one.
+_ALSO = {
+    "IST": "Ireland's summer time, +01:00, and Israel's standard time, +02:00",
+    "CST": "China's time, +08:00, and Cuba's standard time, -05:00",
+    "BST": "Bangladesh's time, +06:00",
+}
 
 
 # The offsets zones use: from -12:00 to +14:00, in whole quarter hours (every offset in the
@@ -61,13 +84,27 @@ def offset_problem(offset: timedelta) -> str | None:
 
 def _zone_hint(raw: str) -> str:
     upper = raw.upper()
-    zone = ABBREVIATIONS.get(upper) or ABBREVIATIONS.get(re.sub(r"\d.*", "", upper))
-    if zone:
+    # A POSIX rule name (EST5EDT) names a zone's time in both seasons; EST5 only the first.
+    both = re.fullmatch(r"([A-Z]+)\d+[A-Z]+", upper)
+    name = both[1] if both else upper if upper in ABBREVIATION_TIMES else re.sub(r"\d.*", "", upper)
+    if name not in ABBREVIATION_TIMES:
+        return f"{raw} is not an IANA zone name; use one such as Europe/London or America/New_York, or a UTC offset"
+    zone, offset, which = ABBREVIATION_TIMES[name]
+    if offset is None or (both and which != "all year"):
         return (
-            f"{raw} is an abbreviation, not a zone, and its hour changes with the season: "
-            f"use an IANA name such as {zone}, or a UTC offset such as -05:00"
+            f"{raw} is an abbreviation, not a zone: it names the local time of {zone}, whose offset changes with "
+            f"the season; write {zone}"
         )
-    return f"{raw} is not an IANA zone name; use one such as Europe/London or America/New_York, or a UTC offset"
+    also = f" ({name} also names {_ALSO[name]})" if name in _ALSO else ""
+    if which == "all year":
+        return (
+            f"{raw} is an abbreviation, not a zone: it usually means UTC{offset}, the time of {zone} all year{also}; "
+            f"write {offset} or {zone}"
+        )
+    return (
+        f"{raw} is an abbreviation, not a zone: it usually means UTC{offset}, the {which} time of {zone}{also}; "
+        f"write {offset} for that hour, or {zone} for its local time whatever the season"
+    )
 
 
 def _parse_zone(value: str, raw: str, strict: bool = True) -> tuple[tzinfo, str | None]:

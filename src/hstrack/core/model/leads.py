@@ -19,8 +19,18 @@ _LEAD_UNITS = {"h": (1, 24 * 366), "d": (24, 366), "w": (24 * 7, 52)}  # hours p
 
 def check_lead(value: str) -> str:
     """A lead time in its one spelling: "7d", "12h", "2w"; "0d" for on the day (or hour)."""
-    from hstrack.core.dates.spans import read_span
+    from hstrack.core.dates.spans import ambiguous, read_span
 
+    readings = ambiguous(value)
+    if readings is not None:
+        # Neither reading is a lead time (a notify run every 15 minutes cannot keep to the
+        # minute, and a year of weeks covers months): offer the nearest that is.
+        n = int("".join(ch for ch in readings[0] if ch.isdigit()))
+        hours, weeks = max(1, -(-n // 60)), max(1, round(n * 30.4 / 7))
+        raise UsageError(
+            f"cannot read lead time {value.strip()[:20]!r}: m could be minutes or months, and a lead time is "
+            f"in hours, days or weeks; did you mean {hours}h or {weeks}w (about {n} months)?"
+        )
     try:
         n, unit = read_span(value)
     except UsageError:

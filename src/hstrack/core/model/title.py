@@ -103,6 +103,15 @@ def unknown_title(title_id: str, titles: dict[str, Title]) -> str:
     words = slugify(typed)
     if words:
         near += [t.id for t in titles.values() if t.id not in near and words in slugify(t.name)]
+    # Run together, as typed without hyphens or spaces ("spiderman", "brandnewday"): a part
+    # of an id or of a name.
+    flat = words.replace("-", "")
+    if len(flat) >= 3:
+        near += sorted(
+            t.id
+            for t in titles.values()
+            if t.id not in near and (flat in t.id.replace("-", "") or flat in slugify(t.name).replace("-", ""))
+        )
     if near:
         return f"no title with id {title_id!r}{did_you_mean(near[:5])}"
     return f"no title with id {title_id!r}; hstrack status lists the {len(titles)} ids"

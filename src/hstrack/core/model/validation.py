@@ -26,13 +26,19 @@ _LATIN = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe"
                         "ħ": "h", "Ħ": "H"})  # fmt: skip
 
 
+# Apostrophes, straight, curly, as a letter (ʼ) and as typed on some keyboards (` ´): a
+# word's own ("Ocean's", "Don't"), so dropped rather than made a break ("oceans", not "ocean-s").
+_APOSTROPHES = str.maketrans(dict.fromkeys("'\u2019\u2018\u02bc\u0060\u00b4\u2032", None))
+
+
 def slugify(name: str) -> str:
     """A default id from a name: "Heartstopper: The Film!" -> "heartstopper-the-film",
-    "Amélie" -> "amelie". Empty when the name's letters are not Latin ("סדרה 2" would
-    otherwise become "2"): an id that keeps only part of a name is worse than asking."""
+    "Amélie" -> "amelie", "Ocean’s Fourteen" -> "oceans-fourteen". Empty when the name's
+    letters are not Latin ("סדרה 2" would otherwise become "2"): an id that keeps only
+    part of a name is worse than asking."""
     import unicodedata
 
-    decomposed = unicodedata.normalize("NFKD", name.translate(_LATIN))
+    decomposed = unicodedata.normalize("NFKD", name.translate(_APOSTROPHES).translate(_LATIN))
     kept = []
     for ch in decomposed:
         if ch.isascii():
@@ -61,10 +67,11 @@ def normalize_milestone(kind: str) -> str:
     return check_slug(key, "milestone")
 
 
-def resolve_milestone(kind: str, known_here: Iterable[str] = (), new: bool = False) -> str:
+def resolve_milestone(kind: str, known_here: Iterable[str] = (), new: bool = False, adding: bool = False) -> str:
     """A milestone kind a person typed for a title: a kind hstrack knows (or an alias), one
     the title already has, or, only with ``new``, a kind of their own. A typo such as
-    "relase" is a usage error that names what was meant, never a new milestone."""
+    "relase" is a usage error that names what was meant, never a new milestone; ``adding``:
+    the command can add one (``set``), so the error says how."""
     key = normalize_milestone(kind)
     here = set(known_here)
     if key in MILESTONE_LADDER or key in here or new:
@@ -74,14 +81,17 @@ def resolve_milestone(kind: str, known_here: Iterable[str] = (), new: bool = Fal
     near = close_matches(key, [*MILESTONE_LADDER, *MILESTONE_ALIASES, *here])
     near = [MILESTONE_ALIASES.get(k, k) for k in near]
     hint = did_you_mean(list(dict.fromkeys(near)))
-    raise UsageError(
-        f"{key!r} is not a milestone hstrack knows{hint} (known: {', '.join(MILESTONE_LADDER)}); "
-        "to track a milestone of your own kind, add --new"
-    )
+    how = "; to track a milestone of your own kind, add --new" if adding else ""
+    raise UsageError(f"{key!r} is not a milestone hstrack knows{hint} (known: {', '.join(MILESTONE_LADDER)}){how}")
 
 
 def resolve_key(
-    typed: str, known_here: Iterable[str] = (), new: bool = False, region: str | None = None, medium: str | None = None
+    typed: str,
+    known_here: Iterable[str] = (),
+    new: bool = False,
+    region: str | None = None,
+    medium: str | None = None,
+    adding: bool = False,
 ) -> str:
     """A milestone as a person names it, with its place: ``release``, ``release@GB``,
     ``release@uk:cinemas``, ``premiere:theatrical``, or a kind with ``region``/``medium``
@@ -91,10 +101,10 @@ def resolve_key(
     rest, colon, typed_medium = text.partition(":")
     word, at, typed_region = rest.partition("@")
     if not (at or colon or region or medium):
-        return resolve_milestone(text, known_here, new)
+        return resolve_milestone(text, known_here, new, adding)
     from hstrack.core.regions import check_medium, check_region, make_key
 
-    kind = resolve_milestone(word, [k.partition(":")[0].partition("@")[0] for k in known_here], new)
+    kind = resolve_milestone(word, [k.partition(":")[0].partition("@")[0] for k in known_here], new, adding)
     if kind not in PLACED_KINDS:
         raise UsageError(f"only {' and '.join(PLACED_KINDS)} have a region or medium, not {kind}")
     place = {

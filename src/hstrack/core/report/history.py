@@ -54,7 +54,7 @@ class HistoryRow(Value):
         if old.date == new.date:
             if old.tentative != new.tentative:
                 return f"{kind} {'marked tentative' if new.tentative else 'confirmed'} ({new.date.text})"
-            return f"{kind} source or note updated ({said(new)})"
+            return f"{kind} {annotation(old, new)} ({said(new)})"
         if old.date.is_tba:
             return f"{kind} dated: {said(new)} (was TBA)"
         if new.date.is_tba:
@@ -106,6 +106,26 @@ class HistoryRow(Value):
 def said(m: Milestone) -> str:
     """A milestone's date as every view says it: with "(tentative)" when it is."""
     return f"{m.date.text} (tentative)" if m.tentative else m.date.text
+
+
+def annotation(old: Milestone, new: Milestone) -> str:
+    """What changed beside the date: which of the source and the note, and what the note
+    now says (its first words: the history is one line a change; the source is printed
+    under the row)."""
+    parts = []
+    if old.source != new.source:
+        parts.append("source " + ("added" if old.source is None else "removed" if new.source is None else "changed"))
+    if old.note != new.note:
+        if new.note is None:
+            parts.append("note removed")
+        else:
+            text = " ".join(new.note.split())
+            text = text if len(text) <= NOTE_WORDS else text[: NOTE_WORDS - 1].rstrip() + "…"
+            parts.append(f"note {'set' if old.note is None else 'changed'} to '{text}'")
+    return "; ".join(parts) or "details updated"
+
+
+NOTE_WORDS = 60
 
 
 class _Recorded(Protocol):

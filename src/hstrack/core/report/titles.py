@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from hstrack.core.kinds import PLACED_KINDS, milestone_rank
+from hstrack.core.kinds import PLACED_KINDS, milestone_rank, release_kind
 from hstrack.core.report.assess import (
     _PHASE_OF,
     CANCELLED,
@@ -41,7 +41,7 @@ class TitleReport:
     milestones: list[Assessed]  # in time order, TBA last
     last: Assessed | None  # the milestone reached most recently (``reach_key``), of those that apply
     next: Assessed | None  # the next milestone that applies: today's, or the first not yet reached
-    release: Assessed | None  # "the" release for the viewer (see for_viewer): the title's phase
+    release: Assessed | None  # "the" release for the viewer (see for_viewer; a season's premiere when it has no release)
     cancellation: Assessed | None = None  # the cancellation that ended the title, when it is cancelled
     own: tuple[Assessed, ...] = ()  # one release and premiere, the viewer's own (for_viewer); all when empty
     applying: tuple[Assessed, ...] = ()  # every milestone that applies to the viewer (applies); all when empty
@@ -65,6 +65,8 @@ class TitleReport:
         pool = self.single
         if "@" not in key and ":" not in key:
             found = next((a for a in pool if a.kind == key), None)
+            if found is None and key == "release" and self.release is not None:
+                return self.release  # a season's premiere, which is its release
             if found is not None or key in PLACED_KINDS:
                 return found
         exact = next((a for a in self.milestones if a.key == key), None)
@@ -92,7 +94,7 @@ class TitleReport:
         if r is None:
             return None
         m = r.milestone
-        if m.region is None and m.medium is None and sum(a.kind == "release" for a in self.milestones) == 1:
+        if m.region is None and m.medium is None and sum(a.kind == r.kind for a in self.milestones) == 1:
             return None
         from hstrack.core.regions import where
 
@@ -110,14 +112,17 @@ class TitleReport:
         return f"{r.date.text} · {r.countdown}{place}"
 
 
-def phase_of(assessed: list[Assessed]) -> str:
+def phase_of(assessed: list[Assessed], release: str = "release") -> str:
     """The title's phase from its milestones; of its releases and premieres only the ones
-    chosen for the viewer are given (see ``for_viewer``)."""
+    chosen for the viewer are given (see ``for_viewer``). ``release`` is the kind that is
+    its release (``kinds.release_kind``: a season's premiere)."""
     firm = [a for a in assessed if not a.milestone.tentative]
     if any(a.kind == CANCELLED and (a.reached or a.state == "tba") for a in firm):
         return "cancelled"
     reached = {a.kind for a in firm if a.reached}
-    for kind in ("release", "production-end", "production-start"):
+    if release in reached:
+        return "released"
+    for kind in ("production-end", "production-start"):
         if kind in reached:
             return _PHASE_OF[kind]
     return "announced" if reached else "rumoured"
@@ -199,7 +204,8 @@ def report_title(
     everything = sorted((assess(m, now, memo) for m in title.milestones.values()), key=time_key)
     if any(a.state == DUE for a in everything):
         everything = [confirmed(a) if a.state == DUE and _day_recorded(title, a) else a for a in everything]
-    phase = phase_of(for_viewer(everything, pref, title.country))
+    releases = release_kind(title.kind, {a.kind for a in everything})
+    phase = phase_of(for_viewer(everything, pref, title.country), releases)
     firm_end = next((a for a in everything if a.kind == CANCELLED and not a.milestone.tentative), None)
     cancellation = None
     if phase == "cancelled":
@@ -242,7 +248,7 @@ def report_title(
         milestones=everything,
         last=max(reached, key=reach_key) if reached else None,
         next=nxt,
-        release=next((a for a in chosen if a.kind == "release"), None),
+        release=next((a for a in chosen if a.kind == releases), None),
         own=tuple(chosen) if len(chosen) != len(everything) else (),
         applying=tuple(assessed) if len(assessed) != len(everything) else (),
         cancellation=cancellation,
