@@ -41,7 +41,9 @@ class TitleReport:
     milestones: list[Assessed]  # in time order, TBA last
     last: Assessed | None  # the milestone reached most recently (``reach_key``), of those that apply
     next: Assessed | None  # the next milestone that applies: today's, or the first not yet reached
-    release: Assessed | None  # "the" release for the viewer (see for_viewer; a season's premiere when it has no release)
+    release: (
+        Assessed | None
+    )  # "the" release for the viewer (see for_viewer; a season's premiere when it has no release)
     cancellation: Assessed | None = None  # the cancellation that ended the title, when it is cancelled
     own: tuple[Assessed, ...] = ()  # one release and premiere, the viewer's own (for_viewer); all when empty
     applying: tuple[Assessed, ...] = ()  # every milestone that applies to the viewer (applies); all when empty
