@@ -179,11 +179,40 @@ def import_(
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="With --replace: do not ask before dropping titles.")
     ] = False,
+    service: Annotated[
+        str | None,
+        typer.Option("--from", metavar="letterboxd|imdb|trakt", help="FILE is a watchlist exported by this service."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="With --from: say what would be added, skipped and asked; write nothing.")
+    ] = False,
+    keep_released: Annotated[
+        bool, typer.Option("--all", help="With --from: keep films already released (left out by default).")
+    ] = False,
+    choices: Annotated[
+        Path | None,
+        typer.Option("--choices", metavar="FILE", help="With --from: choices read from FILE; open ones written to it."),
+    ] = None,
+    interactive: Annotated[
+        bool, typer.Option("--interactive", "-i", help="With --from: ask on the terminal which an ambiguous title is.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="With --from: what became of each row, as JSON.")] = False,
 ) -> None:
-    """Import a JSON export; the whole file is checked before anything is written."""
+    """Import a JSON export; the whole file is checked before anything is written. With
+    --from letterboxd|imdb|trakt, FILE is a watchlist: each film or show in it is matched
+    to its TMDb or Wikidata page and added, linked, with its dates (see the README)."""
     from hstrack.core.model.document import Document
     from hstrack.sharing import imports
 
+    if service is not None:
+        if merge or replace or yes:
+            raise UsageError("--from imports a watchlist; --merge, --replace and --yes are for hstrack's own exports")
+        from hstrack.cli.watchlists import import_watchlist
+
+        import_watchlist(ctx, service, file, dry_run, keep_released, choices, interactive, as_json)
+        return
+    if dry_run or keep_released or choices is not None or interactive or as_json:
+        raise UsageError("--dry-run, --all, --choices, --interactive and --json go with --from SERVICE")
     if merge and replace:
         raise UsageError("choose one of --merge and --replace")
     settings = settings_of(ctx)
