@@ -387,3 +387,29 @@ def test_the_installed_command_imports_a_trakt_list(tmdb: TMDb, tmp_path: Path) 
     assert "Traceback" not in done.stderr
     assert re.search(r"^line 21\tadd\tBig Film \(2027\)\tbig-film$", done.stdout, re.M)
     assert "2 add" in done.stderr
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(service=st.sampled_from(W.SERVICES), data=st.one_of(
+    st.binary(max_size=200),
+    st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=10), min_size=4, max_size=4).map(
+        lambda r: ("Date,Name,Year,Letterboxd URI\n" + ",".join(r) + "\n").encode()),
+    st.lists(st.text(max_size=10), min_size=5, max_size=5).map(
+        lambda r: ("Position,Const,Title,Title Type,Year\n" + ",".join(r) + "\n").encode()),
+))  # fmt: skip
+def test_the_command_given_hostile_files_exits_0_1_or_2_and_never_shows_a_traceback(
+    tmp_path: Path, service: str, data: bytes
+) -> None:
+    file = tmp_path / "hostile"
+    file.write_bytes(data)
+    closed = {
+        "HSTRACK_WIKIDATA_URL": "http://127.0.0.1:9",
+        "HSTRACK_TMDB_URL": "http://127.0.0.1:9/3",
+    }  # never the internet
+    result = CliRunner().invoke(app, ["--at", NOW, "import", "--from", service, str(file), "--dry-run"], env=closed)
+    assert result.exit_code in (0, 1, 2), result.exception
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output + result.stderr
+    assert "\x1b" not in result.stdout + result.stderr
