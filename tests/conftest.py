@@ -201,3 +201,14 @@ def pytest_configure(config: pytest.Config) -> None:
     # tools/mutate.py runs the suite once per mutant: fewer, repeatable examples there.
     settings.register_profile("mutation", max_examples=25, derandomize=True, deadline=None)
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def by_id(events: dict[str, Any], store: Path) -> dict[str, Any]:
+    """Calendar events keyed ``UID.milestone@hstrack`` (a title's uid, which no rename
+    changes), keyed by the title's id as the store has it now, for tests to read."""
+    ids = {t["uid"]: t["id"] for t in json.loads(store.read_text())["titles"]}
+    found = {}
+    for key, value in events.items():
+        uid, _, rest = key.partition(".")
+        found[f"{ids.get(uid, uid)}.{rest}"] = value
+    return found

@@ -28,8 +28,10 @@ Rules (README, "Date forms", "Phases", "Now", "Cancelled titles", "Words"):
   (announced, production-start, production-end, trailer, premiere, release, cancelled,
   then others by name); TBA last.
 - next: the first milestone (not a cancellation) known to the day or moment and falling on
-  today; else the first due, ahead or open; else the first TBA one by the ladder. last: the
-  last one reached before next in time.
+  today; else the first due, ahead or open; else the first TBA one by the ladder. last: of
+  those reached no later than next is reached (a window when its last day ended, a day on
+  its day, an instant at its moment, a cancellation dated TBA after all), the one reached
+  most recently; ties by the ladder.
 - Words: see ``span`` and friends below.
 """
 
@@ -266,9 +268,21 @@ def expect_title(milestones: dict[str, tuple[Spec, bool]], now: datetime) -> Tit
 
 
 def last_reached(assessed: list[Expected], nxt: Expected | None) -> str | None:
-    """The last milestone reached before next in time (all of them when nothing is next)."""
-    before = [e for e in assessed if e.reached and e is not nxt and (nxt is None or order_key(e) < order_key(nxt))]
-    return before[-1].kind if before else None
+    """Of the milestones reached before next is reached (all, when nothing is next or next
+    is due: it will be reached when confirmed, after all that was), the one reached most
+    recently."""
+
+    def when(e: Expected) -> tuple[Any, ...]:
+        if e.window is None:  # TBA: a cancellation dated TBA is over, day unknown; a next TBA is ahead
+            return (date.max, 0.0, rank(e.kind))
+        return (e.window[1], e.moment, rank(e.kind))
+
+    reached = [
+        e
+        for e in assessed
+        if e.reached and e is not nxt and (nxt is None or nxt.state == "due" or when(e) <= when(nxt))
+    ]
+    return max(reached, key=when).kind if reached else None
 
 
 def gaps(expected: list[Expected]) -> list[dict[str, int] | None]:

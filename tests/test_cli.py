@@ -93,8 +93,8 @@ def test_tour_fuzzy_then_firm_then_history(seeded: Cli) -> None:
     seeded("set", "heartstopper-film", "release", "2028-01-05")
     history = seeded.json("history", "heartstopper-film")["history"][-3:]
     assert [h["summary"] for h in history] == [
-        "release dated: autumn 2027 (was TBA)",
-        "release firmed up from autumn 2027 to 3 Oct 2027",
+        "release dated: autumn 2027 (tentative) (was TBA)",
+        "release firmed up from autumn 2027 (tentative) to 3 Oct 2027",
         "release moved 94 days later (3 Oct 2027 → 5 Jan 2028)",
     ]
     assert history[1]["old"]["text"] == "autumn 2027"

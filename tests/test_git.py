@@ -227,7 +227,11 @@ def test_keeping_a_conflicted_title(team: list[Clone]) -> None:
     a.healthy()
 
 
-def test_a_title_added_on_both_sides_with_one_id_is_merged(team: list[Clone]) -> None:
+def test_a_title_added_on_both_sides_with_one_id_stays_two_titles(team: list[Clone]) -> None:
+    """Titles are known by their uid, never by their id: two titles added apart are two
+    titles, even under one id (nothing tells the same film from another called alike); the
+    one that took the id later gets the next free one, recorded as a rename, and the merge
+    says so."""
     a, b, _ = team
     a.hs("add", "Nick and Charlie", "--id", "nick-and-charlie", now="2026-11-27T10:00:00+00:00")
     a.hs("set", "nick-and-charlie", "announced", "2026-11-20", now="2026-11-27T10:00:00+00:00")
@@ -236,8 +240,16 @@ def test_a_title_added_on_both_sides_with_one_id_is_merged(team: list[Clone]) ->
     b.hs("add", "Nick and Charlie", "--id", "nick-and-charlie", now="2026-11-27T11:00:00+00:00")
     b.hs("set", "nick-and-charlie", "release", "2027", now="2026-11-27T11:00:00+00:00")
     b.commit("b")
-    b.git("pull", "-q", "--no-edit")
-    assert b.milestones("nick-and-charlie") == {"announced": "2026-11-20", "release": "2027"}
+    pulled = b.git("pull", "-q", "--no-edit")
+    assert "two titles took the id nick-and-charlie" in pulled.stderr
+    # a's was made first (10:00) and keeps the id; b's own is now nick-and-charlie-2
+    assert b.milestones("nick-and-charlie") == {"announced": "2026-11-20"}
+    assert b.milestones("nick-and-charlie-2") == {"release": "2027"}
+    renamed = b.title("nick-and-charlie-2")
+    assert renamed is not None
+    assert [(e["old"], e["new"]) for e in renamed["edits"] if e["field"] == "id"] == [
+        ("nick-and-charlie", "nick-and-charlie-2")
+    ]
     b.healthy()
 
 

@@ -329,25 +329,34 @@ class RawServer:
 
         self.answer = answer
         self.requests: list[bytes] = []
+        self.stopped = threading.Event()
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(8)
+        self.sock.settimeout(0.1)  # the accept loop sees `stopped`
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/x"
-        threading.Thread(target=self._serve, daemon=True).start()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
 
     def _serve(self) -> None:
-        while True:
+        while not self.stopped.is_set():
             try:
                 conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
-            with conn:
+            with conn, contextlib.suppress(OSError):  # the client may have given up already
+                conn.settimeout(5)
                 request = conn.recv(65536)
                 self.requests.append(request)
-                with contextlib.suppress(OSError):  # the client may have given up already
-                    conn.sendall(self.answer(request))
+                conn.sendall(self.answer(request))
 
     def close(self) -> None:
+        # The accept loop is stopped and joined before the socket is closed: an accept() on
+        # a closed descriptor whose number was reused would take another server's connections.
+        self.stopped.set()
+        self.thread.join(timeout=10)
         self.sock.close()
 
 
@@ -448,7 +457,7 @@ def test_a_redirect_to_another_host_is_not_followed_and_the_token_stays_home(
     ref = parse_reference(f"tmdb:movie/{D.MOVIE}")
     got = sources(httpserver, made).fetch([ref])[ref]
     assert isinstance(got, str)
-    assert "redirected to another host" in got
+    assert "redirected to '127.0.0.1' on port" in got  # named as the host and port it is
     assert elsewhere.log == []  # the bearer token never left for the other host
 
 
@@ -478,3 +487,33 @@ def test_a_server_that_drips_its_answer_is_given_up_on(httpserver: HTTPServer, t
     with pytest.raises(H.FetchError, match=r"took more than 0.5 s"):
         made.get(httpserver.url_for("/drip"))
     assert time.monotonic() - started < 1.5
+
+
+def test_a_server_silent_before_its_status_line_is_given_up_on_at_the_deadline(raw: Any, tmp_path: Path) -> None:
+    """Issue 26: the deadline covers the whole exchange, not only the body (the timeout is 5 s)."""
+
+    server = raw(_silent)  # the status line never comes, and the connection stays open
+    made, _ = client(tmp_path, timeout=5.0, deadline=0.4)
+    started = time.monotonic()
+    with pytest.raises(H.FetchError, match=r"took more than 0.4 s \(connecting, its status line"):
+        made.get(server.url)
+    assert time.monotonic() - started < 2
+
+
+def test_each_source_has_a_budget_for_the_whole_run(raw: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(H, "RUN_BUDGET", 2)
+    server = raw(_silent)
+    made, _ = client(tmp_path, timeout=5.0, deadline=0.3)
+    for _ in range(2):  # two whole deadlines: the budget
+        with pytest.raises(H.FetchError, match="took more than"):
+            made.get(server.url)
+    started = time.monotonic()
+    with pytest.raises(H.FetchError, match=r"gave up: this source's answers took more than 0.6 s in all"):
+        made.get(server.url)
+    assert time.monotonic() - started < 0.1
+    assert made.requests == 2
+
+
+def _silent(request: bytes) -> bytes:
+    time.sleep(0.8)  # holds the connection open, saying nothing, past any deadline above
+    return b""

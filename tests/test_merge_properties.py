@@ -36,7 +36,7 @@ NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
 
 # An edit: what to do, to which title, and when (a few distinct seconds, so ties happen).
 operation = st.tuples(
-    st.sampled_from(("add", "set", "set", "set", "unset", "edit", "credit", "remove", "rename")),
+    st.sampled_from(("add", "set", "set", "set", "unset", "edit", "credit", "remove", "rename", "pin", "unpin")),
     st.sampled_from(IDS),
     st.sampled_from(KINDS),
     st.sampled_from(DATES),
@@ -63,6 +63,12 @@ def apply(doc: Document, ops: list[tuple[str, str, str, str, str, int]], offset:
                 remove_title(doc, title_id)
             elif what == "rename" and title_id + "-2" not in doc.titles and "-2" not in title_id:
                 rename_title(doc, title_id, title_id + "-2", now)
+            elif what == "pin" and title_id in doc.titles:  # as `hstrack pin` does
+                doc.pin_title, doc.pin_milestone = title_id, kind if kind in doc.titles[title_id].milestones else None
+                doc.pin_set = now.isoformat(timespec="seconds")
+            elif what == "unpin" and doc.pin_title is not None:
+                doc.pin_title = doc.pin_milestone = None
+                doc.pin_set = now.isoformat(timespec="seconds")
         except HstrackError:
             continue  # an edit that does not apply here (no such title, no such milestone)
     return doc
@@ -100,7 +106,7 @@ PROPERTY = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=
 def test_merging_is_symmetric_in_content(three: tuple[Document, Document, Document]) -> None:
     base, ours, theirs = three
     one, other = merged(base, ours, theirs), merged(base, theirs, ours)
-    assert content(one)["titles"] == content(other)["titles"]
+    assert content(one) == content(other)  # the titles, the pin, the conflicts: a merge and a rebase agree
     assert [c.title for c in one.conflicts] == [c.title for c in other.conflicts]
 
 
@@ -114,8 +120,9 @@ def test_merging_a_version_with_itself_changes_nothing(three: tuple[Document, Do
     # title removed and added again has lost its entries on that side, not in the union.)
     for result in (merged(base, base, ours), merged(base, ours, base)):
         assert facts(result) == facts(ours)
-        for title_id, title in result.titles.items():
-            assert {canonical(c) for c in ours.titles[title_id].history} <= {canonical(c) for c in title.history}
+        mine = ours.by_uid()
+        for title in result.titles.values():
+            assert {canonical(c) for c in mine[title.uid].history} <= {canonical(c) for c in title.history}
 
 
 def facts(doc: Document) -> Any:
@@ -135,41 +142,73 @@ def test_a_merge_of_valid_stores_is_a_valid_store(three: tuple[Document, Documen
     assert {c.title for c in result.conflicts} <= set(result.titles)
 
 
+def gone(uid: str, base: Document, ours: Document, theirs: Document) -> bool:
+    """A title the merge may drop: removed on one side, untouched on the other."""
+    common = base.by_uid().get(uid)
+    sides = [ours.by_uid().get(uid), theirs.by_uid().get(uid)]
+    return common is not None and None in sides and all(s is None or canonical(s) == canonical(common) for s in sides)
+
+
 @PROPERTY
 @given(stores)
-def test_no_history_entry_on_either_side_is_lost(three: tuple[Document, Document, Document]) -> None:
+def test_titles_are_matched_by_uid_and_none_is_lost(three: tuple[Document, Document, Document]) -> None:
+    """Every title either side has is in the result under its uid (with every history entry
+    and edit of both sides), unless it was removed on one side and untouched on the other;
+    no two titles share a uid or an id; and a title keeps its uid whatever its id becomes."""
     base, ours, theirs = three
     result = merged(base, ours, theirs)
-    # Every entry of a title either side has is somewhere in the result (a title renamed on
-    # one side and re-made under its old id on the other may take it to either), unless
-    # the title itself is gone: removed on one side and untouched on the other.
-    have = {canonical(c) for t in result.titles.values() for c in t.history}
-    edits = {canonical(e) for t in result.titles.values() for e in t.edits}
-    for side, other in ((ours, theirs), (theirs, ours)):
-        # the ids the other side renamed away since the common version (and did not use
-        # again): merged into the new id
-        renamed = {
-            e.old for t in other.titles.values() if t.id not in base.titles for e in t.edits if e.field == "id"
-        } - set(other.titles)
+    by_uid = result.by_uid()
+    assert len(by_uid) == len(result.titles)
+    for side in (ours, theirs):
         for source in side.titles.values():
-            if source.id in result.titles or source.id in renamed:
-                assert {canonical(c) for c in source.history} <= have
-                assert {canonical(e) for e in source.edits} <= edits
+            if gone(source.uid, base, ours, theirs):
+                assert source.uid not in by_uid
+                continue
+            title = by_uid[source.uid]
+            assert {canonical(c) for c in source.history} <= {canonical(c) for c in title.history}
+            assert {canonical(e) for e in source.edits} <= {canonical(e) for e in title.edits}
+    for uid in by_uid:  # nothing invented
+        assert uid in ours.by_uid() or uid in theirs.by_uid()
 
-    def in_order(history: list[Any]) -> bool:
-        times = [datetime.fromisoformat(c.recorded) for c in history]
-        return times == sorted(times)
 
-    for title_id, title in result.titles.items():
-        ids = {title_id} | {e.old for e in title.edits if e.field == "id"}
-        sources = [side.titles[i] for side in (ours, theirs) for i in ids if i in side.titles]
-        if all(in_order(source.history) for source in sources):
-            assert in_order(title.history)
-        # what each milestone holds is what its last history entry says, as after `set`
+@PROPERTY
+@given(stores)
+def test_the_merged_history_explains_the_merged_state(three: tuple[Document, Document, Document]) -> None:
+    """What each milestone and field holds is what its last entry says (the history rule,
+    hstrack.core.model.replay), in recorded order when both sides were."""
+    from hstrack.core.model.replay import disagreement
+
+    base, ours, theirs = three
+    result = merged(base, ours, theirs)
+    for title in result.titles.values():
         for key, milestone in title.milestones.items():
             last = [c for c in title.history if c.milestone == key][-1]
             assert last.new is not None
             assert canonical(last.new) == canonical(milestone)
+        wrong = disagreement(title)
+        sides = [s.by_uid().get(title.uid) for s in (ours, theirs)]
+        if all(s is None or disagreement(s) is None for s in sides):
+            assert wrong is None, wrong
+
+
+@PROPERTY
+@given(stores)
+def test_additions_to_a_list_on_both_sides_are_both_kept(three: tuple[Document, Document, Document]) -> None:
+    """Credits are a list: a name either side added since the common version is in the
+    result, and one either side removed is not."""
+    base, ours, theirs = three
+    result = merged(base, ours, theirs)
+    for title in result.titles.values():
+        common = base.by_uid().get(title.uid)
+        for side in (ours, theirs):
+            mine = side.by_uid().get(title.uid)
+            if mine is None:
+                continue
+            for role, names in mine.credits.items():
+                before = common.credits.get(role, []) if common is not None else []
+                for name in names:
+                    if name not in before:
+                        assert name in title.credits.get(role, []), (role, name)
 
 
 @PROPERTY
@@ -177,9 +216,10 @@ def test_no_history_entry_on_either_side_is_lost(three: tuple[Document, Document
 def test_an_import_never_deletes_and_never_loses_history(three: tuple[Document, Document, Document]) -> None:
     _, ours, theirs = three
     result = merged(None, ours, theirs)
-    assert set(ours.titles) | set(theirs.titles) == set(result.titles)
-    for title_id, title in result.titles.items():
+    assert set(ours.by_uid()) | set(theirs.by_uid()) == set(result.by_uid())
+    for title in result.titles.values():
         for side in (ours, theirs):
-            if title_id in side.titles:
-                assert {canonical(c) for c in side.titles[title_id].history} <= {canonical(c) for c in title.history}
+            source = side.by_uid().get(title.uid)
+            if source is not None:
+                assert {canonical(c) for c in source.history} <= {canonical(c) for c in title.history}
     parse_bytes(dumps(result), "merged")  # type: ignore[arg-type]

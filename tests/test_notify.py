@@ -83,7 +83,8 @@ def test_each_lead_time_is_sent_once_on_its_day(film: Cli) -> None:
 def test_a_lead_says_when_and_what(film: Cli) -> None:
     (n,) = run(film, at("10-02", "07:30"), validate=True)["notifications"]
     assert n == {"schema": 1, "kind": "lead", "title": {"id": FILM, "name": "Big Film"}, "milestone": "release",
-                 "date": "2026-10-03", "text": "3 Oct 2026", "tentative": False, "lead": "1d", "late": False,
+                 "date": "2026-10-03", "text": "3 Oct 2026", "tentative": False, "lead": "1d",
+                 "change": None, "late": False,
                  "due": "2026-10-02T00:00:00+01:00", "summary": "release 3 Oct 2026 · tomorrow",
                  "origin": None}  # fmt: skip
     plain = film("notify", "--exec", "true", now=at("10-03", "07:30"))
@@ -279,7 +280,8 @@ def _fields(n: dict[str, Any]) -> dict[str, Any]:
 
     return {"kind": n["kind"], "title_id": n["title"]["id"], "title_name": n["title"]["name"],
             "milestone": n["milestone"], "date": n["date"], "text": n["text"], "tentative": n["tentative"],
-            "lead": n["lead"], "late": n["late"], "due": datetime.fromisoformat(n["due"]), "summary": n["summary"],
+            "lead": n["lead"],
+            "change": n["change"], "late": n["late"], "due": datetime.fromisoformat(n["due"]), "summary": n["summary"],
             "origin": n["origin"]}  # fmt: skip
 
 
@@ -533,7 +535,7 @@ def test_the_json_on_stdin_keeps_any_text_exactly() -> None:
     from hstrack.notify.notification import Notification
 
     for name in ('a\nb\r\x1b]52;c;eA==\x07\x9b\u202e\u2028$(x) `y` \\ " 東京 🎬', "lone \ud800 surrogate"):
-        n = Notification("lead", "x", name, "release", "2026-10-03", "3 Oct 2026", False, "1d", False,
+        n = Notification("lead", "x", name, "release", "2026-10-03", "3 Oct 2026", False, "1d", None, False,
                          datetime(2026, 10, 2, tzinfo=UTC), "release 3 Oct 2026 · tomorrow", None, ())  # fmt: skip
         line = n.encoded()
         assert line.endswith(b"\n")

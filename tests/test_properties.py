@@ -212,3 +212,48 @@ def test_the_store_reads_and_writes_exactly_what_json_would(
     again = parse_bytes(exact, Path("store.json"))
     assert dumps(again) == exact
     assert again.to_json() == json.loads(exact)
+
+
+OFFSETS = ["Z", "+00:00", "-07:00", "+09:00", "+05:30", "+05:45", "-03:30", "+14:00", "-12:00"]
+ZONES = ["Europe/London", "America/Los_Angeles", "Asia/Kolkata", "Pacific/Chatham"]
+
+
+@st.composite
+def one_moment_two_ways(draw: st.DrawFn) -> tuple[str, str]:
+    """One moment written at two offsets (or in two zones): the same instant, two dates."""
+    from datetime import UTC, timedelta, timezone
+
+    moment = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=draw(st.integers(0, 2 * 365 * 24 * 60)))
+    spellings = []
+    for _ in range(2):
+        if draw(st.booleans()):
+            offset = draw(st.sampled_from(OFFSETS))
+            delta = (
+                0
+                if offset in ("Z", "+00:00")
+                else (1 if offset[0] == "+" else -1) * (int(offset[1:3]) * 60 + int(offset[4:6]))
+            )
+            local = moment.astimezone(timezone(timedelta(minutes=delta)))
+            spellings.append(local.strftime("%Y-%m-%dT%H:%M") + offset)
+        else:
+            zone = draw(st.sampled_from(ZONES))
+            spellings.append(moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M ") + zone)
+    return spellings[0], spellings[1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(one_moment_two_ways(), st.tuples(CANONICAL_LIKE, CANONICAL_LIKE)))
+def test_two_dates_are_equal_only_when_they_say_the_same(pair: tuple[str, str]) -> None:
+    """A spec's equality and hash are its identity in every cache (the EDTF spelling, a
+    view's shared milestone shapes): two specs are one value only when every view would say
+    them alike, so 07:00Z and 00:00-07:00, one moment, are two dates (issue 25.10)."""
+    a, b = pair
+    try:
+        x, y = parse_date(a), parse_date(b)
+    except DateError:
+        return
+    if x == y:
+        assert hash(x) == hash(y)
+        assert (x.canonical, x.text, x.window_iso) == (y.canonical, y.text, y.window_iso), (a, b)
+    else:
+        assert x.canonical != y.canonical, (a, b)

@@ -28,7 +28,7 @@ from hstrack.core.regions import (
     where,
 )
 
-from .conftest import Cli
+from .conftest import Cli, by_id
 from .test_process import SCRIPT
 
 FILM = "big-film"
@@ -174,7 +174,7 @@ def test_a_place_only_goes_on_a_release_or_a_premiere_and_must_be_real(film: Cli
         assert result.stdout == ""
     assert film.store.read_bytes() == before
     film("set", FILM, "premiere@US", "2027-02")
-    assert json.loads(film.store.read_text())["schema"] == 2
+    assert json.loads(film.store.read_text())["schema"] == 3
 
 
 def test_a_place_typed_short_finds_the_one_release_it_can_mean(film: Cli) -> None:
@@ -187,23 +187,33 @@ def test_a_place_typed_short_finds_the_one_release_it_can_mean(film: Cli) -> Non
 
 
 @pytest.mark.parametrize(
-    ("env", "key", "place"),
-    [({"HSTRACK_REGION": "GB"}, "release@GB:theatrical", "UK cinemas"),
-     ({"HSTRACK_REGION": "US"}, "release@US:theatrical", "US cinemas"),
-     ({"HSTRACK_REGION": "DE"}, "release:digital", "worldwide streaming"),  # no German date: worldwide
-     ({}, "release:digital", "worldwide streaming"),
-     ({"HSTRACK_REGION": "US", "HSTRACK_MEDIUM": "digital"}, "release:digital", "worldwide streaming"),
-     ({"HSTRACK_REGION": "GB", "HSTRACK_MEDIUM": "physical,theatrical"}, "release@GB:theatrical", "UK cinemas"),
-     ({"LANG": "en_US.UTF-8"}, "release@US:theatrical", "US cinemas")],
+    ("env", "key", "place", "after"),
+    [({"HSTRACK_REGION": "GB"}, "release@GB:theatrical", "UK cinemas", "release:digital"),
+     ({"HSTRACK_REGION": "US"}, "release@US:theatrical", "US cinemas", "release:digital"),
+     ({"HSTRACK_REGION": "DE"}, "release:digital", "worldwide streaming", None),  # no German date: worldwide
+     ({}, "release:digital", "worldwide streaming", None),
+     ({"HSTRACK_REGION": "US", "HSTRACK_MEDIUM": "digital"}, "release:digital", "worldwide streaming", None),
+     ({"HSTRACK_REGION": "GB", "HSTRACK_MEDIUM": "physical,theatrical"}, "release@GB:theatrical", "UK cinemas",
+      "release:digital"),
+     ({"LANG": "en_US.UTF-8"}, "release@US:theatrical", "US cinemas", "release:digital")],
 )  # fmt: skip
 def test_the_viewers_release_is_their_regions_else_worldwide_else_the_earliest(
-    film: Cli, env: dict[str, str], key: str, place: str
+    film: Cli, env: dict[str, str], key: str, place: str, after: str | None
 ) -> None:
     title = release_of(film.json("status", **env))
     assert (title["release"]["key"], title["release_place"]) == (key, place)
-    assert title["next"]["key"] == key  # nothing else ahead: the viewer's release is next
     assert place in film("status", COLUMNS="200", **env).stdout
-    assert f"release ({place})" in film("countdown", FILM, **env).stdout
+    # Next is the earliest release that applies to the viewer (theirs, or worldwide): their
+    # cinema date, or with a preferred medium the worldwide stream, their own cinema date
+    # still counting down first when they have one.
+    region = env.get("HSTRACK_REGION") or ("US" if env.get("LANG", "").startswith("en_US") else None)
+    first = f"release@{region}:theatrical" if region in ("GB", "US") else key
+    assert title["next"]["key"] == first
+    named = {"release@GB:theatrical": "UK cinemas", "release@US:theatrical": "US cinemas"}
+    assert f"release ({named.get(first, place)})" in film("countdown", FILM, **env).stdout  # countdown is next's
+    if after is not None:  # once their own date has passed, the worldwide one is next
+        later = release_of(film.json("status", now="2027-04-01T12:00:00+00:00", **env))
+        assert later["next"]["key"] == after
 
 
 def test_with_no_worldwide_release_the_earliest_anywhere_is_the_one(film: Cli) -> None:
@@ -242,7 +252,7 @@ def test_a_title_with_one_worldwide_release_reads_exactly_as_before(seeded: Cli)
         assert seeded.json("status", **env) == plain
         assert seeded("status", **env).stdout == seeded("status").stdout
     assert all(t["release_place"] is None for t in plain["titles"])
-    assert json.loads(seeded.store.read_text())["schema"] == 1
+    assert json.loads(seeded.store.read_text())["schema"] == 3
 
 
 def test_config_saves_the_region_and_says_where_it_came_from(film: Cli) -> None:
@@ -270,7 +280,7 @@ def test_ics_and_csv_hold_only_the_releases_asked_for(film: Cli) -> None:
     film("set", FILM, "release@GB:physical", "2027-07-01")
     ics = Calendar.from_ical(film("export", "--format", "ics", "--region", "GB", "--medium", "theatrical",
                                   "--medium", "digital").stdout)  # fmt: skip
-    events = {str(e["uid"]): str(e["summary"]) for e in ics.walk("VEVENT")}
+    events = by_id({str(e["uid"]): str(e["summary"]) for e in ics.walk("VEVENT")}, film.store)
     mine = {uid for uid in events if uid.startswith(f"{FILM}.")}
     assert mine == {f"{FILM}.release.GB.theatrical@hstrack", f"{FILM}.release.digital@hstrack",
                     f"{FILM}.production-start@hstrack"}  # fmt: skip
@@ -375,7 +385,7 @@ def test_regions_end_to_end_through_the_installed_command(tmp_path: Path) -> Non
         return release_of(data)
 
     plain = run("export")  # the seeded store, before any place
-    assert json.loads(plain)["schema"] == 1
+    assert json.loads(plain)["schema"] == 3
     run("add", "Big Film", "--kind", "film")
     run("set", FILM, "release@GB:theatrical", "2027-03-05")
     run("set", FILM, "release", "--region", "US", "--medium", "theatrical", "2027-03-12")
@@ -395,13 +405,13 @@ def test_regions_end_to_end_through_the_installed_command(tmp_path: Path) -> Non
     run("check", FILM, "--released", HSTRACK_REGION="US", **at)
     run("check", FILM, "--released", code=1, HSTRACK_REGION="GB", **at)
     ics = Calendar.from_ical(run("export", "--format", "ics", "--region", "GB", "--medium", "theatrical"))
-    uids = {str(e["uid"]) for e in ics.walk("VEVENT") if str(e["uid"]).startswith(FILM)}
+    uids = {k for k in by_id({str(e["uid"]): e for e in ics.walk("VEVENT")}, home / "store.json") if k.startswith(FILM)}
     assert uids == {f"{FILM}.release.GB.theatrical@hstrack"}
     rows = list(csv.DictReader(io.StringIO(run("export", "--format", "csv", "--medium", "digital"))))
     assert sorted(r["key"] for r in rows if r["title_id"] == FILM) == ["release:digital", "release@GB:digital"]
     # The other titles read exactly as before.
     after = json.loads(run("export"))
-    assert after["schema"] == 2
+    assert after["schema"] == 3
     before = {t["id"]: t for t in json.loads(plain)["titles"]}
     assert all(t == before[t["id"]] for t in after["titles"] if t["id"] != FILM)
 
@@ -467,23 +477,24 @@ def test_typed_facts_carry_no_origin_field_in_the_store(film: Cli) -> None:
     assert all("origin" not in m for m in milestones)
 
 
-def test_the_schema_a_store_is_written_with_follows_what_it_holds() -> None:
-    """1 for a store any hstrack reads; 2 once a release has a place (even one typed into the
-    file without a history entry), or a history entry names one; origins round-trip."""
+def test_every_store_is_written_as_schema_3_and_places_still_read() -> None:
+    """Every store is written as 3 (every title has a uid); one of schema 1, or 2 with a
+    release in a place (even one typed into the file without a history entry, or only in a
+    history entry), reads as it did; origins round-trip."""
     new = {"date": "2027", "tentative": False, "source": None, "note": None}
     entry = {"recorded": "2026-01-01T00:00:00+00:00", "milestone": "release", "old": None, "new": new}
     plain = {"schema": 1, "titles": [{"id": "f", "name": "F", "milestones": [{"kind": "release", **new}],
                                       "history": [entry]}]}  # fmt: skip
-    assert document_from_json(plain).to_json()["schema"] == 1
+    assert document_from_json(plain).to_json()["schema"] == 3
     placed = {"schema": 2, "titles": [{"id": "f", "name": "F", "history": [],
                                        "milestones": [{"kind": "release", "region": "GB", **new}]}]}  # fmt: skip
-    assert document_from_json(placed).to_json()["schema"] == 2
+    assert document_from_json(placed).titles["f"].milestones["release@GB"].region == "GB"
     gone = {**entry, "milestone": "release@GB", "old": {**new, "region": "GB"}, "new": None}
     removed = {"schema": 2, "titles": [{"id": "f", "name": "F", "history": [gone]}]}  # no place left but in history
-    assert document_from_json(removed).to_json()["schema"] == 2
-    for pin, schema in (("release", 1), ("release@GB:theatrical", 2)):
+    assert document_from_json(removed).titles["f"].history[0].milestone == "release@GB"
+    for pin in ("release", "release@GB:theatrical"):
         pinned = {**plain, "pin": {"title": "f", "milestone": pin}}
-        assert document_from_json(pinned).to_json()["schema"] == schema
+        assert document_from_json(pinned).to_json()["pin"] == {"title": "f", "milestone": pin}
     synced = {**entry, "origin": "tmdb"}
     again = document_from_json({"schema": 1, "titles": [{"id": "f", "name": "F", "history": [synced]}]}).to_json()
     assert again["titles"][0]["history"][0]["origin"] == "tmdb"
@@ -496,7 +507,7 @@ def test_a_current_store_with_a_fault_says_the_fault_not_newer_hstrack() -> None
     assert "newer hstrack" not in str(caught.value)
     assert "soon" in str(caught.value)
     with pytest.raises(ShapeError, match="newer hstrack"):
-        document_from_json({**bad, "schema": 3})
+        document_from_json({**bad, "schema": 4})
 
 
 def test_releases_placed_by_region_alone_are_the_viewers_by_region(cli: Cli) -> None:

@@ -207,7 +207,10 @@ def test_status_orders_soonest_first() -> None:
         ("2026-10-03", "2026-10-02", "release moved 1 day earlier (3 Oct 2026 → 2 Oct 2026)"),
         ("2026-10", "2026-11", "release moved 30 to 31 days later (October 2026 → November 2026)"),
         ("2026-10-03", "TBA", "release back to TBA (was 3 Oct 2026)"),
-        ("2026-10-03", "2026", "release changed from 3 Oct 2026 to 2026"),
+        ("2026-10-03", "2026", "release widened from 3 Oct 2026 to 2026"),
+        ("2027-10-01", "Q4 2027", "release widened from 1 Oct 2027 to Q4 2027"),
+        ("Q4 2027", "2027-H2", "release widened from Q4 2027 to H2 2027"),
+        ("Q3 2026", "autumn 2026", "release moved 61 to 62 days later (Q3 2026 → autumn 2026)"),
     ],
 )
 def test_history_summaries(old: str | None, new: str, summary: str) -> None:
@@ -230,7 +233,7 @@ def test_history_of_unset_and_tentative() -> None:
     set_milestone(doc, "t", "trailer", "2026-07", now, tentative=False)
     unset_milestone(doc, "t", "trailer", now)
     assert [r.summary for r in history(doc.titles["t"], now)] == [
-        "trailer set to July 2026",
+        "trailer set to July 2026 (tentative)",
         "trailer confirmed (July 2026)",
         "trailer removed (was July 2026)",
     ]

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-import hstrack.core.model.shape
 import hstrack.store.store
 from hstrack.core.errors import StoreError
 from hstrack.core.model.document import SCHEMA_VERSION
@@ -39,7 +36,10 @@ def test_every_schema_fixture_reads_and_survives_a_write(cli: Cli, version: int)
     assert {t["id"] for t in data["titles"]} == {"every-precision", "minimal"}
     cli("set", "minimal", "release", "2028")
     after = json.loads(cli.store.read_text())
-    assert after["schema"] == version  # 1 stays 1: a store without placed releases is written as before
+    assert after["schema"] == SCHEMA_VERSION  # every store is written as the newest: every title has a uid
+    if version < 3:  # the uids a store without them gets are derived, the same on every clone
+        assert [t["uid"] for t in after["titles"]] == [t["uid"] for t in json.loads(
+            (FIXTURES / "schema-3.json").read_text())["titles"]]  # fmt: skip
     assert after["shared_by"] == "a field from a future version, to be kept"
     every = next(t for t in after["titles"] if t["id"] == "every-precision")
     assert every["rating"] == "15"
@@ -75,48 +75,24 @@ def test_a_newer_store_that_cannot_be_read_says_upgrade(cli: Cli) -> None:
     assert cli.store.read_bytes() == before
 
 
-# Schemas 1 and 2 need no migration (2 is 1 plus placed releases, written only when a store
-# holds one). The migration machinery is exercised against an imagined schema 3 in which
-# credit roles are stored lowercase, which every store must then be migrated to.
-def lowercase_roles(data: dict[str, Any]) -> dict[str, Any]:
-    for title in data.get("titles", []):
-        credits = title.get("credits") or {}
-        if not isinstance(credits, dict):
-            raise hstrack.core.model.shape.ShapeError(f"title {title.get('id')!r}: credits must be a mapping")
-        title["credits"] = {role.lower(): names for role, names in credits.items()}
-    data["schema"] = 3
-    return data
+# Schema 3 gives every title its uid. Schemas 1 and 2 are migrated when read (uids derived
+# from the id a title was created with and its first recorded change) and written as 3 on
+# the first change, after a backup of the old file.
 
 
-@pytest.fixture
-def schema_two(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Every module that bound the constants (the model's document and reading, the store's
-    # parts) sees the newer schema, as an hstrack of that version would.
-    import hstrack.core.model.reading
-    import hstrack.store.store
-
-    for module in [m for name, m in sys.modules.items() if name.startswith("hstrack.")]:
-        for name, value in (("SCHEMA_VERSION", 3), ("OLDEST_CURRENT", 3)):
-            if hasattr(module, name):
-                monkeypatch.setattr(module, name, value)
-    monkeypatch.setattr(
-        hstrack.core.model.reading, "MIGRATIONS", {1: lambda data: {**data, "schema": 2}, 2: lowercase_roles}
-    )
-
-
-@pytest.mark.usefixtures("schema_two")
-def test_an_older_store_is_migrated_on_the_first_write_after_a_backup(cli: Cli) -> None:
-    old = install(cli, "schema-1.json")
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_older_store_is_migrated_on_the_first_write_after_a_backup(cli: Cli, version: int) -> None:
+    old = install(cli, f"schema-{version}.json")
     cli("status")
-    assert cli.store.read_bytes() == old  # reading never migrates
+    assert cli.store.read_bytes() == old  # reading never migrates the file
     cli("set", "minimal", "release", "2028")
     migrated = json.loads(cli.store.read_text())
     assert migrated["schema"] == 3
-    assert next(t for t in migrated["titles"] if t["id"] == "every-precision")["credits"] == {"director": ["Someone"]}
+    assert all(len(t["uid"]) == 36 for t in migrated["titles"])
     store = hstrack.store.store.Store(cli.store)
     backups = store.versions()
     assert backups[0].read() == old
-    assert backups[0].description == "the store before migrating from schema 1"
+    assert backups[0].description == f"the store before migrating from schema {version}"
     once = cli.store.read_bytes()
     cli("set", "minimal", "release", "2028")  # the same again: nothing to change
     assert cli.store.read_bytes() == once
@@ -124,17 +100,74 @@ def test_an_older_store_is_migrated_on_the_first_write_after_a_backup(cli: Cli) 
     assert cli.store.read_bytes() == old  # and the migration itself can be undone
 
 
-@pytest.mark.usefixtures("schema_two")
-def test_a_migration_that_fails_writes_nothing(cli: Cli) -> None:
+def test_two_clones_that_migrate_apart_still_match_their_titles(cli: Cli, tmp_path: Path) -> None:
+    """The same old store, migrated in two places after different changes, gives each
+    title one uid: an import (or a git merge) of one into the other adds no title."""
+    install(cli, "schema-1.json")
+    cli("set", "minimal", "release", "2028")
+    cli("rename", "every-precision", "all-of-them")
+    other = tmp_path / "other.json"
+    shutil.copy(FIXTURES / "schema-1.json", other)
+    cli("--store", str(other), "set", "minimal", "trailer", "2027-05")
+    here = {t["uid"]: t["id"] for t in json.loads(cli.store.read_text())["titles"]}
+    there = {t["uid"]: t["id"] for t in json.loads(other.read_text())["titles"]}
+    assert set(here) == set(there)
+    cli("import", "--merge", str(other))
+    merged = json.loads(cli.store.read_text())["titles"]
+    assert sorted(t["id"] for t in merged) == ["all-of-them", "minimal"]
+    minimal = next(t for t in merged if t["id"] == "minimal")
+    assert {m["kind"] for m in minimal["milestones"]} >= {"release", "trailer"}
+
+
+def test_a_title_renamed_before_the_migration_keeps_the_uid_of_its_first_id(cli: Cli, tmp_path: Path) -> None:
+    """A title renamed by an older hstrack is known by the id it was created with, so a
+    clone that has not seen the rename migrates it to the same uid."""
+    data = json.loads((FIXTURES / "schema-1.json").read_text())
+    renamed = json.loads(json.dumps(data))
+    title = next(t for t in renamed["titles"] if t["id"] == "minimal")
+    title["id"] = "smallest"
+    title.setdefault("edits", []).append(
+        {"recorded": "2026-12-01T12:00:00+00:00", "field": "id", "old": "minimal", "new": "smallest"}
+    )
+    cli.home.mkdir(parents=True)
+    cli.store.write_text(json.dumps(renamed))
+    first = {t["id"]: t["uid"] for t in cli.json("status")["titles"]}
+    cli.store.write_text(json.dumps(data))
+    second = {t["id"]: t["uid"] for t in cli.json("status")["titles"]}
+    assert first["smallest"] == second["minimal"]
+
+
+def test_a_store_that_cannot_be_migrated_writes_nothing(cli: Cli) -> None:
     data = json.loads((FIXTURES / "schema-1.json").read_text())
     data["titles"][1]["credits"] = ["not", "a", "mapping"]
     cli.home.mkdir(parents=True)
     cli.store.write_text(json.dumps(data))
     before = cli.store.read_bytes()
     result = cli("set", "every-precision", "release", "2028", code=1)
-    assert "credits must be a mapping" in result.stderr
+    assert "credits: expected dict" in result.stderr
     assert cli.store.read_bytes() == before
     assert not (cli.home / "store.json.backups").exists()
+
+
+def test_a_title_s_uid_is_a_uuid_no_other_title_has(cli: Cli) -> None:
+    """A title written without one (by hand) gets the uid a migration would give it; one
+    that is not a UUID, or is another title's, is damage."""
+    data = json.loads((FIXTURES / "schema-3.json").read_text())
+    cli.home.mkdir(parents=True)
+    missing = json.loads(json.dumps(data))
+    missing["titles"][0].pop("uid")
+    cli.store.write_text(json.dumps(missing))
+    assert [t["uid"] for t in cli.json("status")["titles"]] != []
+    assert {t["uid"] for t in cli.json("status")["titles"]} == {t["uid"] for t in data["titles"]}
+    for change, says in (
+        (lambda d: d["titles"][0].update(uid="not-a-uid"), "is not a UUID"),
+        (lambda d: d["titles"][0].update(uid=7), "is not a UUID"),
+        (lambda d: d["titles"][1].update(uid=d["titles"][0]["uid"]), "is another title's too"),
+    ):
+        broken = json.loads(json.dumps(data))
+        change(broken)
+        cli.store.write_text(json.dumps(broken))
+        assert says in cli("status", code=1).stderr
 
 
 def test_unknown_schema_value_is_damage_not_a_crash(cli: Cli) -> None:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from .conftest import Cli, validate_output, validate_store
+from .conftest import Cli, by_id, validate_output, validate_store
 
 FILM = "heartstopper-film"
 
@@ -182,11 +182,12 @@ def test_plain_columns_are_fixed_and_documented(seeded: Cli) -> None:
 # ---------------------------------------------------------------------------- export: ICS
 
 
-def read_ics(raw: bytes) -> dict[str, object]:
+def read_ics(raw: bytes, store: Path) -> dict[str, object]:
+    """The events by ``ID.milestone@hstrack`` (their UIDs carry the title's uid)."""
     from icalendar import Calendar
 
     cal = Calendar.from_ical(raw)
-    return {str(e["uid"]): e for e in cal.walk("VEVENT")}
+    return by_id({str(e["uid"]): e for e in cal.walk("VEVENT")}, store)
 
 
 def test_ics_reads_back_with_every_event_right(seeded: Cli) -> None:
@@ -200,7 +201,7 @@ def test_ics_reads_back_with_every_event_right(seeded: Cli) -> None:
     cal = Calendar.from_ical(raw)
     assert cal["version"] == "2.0"
     assert "America/Los_Angeles" in {str(tz["tzid"]) for tz in cal.walk("VTIMEZONE")}
-    events = read_ics(raw)
+    events = read_ics(raw, seeded.store)
     assert set(events) == {
         f"{FILM}.announced@hstrack",
         f"{FILM}.production-start@hstrack",
@@ -227,7 +228,7 @@ def test_ics_reads_back_with_every_event_right(seeded: Cli) -> None:
     assert release.decoded("dtend") == date(2027, 10, 1)  # type: ignore[attr-defined]
     assert "Q3 2027" in str(release["summary"])
     assert str(release["status"]) == "TENTATIVE"
-    windows_out = read_ics(seeded("export", "--format", "ics", "--no-windows").stdout.encode())
+    windows_out = read_ics(seeded("export", "--format", "ics", "--no-windows").stdout.encode(), seeded.store)
     assert set(windows_out) == {
         f"{FILM}.production-start@hstrack", f"{FILM}.trailer@hstrack", f"{FILM}.teaser@hstrack",
         "heartstopper-s3.release@hstrack",  # 3 Oct 2024, known to the day
@@ -236,11 +237,11 @@ def test_ics_reads_back_with_every_event_right(seeded: Cli) -> None:
 
 def test_ics_uid_stable_and_sequence_moves_with_a_date_change(seeded: Cli) -> None:
     seeded("set", FILM, "release", "2027-10-03", now="2026-06-01T10:00:00+00:00")
-    first = read_ics(seeded("export", "-f", "ics").stdout.encode())[f"{FILM}.release@hstrack"]
+    first = read_ics(seeded("export", "-f", "ics").stdout.encode(), seeded.store)[f"{FILM}.release@hstrack"]
     seeded("set", FILM, "release", "2027-10-03", "--note", "same date, new note", now="2026-07-01T10:00:00+00:00")
-    same = read_ics(seeded("export", "-f", "ics").stdout.encode())[f"{FILM}.release@hstrack"]
+    same = read_ics(seeded("export", "-f", "ics").stdout.encode(), seeded.store)[f"{FILM}.release@hstrack"]
     seeded("set", FILM, "release", "2028-01-05", now="2026-08-01T10:00:00+00:00")
-    moved = read_ics(seeded("export", "-f", "ics").stdout.encode())[f"{FILM}.release@hstrack"]
+    moved = read_ics(seeded("export", "-f", "ics").stdout.encode(), seeded.store)[f"{FILM}.release@hstrack"]
     seq = [int(e["sequence"]) for e in (first, same, moved)]  # type: ignore[index]
     stamps = [e.decoded("dtstamp") for e in (first, same, moved)]  # type: ignore[attr-defined]
     assert seq[0] == seq[1] < seq[2]
@@ -252,7 +253,7 @@ def test_ics_to_a_file_is_written_atomically(seeded: Cli, tmp_path: Path) -> Non
     target = tmp_path / "out" / "releases.ics"
     target.parent.mkdir()
     seeded("export", "--format", "ics", "-o", str(target))
-    assert read_ics(target.read_bytes())
+    assert read_ics(target.read_bytes(), seeded.store)
     assert not list(target.parent.glob("*.tmp"))
 
 
@@ -310,7 +311,8 @@ def test_import_merge_reports_added_and_changed(seeded: Cli, tmp_path: Path) -> 
     assert history[-1]["summary"] == "release dated: 3 Oct 2027 (was TBA)"
     again = seeded("import", str(tmp_path / "in.json"))
     assert "0 added, 0 updated, 0 kept, 3 unchanged" in again.stderr
-    seeded("undo")
+    assert "undo stops here" in seeded("undo", code=1).stderr  # the import's facts came from the file
+    seeded("undo", "--across")
     assert "new-one" not in [t["id"] for t in seeded.json("status")["titles"]]
 
 

@@ -503,7 +503,7 @@ def test_a_coarser_date_from_the_source_that_set_it_is_taken() -> None:
     doc = new_doc()
     reconcile(doc, "big-film", [answer(("release", "2027-03-05", "wikidata"))], NOW)
     out = reconcile(doc, "big-film", [answer(("release", "2027", "wikidata"))], LATER)
-    assert [(o.what, o.summary) for o in out] == [("changed", "release changed from 5 Mar 2027 to 2027")]
+    assert [(o.what, o.summary) for o in out] == [("changed", "release widened from 5 Mar 2027 to 2027")]
 
 
 def test_a_title_unlinked_while_its_sources_answered_is_not_changed() -> None:
@@ -543,7 +543,7 @@ def test_synced_facts_links_and_proposals_round_trip_and_match_the_schema() -> N
 def test_a_title_without_links_is_written_exactly_as_before() -> None:
     doc = new_doc(links=())
     typed(doc, "release", "2027-03-05")
-    assert set(json_of(doc)["titles"][0]) == {"id", "name", "label", "kind", "platform", "synopsis", "notes",
+    assert set(json_of(doc)["titles"][0]) == {"id", "uid", "name", "label", "kind", "platform", "synopsis", "notes",
                                              "credits", "milestones", "history"}  # fmt: skip
     assert "origin" not in json_of(doc)["titles"][0]["milestones"][0]
 
@@ -667,3 +667,16 @@ def test_any_answer_is_read_or_refused_never_a_crash(junk: Any, where: int) -> N
         W.candidate(D.FILM, entity, None, None)
     with contextlib.suppress(W.Malformed):
         W.search_ids(junk)
+
+
+@pytest.mark.parametrize("precision", [9, 10, 11, 12, 14])
+@pytest.mark.parametrize(
+    "year", [999, 9999, 2**31 - 1, 2**31, 2**40, 10**16 - 1, 0], ids=lambda y: f"year-{y}"
+)  # fmt: skip
+def test_a_wikidata_year_outside_hstracks_range_is_left_out_at_every_precision(year: int, precision: int) -> None:
+    """Issue 26: never an OverflowError (date() takes years up to 9999, C ints up to 2**31-1)."""
+    value = {"time": f"+{year}-06-15T00:00:00Z", "precision": precision, "calendarmodel": W.GREGORIAN}
+    spec, why = W.time_value({"snaktype": "value", "datavalue": {"value": value}})
+    assert spec is None
+    assert why is not None
+    assert "out of range" in why or "cannot read" in why

@@ -49,9 +49,10 @@ def test_output_is_deterministic_and_readable(tmp_path: Path) -> None:
     assert raw == dumps(store.read())
     assert raw.endswith(b"}\n")
     data = json.loads(raw)
-    assert data["schema"] == 1
+    assert data["schema"] == 3
     assert list(data["titles"][0]) == [
         "id",
+        "uid",
         "name",
         "label",
         "kind",

@@ -188,7 +188,7 @@ def test_a_typed_contradiction_is_proposed_then_rejected_or_accepted(hs: Any, so
     assert hs("sync").stdout == "big-film: release (UK cinemas) moved 7 days later (19 Mar 2027 → 26 Mar 2027) (TMDb)\n"
 
 
-def test_a_failing_source_fails_its_title_only_and_a_sync_is_undoable(hs: Any, sources: FakeSources) -> None:
+def test_a_failing_source_fails_its_title_only_and_a_sync_is_undone_only_across(hs: Any, sources: FakeSources) -> None:
     hs("add", "Big Film", "--kind", "film")
     hs("add", "Lost Film", "--kind", "film")
     hs("link", "big-film", f"wikidata:{D.FILM}")
@@ -203,7 +203,9 @@ def test_a_failing_source_fails_its_title_only_and_a_sync_is_undoable(hs: Any, s
     assert "lost-film" not in failed.stdout
     status = json.loads(hs("status", "--json").stdout)
     assert next(t for t in status["titles"] if t["id"] == "lost-film")["milestones"] == []
-    hs("undo")
+    # A sync's facts come from elsewhere: undo stops before it, and --across takes it back.
+    assert "undo stops here" in hs("undo", code=1).stderr
+    hs("undo", "--across")
     assert hs.store.read_bytes() == before
 
     sources.entities[D.FILM] = None  # the entity is gone (deleted, merged)
@@ -341,7 +343,7 @@ def test_two_syncs_at_once_apply_one_after_the_other(hs: Any, sources: FakeSourc
     validate_store(json.loads(hs.store.read_bytes()))
     history = json.loads(hs("history", "big-film", "--json").stdout)["history"]
     assert sum(c["milestone"] == "release" for c in history) == 1
-    hs("undo")  # one sync, one change
+    hs("undo", "--across")  # one sync, one change
     assert json.loads(hs("show", "big-film", "--json").stdout)["title"]["milestones"] == []
 
 

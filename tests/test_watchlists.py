@@ -307,7 +307,7 @@ def test_imdb_watchlist_matched_by_id_released_films_left_out_and_a_second_impor
     assert Path(os.environ["HSTRACK_HOME"], "store.json").read_bytes() == before
     kept = rows(run("import", "--from", "imdb", file, "--all", "--json"))
     assert kept["The Shawshank Redemption"]["action"] == "added"
-    run("undo")
+    run("undo", "--across")
     assert "the-shawshank-redemption" not in store()
 
 

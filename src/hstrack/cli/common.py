@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from hstrack.core.clock import resolve_now
-from hstrack.core.errors import UsageError
+from hstrack.core.errors import HstrackError, UsageError
 from hstrack.core.model.document import Document
 from hstrack.core.model.title import Title
 from hstrack.core.text import inert
@@ -255,6 +255,7 @@ def write_file(data: bytes | Iterable[bytes], output: Path) -> None:
     as they come."""
     import stat
 
+    _refuse_own_files(output)
     chunks = (data,) if isinstance(data, bytes) else data
     try:
         mode = os.stat(output).st_mode
@@ -272,6 +273,30 @@ def write_file(data: bytes | Iterable[bytes], output: Path) -> None:
 
     write_atomic(chunks, Path(os.path.realpath(output)), mode=None if mode is not None else 0o644)
     done(f"wrote {output}")
+
+
+def _refuse_own_files(output: Path) -> None:
+    """An output path over the store, a sidecar, a kept version, config.toml or the HTTP
+    cache, directly or through a link, is a usage error: a view written there would replace
+    the store without its lock or a backup, or a sidecar with what is not one."""
+    import click
+
+    from hstrack.store.config import config_path
+    from hstrack.store.layout import Layout
+    from hstrack.store.paths import HOME_VARIABLE, data_home
+
+    ctx = click.get_current_context(silent=True)
+    settings = ctx.find_object(Settings) if ctx is not None else None
+    try:
+        store = settings.path() if settings is not None else data_home() / "store.json"
+        others: tuple[Path, ...] = (config_path(),)
+        if os.environ.get(HOME_VARIABLE):
+            others += (data_home() / "cache",)
+    except HstrackError:
+        return
+    what = Layout(store).claims(output, others)
+    if what is not None:
+        raise UsageError(f"{output} is {what}; hstrack never writes output over its own files: give another path")
 
 
 def print_data(text: str) -> None:

@@ -1,7 +1,7 @@
 """Editing: titles and their milestones, added, changed and removed."""
 
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -10,6 +10,11 @@ from hstrack.cli.registry import command
 from hstrack.core.errors import UsageError
 from hstrack.core.kinds import TITLE_KINDS
 from hstrack.core.text import inert
+
+if TYPE_CHECKING:
+    from hstrack.core.model.document import Document
+    from hstrack.core.model.history import Change
+    from hstrack.core.model.milestone import Milestone
 
 
 @command(short_help="Start tracking a title; prints its id.")
@@ -254,18 +259,27 @@ def set_(
     flag = True if tentative else False if firm else None
     source = CLEAR if no_source else source
     note = CLEAR if no_note else note
-    change = settings.store().change(
-        lambda doc: set_milestone(doc, title_id, milestone, when, now, source, note, flag, new, region, medium),
-        lambda c: None if c is None else f"set {title_id} {c.milestone} {c.new.date.text if c.new else ''}",
+
+    def apply(doc: "Document") -> "tuple[Change, Milestone | None] | None":
+        change = set_milestone(doc, title_id, milestone, when, now, source, note, flag, new, region, medium)
+        return None if change is None else (change, doc.get(title_id).milestones.get(change.milestone))
+
+    result = settings.store().change(
+        apply,
+        lambda r: None if r is None else f"set {title_id} {r[0].milestone} {r[0].new.date.text if r[0].new else ''}",
         now,
     )
-    if change is None:
+    if result is None:
         done(f"{title_id}: nothing changed")
-    elif change.new is not None:
-        done(
-            f"{title_id}: {milestone_label(change.milestone)} is {change.new.date.text}"
-            + (" (tentative)" if change.new.tentative else "")
-        )
+        return
+    from hstrack.core.report.history import said
+
+    change, holds = result
+    named = milestone_label(change.milestone)
+    if change.new is not None and holds is change.new:
+        done(f"{title_id}: {named} is {said(change.new)}")
+    else:
+        _backdated(title_id, named, change, holds)
 
 
 @command()
@@ -282,12 +296,26 @@ def unset(
 
     settings = settings_of(ctx)
     now = settings.now()
-    change = settings.store().change(
-        lambda doc: unset_milestone(doc, title_id, milestone, now, region, medium),
-        lambda c: f"unset {title_id} {c.milestone}",
-        now,
-    )
-    done(f"{title_id}: removed {milestone_label(change.milestone)}")
+
+    def apply(doc: "Document") -> "tuple[Change, Milestone | None]":
+        change = unset_milestone(doc, title_id, milestone, now, region, medium)
+        return change, doc.get(title_id).milestones.get(change.milestone)
+
+    change, holds = settings.store().change(apply, lambda r: f"unset {title_id} {r[0].milestone}", now)
+    if holds is None:
+        done(f"{title_id}: removed {milestone_label(change.milestone)}")
+    else:
+        _backdated(title_id, milestone_label(change.milestone), change, holds)
+
+
+def _backdated(title_id: str, named: str, change: "Change", holds: "Milestone | None") -> None:
+    """A change recorded as of a moment before later changes of the same milestone: it
+    takes its place in the history, and the later change still decides the value."""
+    from hstrack.core.report.history import said
+
+    what = f"{named} {said(change.new)}" if change.new is not None else f"the removal of {named}"
+    now_holds = f"{named} is {said(holds)}" if holds is not None else f"{named} stays removed"
+    done(f"{title_id}: recorded {what} as of {change.recorded}; a change recorded later decides: {now_holds}")
 
 
 @command(short_help="Stop tracking a title (undo brings it back).")

@@ -37,6 +37,10 @@ def notify(
         bool, typer.Option("--dry-run", help="Say what would be sent; send and record nothing.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="List what was sent as JSON (schema 1).")] = False,
+    trust_clock: Annotated[
+        bool,
+        typer.Option("--trust-clock", help="Run though the clock is far past anything the store or record has seen."),
+    ] = False,
     at: AtOpt = None,
     show: Annotated[
         str | None,
@@ -73,7 +77,8 @@ def notify(
     now = settings.now(at)
     store = settings.store()
     try:
-        outcome = run(store, now, channels.send, default_leads(config.read()), settings.pref_for, dry_run)
+        leads = default_leads(config.read())
+        outcome = run(store, now, channels.send, leads, settings.pref_for, dry_run, trust_clock)
     finally:
         channels.close()
     if as_json:
@@ -93,6 +98,8 @@ def notify(
     else:
         for n in outcome.sent:
             sys.stdout.write(inert(n.line) + "\n")
+    if outcome.clock is not None:
+        done(f"notify: {outcome.clock}")
     if outcome.first:
         if dry_run:
             done("dry run of the first run: it would take the history so far as the baseline, not sent")
@@ -337,7 +344,7 @@ def _listing(settings: Settings, title_id: str | None) -> str:
     else:
         title = doc.get(title_id)
         report = report_title(title, settings.now(), pref=settings.pref_for(doc))
-        own = {a.key for a in report.single}
+        own = {a.key for a in report.applicable}
         for a in report.milestones:
             key = a.key
             if key in title.notify:

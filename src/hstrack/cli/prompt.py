@@ -49,6 +49,7 @@ def pin(
 ) -> None:
     """Choose what the prompt shows: a title, and optionally one of its milestones."""
     settings = settings_of(ctx)
+    now = settings.now()
     kind = milestone.strip() if milestone is not None else None  # checked against the title below
 
     def apply(doc: Document) -> str | None:
@@ -59,9 +60,10 @@ def pin(
         if (doc.pin_title, doc.pin_milestone) == (title_id, kind):
             return None
         doc.pin_title, doc.pin_milestone = title_id, kind
+        doc.pin_set = now.isoformat(timespec="seconds")  # a merge keeps the later of two pins
         return f"pin {title_id}" + (f" {kind}" if kind else "")
 
-    settings.store().change(apply, lambda d: d, settings.now())
+    settings.store().change(apply, lambda d: d, now)
     done(f"the prompt shows {title_id}" + (f" {kind}" if kind else ""))
 
 
@@ -69,14 +71,16 @@ def pin(
 def unpin(ctx: typer.Context) -> None:
     """Let the prompt show the soonest dated milestone across all titles again."""
     settings = settings_of(ctx)
+    now = settings.now()
 
     def apply(doc: Document) -> str | None:
         if doc.pin_title is None:
             return None
         doc.pin_title = doc.pin_milestone = None
+        doc.pin_set = now.isoformat(timespec="seconds")  # unpinned, and when: a merge keeps the later
         return "unpin"
 
-    settings.store().change(apply, lambda d: d, settings.now())
+    settings.store().change(apply, lambda d: d, now)
     done("the prompt shows the soonest dated milestone")
 
 

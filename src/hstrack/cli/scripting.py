@@ -239,6 +239,7 @@ def import_(
         lambda doc: imports.replace(doc, incoming) if replace else imports.merge(doc, incoming, now),
         lambda r: r.describe,
         now,
+        elsewhere=True,  # its facts come from the file: undo stops before it
     )
     if result.replaced is not None:
         dropped_note = f", dropping {len(result.dropped)}" if result.dropped else ""

@@ -41,7 +41,7 @@ def _client(offline: bool = False) -> Any:
     from datetime import UTC, datetime
 
     from hstrack.sources.fetching import Sources, user_agent
-    from hstrack.sources.http import Cache, Client, cache_folder
+    from hstrack.sources.http import Cache, Client, cache_folder, limits
     from hstrack.sources.places import CountryCodes
 
     folder = cache_folder()
@@ -56,7 +56,8 @@ def _client(offline: bool = False) -> Any:
             pass  # said again next time: better than never
 
     codes = CountryCodes(folder.parent / "country-codes.json", datetime.now(UTC))
-    client = Client(Cache(folder), offline=offline, user_agent=user_agent(os.environ))
+    timeout, deadline = limits(os.environ)
+    client = Client(Cache(folder), offline, timeout, deadline, user_agent=user_agent(os.environ))
     return Sources(client, codes=codes, warn=None if said.exists() else warn)
 
 
@@ -283,7 +284,7 @@ def sync(
 
     # A dry run applies the same rules to a copy; a real one applies them under the lock, to
     # the store as it is then (another hstrack may have changed it while the sources answered).
-    outcomes = apply(copy.deepcopy(doc)) if dry_run else store.change(apply, described, now)
+    outcomes = apply(copy.deepcopy(doc)) if dry_run else store.change(apply, described, now, elsewhere=True)
     if as_json:
         _sync_json(now, titles, outcomes, failures, dry_run, offline)
     else:

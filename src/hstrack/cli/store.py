@@ -18,10 +18,21 @@ def where(ctx: typer.Context) -> None:
 
 
 @command(short_help="Take back the last change (repeat to go further).")
-def undo(ctx: typer.Context) -> None:
-    """Revert the last change to the store (repeat to go further back)."""
+def undo(
+    ctx: typer.Context,
+    across: Annotated[
+        bool,
+        typer.Option(
+            "--across",
+            help="Also step back over a change that came from elsewhere (a pull or merge, an import, a sync), "
+            "dropping its facts from this copy.",
+        ),
+    ] = False,
+) -> None:
+    """Revert this copy's last change to the store (repeat to go further back). Undo stops
+    at a change that came from elsewhere (a pull or merge, an import, a sync) and says so."""
     settings = settings_of(ctx)
-    entry = settings.store().undo(settings.now())
+    entry = settings.store().undo(settings.now(), across)
     done(f"undid: {entry.description} (recorded {entry.recorded})")
 
 

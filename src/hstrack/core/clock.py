@@ -70,11 +70,15 @@ def parse_now(value: str, tz: tzinfo, base: datetime | None = None, what: str = 
     or ``2w`` back, as ``--changed-since 7d`` has always meant. It must fall within the
     years dates can have (1000 to 9998) where the viewer is."""
     text = value.strip()
+    if len(text) > 200:
+        raise UsageError(f"cannot read time {text[:40]!r}… for {what}: it is longer than any time (200 characters)")
     try:
         if len(text) == 10:
             moment = datetime.combine(date.fromisoformat(text), time(0, 0))
         else:
             moment = datetime.fromisoformat(text)
+            if moment.tzinfo is not None:  # a typed offset: one a zone uses, or a usage error
+                _check_offset(moment, text, what)
     except ValueError:
         moment = _spoken(text, tz, base, what)  # only a mistake or a spoken form pays for this
     try:
@@ -88,6 +92,15 @@ def parse_now(value: str, tz: tzinfo, base: datetime | None = None, what: str = 
             f"{what} as for dates"
         )
     return local
+
+
+def _check_offset(moment: datetime, text: str, what: str) -> None:
+    from hstrack.core.dates.zones import offset_problem
+
+    offset = moment.utcoffset()
+    problem = offset_problem(offset) if offset is not None else None
+    if problem is not None:
+        raise UsageError(f"cannot read time {text!r} for {what}: {problem}")
 
 
 def _spoken(text: str, tz: tzinfo, base: datetime | None, what: str) -> datetime:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from hstrack.core.errors import UsageError
 from hstrack.core.model.history import Change, Proposal
+from hstrack.core.model.replay import milestone_then, record_change
 from hstrack.core.references import SOURCE_NAMES
 
 if TYPE_CHECKING:
@@ -51,11 +52,10 @@ def _find(title: Title, key: str, origin: str | None) -> Proposal:
 def accept(doc: Document, title_id: str, key: str, now: datetime, origin: str | None = None) -> Change:
     title = doc.get(title_id)
     proposal = _find(title, key, origin)
-    old = title.milestones.get(proposal.milestone)
-    title.milestones[proposal.milestone] = proposal.new
-    change = Change(recorded=now.isoformat(timespec="seconds"), milestone=proposal.milestone, old=old,
-                    new=proposal.new)  # fmt: skip
-    title.history.append(change)
+    recorded = now.isoformat(timespec="seconds")
+    old = milestone_then(title, proposal.milestone, recorded)
+    change = Change(recorded=recorded, milestone=proposal.milestone, old=old, new=proposal.new)
+    record_change(title, change)
     title.proposals = [p for p in title.proposals if p.milestone != proposal.milestone]
     return change
 

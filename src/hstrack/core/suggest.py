@@ -12,7 +12,18 @@ def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> list[str]
 
     pool = sorted(set(candidates))
     # Closest first, ties alphabetically (difflib's own order for ties is not stable).
-    scored = [(difflib.SequenceMatcher(None, word, c).ratio(), c) for c in pool]
+    # A ratio of 0.75 needs lengths within a factor of 5/3 of each other (it is twice the
+    # matched characters over both lengths): a candidate outside that is not compared, so a
+    # huge typed word costs no difflib pass at all.
+    scored = [
+        (
+            difflib.SequenceMatcher(None, word, c).ratio()
+            if 3 * max(len(word), len(c)) <= 5 * min(len(word), len(c))
+            else 0.0,
+            c,
+        )
+        for c in pool
+    ]
     found = [c for score, c in sorted(scored, key=lambda sc: (-sc[0], sc[1])) if score >= 0.75][:n]
     # A prefix or a word inside counts too ("heartstopper" for "heartstopper-film").
     found += [c for c in pool if c not in found and len(word) >= 3 and (c.startswith(word) or word in c.split("-"))]

@@ -14,6 +14,7 @@ from hstrack.core.errors import UsageError
 from hstrack.core.kinds import TITLE_KINDS
 from hstrack.core.model.history import Change, Edit
 from hstrack.core.model.milestone import Milestone
+from hstrack.core.model.replay import field_then, latest_value, milestone_then, record_change, record_edit
 from hstrack.core.model.title import Title
 from hstrack.core.model.validation import MAX_LABEL, check_name, check_slug, check_text, resolve_key, slugify
 from hstrack.core.regions import split_key
@@ -88,7 +89,8 @@ def set_milestone(
     """
     title = doc.get(title_id)
     kind = resolve_key(kind, title.milestones, new, region, medium)
-    old = title.milestones.get(kind)
+    recorded = now.isoformat(timespec="seconds")
+    old = milestone_then(title, kind, recorded)  # as it was then: now, unless backdated
     if when is None:
         if old is None:
             raise UsageError(f"{title_id} has no {kind} milestone yet: give its date")
@@ -117,9 +119,8 @@ def set_milestone(
     )
     if old is not None and old.same_fact(new_milestone):
         return None
-    title.milestones[kind] = new_milestone
-    change = Change(recorded=now.isoformat(timespec="seconds"), milestone=kind, old=old, new=new_milestone)
-    title.history.append(change)
+    change = Change(recorded=recorded, milestone=kind, old=old, new=new_milestone)
+    record_change(title, change)
     return change
 
 
@@ -128,12 +129,14 @@ def unset_milestone(
 ) -> Change:
     title = doc.get(title_id)
     kind = resolve_key(kind, title.milestones, region=region, medium=medium)
-    old = title.milestones.pop(kind, None)
+    recorded = now.isoformat(timespec="seconds")
+    old = milestone_then(title, kind, recorded)
     if old is None:
         have = ", ".join(title.milestones) or "none"
-        raise UsageError(f"{title_id} has no milestone {kind!r} (it has: {have})")
-    change = Change(recorded=now.isoformat(timespec="seconds"), milestone=kind, old=old, new=None)
-    title.history.append(change)
+        when = "" if kind not in title.milestones else f" on {recorded}"
+        raise UsageError(f"{title_id} has no milestone {kind!r}{when} (it has: {have})")
+    change = Change(recorded=recorded, milestone=kind, old=old, new=None)
+    record_change(title, change)
     return change
 
 
@@ -179,10 +182,15 @@ def _checked_field(name: str, value: str) -> str | None:
 
 
 def _record(title: Title, name: str, old: object, new: object, now: datetime) -> Edit:
+    """Record a field's edit at its time (``hstrack.core.model.replay``); the caller has set
+    the field, and a backdated edit that a later one overrides puts the later value back."""
     edit = Edit(recorded=now.isoformat(timespec="seconds"), field=name, old=old, new=new)
-    title.edits.append(edit)
+    if not record_edit(title, edit) and name != "id":
+        setattr(title, name, latest_value(title, name))
     if name != "id":
-        title.mark_edited(name, now)
+        stamp = title.edited.get(name)
+        if stamp is None or stamp < edit.recorded:
+            title.mark_edited(name, now)
     return edit
 
 
@@ -192,9 +200,10 @@ def edit_title(doc: Document, title_id: str, values: dict[str, str], now: dateti
     All values are checked before any is set, so a bad one changes nothing."""
     title = doc.get(title_id)
     checked = {name: _checked_field(name, value) for name, value in values.items()}
+    recorded = now.isoformat(timespec="seconds")
     edits = []
     for name, new in checked.items():
-        old = getattr(title, name)
+        old = field_then(title, name, recorded)  # as it was then: now, unless backdated
         if old != new:
             setattr(title, name, new)
             edits.append(_record(title, name, old, new, now))
@@ -214,11 +223,13 @@ def edit_credits(doc: Document, title_id: str, role: str, names: list[str], mode
     title = doc.get(title_id)
     role = _role(title, role)
     wanted = list(dict.fromkeys(check_name(n, "a credited name") for n in names))
-    current = list(title.credits.get(role, []))
+    then = field_then(title, "credits", now.isoformat(timespec="seconds"))  # now, unless backdated
+    credits: dict[str, list[str]] = {r: list(v) for r, v in then.items()} if isinstance(then, dict) else {}
+    current = list(credits.get(role, []))
     if mode == "remove":
-        if role not in title.credits:
-            hint = did_you_mean(close_matches(role, title.credits))
-            have = ", ".join(title.credits) or "none"
+        if role not in credits:
+            hint = did_you_mean(close_matches(role, credits))
+            have = ", ".join(credits) or "none"
             raise UsageError(f"{title_id} has no credits for {role!r}{hint} (it has: {have})")
         missing = [n for n in wanted if n not in current]
         if missing:
@@ -235,13 +246,13 @@ def edit_credits(doc: Document, title_id: str, role: str, names: list[str], mode
         raise UsageError(f"mode {mode!r} is not add, replace or remove")
     if after == current:
         return None
-    old = {r: list(v) for r, v in title.credits.items()}
+    old = {r: list(v) for r, v in credits.items()}
     if after:
-        title.credits[role] = after
+        credits[role] = after
     else:
-        del title.credits[role]
-    new = {r: list(v) for r, v in title.credits.items()}
-    return _record(title, "credits", old or None, new or None, now)
+        del credits[role]
+    title.credits = credits
+    return _record(title, "credits", old or None, {r: list(v) for r, v in credits.items()} or None, now)
 
 
 def rename_title(doc: Document, title_id: str, new_id: str, now: datetime) -> Edit:
@@ -252,6 +263,9 @@ def rename_title(doc: Document, title_id: str, new_id: str, now: datetime) -> Ed
         raise UsageError(f"{title_id} already has that id")
     if new_id in doc.titles:
         raise UsageError(f"a title with id {new_id!r} already exists")
+    recorded = now.isoformat(timespec="seconds")
+    if field_then(title, "id", recorded) != title_id:  # a rename recorded later than this one
+        raise UsageError(f"{title_id} was renamed after {recorded}; rename it as of now (without --at)")
     del doc.titles[title_id]
     title.id = new_id
     doc.titles[new_id] = title

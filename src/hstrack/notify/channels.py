@@ -19,6 +19,16 @@ from hstrack.core.text import inert
 from hstrack.notify.notification import ChannelError, Notification
 
 EXEC_TIMEOUT = 60.0  # seconds a --exec command may take over one notification
+EXEC_TIMEOUT_VARIABLE = "HSTRACK_EXEC_TIMEOUT"
+
+
+def exec_timeout(environ: Mapping[str, str]) -> float:
+    """``HSTRACK_EXEC_TIMEOUT``: seconds a hook may take, 0.1 to 3600; unset or empty: 60."""
+    from hstrack.core.seconds import seconds
+
+    return seconds(environ, EXEC_TIMEOUT_VARIABLE, EXEC_TIMEOUT, 0.1, 3600)
+
+
 DBUS_TIMEOUT = 10.0
 APP_NAME = "hstrack"
 
@@ -184,6 +194,7 @@ class Exec(Channel):
         if not self.argv:
             raise UsageError("--exec needs a command")
         self.echo = echo
+        self.timeout = exec_timeout(os.environ)
 
     @property
     def program(self) -> str:
@@ -197,22 +208,26 @@ class Exec(Channel):
             raise ChannelError(f"--exec: {self.program} is not a program that can be run (looked on PATH)")
 
     def send(self, n: Notification) -> None:
-        import subprocess
+        from hstrack.notify import hook
 
         try:
-            done = subprocess.run(self.argv, input=n.encoded(), capture_output=True, timeout=EXEC_TIMEOUT,
-                                  check=False)  # fmt: skip
-        except subprocess.TimeoutExpired:
-            raise ChannelError(f"--exec {self.program} took more than {EXEC_TIMEOUT:g} s and was stopped") from None
+            done = hook.run(self.argv, n.encoded(), self.timeout)
         except OSError as exc:
             raise ChannelError(f"--exec {self.program}: {_reason(exc)}") from None
-        said = (done.stdout + done.stderr).decode("utf-8", "replace").rstrip("\n")
-        if said:
+        said = done.output.decode("utf-8", "replace").rstrip("\n")
+        if said or done.dropped:
             from hstrack.core.text import inert_document
 
-            self.echo(inert_document(said))
-        if done.returncode != 0:
-            how = f"was killed by signal {-done.returncode}" if done.returncode < 0 else f"exited {done.returncode}"
+            cut = f"\n… ({done.dropped} more bytes of its output not shown)" if done.dropped else ""
+            self.echo(inert_document(said) + cut)
+        if done.timed_out:
+            raise ChannelError(
+                f"--exec {self.program} took more than {self.timeout:g} s and was stopped, with every process "
+                "it started"
+            )
+        if done.code != 0:
+            code = done.code or 0
+            how = f"was killed by signal {-code}" if code < 0 else f"exited {code}"
             raise ChannelError(f"--exec {self.program} {how}")
 
 

@@ -13,14 +13,12 @@ from hstrack.core.feed import instant_of
 from hstrack.core.model.leads import ALL_MILESTONES, DEFAULT_LEADS, check_leads
 from hstrack.core.model.validation import resolve_key
 from hstrack.core.report.history import recorded_order
+from hstrack.notify.notification import OPEN
 
 if TYPE_CHECKING:
     from hstrack.core.model.document import Document
     from hstrack.core.model.title import Title
     from hstrack.core.report.assess import Assessed
-
-    pass
-from hstrack.notify.notification import OPEN
 
 # ---------------------------------------------------------------------------- lead times
 

@@ -6,13 +6,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hstrack.core.errors import HstrackError
-
-if TYPE_CHECKING:
-    pass
-
 
 NOTIFICATION_SCHEMA = 1
 
@@ -39,6 +35,7 @@ class Notification:
     text: str | None  # the date as a person reads it
     tentative: bool
     lead: str | None  # 7d, 1d, 0d, 12h, or "open" (a window); None for a change
+    change: str | None  # a change's movement (HistoryRow.movement): set, moved, widened...; None for a lead
     late: bool  # it was due before today (a run was missed)
     due: datetime  # when it was due: the lead's moment, or when the change was recorded
     summary: str  # "release 3 Oct 2026 · in 7 days", "release moved 94 days later (…)"
@@ -55,6 +52,7 @@ class Notification:
             "text": self.text,
             "tentative": self.tentative,
             "lead": self.lead,
+            "change": self.change,
             "late": self.late,
             "due": self.due.isoformat(timespec="seconds"),
             "summary": self.summary,

@@ -24,8 +24,9 @@ change sent under its title and a digest of the history entry, within a window o
   before that day are not sent.
 - A lead due before its date was recorded (after the baseline) is not sent: the change
   that recorded the date says it.
-- Of releases and premieres in several places, the viewer's own (``report.for_viewer``)
-  are followed, others only when lead times are set for them.
+- Of releases and premieres in several places, those that apply to the viewer (in their
+  region or worldwide: ``report.titles.applies``) are followed, others only when lead
+  times are set for them.
 
 The record and its locks are ``hstrack.notify.record``; lead times ``hstrack.notify.leads``;
 how a notification reaches a person ``hstrack.notify.channels``.
@@ -44,6 +45,9 @@ from hstrack.core.model.leads import DEFAULT_LEADS
 from hstrack.core.report.assess import CANCELLED, label
 from hstrack.core.report.history import history_row
 from hstrack.core.report.titles import TitleReport, report_title
+from hstrack.notify.leads import _anchor, _dated_at, _due, _leads_of, _start_of, follows, leads_for
+from hstrack.notify.notification import KINDS, ChannelError, Notification
+from hstrack.notify.record import Record, read_record, record_path, running, write_record
 
 if TYPE_CHECKING:
     from hstrack.core.model.document import Document
@@ -51,9 +55,6 @@ if TYPE_CHECKING:
     from hstrack.core.model.title import Title
     from hstrack.core.regions import Preference
     from hstrack.store.store import Store
-from hstrack.notify.leads import _anchor, _dated_at, _due, _leads_of, _start_of, follows, leads_for
-from hstrack.notify.notification import KINDS, ChannelError, Notification
-from hstrack.notify.record import Record, read_record, record_path, running, write_record
 
 GRACE = timedelta(days=30)  # how far before the last run a change may be recorded and still be news
 LONG_PAST = timedelta(days=1)  # a milestone ended longer ago than this is not told of
@@ -101,6 +102,16 @@ class Plan:
     first: bool
 
 
+def _first_ids(doc: Document) -> dict[str, list[str]]:
+    """Each id a title was created with, and the uids of the titles created with it (an
+    older record knew titles by it)."""
+    found: dict[str, list[str]] = {}
+    for title in doc.titles.values():
+        renames = [e.old for e in title.edits if e.field == "id" and isinstance(e.old, str)]
+        found.setdefault(renames[0] if renames else title.id, []).append(title.uid)
+    return found
+
+
 def plan(
     doc: Document,
     now: datetime,
@@ -111,6 +122,8 @@ def plan(
     """What is due now and not yet sent, soonest due first."""
     tz = now.tzinfo
     assert tz is not None
+    if record is not None:
+        record.by_uid(_first_ids(doc))
     today = _start_of(now.date(), tz)
     baseline = record.baseline if record is not None else now
     found: list[Notification] = []
@@ -118,7 +131,7 @@ def plan(
     quiet: dict[tuple[str, str], str] = {}
     for title in doc.titles.values():
         report = report_title(title, now, pref=pref)
-        own = {a.key for a in report.single}
+        own = {a.key for a in report.applicable}
         found += _due_leads(title, report, own, now, today, baseline, record, defaults)
         for change in title.history:
             moment = instant_of(change.recorded)
@@ -126,15 +139,15 @@ def plan(
                 continue
             if record is None:
                 if moment > now - GRACE:
-                    taken[(title.first_id, _digest(change))] = change.recorded
+                    taken[(title.uid, _digest(change))] = change.recorded
                 continue
             if moment <= record.last_run - GRACE:
                 continue
             digest = _digest(change)
-            if (title.first_id, digest) in record.changes:
+            if (title.uid, digest) in record.changes:
                 continue
             if not follows(title, change.milestone, own) or _left_long_ago(change, now):
-                quiet[(title.first_id, digest)] = change.recorded  # never told, so never later either
+                quiet[(title.uid, digest)] = change.recorded  # never told, so never later either
                 continue
             found.append(_change_notification(title, change, digest, moment, now, today))
     found.sort(key=lambda n: (n.due, n.title_id, KINDS.index(n.kind), n.milestone))
@@ -168,7 +181,7 @@ def _due_leads(
             continue
         lead, moment = max(ready, key=lambda pair: pair[1])
         canonical = a.date.canonical
-        sent = record.leads.get((title.first_id, a.key, canonical), {}) if record is not None else {}
+        sent = record.leads.get((title.uid, a.key, canonical), {}) if record is not None else {}
         if any(_due(other, times[0]) >= moment for other in sent):
             continue  # told already, at this lead or a later one
         if moment < _start_of(baseline.astimezone(now.tzinfo).date(), now.tzinfo):
@@ -187,11 +200,12 @@ def _due_leads(
                 text=a.date.text,
                 tentative=a.milestone.tentative,
                 lead=lead,
+                change=None,
                 late=moment < today,
                 due=moment,
                 summary=f"{label(a.key)} {a.date.text}{tentative} · {a.countdown}",
                 origin=None,
-                key=("lead", title.first_id, a.key, canonical, lead),
+                key=("lead", title.uid, a.key, canonical, lead),
             )
         )
     return found
@@ -203,6 +217,7 @@ def _change_notification(
     assert now.tzinfo is not None
     left = change.new if change.new is not None else change.old
     assert left is not None
+    row = history_row(change, now)
     return Notification(
         kind="change",
         title_id=title.id,
@@ -212,11 +227,12 @@ def _change_notification(
         text=change.new.date.text if change.new is not None else None,
         tentative=change.new.tentative if change.new is not None else False,
         lead=None,
+        change=row.movement,
         late=moment < today,
         due=moment.astimezone(now.tzinfo),
-        summary=history_row(change, now).summary,
+        summary=row.summary,
         origin=change.origin,
-        key=("change", title.first_id, digest, change.recorded),
+        key=("change", title.uid, digest, change.recorded),
     )
 
 
@@ -245,7 +261,7 @@ def prune(record: Record, doc: Document, now: datetime) -> None:
             end = None
             if window is not None:
                 end = spec.at if spec.at is not None else _start_of(window[1] + timedelta(days=1), now.tzinfo)
-            current[(title.first_id, m.key, spec.canonical)] = end
+            current[(title.uid, m.key, spec.canonical)] = end
     horizon = now - LONG_PAST
     record.leads = {
         key: sent
@@ -266,6 +282,7 @@ class Outcome:
     unsent: list[Notification]
     error: str | None
     first: bool  # the first run: it took the history so far as its baseline
+    clock: str | None = None  # the run's clock was behind the record: what it did instead
 
 
 def run(
@@ -275,19 +292,27 @@ def run(
     defaults: tuple[str, ...] = DEFAULT_LEADS,
     pref_for: Callable[[Document], Preference | None] = lambda doc: None,
     dry_run: bool = False,
+    trust_clock: bool = False,
 ) -> Outcome:
     """Work out what is due and send it, each marked in the record as soon as it was sent.
     A ChannelError stops the run: that notification and the ones after it stay unsent, to be
-    tried again at the next run; those sent before it stay marked."""
+    tried again at the next run; those sent before it stay marked. The clock is checked
+    against the record and the store first (``hstrack.notify.clock``)."""
     path = record_path(store)
     if dry_run:
+        record = read_record(path)
         doc = store.read()
-        due = plan(doc, now, read_record(path), defaults, pref_for(doc))
-        return Outcome(due.notifications, [], None, due.first)
+        note = _clock(doc, now, record, store, trust_clock)
+        due = plan(doc, now, record, defaults, pref_for(doc))
+        found = [n for n in due.notifications if note is None or n.kind != "lead"]
+        return Outcome(found, [], None, due.first, note)
     with running(store):
         record = read_record(path)
         doc = store.read()
+        note = _clock(doc, now, record, store, trust_clock)
         due = plan(doc, now, record, defaults, pref_for(doc))
+        if note is not None:  # behind the record: every lead due by now was dealt with then
+            due.notifications = [n for n in due.notifications if n.kind != "lead"]
         if record is None:
             record = Record(baseline=now.astimezone(UTC), last_run=now.astimezone(UTC))
         for key, recorded in (due.baseline | due.quiet).items():
@@ -305,8 +330,22 @@ def run(
             sent.append(n)
             mark(record, n, now)
             write_record(record, path, store)
-        record.last_run = max(record.last_run, now.astimezone(UTC))
-        prune(record, doc, now)
+        if note is None:
+            record.last_run = max(record.last_run, now.astimezone(UTC))
+            prune(record, doc, now)
         write_record(record, path, store)
     unsent = due.notifications[len(sent) :] if error is not None else []
-    return Outcome(sent, unsent, error, due.first)
+    return Outcome(sent, unsent, error, due.first, note)
+
+
+def _clock(doc: Document, now: datetime, record: Record | None, store: Store, trust: bool) -> str | None:
+    """A RecordError when the clock is far ahead of anything seen (unless trusted); the note
+    for a run behind the record; None for a clock that agrees."""
+    from hstrack.notify import clock
+    from hstrack.notify.record import RecordError
+
+    if not trust:
+        why = clock.ahead(now, clock.latest_seen(doc, store.path, record))
+        if why is not None:
+            raise RecordError(why)
+    return clock.behind(now, record)

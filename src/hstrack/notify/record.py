@@ -20,12 +20,14 @@ from hstrack.core.errors import StoreError
 from hstrack.core.feed import instant_of
 from hstrack.core.model.leads import check_lead
 from hstrack.core.model.shape import shown
+from hstrack.notify.notification import OPEN
 
 if TYPE_CHECKING:
     from hstrack.store.store import Store
-from hstrack.notify.notification import OPEN
 
-RECORD_SCHEMA = 1
+# 2: titles are known by their uid (hstrack.core.identity); 1 knew them by their first id,
+# and is read by translating (``by_uid``).
+RECORD_SCHEMA = 2
 
 
 class RecordError(StoreError):
@@ -46,6 +48,23 @@ class Record:
     leads: dict[tuple[str, str, str], dict[str, str]] = field(default_factory=dict)
     changes: dict[tuple[str, str], tuple[str, str | None]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    read_schema: int = RECORD_SCHEMA
+
+    def by_uid(self, first_ids: dict[str, list[str]]) -> None:
+        """A schema-1 record keyed its titles by the id each was created with: key them by
+        uid. An old key two titles share (one renamed, another added under its id) counts
+        for both: what was sent stays sent, rather than sent again."""
+        if self.read_schema >= 2:
+            return
+        leads: dict[tuple[str, str, str], dict[str, str]] = {}
+        for (t, m, d), sent in self.leads.items():
+            for uid in first_ids.get(t, [t]):
+                leads.setdefault((uid, m, d), {}).update(sent)
+        changes: dict[tuple[str, str], tuple[str, str | None]] = {}
+        for (t, digest), value in self.changes.items():
+            for uid in first_ids.get(t, [t]):
+                changes[(uid, digest)] = value
+        self.leads, self.changes, self.read_schema = leads, changes, RECORD_SCHEMA
 
     def to_json(self) -> dict[str, Any]:
         leads = [
@@ -79,19 +98,17 @@ def read_record(path: Path) -> Record | None:
     """The record, or None before the first run. Anything but a record hstrack wrote is
     refused (exit 1): never reset silently, which would send everything again."""
     from hstrack.store.codec import decode_json
-    from hstrack.store.files import read_regular
+    from hstrack.store.files import SIDECAR_LIMIT, read_regular, refusal
 
+    hint = f"; remove {path.name} to start again (the next run takes a new baseline)"
     try:
-        raw = read_regular(path)
+        raw = read_regular(path, SIDECAR_LIMIT, follow=False)
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise RecordError(f"cannot read {path}: {exc.strerror}; nothing was sent") from None
-    hint = f"; remove {path.name} to start again (the next run takes a new baseline)"
-    if len(raw) > 64 * 1024 * 1024:
-        raise RecordError(f"{path} is larger than a record of notifications can be{hint}")
+        raise RecordError(f"cannot read {path}: {refusal(exc)}; nothing was sent{hint}") from None
     try:
-        data = decode_json(raw, path, hint)
+        data = decode_json(raw, path, hint, what="a record of notifications")
     except ValueError as exc:
         raise RecordError(str(exc)) from None
     try:
@@ -122,6 +139,7 @@ def _record_from_json(data: Any) -> Record:
     if schema > RECORD_SCHEMA:
         raise ValueError(f"it was written by a newer hstrack (schema {schema}): upgrade hstrack")
     record = Record(_moment(data.get("baseline"), "baseline"), _moment(data.get("last_run"), "last_run"))
+    record.read_schema = schema
     for i, entry in enumerate(_list(data.get("leads"), "leads")):
         if not isinstance(entry, dict):
             raise ValueError(f"leads[{i}]: expected an object")

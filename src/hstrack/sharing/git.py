@@ -37,6 +37,29 @@ IGNORE_HEADER = "# hstrack: machine-local files beside the store (written by hst
 ATTRIBUTES_HEADER = "# hstrack: merge the store title by title and fact by fact (written by hstrack git setup)"
 
 
+# Every file read here goes through the store's one bounded reader. What a collaborator can
+# commit (.gitattributes, .gitignore) is never followed through a symlink, as git 2.32+ never
+# follows them; git's own files and your git config are yours (a dotfiles symlink is fine).
+SMALL = 1 << 20  # .git, commondir, .gitattributes, .gitignore: lines of text
+CONFIG = 4 << 20  # a git config file
+INDEX = 256 << 20  # git's index of a large repository
+
+
+def _read(path: Path, limit: int, follow: bool) -> bytes | None:
+    """The file's bytes, or None when it is missing or cannot be used (see above)."""
+    from hstrack.store.files import read_regular
+
+    try:
+        return read_regular(path, limit, follow)
+    except OSError:
+        return None
+
+
+def _text(path: Path, limit: int, follow: bool) -> str | None:
+    raw = _read(path, limit, follow)
+    return None if raw is None else raw.decode("utf-8", errors="replace")
+
+
 class Repository:
     """A git work tree: its top folder, its git folder, and the folder holding the config
     and index shared by all its worktrees. (Plain classes here, not dataclasses: every
@@ -61,7 +84,7 @@ def find_repository(folder: Path) -> Repository | None:
             if dot_git.is_dir():
                 git_dir = dot_git
             elif dot_git.is_file():
-                text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+                text = (_text(dot_git, SMALL, follow=False) or "").strip()
                 if not text.startswith("gitdir:"):
                     return None
                 git_dir = (candidate / text.removeprefix("gitdir:").strip()).resolve()
@@ -70,7 +93,7 @@ def find_repository(folder: Path) -> Repository | None:
             common = git_dir
             commondir = git_dir / "commondir"
             if commondir.is_file():  # a linked worktree: config and index of the main one
-                common = (git_dir / commondir.read_text(encoding="utf-8").strip()).resolve()
+                common = (git_dir / (_text(commondir, SMALL, follow=True) or ".").strip()).resolve()
             return Repository(candidate, git_dir, common)
         except OSError:
             return None
@@ -85,9 +108,8 @@ _DRIVER_KEY = r"(?i)^\s*driver\s*=\s*\S"
 
 def _defines_driver(config: Path) -> bool:
     """Whether a git config file defines ``merge.hstrack.driver`` (the forms git writes)."""
-    try:
-        text = config.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    text = _text(config, CONFIG, follow=True)
+    if text is None:
         return False
     inside = False
     for line in text.splitlines():
@@ -114,18 +136,16 @@ def driver_configured(repo: Repository) -> bool:
 
 
 def _attribute_lines(folder: Path, repo: Repository) -> list[tuple[Path, str]]:
-    files = [repo.common_dir / "info" / "attributes"]
+    files = [(repo.common_dir / "info" / "attributes", True)]
     for candidate in (folder, *folder.parents):
-        files.append(candidate / ".gitattributes")
+        files.append((candidate / ".gitattributes", False))  # committed: never followed
         if candidate == repo.top:
             break
     lines = []
-    for path in files:
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        lines += [(path.parent, line) for line in text.splitlines()]
+    for path, follow in files:
+        text = _text(path, SMALL, follow)
+        if text is not None:
+            lines += [(path.parent, line) for line in text.splitlines()]
     return lines
 
 
@@ -165,9 +185,8 @@ def _varint(data: bytes, pos: int) -> tuple[int, int]:
 def tracked_paths(repo: Repository) -> set[str]:
     """The paths git's index holds (versions 2 to 4), read without starting git. Empty when
     there is no index or it cannot be read (nothing committed yet, a format we do not know)."""
-    try:
-        data = (repo.git_dir / "index").read_bytes()
-    except OSError:
+    data = _read(repo.git_dir / "index", INDEX, follow=False)
+    if data is None:
         return set()
     paths: set[str] = set()
     try:
@@ -271,13 +290,24 @@ def ignore_lines(store: Path, data_home: Path | None) -> list[str]:
 
 
 def _ensure_lines(path: Path, header: str, wanted: list[str]) -> list[str]:
-    """Append the lines a file lacks (under a header); returns those added."""
+    """Add the lines a file lacks (under a header), replacing the file atomically; returns
+    those added. A symlink there is refused, never written through: git does not follow
+    one (so its lines would not count), and it may point anywhere."""
+    from hstrack.store.files import NotAFile, read_regular, refusal, write_atomic
+
+    existed = True
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, SMALL, follow=False).decode("utf-8")
     except FileNotFoundError:
-        text = ""
-    except (OSError, UnicodeDecodeError) as exc:
-        raise StoreError(f"cannot read {path}: {exc}") from None
+        text, existed = "", False
+    except NotAFile as exc:
+        raise StoreError(
+            f"cannot set up {path}: {exc.strerror}, which git does not read; replace it with a file and run this again"
+        ) from None
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {refusal(exc)}") from None
+    except UnicodeDecodeError:
+        raise StoreError(f"cannot read {path}: it is not UTF-8 text") from None
     have = {line.strip() for line in text.splitlines()}
     missing = [line for line in wanted if line not in have]
     if not missing:
@@ -285,11 +315,8 @@ def _ensure_lines(path: Path, header: str, wanted: list[str]) -> list[str]:
     block = ([header] if header not in have else []) + missing
     prefix = "" if not text or text.endswith("\n") else "\n"
     gap = "\n" if text.strip() and header not in have else ""
-    try:
-        with path.open("a", encoding="utf-8") as out:
-            out.write(prefix + gap + "\n".join(block) + "\n")
-    except OSError as exc:
-        raise StoreError(f"cannot write {path}: {exc.strerror}") from None
+    new = text + prefix + gap + "\n".join(block) + "\n"
+    write_atomic(new.encode("utf-8"), path, mode=None if existed else 0o644)
     return missing
 
 
@@ -354,11 +381,12 @@ def _read_side(path: Path, what: str, empty_ok: bool = False) -> Document | None
     from hstrack.core.model.reading import document_from_json
     from hstrack.core.model.shape import ShapeError
     from hstrack.store.codec import decode_json
+    from hstrack.store.files import read_regular, refusal
 
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except OSError as exc:
-        raise StoreError(f"cannot read {what} ({path}): {exc.strerror}") from None
+        raise StoreError(f"cannot read {what} ({path}): {refusal(exc)}") from None
     if not raw.strip() and empty_ok:
         return None
     try:

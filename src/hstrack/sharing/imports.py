@@ -20,7 +20,7 @@ from hstrack.core.model.shape import ShapeError
 from hstrack.sharing.merge.documents import merge_documents
 from hstrack.sharing.merge.outcome import MergeResult
 from hstrack.store.codec import decode_json
-from hstrack.store.files import read_regular
+from hstrack.store.files import read_regular, refusal
 
 if TYPE_CHECKING:
     from hstrack.core.model.document import Document
@@ -68,10 +68,8 @@ def read_import(path: Path) -> Document:
 def _read_file(path: Path) -> bytes:
     try:
         return read_regular(path)
-    except IsADirectoryError:
-        raise StoreError(f"cannot read {path}: it is not a regular file") from None
     except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc.strerror}") from None
+        raise StoreError(f"cannot read {path}: {refusal(exc)}; nothing was imported") from None
 
 
 def merge(doc: Document, incoming: Document, now: datetime) -> ImportResult:

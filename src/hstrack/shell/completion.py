@@ -38,11 +38,13 @@ MAX_CACHE_BYTES = 32 << 20  # 10,000 titles take about 0.7 MB; past this it is n
 
 
 def read_small(path: str) -> str | None:
-    """A regular file's text, if it is one and not huge; never waits on a FIFO."""
+    """A regular file's text, if it is one and not huge; never waits on a FIFO, never
+    follows a symlink (as ``store.files.read_bounded`` reads a sidecar, without importing it)."""
     import stat
 
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, flags)
     except (OSError, ValueError):
         return None
     try:

@@ -404,6 +404,12 @@ COMMANDS = {
             "--apprise": ("--apprise", "text", True, "To an apprise URL: ntfy://, tgram://, mailto:// (repeatable)"),
             "--dry-run": ("--dry-run", "", False, "Say what would be sent"),
             "--json": ("--json", "", False, "List what was sent as JSON (schema 1)"),
+            "--trust-clock": (
+                "--trust-clock",
+                "",
+                False,
+                "Run though the clock is far past anything the store or reco…",
+            ),
             "--at": ("--at", "date", False, "Show things as of this date or time (2026-10-03, tomorrow,…"),
             "--print": (
                 "--print",
@@ -474,6 +480,7 @@ COMMANDS = {
     "undo": (
         "Take back the last change (repeat to go further).",
         {
+            "--across": ("--across", "", False, "Also step back over a change that came from elsewhere (a pu…"),
             "--help": ("--help", "", False, "Show this message and exit"),
             "-h": ("--help", "", False, "Show this message and exit"),
         },

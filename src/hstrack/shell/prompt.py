@@ -3,8 +3,9 @@
 This module runs before every prompt for starship and anyone who calls the command, so it
 imports only ``os``, ``sys`` and ``time``: no Typer, Click, Rich or dateutil, and no store
 parsing. It reads the small cache every store write refreshes (``prompt_cache``), and only
-rebuilds it, importing the core, when it is missing, older than the store, or past its
-horizon. It never takes the write lock, never prints to stdout on failure, and exits 0
+rebuilds it, importing the core, when it is missing, was built from another store file than
+the one there now (its identity: device, inode, size and times in ns, never time alone), or
+is past its horizon. It never takes the write lock, never prints to stdout on failure, and exits 0
 whatever the store or the cache hold: a broken prompt is worse than an empty one. Only a
 mistake on its own command line (an unknown option or placeholder, a bad ``--at``) is a
 usage error, exit 2, since only a person typing it can make one. ``HSTRACK_PROMPT_FORMAT``
@@ -86,13 +87,17 @@ def days_from_civil(y: int, m: int, d: int) -> int:
     return era * 146097 + doe - 719468
 
 
+MAX_CACHE = 1 << 20  # a cache has at most 32 short lines; anything larger is not one
+
+
 class Cache:
-    """A parsed cache: its lines, the zone it was built in and when it expires."""
+    """A parsed cache: its lines, the zone it was built in, when it expires and the
+    identity of the store file it was built from."""
 
-    __slots__ = ("expires", "horizon", "lines", "zone")
+    __slots__ = ("expires", "horizon", "lines", "store", "zone")
 
-    def __init__(self, horizon: int, zone: str, expires: int, lines: list[list[str]]) -> None:
-        self.horizon, self.zone, self.expires, self.lines = horizon, zone, expires, lines
+    def __init__(self, horizon: int, zone: str, expires: int, lines: list[list[str]], store: str = "") -> None:
+        self.horizon, self.zone, self.expires, self.lines, self.store = horizon, zone, expires, lines, store
 
     def current(self, now: float) -> bool:
         """Built in this reader's zone and not past its expiry."""
@@ -110,8 +115,9 @@ def parse(text: str) -> Cache | None:
     if len(rows) < 3 or rows[0] != "hstrack-prompt 2" or not rows[1].startswith("horizon" + SEP):
         return None
     valid = rows[2].split(SEP)
+    head = rows[1].split(SEP)
     try:
-        horizon = int(rows[1].split(SEP)[1])
+        horizon = int(head[1])
         if len(valid) != 3 or valid[0] != "valid":
             return None
         expires = int(valid[2])
@@ -123,7 +129,12 @@ def parse(text: str) -> Cache | None:
             return None
         if not (fields[2].isdigit() or fields[2] == "-"):
             return None
-    return Cache(horizon, valid[1], expires, lines)
+    return Cache(horizon, valid[1], expires, lines, head[2] if len(head) > 2 else "")
+
+
+def identity(st: os.stat_result) -> str:
+    """As ``prompt_cache.store_identity`` records it (the writer's side of the comparison)."""
+    return " ".join(str(n) for n in (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
 
 
 def now_seconds() -> float:
@@ -160,29 +171,23 @@ def render(lines: list[list[str]], today: int, fmt: str = DEFAULT_FORMAT, width:
     return None
 
 
-def _mtime(path: str) -> float | None:
-    try:
-        return os.stat(path).st_mtime
-    except OSError:
-        return None
-
-
 def read_cache(path: str) -> str | None:
-    """The cache's text, or None. Anything but a regular file (a FIFO, a device, a
-    folder) is never read and never waited on: opening a FIFO would block the prompt."""
+    """The cache's text, or None. Read as ``store.files.read_bounded`` reads (without
+    importing the store): anything but a regular file (a FIFO, a device, a folder, a
+    symlink) is never read and never waited on, nor a file larger than a cache can be."""
     import stat
 
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(path, flags)
     except OSError:
         return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_CACHE:
             return None
-        chunks = []
-        while chunk := os.read(fd, 65536):
-            chunks.append(chunk)
-        return b"".join(chunks).decode("utf-8")
+        data = os.read(fd, MAX_CACHE + 1)
+        return None if len(data) > MAX_CACHE else data.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
     finally:
@@ -215,8 +220,9 @@ def refresh(store: str, write: bool = True) -> str | None:
 def segment(store: str, fmt: str, width: int) -> str:
     cache = cache_path(store)
     today = today_number()
-    store_time, cache_time = _mtime(store), _mtime(cache)
-    if store_time is None:
+    try:
+        store_stat = os.stat(store)
+    except OSError:
         return ""
     if not _regular_or_missing(cache):
         # Something else is where the cache goes: never read it, never replace it from
@@ -224,9 +230,9 @@ def segment(store: str, fmt: str, width: int) -> str:
         fresh = refresh(store, write=False)
         parsed = parse(fresh) if fresh is not None else None
         return (render(parsed.lines, today, fmt, width) or "") if parsed is not None else ""
-    text = read_cache(cache) if cache_time is not None and cache_time >= store_time else None
+    text = read_cache(cache)
     parsed = parse(text) if text is not None else None
-    if parsed is not None and not parsed.current(now_seconds()):
+    if parsed is not None and (parsed.store != identity(store_stat) or not parsed.current(now_seconds())):
         parsed = None
     rendered = render(parsed.lines, today, fmt, width) if parsed is not None else None
     if rendered is None:

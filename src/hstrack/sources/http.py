@@ -6,8 +6,11 @@ import. What it adds:
 
 - a User-Agent naming hstrack, its version and its home, as Wikimedia's policy asks
   (https://meta.wikimedia.org/wiki/User-Agent_policy);
-- a timeout on every request (for the server to go quiet) and a limit on the time an
-  answer's body takes (for one that drips), and a cap on how much of an answer is read;
+- a timeout for the server to go quiet (``HSTRACK_HTTP_TIMEOUT``), a deadline for the whole
+  exchange, connecting, the status line, the headers and the body together
+  (``HSTRACK_HTTP_DEADLINE``: a server that drips one byte at a time is given up on), a
+  budget for all of one source's exchanges in a run (``RUN_BUDGET`` deadlines), and a cap
+  on how much of an answer is read;
 - redirects followed only on the same host (http to https allowed), so a token sent to TMDb
   never goes anywhere else;
 - an answer cut short (fewer bytes than its Content-Length, a broken chunk, a gzip stream
@@ -46,7 +49,10 @@ from hstrack import __url__, __version__
 
 USER_AGENT = f"hstrack/{__version__} (+{__url__}) Python-urllib"  # and "; CONTACT" (sources.fetching.user_agent)
 TIMEOUT = 20.0  # seconds for one request to connect or to go quiet
-DEADLINE = 60.0  # seconds for an answer's body to arrive, however steadily it drips
+DEADLINE = 60.0  # seconds for one whole exchange (connect, status line, headers, body)
+RUN_BUDGET = 10  # deadlines one source's exchanges (and waits) may take in all in one run
+TIMEOUT_VARIABLE = "HSTRACK_HTTP_TIMEOUT"
+DEADLINE_VARIABLE = "HSTRACK_HTTP_DEADLINE"
 MAX_BODY = 16 * 1024 * 1024  # no answer of these APIs comes near it; a bigger one is an error
 RETRIES = 3  # tries after a 429/503 before giving up
 MAX_WAIT = 60.0  # seconds of Retry-After waited in all, for one request
@@ -80,6 +86,17 @@ class Response:
     from_cache: bool = False
 
 
+def limits(environ: Mapping[str, str]) -> tuple[float, float]:
+    """``HSTRACK_HTTP_TIMEOUT`` (0.1 to 600 s, default 20) and ``HSTRACK_HTTP_DEADLINE``
+    (0.1 to 3600 s, default 60), checked like typed input: a bad value is a usage error."""
+    from hstrack.core.seconds import seconds
+
+    return (
+        seconds(environ, TIMEOUT_VARIABLE, TIMEOUT, 0.1, 600),
+        seconds(environ, DEADLINE_VARIABLE, DEADLINE, 0.1, 3600),
+    )
+
+
 def cache_folder() -> Path:
     """Beside the store when ``HSTRACK_HOME`` is set (a test, a second setup: never the real
     user's cache), else the platform's user cache folder (``~/.cache/hstrack`` on Linux)."""
@@ -105,11 +122,15 @@ class Cache:
         return self.folder / f"{key}.json", self.folder / f"{key}.body"
 
     def get(self, url: str) -> tuple[dict[str, Any], bytes] | None:
+        """The kept answer, read as every cache is: never through a symlink, never a FIFO or
+        a device, never more than an answer can be; anything else is no answer."""
+        from hstrack.store.files import read_regular
+
         meta_path, body_path = self._paths(url)
         try:
-            meta = json.loads(meta_path.read_text("utf-8"))
-            body = body_path.read_bytes()
-        except (OSError, ValueError):
+            meta = json.loads(read_regular(meta_path, 64 * 1024, follow=False).decode("utf-8"))
+            body = read_regular(body_path, MAX_BODY, follow=False)
+        except (OSError, ValueError, RecursionError):
             return None
         if not isinstance(meta, dict) or meta.get("url") != url or meta.get("length") != len(body):
             return None  # another URL's (a hash collision) or a half-written pair: not this answer
@@ -176,6 +197,7 @@ class Client:
         self.sleep = sleep
         self.clock = clock
         self.requests = 0  # how many went out on the network (tests count them)
+        self.spent: dict[str, float] = {}  # seconds each source's exchanges and waits took in this run
 
     def get(self, url: str, headers: Mapping[str, str] | None = None, cache_url: str | None = None) -> Response:
         """``cache_url``: the address the answer is kept under, when ``url`` holds a secret
@@ -205,9 +227,12 @@ class Client:
             if status in (429, 503):
                 wait = retry_after(answer_headers.get("retry-after"), self.clock())
                 wait = 1.0 if wait is None else wait
-                if attempt < self.retries and waited + wait <= self.max_wait:
+                source = _source(url)
+                left = self.deadline * RUN_BUDGET - self.spent.get(source, 0.0)
+                if attempt < self.retries and waited + wait <= self.max_wait and wait < left:
                     self.sleep(wait)
                     waited += wait
+                    self.spent[source] = self.spent.get(source, 0.0) + wait
                     continue
                 said = "rate limited" if status == 429 else "unavailable"
                 raise FetchError(f"{said} (HTTP {status}) after {attempt + 1} tries", status, body)
@@ -219,19 +244,47 @@ class Client:
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
     def _once(self, url: str, headers: Mapping[str, str]) -> tuple[int, dict[str, str], bytes]:
-        request = urllib.request.Request(url, headers=dict(headers), method="GET")
+        """One exchange, given up on at the deadline whatever stage it is in (a watchdog
+        shuts its socket down), within what is left of this source's budget for the run."""
         if not url.startswith(("https://", "http://")):
             raise FetchError(f"{url[:60]!r} is not an http(s) address")
-        self.requests += 1
-        opener = urllib.request.build_opener(_SameHost)
+        source = _source(url)
+        budget = self.deadline * RUN_BUDGET
+        left = budget - self.spent.get(source, 0.0)
+        if left <= 0:
+            raise FetchError(f"gave up: this source's answers took more than {budget:g} s in all in this run")
+        allowed = min(self.deadline, left)
+        watch = _Watch()
         started = time.monotonic()
+        timer = watch.start(allowed)
         try:
-            with contextlib.closing(opener.open(request, timeout=self.timeout)) as answer:
-                body = _read(answer, answer.headers, started + self.deadline, self.deadline)
+            answer = self._exchange(url, headers, watch, started + allowed, allowed)
+            if watch.expired:  # an answer whose end was the watchdog's shutdown, not the server's
+                raise FetchError("late")
+            return answer
+        except FetchError:
+            if watch.expired:
+                raise FetchError(
+                    f"the answer took more than {allowed:g} s (connecting, its status line, headers and body)"
+                ) from None
+            raise
+        finally:
+            timer.cancel()
+            self.spent[source] = self.spent.get(source, 0.0) + time.monotonic() - started
+
+    def _exchange(
+        self, url: str, headers: Mapping[str, str], watch: _Watch, deadline: float, allowed: float
+    ) -> tuple[int, dict[str, str], bytes]:
+        request = urllib.request.Request(url, headers=dict(headers), method="GET")
+        self.requests += 1
+        opener = urllib.request.build_opener(_SameHost, _Watched(watch), _WatchedTLS(watch))
+        try:
+            with contextlib.closing(opener.open(request, timeout=min(self.timeout, allowed))) as answer:
+                body = _read(answer, answer.headers, deadline, allowed)
                 return answer.status, _lower(answer.headers), body
         except urllib.error.HTTPError as exc:
             with contextlib.closing(exc):
-                return exc.code, _lower(exc.headers), _error_body(exc, started + self.deadline)
+                return exc.code, _lower(exc.headers), _error_body(exc, deadline)
         except TimeoutError:
             raise TimedOut(f"no answer within {self.timeout:g} s") from None
         except urllib.error.URLError as exc:
@@ -254,7 +307,7 @@ class Client:
 
         body = self.get(url, headers, cache_url).body
         try:
-            return decode_json(body, "the answer")
+            return decode_json(body, "the answer", what="an answer of this source")
         except ValueError as exc:
             raise FetchError(str(exc)) from None
 
@@ -300,12 +353,103 @@ class _SameHost(urllib.request.HTTPRedirectHandler):
         if (old.hostname or "").lower() != (new.hostname or "").lower() or not (same or upgraded):
             with contextlib.suppress(Exception):
                 fp.close()
-            shown = (new.hostname or newurl)[:60]
-            raise FetchError(f"redirected to another host ({shown!r}); hstrack follows redirects only on the same host")
+            host = repr((new.hostname or newurl)[:60])
+            if ports[0] != ports[1] and not upgraded:
+                port = ports[1] if isinstance(ports[1], int) and ports[1] >= 0 else "an unreadable port"
+                where = f"{host} on port {port}" if host != repr(old.hostname or "") else f"port {port}"
+            elif (old.hostname or "").lower() != (new.hostname or "").lower():
+                where = f"another host ({host})"
+            else:
+                where = f"another scheme ({new.scheme[:10]!r})"
+            raise FetchError(f"redirected to {where}; hstrack follows redirects only on the same host and port")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 _PORTS = {"http": 80, "https": 443}
+
+
+def _source(url: str) -> str:
+    """Whose budget an exchange counts against: its scheme, host and port."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+class _Watch:
+    """Shuts down the sockets of one exchange at its deadline, whatever stage it is in: a
+    socket timeout bounds each read, and a server sending its status line or headers one
+    byte every few seconds would otherwise never be given up on."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.expired = False
+        self.sockets: list[Any] = []
+        self.lock = threading.Lock()
+
+    def start(self, seconds: float) -> Any:
+        import threading
+
+        timer = threading.Timer(seconds, self.fire)
+        timer.daemon = True
+        timer.start()
+        return timer
+
+    def add(self, sock: Any) -> None:
+        with self.lock:
+            self.sockets.append(sock)
+            expired = self.expired
+        if expired:
+            _shut(sock)
+
+    def fire(self) -> None:
+        with self.lock:
+            self.expired = True
+            sockets = list(self.sockets)
+        for sock in sockets:
+            _shut(sock)
+
+
+def _shut(sock: Any) -> None:
+    import socket
+
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _watched(base: type[http.client.HTTPConnection], watch: _Watch) -> type[http.client.HTTPConnection]:
+    """``base`` whose socket, once made (before TLS, if any), the watch can shut down."""
+
+    class Watched(base):  # type: ignore[valid-type,misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            make: Any = getattr(self, "_create_connection")  # noqa: B009 - set by HTTPConnection, untyped
+
+            def create(*a: Any, **k: Any) -> Any:
+                sock = make(*a, **k)
+                watch.add(sock)
+                return sock
+
+            setattr(self, "_create_connection", create)  # noqa: B010
+
+    return Watched
+
+
+class _Watched(urllib.request.HTTPHandler):
+    def __init__(self, watch: _Watch) -> None:
+        super().__init__()
+        self.connection = _watched(http.client.HTTPConnection, watch)
+
+    def http_open(self, req: Any) -> Any:
+        return self.do_open(self.connection, req)
+
+
+class _WatchedTLS(urllib.request.HTTPSHandler):
+    def __init__(self, watch: _Watch) -> None:
+        super().__init__()
+        self.connection = _watched(http.client.HTTPSConnection, watch)
+
+    def https_open(self, req: Any) -> Any:
+        return self.do_open(self.connection, req, context=getattr(self, "_context", None))
 
 
 def _read(answer: Any, headers: Any, deadline: float, allowed: float) -> bytes:

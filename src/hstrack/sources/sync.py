@@ -164,18 +164,18 @@ def _same_value(a: Milestone, b: Milestone) -> bool:
 
 
 def apply_fact(title: Title, fact: Fact, now: datetime) -> list[Outcome]:
+    from hstrack.core.model.replay import milestone_then, record_change
     from hstrack.core.report.assess import label
     from hstrack.core.report.history import history_row
 
     stamp = now.isoformat(timespec="seconds")
     key, new = fact.key, _milestone(fact)
-    old = title.milestones.get(key)
+    old = milestone_then(title, key, stamp)  # as it was then: now, unless the sync is backdated
     name = SOURCE_NAMES[fact.origin]
 
     def record() -> list[Outcome]:
-        title.milestones[key] = new
         change = Change(recorded=stamp, milestone=key, old=old, new=new, origin=fact.origin)
-        title.history.append(change)
+        record_change(title, change)
         withdrawn = _withdraw(title, key)
         summary = history_row(change, now).summary
         return [Outcome(title.id, "changed", key, summary, fact.origin, fact.source, change), *withdrawn]

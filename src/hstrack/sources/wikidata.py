@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from hstrack.core.dates.grammar import parse_canonical
-from hstrack.core.dates.spec import DateError, DateSpec
+from hstrack.core.dates.spec import MAX_YEAR, MIN_YEAR, DateError, DateSpec
 from hstrack.sources.facts import Candidate, Fact, Fetched, clean_text
 
 if TYPE_CHECKING:
@@ -282,6 +282,8 @@ def time_value(snak: Any) -> tuple[DateSpec | None, str | None]:
     if m is None or m[1] != "+":
         return None, f"a time hstrack cannot read ({text[:24]})"
     year, month, day = int(m[2]), int(m[3]), int(m[4])
+    if not MIN_YEAR <= year <= MAX_YEAR:  # before any date is made of it, at every precision
+        return None, f"a date out of range or impossible ({text[:24]})"
     try:
         # Through the date parser, as typed dates go: precision says what is known, and
         # the digits beyond it (-00-00, -01-01) are never read.
@@ -290,7 +292,7 @@ def time_value(snak: Any) -> tuple[DateSpec | None, str | None]:
         if precision == PRECISION_MONTH:
             return parse_canonical(f"{year:04d}-{month:02d}"), None
         return parse_canonical(date(year, month, day).isoformat()), None
-    except (DateError, ValueError):
+    except (DateError, ValueError, OverflowError):
         return None, f"a date out of range or impossible ({text[:24]})"
 
 

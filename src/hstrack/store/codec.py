@@ -23,8 +23,6 @@ from hstrack.core.model.unknown import NumberWatch
 if TYPE_CHECKING:
     from hstrack.core.model.document import Document
 
-    pass
-
 
 DOCTOR_HINT = "; run hstrack doctor"
 
@@ -107,10 +105,11 @@ def indented_json(value: object, indent: str = "") -> str:
 _MAYBE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
-def decode_json(raw: bytes, where: object, hint: str = "") -> Any:
+def decode_json(raw: bytes, where: object, hint: str = "", what: str = "an hstrack store") -> Any:
     """JSON from bytes, or a ``ValueError`` whose message names ``where`` and the fault: not
     UTF-8, not JSON, nested too deeply, or a number too long to read (Python refuses
-    integers of more than 4,300 digits, which would otherwise end in a traceback)."""
+    integers of more than 4,300 digits, which would otherwise end in a traceback).
+    ``what`` is what the bytes should have been ("an hstrack store", "an answer")."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -128,15 +127,16 @@ def decode_json(raw: bytes, where: object, hint: str = "") -> Any:
         place = f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
         raise ValueError(f"{where} is not valid JSON ({place}){hint}") from None
     except RecursionError:
-        raise ValueError(f"{where} is nested too deeply to be a store{hint}") from None
-    except _NotANumber:
-        raise ValueError(
-            f"{where} is not a usable hstrack store: it holds a number JSON does not allow (NaN, Infinity or one too "
-            f"large to write back as written){hint}"
-        ) from None
-    except ValueError as exc:  # "Exceeds the limit (4300 digits) for integer string conversion"
-        reason = "a number in it is too long to read" if "digits" in str(exc) else "it cannot be read as JSON"
-        raise ValueError(f"{where} is not a usable hstrack store: {reason}{hint}") from None
+        raise ValueError(f"{where} is nested too deeply to be {what}{hint}") from None
+    except ValueError as exc:
+        usable = "a usable hstrack store" if what == "an hstrack store" else f"usable as {what}"
+        if isinstance(exc, _NotANumber):
+            reason = "it holds a number JSON does not allow (NaN, Infinity or one too large to write back as written)"
+        elif "digits" in str(exc):  # "Exceeds the limit (4300 digits) for integer string conversion"
+            reason = "a number in it is too long to read"
+        else:
+            reason = "it cannot be read as JSON"
+        raise ValueError(f"{where} is not {usable}: {reason}{hint}") from None
 
 
 class _NotANumber(ValueError):

@@ -16,6 +16,7 @@ from hstrack.core.errors import StoreError, UsageError
 from hstrack.store.paths import HOME_VARIABLE
 
 CONFIG_NAME = "config.toml"
+MAX_SIZE = 64 * 1024  # a settings file of three keys; anything larger is not one
 # Each setting, what it holds, and the check a value must pass (typed or read).
 KEYS = {
     "region": "your country, ISO 3166-1 alpha-2 (GB, US, DE), or worldwide",
@@ -72,14 +73,9 @@ def check(key: str, value: str) -> str:
 def read(path: Path | None = None) -> dict[str, str]:
     """The saved settings ({} when there is no file)."""
     where = config_path() if path is None else path
-    try:
-        if not where.is_file():  # a FIFO or a folder is never opened and waited on
-            return {}
-        raw = where.read_bytes()[: 64 * 1024 + 1]
-    except OSError as exc:
-        raise StoreError(f"cannot read {where}: {exc.strerror}") from None
-    if len(raw) > 64 * 1024:
-        raise StoreError(f"{where} is larger than a settings file can be (64 KiB)")
+    raw = _read_raw(where)
+    if raw is None:
+        return {}
     import tomllib
 
     try:
@@ -99,17 +95,34 @@ def read(path: Path | None = None) -> dict[str, str]:
     return saved
 
 
+def _read_raw(where: Path) -> bytes | None:
+    """The file's bytes, None when there is none. Your own file, so a symlink to it is
+    followed (a dotfiles manager's); a FIFO, a device or a folder is refused at once, and
+    a file over 64 KiB before it is read."""
+    from hstrack.store.files import read_regular, refusal
+
+    try:
+        return read_regular(where, MAX_SIZE)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(f"cannot read {where}: {refusal(exc)}; fix or remove it") from None
+
+
 def write(settings: dict[str, str], path: Path | None = None) -> Path:
     """Save the settings (replacing the file atomically). Values are checked spellings:
     codes and medium names, so they need no TOML escaping beyond quotes."""
+    from hstrack.store.files import write_atomic
+
     where = config_path() if path is None else path
     keep: dict[str, object] = {}
-    if where.is_file():
+    raw = _read_raw(where)
+    if raw is not None:
         import tomllib
 
         try:
-            keep = {k: v for k, v in tomllib.loads(where.read_text("utf-8")).items() if k not in KEYS}
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError, OSError):
+            keep = {k: v for k, v in tomllib.loads(raw.decode("utf-8")).items() if k not in KEYS}
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError):
             keep = {}
     import json
 
@@ -117,8 +130,10 @@ def write(settings: dict[str, str], path: Path | None = None) -> Path:
     for key, value in keep.items():  # another version's settings, carried as TOML scalars
         if isinstance(value, str | int | bool | float):
             lines.append(f"{key} = {json.dumps(value)}")
-    where.parent.mkdir(parents=True, exist_ok=True)
-    temp = where.with_name(f".{where.name}.{os.getpid()}.tmp")
-    temp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    os.replace(temp, where)
+    try:
+        where.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot write {where}: {exc.strerror}; nothing was changed") from None
+    # Through a symlink to its target (the link stays, as the store's does); atomically.
+    write_atomic(("\n".join(lines) + "\n").encode("utf-8"), Path(os.path.realpath(where)), mode=None)
     return where

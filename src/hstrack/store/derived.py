@@ -74,28 +74,36 @@ def refresh_prompt_cache(
     With ``doc`` (or ``held``) the caller is a writer holding the lock. Otherwise it is the
     prompt rebuilding a stale cache (see above)."""
     from hstrack.core.clock import resolve_now
-    from hstrack.store.prompt_cache import build, build_empty
+    from hstrack.store.prompt_cache import build, build_empty, store_identity
 
     target = store.layout.prompt_cache_path
     now = now or resolve_now(None)
     pref = viewer()
+    try:
+        st: os.stat_result | None = os.stat(store.path)
+    except OSError:
+        st = None
+    identity = store_identity(st) if st is not None else ""
+    # The cache takes the store's modification time, to the nanosecond: what the shell
+    # snippets compare (see prompt_cache).
+    times = (st.st_atime_ns, st.st_mtime_ns) if st is not None else None
     if doc is not None:
-        text = build(doc, now, pref)
+        text = build(doc, now, pref, identity)
         if write:
-            write_atomic(text.encode("utf-8"), target, mode=None)
+            write_atomic(text.encode("utf-8"), target, mode=None, times_ns=times)
         return text
     before = file_identity(store.path)
     try:
         doc = store.read()
     except StoreError:
         doc = None
-    text = build(doc, now, pref) if doc is not None else build_empty(now)
+    text = build(doc, now, pref, identity) if doc is not None else build_empty(now, identity)
     if write and held:
-        write_atomic(text.encode("utf-8"), target, mode=None)
+        write_atomic(text.encode("utf-8"), target, mode=None, times_ns=times)
     elif write:
         with store.lock.if_free() as free:
             if free and file_identity(store.path) == before:
-                write_atomic(text.encode("utf-8"), target, mode=None)
+                write_atomic(text.encode("utf-8"), target, mode=None, times_ns=times)
     return text
 
 

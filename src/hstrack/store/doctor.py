@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from hstrack.core.errors import StoreError
 from hstrack.core.model.document import OLDEST_CURRENT, SCHEMA_VERSION
 from hstrack.store.codec import parse_bytes
-from hstrack.store.files import sha256
+from hstrack.store.files import refusal, sha256
 
 if TYPE_CHECKING:
     from hstrack.store.store import Store
@@ -86,6 +86,12 @@ def _check_store(store: Store, checkup: Checkup) -> bool:
     versions = store.versions()
     if versions and versions[-1].digest != sha256(raw):
         checkup.add("ok", "changed outside hstrack since its last change; the next change keeps this version too")
+    from hstrack.core.model.replay import disagreement
+
+    for title in doc.titles.values():
+        wrong = disagreement(title)
+        if wrong is not None:
+            checkup.add("warning", f"the history of {title.id} does not explain its state: {wrong}")
     for conflict in doc.conflicts:
         checkup.add(
             "warning",
@@ -104,9 +110,13 @@ def _check_backups(store: Store, checkup: Checkup) -> None:
             parse_bytes(raw, version.path, hint="")
             if sha256(raw) != version.digest:
                 raise StoreError(f"{version.path} does not match its recorded checksum")
-        except (OSError, StoreError) as exc:
+        except OSError as exc:
             bad += 1
-            checkup.add("warning", f"backup damaged: {getattr(exc, 'message', None) or exc}")
+            checkup.add("warning", f"backup damaged: cannot read {version.path}: {refusal(exc)}")
+            continue
+        except StoreError as exc:
+            bad += 1
+            checkup.add("warning", f"backup damaged: {exc.message}")
             continue
         good += 1
         if checkup.good_backup is None:

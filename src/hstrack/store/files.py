@@ -1,7 +1,9 @@
 """Files the store reads and writes, and their guarantees.
 
-- A read never waits: a FIFO, a device or a folder where a file should be is refused at
-  once (``open_regular``), so no command and no prompt can be blocked by one.
+- A read never waits nor runs away: every file hstrack reads that it did not just write
+  goes through ``read_bounded``: a FIFO, a device or a folder where a file should be is
+  refused at once, a symlink too where the file comes from a shared place (a repository,
+  a cache, a sidecar), and a file over its reader's bound before a byte is read.
 - A write is atomic (``write_atomic``): a temp file in the same folder, fsynced, put in
   place with ``os.replace``, and the folder fsynced, so the target holds the old bytes or
   the new, never a mix, whatever interrupts it (a crash, Ctrl-C, a full disk).
@@ -14,13 +16,8 @@ import contextlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from hstrack.core.errors import StoreError
-
-if TYPE_CHECKING:
-    pass
-
 
 NEW_STORE_MODE = 0o600
 
@@ -46,39 +43,115 @@ def sha256(raw: bytes) -> str:
     return str(digest(raw).hexdigest())
 
 
-def read_regular(path: Path) -> bytes:
-    """A file's bytes, refusing anything but a regular file without waiting on it: a FIFO,
-    a device or a folder in the store's place must never block a command or a prompt."""
-    return read_regular_stat(path)[0]
+MiB = 1 << 20
+STORE_LIMIT = 256 * MiB  # a store, a kept version, an import: far past 100,000 titles
+SIDECAR_LIMIT = 64 * MiB  # the index, notify's record, the Tab cache
+SMALL_LIMIT = 1 * MiB  # the prompt's cache, a repository's .gitattributes and .gitignore
 
 
-def read_regular_stat(path: Path) -> tuple[bytes, os.stat_result]:
-    """``read_regular``, and the file's status as it was opened (its identity for the index)."""
-    fd = open_regular(path)
+class NotAFile(IsADirectoryError):
+    """What is there is not a regular file: ``kind`` says what it is ("a folder", "a FIFO",
+    "a device", "a socket", "a symbolic link"). An IsADirectoryError (errno 21 for a
+    folder, 19 for anything else) so that every reader's "not a file" branch takes it."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(21 if kind == "a folder" else 19, f"it is {kind}, not a regular file")
+        self.kind = kind
+
+
+class TooLarge(OSError):
+    """A file larger than its reader's bound, refused before a byte of it is read."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(27, f"it is larger than {_size(limit)} ({_size(size)})")
+        self.size, self.limit = size, limit
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GiB", 1 << 30), ("MiB", MiB), ("KiB", 1024)):
+        if n >= scale:
+            return f"{n / scale:.3g} {unit}"
+    return f"{n} bytes"
+
+
+def refusal(exc: OSError) -> str:
+    """Why a file could not be read, as the end of a sentence "cannot read X: ..."."""
+    if isinstance(exc, NotAFile | TooLarge):
+        return str(exc.strerror)
+    if isinstance(exc, IsADirectoryError):
+        return "it is a folder" if exc.errno == 21 else "it is not a regular file"
+    return str(exc.strerror or exc)
+
+
+def read_bounded(path: Path | str, limit: int, follow: bool = True) -> tuple[bytes, os.stat_result]:
+    """The one way hstrack reads a file it did not just write: opened without waiting (a
+    FIFO never blocks), without following a symlink unless ``follow`` (a file from a shared
+    place: a repository, a cache, a sidecar), checked to be a regular file, and read only
+    if its size is within ``limit``, decided before a byte is read (a file that grows while
+    it is read is cut at the bound and refused too). Returns the bytes and the file's
+    status as opened (its identity). Raises FileNotFoundError, NotAFile, TooLarge or the
+    OSError of the open."""
+    fd = open_regular(path, follow)
     try:
         st = os.fstat(fd)
-        chunks = []
-        while chunk := os.read(fd, 1 << 20):
+        if st.st_size > limit:
+            raise TooLarge(st.st_size, limit)
+        chunks, size = [], 0
+        while chunk := os.read(fd, min(1 << 20, limit + 1 - size)):
             chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise TooLarge(size, limit)
         return b"".join(chunks), st
     finally:
         os.close(fd)
 
 
-def open_regular(path: Path) -> int:
-    """A descriptor of ``path`` opened for reading, never waiting on it; IsADirectoryError
-    (errno 21 for a folder, 19 for anything else) when it is not a regular file."""
+def read_regular(path: Path, limit: int = STORE_LIMIT, follow: bool = True) -> bytes:
+    """A file's bytes (``read_bounded``): a FIFO, a device or a folder in the store's
+    place must never block a command or a prompt, nor a huge file exhaust memory."""
+    return read_bounded(path, limit, follow)[0]
+
+
+def read_regular_stat(path: Path, limit: int = STORE_LIMIT) -> tuple[bytes, os.stat_result]:
+    """``read_regular``, and the file's status as it was opened (its identity for the index)."""
+    return read_bounded(path, limit)
+
+
+def open_regular(path: Path | str, follow: bool = True) -> int:
+    """A descriptor of ``path`` opened for reading, never waiting on it; NotAFile when it
+    is not a regular file (or, unless ``follow``, when it is a symlink)."""
     import stat
 
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    if not follow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if not follow and exc.errno == 40:  # ELOOP: O_NOFOLLOW met a symlink
+            raise NotAFile("a symbolic link") from None
+        raise
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise IsADirectoryError(21 if stat.S_ISDIR(mode) else 19, "not a regular file")
+            raise NotAFile(_kind(mode))
     except BaseException:
         os.close(fd)
         raise
     return fd
+
+
+def _kind(mode: int) -> str:
+    import stat
+
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
 
 
 def file_identity(path: Path) -> tuple[int, int, int, int] | None:
@@ -99,17 +172,30 @@ def regular_or_missing(path: Path) -> bool:
         return True
 
 
-def write_atomic(data: bytes | Iterable[bytes], target: Path, mode: int | None = None, durable: bool = True) -> None:
+def write_atomic(
+    data: bytes | Iterable[bytes],
+    target: Path,
+    mode: int | None = None,
+    durable: bool = True,
+    times_ns: tuple[int, int] | None = None,
+) -> None:
     """Temp file in the same folder, fsync, ``os.replace``, fsync the folder: the target
     holds the old bytes or the new, never a mix. Keeps an existing file's mode.
 
     ``data`` may come in pieces (an export of a large store, made while it is written):
     then a failure in making them, or a Ctrl-C, also removes the temp file and leaves the
     target as it was. ``durable=False`` skips the two fsyncs, for a file that is rebuilt
-    whenever it is missing or does not read back whole (the index)."""
+    whenever it is missing or does not read back whole (the index). ``times_ns``: the
+    access and modification times the new file has when it appears (the prompt's cache
+    takes the store's)."""
     if mode is None:
+        # The mode of the file replaced, never of what a symlink in its place points at
+        # (a sidecar linked to /dev/zero would make the new file 0666).
+        import stat
+
         try:
-            mode = os.stat(target).st_mode & 0o7777
+            st = os.lstat(target)
+            mode = st.st_mode & 0o7777 if stat.S_ISREG(st.st_mode) else NEW_STORE_MODE
         except FileNotFoundError:
             mode = NEW_STORE_MODE
     try:
@@ -124,6 +210,8 @@ def write_atomic(data: bytes | Iterable[bytes], target: Path, mode: int | None =
             if durable:
                 os.fsync(handle.fileno())
         os.chmod(temp, mode)
+        if times_ns is not None:
+            os.utime(temp, ns=times_ns)
         os.replace(temp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):

@@ -207,10 +207,10 @@ def load(path: Path) -> Index | None:
     format or hstrack version, damage): a cache that is wrong is never an error."""
     import orjson
 
-    from hstrack.store.files import read_regular
+    from hstrack.store.files import SIDECAR_LIMIT, read_regular
 
     try:
-        header_line, facts_line, spans, rest = read_regular(path).split(b"\n", 3)
+        header_line, facts_line, spans, rest = read_regular(path, SIDECAR_LIMIT, follow=False).split(b"\n", 3)
         header, facts = orjson.loads(header_line), orjson.loads(facts_line)
     except (OSError, ValueError):
         return None
@@ -288,7 +288,7 @@ def read_title(layout: Layout, lock: Callable[[], StoreLock], title_id: str) -> 
     store changing while it is read): the caller reads the whole store instead, which
     also reports any damage."""
     from hstrack.core.errors import StoreError
-    from hstrack.store.files import open_regular, read_all
+    from hstrack.store.files import STORE_LIMIT, open_regular, read_all
 
     index = load(layout.index_path)
     if index is None or not index.locates:
@@ -299,7 +299,7 @@ def read_title(layout: Layout, lock: Callable[[], StoreLock], title_id: str) -> 
         return None
     try:
         st = os.fstat(fd)
-        if identity_of(st) != index.store:
+        if identity_of(st) != index.store or st.st_size > STORE_LIMIT:
             return None
         whole = None
         if index.racy:

@@ -183,7 +183,8 @@ class StoreLock:
             yield False
             return
         try:
-            fd = os.open(self.layout.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            # O_NOFOLLOW: a symlink planted where the lock goes is refused, never created through.
+            fd = os.open(self.layout.lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
         except OSError:
             yield False
             return

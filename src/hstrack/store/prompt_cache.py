@@ -11,7 +11,7 @@ Format (version 2), one record per line, fields separated by the ASCII unit sepa
 separators and so loses empty fields::
 
     hstrack-prompt 2
-    horizon<US><day>
+    horizon<US><day><US><store identity>
     valid<US><TZ><US><expires>
     <from><US><to><US><target|-><US><label><US><phase><US><milestone><US><window><US><text>
 
@@ -19,6 +19,13 @@ Days are day numbers (days since 1970-01-01, local calendar), ``from``/``to`` in
 With a target, {days} is ``target - today`` and {text} is ``Nd`` (or ``today``); without,
 {days} is empty and {text} is the fixed text. A line with empty label and text shows
 nothing. Past the horizon the cache is stale and is rebuilt.
+
+The cache is trusted by the store's identity, never by time alone: ``store identity`` is the
+store file's device, inode, size, modification and change times in ns (space-separated) as
+the cache was built from it, which ``hstrack prompt`` compares with the store's; and the
+cache file's own modification time is set to the store's, to the nanosecond, so the shell
+snippets tell without a process that it is the store's (neither file is newer than the
+other). A store put back with an older time (``cp -p``, ``rsync -a``, ``tar``) differs.
 
 Day numbers are the calendar of the zone the cache was built in, so ``valid`` names it (the
 ``TZ`` variable as the writer saw it, empty for the system's zone): a reader whose ``TZ``
@@ -33,6 +40,7 @@ what their own prompt languages treat specially (``%`` in zsh).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
@@ -154,12 +162,13 @@ def pinned_segment(title: Title, pinned: str | None, now: datetime, pref: Prefer
 
 
 def _speaking(title: Title, now: datetime, pref: Preference) -> Iterable[Milestone]:
-    """The milestones that speak for a title on one line: all of them, but of releases
-    and premieres in several places only the viewer's own (``report.for_viewer``)."""
+    """The milestones that speak for a title on the prompt: all of them, but of releases
+    and premieres in several places only those that apply to the viewer (in their region
+    or worldwide: ``report.titles.applies``)."""
     ms = title.milestones
     if not any(m.region is not None or m.medium is not None for m in ms.values()):
         return ms.values()
-    return [a.milestone for a in report_title(title, now, pref=pref).single]
+    return [a.milestone for a in report_title(title, now, pref=pref).applicable]
 
 
 def _end_ahead(title: Title, now: datetime) -> date:
@@ -288,9 +297,10 @@ def _expires(doc: Document, now: datetime, horizon: date) -> int:
     return int(min(moments)) if moments else 0
 
 
-def build(doc: Document, now: datetime, pref: Preference = WORLDWIDE) -> str:
+def build(doc: Document, now: datetime, pref: Preference = WORLDWIDE, store: str = "") -> str:
     """The cache text for ``doc`` as of ``now`` (an aware datetime in the viewer's zone),
-    for a viewer with ``pref`` (their region and media: which release is theirs)."""
+    for a viewer with ``pref`` (their region and media: which release is theirs), built
+    from the store file whose identity is ``store`` (``store_identity``)."""
     assert now.tzinfo is not None
     horizon = _horizon(now)
     pinned = doc.titles.get(doc.pin_title) if doc.pin_title else None
@@ -306,7 +316,7 @@ def build(doc: Document, now: datetime, pref: Preference = WORLDWIDE) -> str:
             merged.append(row)
     last = int(merged[-1][1]) if merged else day_number(horizon)
     valid = f"valid{SEP}{zone_id()}{SEP}{_expires(doc, now, horizon)}"
-    lines = [HEADER, f"horizon{SEP}{last}", valid, *(SEP.join(row) for row in merged)]
+    lines = [HEADER, f"horizon{SEP}{last}{SEP}{store}", valid, *(SEP.join(row) for row in merged)]
     return "\n".join(lines) + "\n"
 
 
@@ -315,9 +325,14 @@ def _horizon(now: datetime) -> date:
     return min(now.date() + timedelta(days=HORIZON_DAYS), date(9999, 12, 31)) if now.year < 9999 else now.date()
 
 
-def build_empty(now: datetime) -> str:
+def store_identity(st: os.stat_result) -> str:
+    """What tells one version of the store file from the next, as the cache records it."""
+    return " ".join(str(n) for n in (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+
+
+def build_empty(now: datetime, store: str = "") -> str:
     """A cache that shows nothing until the horizon (no store, or a damaged one)."""
     start = day_number(now.date())
     horizon = day_number(_horizon(now))
     line = SEP.join([str(start), str(horizon), "-", *Segment().fields()])
-    return f"{HEADER}\nhorizon{SEP}{horizon}\nvalid{SEP}{zone_id()}{SEP}0\n{line}\n"
+    return f"{HEADER}\nhorizon{SEP}{horizon}{SEP}{store}\nvalid{SEP}{zone_id()}{SEP}0\n{line}\n"

@@ -24,8 +24,13 @@ if TYPE_CHECKING:
     from hstrack.store.derived import StoreParts
 
 
-def undo(store: StoreParts, now: datetime) -> Version:
-    """Go back one version. Returns the version that was undone."""
+def undo(store: StoreParts, now: datetime, across: bool = False) -> Version:
+    """Go back one version. Returns the version that was undone.
+
+    Undo composes with sharing: it steps back only over this copy's own changes. A version
+    whose facts came from elsewhere (found on disk after a pull or a merge, an import, a
+    sync) is where it stops, saying so, since stepping back over it would write a state
+    that drops another copy's facts; ``across`` steps back over it all the same."""
     with store.lock.held():
         current = store.read_raw()
         doc = parse_bytes(current, store.given)
@@ -44,6 +49,17 @@ def undo(store: StoreParts, now: datetime) -> Version:
         if len(versions) < 2:
             raise HstrackError("nothing to undo")
         undone, previous = versions[-1], versions[-2]
+        if undone.elsewhere and not across:
+            what = (
+                "was found on disk (pulled, merged, or copied in)"
+                if undone.description.startswith("the store as found on disk")
+                else f"came from elsewhere ({undone.description})"
+            )
+            raise HstrackError(
+                f"undo stops here: the store as it is {what} on {undone.recorded}, and stepping back over it "
+                "would drop facts this copy did not make; nothing was changed (hstrack undo --across steps "
+                "back all the same)"
+            )
         try:
             raw = previous.read()
         except OSError as exc:

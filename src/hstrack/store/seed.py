@@ -102,8 +102,17 @@ LINKS = {FILM: ["tmdb:movie/1468683"], SEASON: ["tmdb:tv/124834/season/3"]}
 FILM_TITLED = "2025-07-28T12:00:00+00:00"
 
 
+# The seed's titles have fixed uids: every store that starts from the seed knows the film as
+# the same title, so two people's stores (an export, a merge) match it. They are what a
+# store seeded before uids migrates to (``core.model.migrations``: from the id each was
+# created with), so an old store and a new one match too. Never change them.
+FILM_UID = "fe948d43-ae97-82d4-ac4f-156150f58fba"  # derived_uid("heartstopper-film")
+SEASON_UID = "c401108f-17fe-8e7b-8f7e-6b741afc643d"  # derived_uid("heartstopper-s3")
+
+
 def _film(titled: bool) -> Title:
     return Title(
+        uid=FILM_UID,
         id=FILM,
         name="Heartstopper Forever" if titled else "Heartstopper (film)",
         label="HS film",
@@ -140,7 +149,7 @@ def seed_document(now: datetime | None = None) -> Document:
         return cutoff is None or datetime.fromisoformat(recorded).timestamp() <= cutoff
 
     film = _film(titled=known(FILM_TITLED))
-    season = Title(id=SEASON, name="Heartstopper season 3", label="HS s3", kind="season")
+    season = Title(uid=SEASON_UID, id=SEASON, name="Heartstopper season 3", label="HS s3", kind="season")
     titles = {FILM: film, SEASON: season}
     for title_id, links in LINKS.items():
         titles[title_id].links = list(links)

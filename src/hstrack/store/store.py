@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, TypeVar
 from hstrack.core.errors import StoreError
 from hstrack.core.model.document import OLDEST_CURRENT, SCHEMA_VERSION, Document
 from hstrack.store.codec import DOCTOR_HINT, dumps, parse_bytes, parse_with_data
-from hstrack.store.files import read_regular_stat, sha256, write_atomic
+from hstrack.store.files import NotAFile, TooLarge, read_regular_stat, sha256, write_atomic
 from hstrack.store.layout import Layout
 
 if TYPE_CHECKING:
@@ -86,8 +86,10 @@ class Store:
         except FileNotFoundError:
             raise StoreError(f"no store at {self.given}") from None
         except IsADirectoryError as exc:
-            what = "a folder" if exc.errno == 21 else "not a regular file"
+            what = exc.kind if isinstance(exc, NotAFile) else "a folder"
             raise StoreError(f"{self.given} is {what}, not a store file{hint}") from None
+        except TooLarge as exc:
+            raise StoreError(f"{self.given} is not read: {exc.strerror}, more than a store can be{hint}") from None
         except OSError as exc:
             raise StoreError(f"cannot read {self.given}: {exc.strerror}") from None
 
@@ -134,12 +136,20 @@ class Store:
             refresh_all(self, doc, now, new)
             return True
 
-    def change(self, apply: Callable[[Document], T], describe: Callable[[T], str | None], now: datetime) -> T:
+    def change(
+        self,
+        apply: Callable[[Document], T],
+        describe: Callable[[T], str | None],
+        now: datetime,
+        elsewhere: bool = False,
+    ) -> T:
         """Lock, read, ``apply`` to the document, and write it back if it changed.
 
         ``describe(result)`` names the change for ``undo``; None means nothing changed.
-        Nothing is written unless the whole new document was built; an older schema is
-        migrated here, on the first write, with the old file kept as a backup first.
+        ``elsewhere``: its facts come from elsewhere (an import, a sync), so ``undo`` does
+        not step back over it. Nothing is written unless the whole new document was built;
+        an older schema is migrated here, on the first write, with the old file kept as a
+        backup first.
         """
         from hstrack.core.collector import paused
         from hstrack.store.derived import refresh_all
@@ -163,15 +173,15 @@ class Store:
             if new == raw:
                 return result
             self._keep_current(raw, now, doc.read_schema)
-            self._write_version(new, description, now)
+            self._write_version(new, description, now, elsewhere)
             refresh_all(self, doc, now, new)
             return result
 
-    def _write_version(self, new: bytes, description: str, now: datetime) -> Version:
+    def _write_version(self, new: bytes, description: str, now: datetime, elsewhere: bool = False) -> Version:
         """Keep ``new`` as a pending version, replace the store with it, then commit it."""
         from hstrack.store.versions import PENDING
 
-        version = self.kept.keep(new, description, now, state=PENDING)
+        version = self.kept.keep(new, description, now, state=PENDING, elsewhere=elsewhere)
         try:
             write_atomic(new, self.path)
         except StoreError:
@@ -189,8 +199,10 @@ class Store:
         versions = self.kept.committed()
         if versions and versions[-1].digest == sha256(raw):
             return
-        why = f"before migrating from schema {schema}" if schema < OLDEST_CURRENT else "as found on disk"
-        self.kept.keep(raw, f"the store {why}", now, state=None)
+        if schema < OLDEST_CURRENT:
+            self.kept.keep(raw, f"the store before migrating from schema {schema}", now, state=None)
+        else:  # changed outside hstrack: a pull, a merge, a copy put back, a hand edit
+            self.kept.keep(raw, "the store as found on disk", now, state=None, elsewhere=True)
 
     # ------------------------------------------------------------------ versions
 
@@ -202,11 +214,12 @@ class Store:
         """Backups whose record is missing or unreadable (see ``Versions.recovered``)."""
         return self.kept.recovered()
 
-    def undo(self, now: datetime) -> Version:
-        """Go back one version. Returns the version that was undone."""
+    def undo(self, now: datetime, across: bool = False) -> Version:
+        """Go back one version of this copy's own (``across``: over one from elsewhere too).
+        Returns the version that was undone."""
         from hstrack.store.recovery import undo
 
-        return undo(self, now)
+        return undo(self, now, across)
 
     def restore_newest_good(self, now: datetime) -> tuple[Version, Path | None]:
         """Put back the newest backup that reads cleanly (see ``hstrack.store.recovery``)."""

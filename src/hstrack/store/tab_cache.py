@@ -9,7 +9,7 @@ reads it with ``parse``, importing nothing else of the store. This module import
 The cache (version 1), fields separated by the ASCII unit separator (0x1f)::
 
     hstrack-complete 1
-    store<US><inode><US><size><US><mtime_ns><US><ctime_ns>
+    store<US><device><US><inode><US><size><US><mtime_ns><US><ctime_ns>
     <id><US><kind> <kind>...<US><platform><US><name>
 
 The ``store`` line is the identity of the store file the cache was built from: a store
@@ -82,12 +82,13 @@ def _unsafe(code: int) -> bool:
 
 
 def identity(path: str) -> str | None:
-    """What tells one version of the store file from the next (as ``hstrack.store.files.file_identity``)."""
+    """What tells one version of the store file from the next: device, inode, size, and
+    modification and change times in ns (as the index and the prompt's cache record it)."""
     try:
         st = os.stat(path)
     except (OSError, ValueError):
         return None
-    return SEP.join(str(n) for n in (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+    return SEP.join(str(n) for n in (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
 
 
 def build(doc: Document | None, store_identity: str) -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from hstrack.core.errors import StoreError
 from hstrack.store.codec import parse_bytes
-from hstrack.store.files import NEW_STORE_MODE, read_regular, sha256, write_atomic
+from hstrack.store.files import NEW_STORE_MODE, SIDECAR_LIMIT, read_regular, sha256, write_atomic
 
 KEEP = 10
 
@@ -41,9 +41,22 @@ class Version:
     recorded: str
     digest: str
     state: str = "committed"  # committed | pending | undoing | recovered (data without a record)
+    # Its facts came from elsewhere (another copy through git, an import, a sync), not from
+    # this copy's own change: ``undo`` does not step back over it (hstrack.store.recovery).
+    elsewhere: bool = False
 
     def read(self) -> bytes:
-        return read_regular(self.path)
+        return read_regular(self.path, follow=False)
+
+
+# What an hstrack before ``elsewhere`` was recorded called such versions.
+_FROM_ELSEWHERE = ("the store as found on disk", "import", "sync ")
+
+
+def _elsewhere(meta: dict[str, object]) -> bool:
+    if "from" in meta:
+        return meta["from"] == "elsewhere"
+    return str(meta.get("description", "")).startswith(_FROM_ELSEWHERE)
 
 
 class Versions:
@@ -74,10 +87,10 @@ class Versions:
                 continue
             path = self.folder / f"{m[1]}.json"
             try:
-                meta = json.loads(read_regular(self.folder / name).decode("utf-8"))
+                meta = json.loads(read_regular(self.folder / name, SIDECAR_LIMIT, False).decode("utf-8"))
                 state = str(meta.get("state", "committed"))
                 version = Version(int(m[1]), path, str(meta["description"]), str(meta["recorded"]),
-                                  str(meta["sha256"]), state)  # fmt: skip
+                                  str(meta["sha256"]), state, _elsewhere(meta))  # fmt: skip
             except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
                 continue
             if include_unsettled or version.state == "committed":
@@ -108,7 +121,7 @@ class Versions:
             if sequence_has_record.get(int(m[1])):
                 continue
             try:
-                data = read_regular(path)
+                data = read_regular(path, follow=False)
                 stamp = datetime.fromtimestamp(os.stat(path).st_mtime).astimezone().isoformat(timespec="seconds")
             except (OSError, ValueError, OverflowError):
                 continue
@@ -116,14 +129,14 @@ class Versions:
                                  "recovered"))  # fmt: skip
         return found
 
-    def keep(self, data: bytes, description: str, now: datetime, state: str | None) -> Version:
+    def keep(self, data: bytes, description: str, now: datetime, state: str | None, elsewhere: bool = False) -> Version:
         """Write a version: its record first (so data is never left without one by a write
         of ours), then its data. Old versions beyond ``KEEP`` go, data before record."""
         existing = self.highest_sequence()
         sequence = existing + 1
         path = self.folder / f"{sequence:08d}.json"
         version = Version(sequence, path, description, now.isoformat(timespec="seconds"), sha256(data),
-                          state or "committed")  # fmt: skip
+                          state or "committed", elsewhere)  # fmt: skip
         try:
             self.folder.mkdir(exist_ok=True)
             self.write_record(version, state)
@@ -155,6 +168,8 @@ class Versions:
         }
         if state is not None:
             meta["state"] = state
+        if version.elsewhere:
+            meta["from"] = "elsewhere"
         text = (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode()
         write_atomic(text, self.meta_path(version.path), mode=NEW_STORE_MODE)
 

@@ -18,7 +18,7 @@ import orjson
 from hstrack.core.dates.edtf import to_edtf
 from hstrack.core.report.history import EditRow, HistoryRow
 
-if TYPE_CHECKING:  # the calendar is loaded only by the command that draws it
+if TYPE_CHECKING:  # types only: a command loads the modules it runs
     from hstrack.core.checks import Verdict  # only `check` has verdicts: status --json skips its two dataclasses
     from hstrack.core.feed import FeedItem  # only `changes` takes them
     from hstrack.core.model.history import Proposal
@@ -147,6 +147,7 @@ def title(r: TitleReport, now: datetime, stale: str, details: bool = False) -> d
     t = r.title
     data: dict[str, Any] = {
         "id": t.id,
+        "uid": t.uid,
         "name": t.name,
         "kind": t.kind,
         "platform": t.platform,
@@ -212,6 +213,7 @@ class _Objects:
 
         return {
             "id": t.id,
+            "uid": t.uid,
             "name": t.name,
             "kind": t.kind,
             "platform": t.platform,

@@ -8,8 +8,8 @@
   all-day event; an instant a timed event in its zone (with the VTIMEZONE it needs); a
   wider window (month, quarter, season, half, year) an all-day event over the whole window
   with the precision in its summary, unless ``windows=False``; TBA is left out. UIDs are
-  stable (``title.milestone@hstrack``, by the id the title was created with, so a rename
-  keeps them) so a calendar re-importing the file updates events;
+  stable (``UID.milestone@hstrack``, by the title's uid, which no rename changes and no
+  other title shares) so a calendar re-importing the file updates events;
   SEQUENCE counts the date changes and DTSTAMP is the last one, so a changed date wins.
 - CSV has one row per milestone with the JSON milestone fields.
 """
@@ -275,10 +275,11 @@ def _events(title: Title, now: datetime, windows: bool, places: Places, starts: 
             add(f"DTEND;VALUE=DATE:{_day(spec.latest + timedelta(days=1))}")  # DTEND is exclusive
         sequence, stamp = _revision(title, m, cancel_changes, report.cancellation if overtaken else None, now)
         add(f"DTSTAMP:{_stamp(stamp)}Z")
-        # The id the title was created with: a rename must update its events, not add more.
-        # A placed release's key (release@GB:theatrical) goes in with dots: release.GB.theatrical.
+        # The title's uid: a rename must update its events, not add more, and two titles that
+        # once had one id must not share events. A placed release's key (release@GB:theatrical)
+        # goes in with dots: release.GB.theatrical.
         place = m.key.replace("@", ".").replace(":", ".")
-        add(f"UID:{_text(f'{title.first_id}.{place}@hstrack')}")
+        add(f"UID:{_text(f'{title.uid}.{place}@hstrack')}")
         add(f"SEQUENCE:{sequence}")
         add(f"CATEGORIES:{_text(m.kind)}")
         add(f"DESCRIPTION:{_text(_description(m, cancellation if overtaken else None, due))}")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from hstrack.core.report.history import EditRow
 from hstrack.core.text import inert
 
-if TYPE_CHECKING:  # only `changes` takes them
+if TYPE_CHECKING:  # types only: a command loads the modules it runs
     from hstrack.core.feed import FeedItem
     from hstrack.core.report.assess import Assessed
     from hstrack.core.report.rows import Upcoming

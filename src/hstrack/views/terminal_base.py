@@ -32,10 +32,8 @@ from hstrack.views.layout import (
     words,
 )
 
-if TYPE_CHECKING:  # charts and the calendar are loaded only by the commands that draw them
+if TYPE_CHECKING:  # types only: a command loads the modules it runs
     from hstrack.core.report.titles import TitleReport
-
-    pass
 
 
 PHASE_STYLE = {

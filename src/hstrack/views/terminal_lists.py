@@ -26,12 +26,12 @@ from hstrack.views.layout import (
     then,
     words,
 )
+from hstrack.views.terminal_base import DETAIL, MORE, NARROW, TerminalBase, _countdown, _moment, _when, name, sourced
 
-if TYPE_CHECKING:  # charts and the calendar are loaded only by the commands that draw them
+if TYPE_CHECKING:  # types only: a command loads the modules it runs
     from hstrack.core.feed import FeedItem  # only `changes` takes them
     from hstrack.core.report.rows import Upcoming
     from hstrack.core.report.titles import TitleReport
-from hstrack.views.terminal_base import DETAIL, MORE, NARROW, TerminalBase, _countdown, _moment, _when, name, sourced
 
 
 class ListView(TerminalBase):

@@ -18,10 +18,6 @@ from hstrack.views.layout import (
     then,
     words,
 )
-
-if TYPE_CHECKING:  # charts and the calendar are loaded only by the commands that draw them
-    from hstrack.core.report.titles import TitleReport
-    from hstrack.views.calendar import MonthCalendar
 from hstrack.views.terminal_base import (
     DETAIL,
     MORE,
@@ -37,6 +33,10 @@ from hstrack.views.terminal_base import (
     _when,
     name,
 )
+
+if TYPE_CHECKING:  # types only: a command loads the modules it runs
+    from hstrack.core.report.titles import TitleReport
+    from hstrack.views.calendar import MonthCalendar
 
 
 class StatusView(TerminalBase):

@@ -23,12 +23,6 @@ from hstrack.views.layout import (
     words,
     wrap,
 )
-
-if TYPE_CHECKING:  # charts and the calendar are loaded only by the commands that draw them
-    from hstrack.core.report.rows import Countdown, Timeline
-    from hstrack.core.report.titles import TitleReport
-
-    pass
 from hstrack.views.terminal_base import (
     DETAIL,
     MORE,
@@ -43,6 +37,10 @@ from hstrack.views.terminal_base import (
     sourced,
     stored,
 )
+
+if TYPE_CHECKING:  # types only: a command loads the modules it runs
+    from hstrack.core.report.rows import Countdown, Timeline
+    from hstrack.core.report.titles import TitleReport
 
 
 class TitleView(TerminalBase):

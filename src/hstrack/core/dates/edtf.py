@@ -41,7 +41,10 @@ def to_edtf(spec: DateSpec, tentative: bool = False) -> str | None:
         return None
     if p is Precision.INSTANT:
         assert spec.at is not None
-        return spec.at.isoformat(timespec="seconds")
+        text = spec.at.isoformat(timespec="seconds")
+        # EDTF spells UTC "Z": its grammar (and the peer parser) has no "+00:00", whose hour
+        # must be 01 to 14.
+        return text[:-6] + "Z" if text.endswith(("+00:00", "-00:00")) else text
     if p is Precision.YEAR:
         return f"{first.year:04d}{mark}"
     if p is Precision.MONTH:

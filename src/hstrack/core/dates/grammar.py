@@ -144,6 +144,8 @@ def parse_date(value: str) -> DateSpec:
     return parse_typed(value)[0]
 
 
+MAX_TEXT = 200  # characters: the longest date people write is under 100
+
 # EDTF's marks: ? uncertain, ~ approximate, % both. Each makes a date tentative.
 _QUALIFIER = re.compile(r"[?~%]+(?=/|\.\.|$)")
 _SHORT_YEAR = re.compile(r"(?:(?<=[\s/-])|^)['’‘](\d{2})\b")
@@ -154,6 +156,10 @@ def parse_typed(value: str) -> tuple[DateSpec, bool]:
     uncertain: a trailing ``?`` (``summer 2027?``), or EDTF's ``?``, ``~`` and ``%`` on a
     date or on either end of an interval (``2026-08?/2026-12``). A two-digit year after an
     apostrophe (``spring '27``) is its century's obvious year."""
+    if len(value) > MAX_TEXT:
+        # Bounded before any pattern sees it: no date is this long, and every pattern's
+        # cost then has a ceiling (some, like the time of day after any text, are not linear).
+        raise _refuse(value, f"it is longer than any date ({MAX_TEXT} characters)")
     raw = " ".join(value.split())
     if not raw:
         raise _refuse(value, "it is empty")
@@ -303,8 +309,8 @@ def parse_canonical(value: str) -> DateSpec:
                 return _instant(value, moment.replace(tzinfo=None), tz, name, moment.utcoffset(), strict=False)
             if not bracket:
                 moment = datetime.fromisoformat(stamp)
-                if moment.tzinfo is not None:
-                    return _instant(value, moment.replace(tzinfo=None), moment.tzinfo, None)
+                if moment.tzinfo is not None:  # as stored: an older hstrack's offset is still read
+                    return _instant(value, moment.replace(tzinfo=None), moment.tzinfo, None, strict=False)
     except ValueError:
         pass
     return parse_date(value)

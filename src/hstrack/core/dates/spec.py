@@ -76,6 +76,11 @@ class DateSpec:
     # their wall time alone, so 01:30 EDT and 01:30 EST on the night clocks go back would
     # otherwise be "equal"; this tells them apart.
     moment: float | None = None
+    # The instant's offset from UTC, in seconds, as it was given: a datetime compares (and
+    # hashes) by its moment alone, so 07:00Z and 00:00-07:00 would otherwise be one value,
+    # and every cache keyed by a spec would show one's offset for the other. Two specs are
+    # equal only when they say the same thing (``canonical``).
+    offset: int | None = None
 
     @property
     def is_tba(self) -> bool:

@@ -42,6 +42,23 @@ ABBREVIATIONS = {
 }  # fmt: skip
 
 
+# The offsets zones use: from -12:00 to +14:00, in whole quarter hours (every offset in the
+# tz database today is one: :00, :30 and :45). A typed offset outside them, or with seconds
+# or a fraction, is a mistake, never stored; a store written before this rule is still read.
+OFFSET_LOW, OFFSET_HIGH = timedelta(hours=-12), timedelta(hours=14)
+
+
+def offset_problem(offset: timedelta) -> str | None:
+    """Why ``offset`` is no offset a zone uses, or None."""
+    if offset.microseconds or offset.seconds % 60:
+        return "an offset is hours and minutes, without seconds or a fraction"
+    if not OFFSET_LOW <= offset <= OFFSET_HIGH:
+        return f"offset {_offset_text(offset)} is out of range: zones use -12:00 to +14:00"
+    if (offset.seconds // 60) % 15:
+        return f"offset {_offset_text(offset)} is no offset a zone uses (they are whole quarter hours)"
+    return None
+
+
 def _zone_hint(raw: str) -> str:
     upper = raw.upper()
     zone = ABBREVIATIONS.get(upper) or ABBREVIATIONS.get(re.sub(r"\d.*", "", upper))
@@ -67,7 +84,11 @@ def _parse_zone(value: str, raw: str, strict: bool = True) -> tuple[tzinfo, str 
         if minutes >= 24 * 60 or int(m["m"] or 0) >= 60:
             raise refusal(value, f"offset {raw} is out of range")
         sign = -1 if m["sign"] == "-" else 1
-        return timezone(sign * timedelta(minutes=minutes)), None
+        offset = sign * timedelta(minutes=minutes)
+        problem = offset_problem(offset) if strict else None
+        if problem is not None:
+            raise refusal(value, problem)
+        return timezone(offset), None
     if strict:
         if "/" not in raw:
             raise refusal(value, _zone_hint(raw))
@@ -90,6 +111,10 @@ def _instant(
     if not MIN_YEAR <= naive.year <= MAX_YEAR:
         raise refusal(value, f"year must be between {MIN_YEAR} and {MAX_YEAR}")
     at = naive.replace(tzinfo=zone)
+    if name is None and strict:
+        problem = offset_problem(at.utcoffset() or timedelta(0))
+        if problem is not None:
+            raise refusal(value, problem)
     if name is not None:
         # A wall time skipped by a DST change (01:30 on a spring-forward night) does
         # not exist; refuse it rather than silently move the drop by an hour.
@@ -108,4 +133,6 @@ def _instant(
                     value, f"{name} is at UTC{_format_offset(at)} at {naive:%H:%M} that day, not {_offset_text(offset)}"
                 )
     day = at.date()
-    return DateSpec(Precision.INSTANT, day, day, at, name, at.timestamp())
+    utc_offset = at.utcoffset()
+    seconds = int(utc_offset.total_seconds()) if utc_offset is not None else None
+    return DateSpec(Precision.INSTANT, day, day, at, name, at.timestamp(), seconds)

@@ -9,17 +9,16 @@ from typing import Any
 from hstrack.core.errors import UsageError
 from hstrack.core.model.title import Title, unknown_title
 from hstrack.core.model.unknown import _extra
-from hstrack.core.model.validation import (
-    _is_slug,
-)
 
-# The newest store schema this hstrack reads and writes. Schema 2 is schema 1 plus releases
-# and premieres by region and medium: a store is written as 2 only when it holds one, since
-# an hstrack that knows only schema 1 would take a UK release for the worldwide one. Every
-# other store is still written as 1, byte-for-byte as before, and older versions keep
-# reading and writing it. Schemas from OLDEST_CURRENT up need no migration.
-SCHEMA_VERSION = 2
-OLDEST_CURRENT = 1
+# The newest store schema this hstrack reads and writes. Schema 2 was schema 1 plus
+# releases and premieres by region and medium; schema 3 gives every title its ``uid``
+# (``hstrack.core.identity``), so every store is written as 3. A store of schema 1 or 2 is
+# migrated when it is read (``reading.MIGRATIONS``: the uids are derived, the same on every
+# clone), and written as 3 on its first change, after a backup of the old file. An hstrack
+# that knows only schema 2 sees a newer store and refuses to write it. Schemas from
+# OLDEST_CURRENT up need no migration.
+SCHEMA_VERSION = 3
+OLDEST_CURRENT = 3
 
 
 @dataclass
@@ -31,9 +30,13 @@ class Conflict:
     recorded: str
     reason: str
     extra: dict[str, Any] = field(default_factory=dict)
+    uid: str | None = None  # the title's uid: what the conflict is about, whatever its id becomes
 
     def to_json(self) -> dict[str, Any]:
-        return {"title": self.title, "recorded": self.recorded, "reason": self.reason, **_extra(self.extra)}
+        data = {"title": self.title, "recorded": self.recorded, "reason": self.reason}
+        if self.uid is not None:
+            data["uid"] = self.uid
+        return {**data, **_extra(self.extra)}
 
 
 @dataclass
@@ -49,6 +52,7 @@ class Document:
     read_schema: int = field(default_factory=lambda: SCHEMA_VERSION)
     pin_title: str | None = None  # what the prompt shows, when pinned
     pin_milestone: str | None = None
+    pin_set: str | None = None  # when the pin was last set or taken away (a merge keeps the later)
     # Titles a git merge left undecided (hstrack.sharing.merge); written only when there are any.
     conflicts: list[Conflict] = field(default_factory=list)
 
@@ -65,21 +69,20 @@ class Document:
 
     @property
     def schema(self) -> int:
-        """The oldest schema that reads this document right (see SCHEMA_VERSION), and never
-        one older than OLDEST_CURRENT, which a future migration raises."""
-        for title in self.titles.values():
-            if any(m.region is not None or m.medium is not None for m in title.milestones.values()):
-                return max(OLDEST_CURRENT, 2)
-            if any(not _is_slug(c.milestone) for c in title.history):
-                return max(OLDEST_CURRENT, 2)
-        if self.pin_milestone is not None and not _is_slug(self.pin_milestone):
-            return max(OLDEST_CURRENT, 2)
-        return OLDEST_CURRENT
+        """The schema this document is written as: every title has a uid, so the newest."""
+        return SCHEMA_VERSION
+
+    def by_uid(self) -> dict[str, Title]:
+        return {t.uid: t for t in self.titles.values()}
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"schema": self.schema}
         if self.pin_title is not None:
             data["pin"] = {"title": self.pin_title, "milestone": self.pin_milestone}
+            if self.pin_set is not None:
+                data["pin"]["set"] = self.pin_set
+        elif self.pin_set is not None:  # unpinned, and when: a merge keeps the later of pin and unpin
+            data["pin"] = {"set": self.pin_set}
         data["titles"] = [self.titles[key].to_json() for key in sorted(self.titles)]
         if self.conflicts:
             data["conflicts"] = [c.to_json() for c in self.conflicts]

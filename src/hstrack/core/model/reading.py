@@ -9,12 +9,12 @@ messages only when something is wrong. An older schema is migrated here (``MIGRA
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from typing import Any
 
 from hstrack.core.dates.grammar import parse_canonical
 from hstrack.core.dates.spec import DateError, DateSpec
 from hstrack.core.errors import UsageError
+from hstrack.core.identity import is_uid
 from hstrack.core.kinds import PLACED_KINDS, TITLE_KINDS
 from hstrack.core.model.document import OLDEST_CURRENT, SCHEMA_VERSION, Conflict, Document
 from hstrack.core.model.history import EDITABLE, ORIGINS, TITLE_FIELDS, Change, Edit, Proposal
@@ -87,6 +87,8 @@ def milestone_from_json(data: Any, where: str, kind: str | None = None, index: i
     tentative = data.get("tentative", False)
     if type(tentative) is not bool:
         _expect(tentative, bool, f"{where}.tentative")
+    if "?" in raw or "~" in raw or "%" in raw:  # never in hstrack's own spellings: a file typed by hand
+        tentative = _marked(raw, data, where, tentative)
     source, note = data.get("source"), data.get("note")
     if source is not None:
         if type(source) is not str:
@@ -106,6 +108,19 @@ def milestone_from_json(data: Any, where: str, kind: str | None = None, index: i
         raise ShapeError(f"{where}.happened: only a TBA date can be marked as having happened (true)")
     return Milestone(kind, spec, tentative, source, note, _known(data, _MILESTONE_KEYS), region, medium, origin,
                      happened)  # fmt: skip
+
+
+def _marked(raw: str, data: dict[str, Any], where: str, tentative: bool) -> bool:
+    """A date that carries its own mark of uncertainty ("summer 2024?", "2099~", EDTF's
+    "%") is tentative, as it is when typed to ``set``; beside ``"tentative": false`` it
+    contradicts itself, and is refused rather than read one way or the other."""
+    from hstrack.core.dates.grammar import parse_typed
+
+    if not parse_typed(raw)[1]:
+        return tentative
+    if "tentative" in data and not tentative:
+        raise ShapeError(f"{where}.date: {shown(raw)} is marked uncertain, but {where}.tentative is false")
+    return True
 
 
 def _placed(kind: str, region: Any, medium: Any, where: str) -> tuple[str | None, str | None]:
@@ -230,8 +245,8 @@ def _notify(value: Any, where: str) -> dict[str, list[str]]:
 
 
 _TITLE_KEYS = frozenset(
-    (*EDITABLE, "milestones", "history", "edits", "edited", "links", "proposals", "rejected", "notify", "synced",
-     "country")
+    (*EDITABLE, "uid", "milestones", "history", "edits", "edited", "links", "proposals", "rejected", "notify",
+     "synced", "country")
 )  # fmt: skip
 _EDIT_KEYS = frozenset(("recorded", "field", "old", "new"))
 
@@ -302,6 +317,9 @@ def title_from_json(data: Any, where: str) -> Title:
     if len(title_id) > MAX_SLUG or not SLUG.fullmatch(title_id):
         raise ShapeError(f"{where}.id: {shown(title_id)} is not a slug")
     where = f"title {title_id!r}"
+    uid = data.get("uid")
+    if type(uid) is not str or not is_uid(uid):
+        raise ShapeError(f"{where}.uid: {shown(uid)} is not a UUID")
     raw_credits = data.get("credits")
     credits = {} if raw_credits is None else _file_credits(raw_credits, f"{where}.credits")
     milestones: dict[str, Milestone] = {}
@@ -351,6 +369,7 @@ def title_from_json(data: Any, where: str) -> Title:
         for name in ("proposals", "rejected")
     }
     return Title(
+        uid=uid,
         # Only a title that has links pays for the sources module (and its patterns).
         links=_links(data["links"], f"{where}.links") if "links" in data else [],
         notify=_notify(data["notify"], f"{where}.notify") if "notify" in data else {},
@@ -374,27 +393,6 @@ def title_from_json(data: Any, where: str) -> Title:
     )
 
 
-# Migrations from schema N to N+1, applied in order to the raw JSON before it is read.
-# Each takes and returns plain JSON data and must be idempotent on its own output. The
-# project has only ever had schema 1, so this is empty; tests/fixtures/ keeps one store
-# per schema version, and each new version adds its migration here and its fixture there.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
-
-
-def migrate(data: dict[str, Any], target: int | None = None) -> dict[str, Any]:
-    target = OLDEST_CURRENT if target is None else target
-    version = data.get("schema")
-    while isinstance(version, int) and version < target:
-        step = MIGRATIONS.get(version)
-        if step is None:
-            raise ShapeError(f"schema {version} cannot be migrated (no migration from it)")
-        data = step(dict(data))
-        if data.get("schema") != version + 1:
-            raise ShapeError(f"the migration from schema {version} did not produce schema {version + 1}")
-        version = data["schema"]
-    return data
-
-
 def document_from_json(data: Any) -> Document:
     """Read a store document; an older schema is migrated, a newer one read as far as
     its shape allows (the store refuses to write it)."""
@@ -403,14 +401,27 @@ def document_from_json(data: Any) -> Document:
     if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
         raise ShapeError(f"'schema' must be a whole number of at least 1, found {shown(schema)}")
     if schema < OLDEST_CURRENT:
+        from hstrack.core.model.migrations import migrate
+
         data = migrate(data)
+    raw_titles = data.get("titles")
+    if isinstance(raw_titles, list) and any(type(t) is dict and "uid" not in t for t in raw_titles):
+        # A title without its uid (a file written by hand, an import typed up, a newer
+        # store read as far as its shape allows) gets the one a migration would give it.
+        from hstrack.core.model.migrations import _add_uids
+
+        data = _add_uids(data)
     try:
         titles: dict[str, Title] = {}
+        uids: set[str] = set()
         for i, raw in enumerate(_expect(data.get("titles", []), list, "titles")):
             title = title_from_json(raw, f"titles[{i}]")
             if title.id in titles:
                 raise ShapeError(f"title id {title.id!r} appears twice")
+            if title.uid in uids:
+                raise ShapeError(f"title {title.id!r}: uid {title.uid} is another title's too")
             titles[title.id] = title
+            uids.add(title.uid)
     except ShapeError as exc:
         if schema > SCHEMA_VERSION:
             raise ShapeError(
@@ -419,15 +430,19 @@ def document_from_json(data: Any) -> Document:
             ) from None
         raise
     pin = data.get("pin")
-    pin_title = pin_milestone = None
+    pin_title = pin_milestone = pin_set = None
     if pin is not None:
         _expect(pin, dict, "pin")
-        pin_title = _expect(pin.get("title"), str, "pin.title")
-        pin_milestone = _opt_str(pin, "milestone", "pin")
-        if not _is_slug(pin_title):
-            raise ShapeError(f"pin.title: {shown(pin_title)} is not a slug")
-        if pin_milestone is not None and not _is_slug(pin_milestone):
-            _split_key(pin_milestone, "pin.milestone")  # release@GB:theatrical, or refused
+        pin_set = _opt_str(pin, "set", "pin")
+        if pin_set is not None and not _is_timestamp(pin_set):
+            raise ShapeError(f"pin.set: {shown(pin_set)} is not an ISO 8601 time with an offset")
+        if "title" in pin or pin_set is None:  # {"set": ...} alone: unpinned, and when
+            pin_title = _expect(pin.get("title"), str, "pin.title")
+            pin_milestone = _opt_str(pin, "milestone", "pin")
+            if not _is_slug(pin_title):
+                raise ShapeError(f"pin.title: {shown(pin_title)} is not a slug")
+            if pin_milestone is not None and not _is_slug(pin_milestone):
+                _split_key(pin_milestone, "pin.milestone")  # release@GB:theatrical, or refused
     conflicts = [
         conflict_from_json(c, f"conflicts[{i}]")
         for i, c in enumerate(_expect(data.get("conflicts", []), list, "conflicts"))
@@ -438,11 +453,12 @@ def document_from_json(data: Any) -> Document:
         read_schema=schema,
         pin_title=pin_title,
         pin_milestone=pin_milestone,
+        pin_set=pin_set,
         conflicts=conflicts,
     )
 
 
-_CONFLICT_KEYS = frozenset(("title", "recorded", "reason"))
+_CONFLICT_KEYS = frozenset(("title", "recorded", "reason", "uid"))
 
 
 def conflict_from_json(data: Any, where: str) -> Conflict:
@@ -455,4 +471,7 @@ def conflict_from_json(data: Any, where: str) -> Conflict:
         raise ShapeError(f"{where}.recorded: {shown(recorded)} is not an ISO 8601 time with an offset")
     reason = _expect(data.get("reason"), str, f"{where}.reason")
     _valid(f"{where}.reason", check_text, reason, "a reason")
-    return Conflict(title, recorded, reason, _known(data, _CONFLICT_KEYS))
+    uid = data.get("uid")
+    if uid is not None and (type(uid) is not str or not is_uid(uid)):
+        raise ShapeError(f"{where}.uid: {shown(uid)} is not a UUID")
+    return Conflict(title, recorded, reason, _known(data, _CONFLICT_KEYS), uid)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from hstrack.core.identity import new_uid
 from hstrack.core.model.milestone import Milestone, sorted_milestones
 from hstrack.core.model.unknown import _extra, _sorted
 from hstrack.core.model.validation import (
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
 class Title:
     id: str
     name: str
+    # The title's identity (``hstrack.core.identity``): given at creation, never changed by a
+    # rename; calendars, notify's record, merges and imports know the title by it.
+    uid: str = field(default_factory=new_uid, kw_only=True)
     kind: str = "other"
     label: str | None = None  # the short name the prompt shows
     platform: str | None = None
@@ -54,6 +58,7 @@ class Title:
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "id": self.id,
+            "uid": self.uid,
             "name": self.name,
             "label": self.label,
             "kind": self.kind,
@@ -81,13 +86,6 @@ class Title:
         if self.country is not None:
             data["country"] = self.country
         return {**data, **_extra(self.extra)}
-
-    @property
-    def first_id(self) -> str:
-        """The id the title was created with, before any rename: what keeps its calendar
-        events the same events (their UIDs are made from it)."""
-        renames = [e.old for e in self.edits if e.field == "id" and isinstance(e.old, str)]
-        return renames[0] if renames else self.id
 
     def mark_edited(self, name: str, now: datetime) -> None:
         self.edited[name] = now.isoformat(timespec="seconds")

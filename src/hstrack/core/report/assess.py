@@ -22,11 +22,9 @@ from typing import TYPE_CHECKING
 from hstrack.core.kinds import milestone_rank
 from hstrack.core.text import ago, ago_range, hours_minutes, until, until_range
 
-if TYPE_CHECKING:  # a viewer's region matters only to a title with releases in places
+if TYPE_CHECKING:  # types only: a command loads the modules it runs
     from hstrack.core.dates.spec import DateSpec
     from hstrack.core.model.milestone import Milestone
-
-    pass
 
 
 # What a frozen __init__ sets its fields with (Value refuses plain assignment).
@@ -183,6 +181,16 @@ def time_key(a: Assessed) -> tuple[int, date, date, float, tuple[int, str]]:
         return (1, date.max, date.max, 0.0, milestone_rank(a.kind))
     moment = a.date.at.timestamp() if a.date.at is not None else 0.0
     return (0, a.window[0], a.window[1], moment, milestone_rank(a.kind))
+
+
+def reach_key(a: Assessed) -> tuple[date, float, tuple[int, str]]:
+    """When a reached milestone was reached, for "last reached": a window once its last day
+    ended, a day on its day, an instant at its moment; a firm cancellation dated TBA (the
+    title is over, day unknown) after everything. Ties go by the ladder."""
+    if a.window is None:
+        return (date.max, 0.0, milestone_rank(a.kind))
+    moment = a.date.at.timestamp() if a.date.at is not None else 0.0
+    return (a.window[1], moment, milestone_rank(a.kind))
 
 
 def is_today(a: Assessed, today: date) -> bool:

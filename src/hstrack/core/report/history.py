@@ -6,15 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from hstrack.core.report.assess import Assessed, _set, assess, label
 from hstrack.core.text import plural
 from hstrack.core.values import Value
 
-if TYPE_CHECKING:  # a viewer's region matters only to a title with releases in places
+if TYPE_CHECKING:  # types only: a command loads the modules it runs
     from hstrack.core.model.history import Change, Edit
+    from hstrack.core.model.milestone import Milestone
     from hstrack.core.model.title import Title
-
-    pass
-from hstrack.core.report.assess import Assessed, _set, assess, label
 
 # ---------------------------------------------------------------------------- history
 
@@ -42,37 +41,71 @@ class HistoryRow(Value):
 
     @property
     def summary(self) -> str:
+        """The change in words that keep their meaning: a date is said with "(tentative)"
+        wherever it is; a narrower window inside the old one is "firmed up", a wider one
+        holding the old one is "widened", and only a window that moved is "moved"."""
         kind, old, new = label(self.change.milestone), self.change.old, self.change.new
         if old is None and new is not None:
-            return f"{kind} set to {new.date.text}"
+            return f"{kind} set to {said(new)}"
         if new is None and old is not None:
-            return f"{kind} removed (was {old.date.text})"
+            return f"{kind} removed (was {said(old)})"
         assert old is not None
         assert new is not None
         if old.date == new.date:
             if old.tentative != new.tentative:
                 return f"{kind} {'marked tentative' if new.tentative else 'confirmed'} ({new.date.text})"
-            return f"{kind} source or note updated ({new.date.text})"
+            return f"{kind} source or note updated ({said(new)})"
         if old.date.is_tba:
-            return f"{kind} dated: {new.date.text} (was TBA)"
+            return f"{kind} dated: {said(new)} (was TBA)"
         if new.date.is_tba:
-            return f"{kind} back to TBA (was {old.date.text})"
+            return f"{kind} back to TBA (was {said(old)})"
         o = self.old.window if self.old else None
         n = self.new.window if self.new else None
         assert o is not None
         assert n is not None
         if o[0] <= n[0] and n[1] <= o[1] and o != n:
-            return f"{kind} firmed up from {old.date.text} to {new.date.text}"
+            return f"{kind} firmed up from {said(old)} to {said(new)}"
+        if n[0] <= o[0] and o[1] <= n[1] and o != n:
+            return f"{kind} widened from {said(old)} to {said(new)}"
         assert self.shift_days is not None
         low, high = sorted(self.shift_days)
         if low >= 0 or high <= 0:
             if low == high == 0:
-                return f"{kind} changed from {old.date.text} to {new.date.text} (the same day)"
+                return f"{kind} changed from {said(old)} to {said(new)} (the same day)"
             direction = "later" if high > 0 else "earlier"
             near, far = sorted((abs(low), abs(high)))
             amount = plural(near, "day") if near == far else f"{near} to {far} days"
-            return f"{kind} moved {amount} {direction} ({old.date.text} → {new.date.text})"
-        return f"{kind} changed from {old.date.text} to {new.date.text}"
+            return f"{kind} moved {amount} {direction} ({said(old)} → {said(new)})"
+        return f"{kind} changed from {said(old)} to {said(new)}"
+
+    @property
+    def movement(self) -> str | None:
+        """What the change did to the date, in one word a notification or a script can
+        act on: set, removed, dated, undated, firmed, widened, moved, tentative, confirmed,
+        or None when only a source or note changed."""
+        old, new = self.change.old, self.change.new
+        if old is None:
+            return "set"
+        if new is None:
+            return "removed"
+        if old.date == new.date:
+            return None if old.tentative == new.tentative else ("tentative" if new.tentative else "confirmed")
+        if old.date.is_tba:
+            return "dated"
+        if new.date.is_tba:
+            return "undated"
+        o, n = self.old.window if self.old else None, self.new.window if self.new else None
+        if o is not None and n is not None and o != n:
+            if o[0] <= n[0] and n[1] <= o[1]:
+                return "firmed"
+            if n[0] <= o[0] and o[1] <= n[1]:
+                return "widened"
+        return "moved"
+
+
+def said(m: Milestone) -> str:
+    """A milestone's date as every view says it: with "(tentative)" when it is."""
+    return f"{m.date.text} (tentative)" if m.tentative else m.date.text
 
 
 class _Recorded(Protocol):

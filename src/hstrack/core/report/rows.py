@@ -7,14 +7,12 @@ from typing import TYPE_CHECKING
 
 from hstrack.core.dates.spec import format_day
 from hstrack.core.kinds import milestone_rank
+from hstrack.core.report.assess import CANCELLED, Assessed, _set, label, time_key
 from hstrack.core.text import ago, hours_minutes, span_range, until, until_range
 from hstrack.core.values import Value
 
-if TYPE_CHECKING:  # a viewer's region matters only to a title with releases in places
+if TYPE_CHECKING:  # types only: a command loads the modules it runs
     from hstrack.core.report.titles import TitleReport
-
-    pass
-from hstrack.core.report.assess import CANCELLED, Assessed, _set, label, time_key
 
 # ---------------------------------------------------------------------------- timeline
 

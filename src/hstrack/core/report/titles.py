@@ -14,12 +14,6 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from hstrack.core.kinds import PLACED_KINDS, milestone_rank
-
-if TYPE_CHECKING:  # a viewer's region matters only to a title with releases in places
-    from hstrack.core.dates.spec import DateSpec
-    from hstrack.core.model.document import Document
-    from hstrack.core.model.title import Title
-    from hstrack.core.regions import Preference
 from hstrack.core.report.assess import (
     _PHASE_OF,
     CANCELLED,
@@ -29,8 +23,15 @@ from hstrack.core.report.assess import (
     assess,
     confirmed,
     is_today,
+    reach_key,
     time_key,
 )
+
+if TYPE_CHECKING:  # types only; the region matters only to a title with releases in places
+    from hstrack.core.dates.spec import DateSpec
+    from hstrack.core.model.document import Document
+    from hstrack.core.model.title import Title
+    from hstrack.core.regions import Preference
 
 
 @dataclass(frozen=True)
@@ -38,17 +39,24 @@ class TitleReport:
     title: Title
     phase: str
     milestones: list[Assessed]  # in time order, TBA last
-    last: Assessed | None  # the last milestone reached (before ``next``, when that is today's)
-    next: Assessed | None  # the next milestone: today's, or the first not yet reached; None when cancelled
-    release: Assessed | None  # the viewer's release (see for_viewer)
+    last: Assessed | None  # the milestone reached most recently (``reach_key``), of those that apply
+    next: Assessed | None  # the next milestone that applies: today's, or the first not yet reached
+    release: Assessed | None  # "the" release for the viewer (see for_viewer): the title's phase
     cancellation: Assessed | None = None  # the cancellation that ended the title, when it is cancelled
-    own: tuple[Assessed, ...] = ()  # the milestones single answers come from (for_viewer); all when empty
+    own: tuple[Assessed, ...] = ()  # one release and premiere, the viewer's own (for_viewer); all when empty
+    applying: tuple[Assessed, ...] = ()  # every milestone that applies to the viewer (applies); all when empty
 
     @property
     def single(self) -> tuple[Assessed, ...] | list[Assessed]:
         """The milestones that speak for the title on one line (a status row, a bar of the
         slate's chart): all of them, but of its releases and premieres the viewer's own."""
         return self.own or self.milestones
+
+    @property
+    def applicable(self) -> tuple[Assessed, ...] | list[Assessed]:
+        """Every milestone that applies to the viewer (``applies``): what next, countdown,
+        ``check --due-within``, notifications and the prompt count."""
+        return self.applying or self.milestones
 
     def find(self, key: str) -> Assessed | None:
         """A milestone by its key (``release@GB:theatrical``); a bare ``release`` or
@@ -164,6 +172,24 @@ def for_viewer(assessed: list[Assessed], pref: Preference | None, country: str |
     return [a for a in assessed if a.kind not in chosen or a is chosen[a.kind]]
 
 
+def applies(assessed: list[Assessed], chosen: list[Assessed], pref: Preference | None) -> list[Assessed]:
+    """The milestones that apply to the viewer: every one without a place, every release
+    or premiere in their region or with no region (worldwide), and "the" one chosen for
+    them (``for_viewer``: with no region set, the earliest anywhere when there is no
+    worldwide one). A UK viewer's next is the worldwide streaming date after the UK cinema
+    date has passed; the US cinema date is not theirs."""
+    region = pref.region if pref is not None else None
+    mine = {id(a) for a in chosen}
+    return [
+        a
+        for a in assessed
+        if a.kind not in PLACED_KINDS
+        or a.milestone.region is None
+        or (region is not None and a.milestone.region == region)
+        or id(a) in mine
+    ]
+
+
 def report_title(
     title: Title,
     now: datetime,
@@ -186,9 +212,11 @@ def report_title(
             _overtaken(a) if a.kind != CANCELLED and not a.reached and a.window and a.window[0] > end else a
             for a in everything
         ]
-    # Single answers (next, last, the release) come from the viewer's own releases; the
-    # choice depends on places and time order alone, which overtaking leaves as they were.
-    assessed = for_viewer(everything, pref, title.country)
+    # "The" release (and the phase) is the viewer's own; next and last count every
+    # milestone that applies to them. Both depend on places and time order alone, which
+    # overtaking leaves as they were.
+    chosen = for_viewer(everything, pref, title.country)
+    assessed = applies(everything, chosen, pref)
     today = now.date()
     # A window that closed unconfirmed is still awaited: it comes first, being the oldest.
     ahead = [a for a in assessed if a.kind != CANCELLED and (a.state in ("future", "open", DUE) or is_today(a, today))]
@@ -200,17 +228,23 @@ def report_title(
     todays = [a for a in ahead if is_today(a, today)]
     candidates = todays or ahead or tba
     nxt = candidates[0] if candidates and cancellation is None else None
-    # Last: the last reached before next in time (all reached when nothing is next).
-    limit = time_key(nxt) if nxt is not None else None
-    reached = [a for a in assessed if a.reached and a is not nxt and (limit is None or time_key(a) < limit)]
+    # Last: of those reached before next is (or will be) reached, the one reached most
+    # recently, by time, not by the list's order: a release on 3 Oct is the last reached
+    # while a premiere window "October" that began before it is still open, and of two
+    # milestones today the earlier is next and the one before it last.
+    # A due next (its window closed unconfirmed) will be reached when it is confirmed, after
+    # everything already reached: it limits nothing.
+    limit = reach_key(nxt) if nxt is not None and nxt.state != DUE else None
+    reached = [a for a in assessed if a.reached and a is not nxt and (limit is None or reach_key(a) <= limit)]
     return TitleReport(
         title=title,
         phase=phase,
         milestones=everything,
-        last=reached[-1] if reached else None,
+        last=max(reached, key=reach_key) if reached else None,
         next=nxt,
-        release=next((a for a in assessed if a.kind == "release"), None),
-        own=tuple(assessed) if len(assessed) != len(everything) else (),
+        release=next((a for a in chosen if a.kind == "release"), None),
+        own=tuple(chosen) if len(chosen) != len(everything) else (),
+        applying=tuple(assessed) if len(assessed) != len(everything) else (),
         cancellation=cancellation,
     )
 

@@ -78,9 +78,13 @@ class TitleMerge:
         if name in self.incoming.edited:
             self.mine.edited[name] = self.incoming.edited[name]
 
-    def decide(self, old: Any, new: Any, common: Any, when_both: Callable[[], bool]) -> bool | None:
+    def decide(
+        self, old: Any, new: Any, common: Any, when_both: Callable[[], bool], name: str | None = None
+    ) -> bool | None:
         """Take theirs (True), keep ours (False), or nothing to decide (None); with a
-        common version only a fact both changed goes to ``when_both``."""
+        common version only a fact both changed goes to ``when_both``. Without one (an
+        import), an empty side has nothing to say unless it records clearing the field
+        (``edited``): a clearing is a change like any other, and the later one wins."""
         if old == new:
             return None
         if self.three_way:
@@ -88,11 +92,43 @@ class TitleMerge:
                 return None
             if old == common:
                 return True
-        elif _empty(new):
+        elif _empty(new) and name not in self.incoming.edited:
             return None
-        elif _empty(old):
+        elif _empty(old) and name not in self.before_edited:
             return True
         return when_both()
+
+
+def _last_rename(title: Title) -> str:
+    return next((e.recorded for e in reversed(title.edits) if e.field == "id"), "")
+
+
+def merge_id(t: TitleMerge) -> None:
+    """The title's id, a name the sides may each have changed: one side's rename is taken;
+    when both renamed it differently, the later rename wins (a tie: the id that sorts
+    last). The joined edits then end with the rename that gives it, as the history rule
+    asks."""
+    mine, incoming = t.mine, t.incoming
+    ours_at = recorded_at(next((e.recorded for e in reversed(t.before_edits) if e.field == "id"), "")) or _EARLIEST
+    theirs_at = recorded_at(_last_rename(incoming)) or _EARLIEST
+    old, new = mine.id, incoming.id
+    if old != new:
+        common = t.base.id if t.base is not None else None
+        if t.three_way and new == common:
+            take = False
+        elif t.three_way and old == common:
+            take = True
+        else:
+            take = theirs_at > ours_at or (theirs_at == ours_at and t.merge.theirs_on_tie(old, new))
+            if t.three_way:
+                kept, lost = (new, old) if take else (old, new)
+                t.outcome.contested.append(f"id: both copies renamed it; {kept} (renamed later), not {lost}")
+        if take:
+            mine.id = new
+            t.updated.append(f"id {new} (was {old})")
+    last = next((e for e in reversed(mine.edits) if e.field == "id"), None)
+    if last is not None and last.new != mine.id:
+        mine.edits.append(Edit(recorded=t.recorded, field="id", old=last.new, new=mine.id))
 
 
 def merge_fields(t: TitleMerge) -> None:
@@ -107,7 +143,7 @@ def merge_fields(t: TitleMerge) -> None:
         def field_newer(name: str = name, old: Any = old, new: Any = new) -> bool:
             return t.newer(name, old, new)
 
-        choice = t.decide(old, new, common, field_newer)
+        choice = t.decide(old, new, common, field_newer, name)
         if choice is None:
             continue
         if choice:
@@ -116,45 +152,49 @@ def merge_fields(t: TitleMerge) -> None:
             if name != "name" or not _empty(new):
                 setattr(t.mine, name, new)
                 t.took(name)
-                t.updated.append(f"{name} {'set' if _empty(old) else 'changed'} to {new!r}")
+                t.updated.append(
+                    f"{name} cleared" if _empty(new) else f"{name} {'set' if _empty(old) else 'changed'} to {new!r}"
+                )
                 if contested:
                     t.outcome.contested.append(f"{name}: took {new!r} (set later), kept {old!r} in the edits")
         else:
-            t.kept.append(f"{name} (the store's {old!r} is newer than the file's {new!r})")
+            t.kept.append(f"{name} (the store's {_said(old)} is newer than the file's {_said(new)})")
             if contested:
                 t.outcome.contested.append(f"{name}: kept {old!r} (set later), {new!r} is in the edits")
 
 
 def merge_credits(t: TitleMerge) -> None:
-    """Credits, role by role, then in the order both sides agree on."""
+    """Credits, name by name within each role: a list, not one fact. With a common
+    version, a name either side added is kept and one either side removed goes; without
+    (an import), the names of both. So two additions to a role on two sides are both kept,
+    and the history's edits (both additions) explain the credits the merge leaves."""
     base_credits = t.base.credits if t.base is not None else {}
+    merged: dict[str, list[str]] = {}
     for role in sorted(set(t.mine.credits) | set(t.incoming.credits) | set(base_credits)):
-        old_names, new_names, common_names = (
-            t.mine.credits.get(role),
-            t.incoming.credits.get(role),
-            base_credits.get(role),
-        )
-
-        def credits_newer(old: Any = old_names, new: Any = new_names) -> bool:
-            return t.newer("credits", old, new)
-
-        choice = t.decide(old_names, new_names, common_names, credits_newer)
-        if choice is None:
-            continue
-        contested = t.three_way and old_names != common_names
-        if choice:
-            if _empty(new_names):
-                t.mine.credits.pop(role, None)
-            else:
-                t.mine.credits[role] = list(new_names or [])
-            t.took("credits")
-            t.updated.append(f"credits for {role} {'added' if _empty(old_names) else 'changed'}")
-            if contested:
-                t.outcome.contested.append(f"credits for {role}: took theirs (set later)")
-        else:
-            t.kept.append(f"credits for {role} (the store's are newer)")
-            if contested:
-                t.outcome.contested.append(f"credits for {role}: kept ours (set later)")
+        ours, theirs = t.mine.credits.get(role, []), t.incoming.credits.get(role, [])
+        common = base_credits.get(role, [])
+        if t.three_way:
+            keep = {n for n in common if n in ours and n in theirs} | (set(ours) - set(common))
+            keep |= set(theirs) - set(common)
+        else:  # both sides' names, but one a side records removing after the other added it
+            keep = {n for n in set(ours) | set(theirs)
+                    if not _removed_later(role, n, t.before_edits if n not in ours else t.incoming.edits,
+                                          t.incoming.edits if n not in ours else t.before_edits)}  # fmt: skip
+        names = in_order(keep, common if t.three_way else ours, str, ours, theirs)
+        if names:
+            merged[role] = names
+        if names != ours:
+            added = [n for n in names if n not in ours]
+            gone = [n for n in ours if n not in names]
+            t.updated.append(
+                f"credits for {role}: " + "; ".join(
+                    part for part in (f"added {', '.join(added)}" if added else "",
+                                      f"removed {', '.join(gone)}" if gone else "") if part
+                ) if added or gone else f"credits for {role} reordered"
+            )  # fmt: skip
+    if merged != t.mine.credits:
+        t.mine.credits = merged
+        t.took("credits")
     if t.merge.symmetric:
         # When each field was last set: the later of the two (the winner's, where they
         # differed), so both orders agree and a later merge still knows.
@@ -191,8 +231,12 @@ def record_field_edits(t: TitleMerge) -> None:
                 t.mine.edits.append(
                     Edit(recorded=t.recorded, field=name, old=copy.deepcopy(was), new=copy.deepcopy(new) or None)
                 )
-        elif new != old and not explained:
-            t.mine.edits.append(Edit(recorded=t.recorded, field=name, old=old or None, new=copy.deepcopy(new) or None))
+        elif not explained and (new != old or last_edit is not None):
+            # Taken from the file, or kept while the joined edits (theirs among them) end
+            # saying otherwise: an edit says what the field holds now, from what they said.
+            was = old if new != old or last_edit is None else last_edit.new
+            t.mine.edits.append(Edit(recorded=t.recorded, field=name, old=copy.deepcopy(was) or None,
+                                     new=copy.deepcopy(new) or None))  # fmt: skip
 
 
 def merge_extra(t: TitleMerge) -> None:
@@ -242,6 +286,34 @@ def _removed_after(history: list[Change], kind: str, moment: datetime | None) ->
             if when is not None and (moment is None or when > moment):
                 return True
     return False
+
+
+def _credit_moments(edits: list[Edit], role: str, name: str, added: bool) -> list[datetime]:
+    """When a side's credit edits added (or removed) a name in a role."""
+    out = []
+    for e in edits:
+        if e.field != "credits":
+            continue
+        was = name in ((e.old or {}).get(role) or [])
+        now = name in ((e.new or {}).get(role) or [])
+        when = recorded_at(e.recorded)
+        if when is not None and was != now and now == added:
+            out.append(when)
+    return out
+
+
+def _removed_later(role: str, name: str, lacking: list[Edit], having: list[Edit]) -> bool:
+    """Whether the side without a credited name removed it after the other side last added
+    it (an import has no common version to tell a removal from a name never there)."""
+    removed = _credit_moments(lacking, role, name, added=False)
+    if not removed:
+        return False
+    added = _credit_moments(having, role, name, added=True)
+    return max(removed) > max(added, default=_EARLIEST)
+
+
+def _said(value: Any) -> str:
+    return "clearing" if _empty(value) else repr(value)
 
 
 def _empty(value: Any) -> bool:

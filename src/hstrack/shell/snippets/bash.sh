@@ -2,9 +2,11 @@
 #
 # Nothing here starts a process on an ordinary prompt. The cache that every hstrack write
 # refreshes is read with `read`, today's date comes from printf's %(...)T, and the day
-# count is integer arithmetic. `hstrack prompt --refresh` runs only when the store is newer
-# than the cache (an edit outside hstrack), the cache's horizon or expiry (a drop at an
-# hour) has passed, or it was built for another TZ.
+# count is integer arithmetic. `hstrack prompt --refresh` runs only when the cache is not the
+# store's: hstrack gives the cache the store's modification time to the nanosecond, so a
+# store changed outside hstrack (an edit, or an older copy put back with `cp -p`) makes one
+# of the two newer than the other (`-nt` compares nanoseconds; no process is started); or
+# the cache's horizon or expiry (a drop at an hour) has passed, or it was built for another TZ.
 #
 # HSTRACK_PROMPT holds the text; HSTRACK_PROMPT_PS1 the same plus a space, or nothing.
 # PS1 gets a reference to the variable, never its text, so a title can never be expanded
@@ -63,7 +65,8 @@ __hstrack_render() {
         HSTRACK_PROMPT= HSTRACK_PROMPT_PS1= __hstrack_key=
         return 0
     fi
-    if [[ ! -e $__hstrack_cache || $__hstrack_store -nt $__hstrack_cache ]]; then
+    if [[ ! -e $__hstrack_cache || -L $__hstrack_cache || $__hstrack_store -nt $__hstrack_cache \
+        || $__hstrack_cache -nt $__hstrack_store ]]; then
         __hstrack_refresh || { HSTRACK_PROMPT= HSTRACK_PROMPT_PS1= __hstrack_key=; return 0; }
     else
         __hstrack_tried=

@@ -19,7 +19,9 @@ _hstrack() {
             for line in "${(@)out[2,-1]}"; do
                 [[ -n $line ]] || continue
                 value=${line%%$'\t'*}
-                # _describe splits value from description at the first unescaped colon.
+                # _describe splits value from description at the first unescaped colon and
+                # takes a backslash as an escape: both are escaped, the backslash first.
+                value=${value//\\/\\\\}
                 if [[ $line == *$'\t'* ]]; then
                     candidates+=("${value//:/\\:}:${line#*$'\t'}")
                 else

@@ -37,11 +37,14 @@ function __hstrack_update
     set -l content ''
     test -r $__hstrack_cache; and read -z content < $__hstrack_cache
     if test "$content" = "$__hstrack_seen"; and test $now -lt $__hstrack_until
-        and not test $__hstrack_store -nt $__hstrack_cache; and test "$TZ" = "$__hstrack_zone"
+        and not test $__hstrack_store -nt $__hstrack_cache; and not test $__hstrack_cache -nt $__hstrack_store
+        and not test -L $__hstrack_cache; and test "$TZ" = "$__hstrack_zone"
         return
     end
     set -g __hstrack_zone "$TZ"
-    # The day turned, the cache changed, or the store was edited outside hstrack: one process.
+    # The day turned, the cache changed, or the store was edited or put back outside hstrack
+    # (hstrack gives the cache the store's modification time to the nanosecond, so then one
+    # is newer than the other): one process, which checks the store's whole identity.
     set -l out ($__hstrack_bin prompt --store $__hstrack_store --until 2>/dev/null </dev/null)
     set -g HSTRACK_PROMPT "$out[1]"
     set -g __hstrack_until (string match -r '^[0-9]+$' -- "$out[2]"; or echo 0)

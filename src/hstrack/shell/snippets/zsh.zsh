@@ -3,8 +3,10 @@
 # Nothing here starts a process on an ordinary prompt: the cache every hstrack write
 # refreshes is read with `read`, today's date comes from zsh/datetime (a module, not a
 # command) and the day count is integer arithmetic. `hstrack prompt --refresh` runs only
-# when the store is newer than the cache, the cache's horizon or expiry (a drop at an hour)
-# has passed, or it was built for another TZ.
+# when the cache is not the store's (hstrack gives it the store's modification time to the
+# nanosecond, so a store changed or put back outside hstrack makes one of the two newer than
+# the other), the cache's horizon or expiry (a drop at an hour) has passed, or it was built
+# for another TZ.
 #
 # HSTRACK_PROMPT holds the text; HSTRACK_PROMPT_ZSH the same with every % doubled (and
 # every ! too when prompt_bang is set) and a space, for prompts. With prompt_subst on, the prompt gets a reference to that variable;
@@ -63,7 +65,8 @@ __hstrack_render() {
         typeset -g HSTRACK_PROMPT= HSTRACK_PROMPT_ZSH= __hstrack_key=
         return 0
     fi
-    if [[ ! -e $__hstrack_cache || $__hstrack_store -nt $__hstrack_cache ]]; then
+    if [[ ! -e $__hstrack_cache || -L $__hstrack_cache || $__hstrack_store -nt $__hstrack_cache \
+        || $__hstrack_cache -nt $__hstrack_store ]]; then
         __hstrack_refresh || { typeset -g HSTRACK_PROMPT= HSTRACK_PROMPT_ZSH= __hstrack_key=; return 0 }
     else
         __hstrack_tried=
