@@ -277,7 +277,7 @@ class Sources:
                 continue
             try:
                 doc = self._tmdb_json(tmdb_docs.url(self.tmdb, ref, self.language.tmdb))
-                out[ref] = tmdb_docs.facts(ref, doc)
+                out[ref] = tmdb_docs.facts(ref, doc, self._season(ref, doc))
             except (FetchError, tmdb_docs.Malformed) as exc:
                 out[ref] = Failed.of(exc)
             if progress:
@@ -285,6 +285,23 @@ class Sources:
         if self.codes is not None:
             self.codes.save()
         return out
+
+    def _season(self, ref: Reference, doc: Any) -> Any:
+        """A series' current season document, for its premiere and finales; None when there
+        is none or it could not be fetched (the series' own facts still count)."""
+        from hstrack.core.references import Reference as Ref
+        from hstrack.sources import episodes
+
+        number = episodes.season_to_read(doc) if ref.kind == "tv" else None
+        if number is None:
+            return None
+        season = Ref("tmdb", "season", ref.number, season=number)
+        try:
+            return self._tmdb_json(tmdb_docs.url(self.tmdb, season, self.language.tmdb))
+        except FetchError as exc:
+            if self.warn:
+                self.warn(f"{ref.text}: season {number} left out ({reason(exc)})")
+            return None
 
     def _fetch_wikidata(
         self, refs: list[Reference], progress: Callable[[int], None] | None

@@ -29,7 +29,7 @@ from hstrack.core.errors import UsageError
 from hstrack.core.kinds import milestone_rank
 from hstrack.core.model.document import Document
 from hstrack.core.regions import Places, admits
-from hstrack.core.report.assess import Assessed, label
+from hstrack.core.report.assess import Assessed, named
 from hstrack.core.report.titles import report_title
 from hstrack.core.text import inert
 from hstrack.store.codec import dumps
@@ -117,7 +117,7 @@ def _lapses(title: Title, m: Milestone, now: datetime) -> list[datetime]:
 
 
 def _summary(title: Title, m: Milestone, cancelled: bool, due: bool = False) -> str:
-    what = label(m.key)
+    what = named(m)
     text = f"{inert(title.name)}: {what}"
     if due:
         text += f" ({m.date.text}, due, unconfirmed: no day was recorded)"
