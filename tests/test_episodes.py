@@ -16,7 +16,7 @@ from werkzeug import Request, Response
 from hstrack.core.references import parse_reference
 from hstrack.sources import episodes, tmdb
 
-from .conftest import validate_output
+from .conftest import Cli, validate_output
 from .test_sync_process import hs  # noqa: F401  (the installed hstrack against the loopback server)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tmdb"
@@ -171,3 +171,29 @@ def test_a_followed_series_shows_its_next_episode_and_lists_episodes_on_request(
     again = hs("sync")
     assert "harbour-lights: episode moved" in again.stdout or "7 Dec 2026" in again.stdout, again.stdout
     assert "season 2 left out" in again.stderr
+
+
+def test_notify_follows_premieres_and_finales_by_default_and_every_episode_when_asked(cli: Cli) -> None:
+    def dated(kind: str, day: str, note: str) -> dict[str, Any]:
+        return {"kind": kind, "date": day, "tentative": False, "source": None, "note": note, "origin": "tmdb"}
+
+    show = {"id": "harbour-lights", "name": "Harbour Lights", "kind": "series",
+            "milestones": [dated("episode", "2026-11-30", "S2E05"), dated("season-finale", "2026-11-30", "S2E05 End")],
+            "history": []}  # fmt: skip
+    cli.home.mkdir(parents=True, exist_ok=True)
+    cli.store.write_text(json.dumps({"schema": 1, "titles": [show]}))
+    cli("notify", "--exec", "true", now="2026-11-01T09:00:00+00:00")  # the baseline
+
+    def told(day: str) -> list[str]:
+        out = cli("notify", "--dry-run", now=f"{day}T09:00:00+00:00").stdout
+        return out.splitlines()
+
+    assert told("2026-11-23") == ["harbour-lights: season finale S2E05 30 Nov 2026 · in 7 days"]
+    schedule = cli("remind", "harbour-lights").stdout
+    assert "episode\toff\tevery episode: hstrack config episodes all" in schedule
+    cli("config", "episodes", "all")
+    assert told("2026-11-23") == [
+        "harbour-lights: S2E05 30 Nov 2026 · in 7 days",
+        "harbour-lights: season finale S2E05 30 Nov 2026 · in 7 days",
+    ]
+    assert "is not key (premieres and finales) or all" in cli("config", "episodes", "some", code=2).stderr
