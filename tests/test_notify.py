@@ -412,12 +412,15 @@ def test_an_import_takes_lead_times_as_facts(film: Cli, tmp_path: Path) -> None:
 def test_git_merges_lead_times_milestone_by_milestone_the_same_either_way() -> None:
     from datetime import UTC, datetime
 
+    from hstrack.core.identity import new_uid
     from hstrack.core.model.document import Document
     from hstrack.core.model.title import Title
     from hstrack.sharing.merge.documents import merge_documents
 
+    uid = new_uid()  # one title on every copy: merges match titles by their uid
+
     def doc(notify: dict[str, list[str]]) -> Document:
-        return Document(titles={FILM: Title(id=FILM, name="Big Film", notify=dict(notify))})
+        return Document(titles={FILM: Title(id=FILM, name="Big Film", notify=dict(notify), uid=uid)})
 
     now = datetime(2026, 9, 1, tzinfo=UTC)
     base = {"release": ["7d"], "trailer": ["1d"]}
