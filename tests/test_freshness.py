@@ -149,7 +149,9 @@ def test_the_calendar_file_marks_a_due_window_tentative_and_moves_its_sequence(h
 
     def event(at: str) -> Any:
         cal = Calendar.from_ical(hs("export", "--format", "ics", at=at).stdout)
-        return next(e for e in cal.walk("VEVENT") if str(e["uid"]) == f"{FILM}.release@hstrack")
+        # An event's UID is the title's uid (no rename changes it), not its id.
+        uid = next(t["uid"] for t in json.loads(hs.store.read_text())["titles"] if t["id"] == FILM)
+        return next(e for e in cal.walk("VEVENT") if str(e["uid"]) == f"{uid}.release@hstrack")
 
     before, after = event("2026-12-31T12:00:00+00:00"), event("2027-01-02T12:00:00+00:00")
     assert str(before["status"]) == "CONFIRMED"
