@@ -412,14 +412,16 @@ def test_an_import_takes_lead_times_as_facts(film: Cli, tmp_path: Path) -> None:
 def test_git_merges_lead_times_milestone_by_milestone_the_same_either_way() -> None:
     from datetime import UTC, datetime
 
+    from hstrack.core.identity import new_uid
     from hstrack.core.model.document import Document
     from hstrack.core.model.title import Title
     from hstrack.sharing.merge.documents import merge_documents
 
-    def doc(notify: dict[str, list[str]]) -> Document:
-        return Document(titles={FILM: Title(id=FILM, name="Big Film", notify=dict(notify), uid=UID)})  # one title
+    uid = new_uid()  # one title on every copy: merges match titles by their uid
 
-    UID = "00000000-0000-4000-8000-000000000001"
+    def doc(notify: dict[str, list[str]]) -> Document:
+        return Document(titles={FILM: Title(id=FILM, name="Big Film", notify=dict(notify), uid=uid)})
+
     now = datetime(2026, 9, 1, tzinfo=UTC)
     base = {"release": ["7d"], "trailer": ["1d"]}
     ours = {"release": ["7d"], "trailer": [], "*": ["3d"]}  # trailer off, a title's own

@@ -60,7 +60,8 @@ def test_references_have_one_spelling(typed: str, text: str) -> None:
 
 @pytest.mark.parametrize(
     "typed", ["Q42", "wikidata:42", "wikidata:Q0", "wikidata:Q042", "tmdb:movie/0", "tmdb:movie/550/season/1",
-              "tmdb:person/3", "imdb:tt0137523", "tmdb:tv/1/season/-1", "wikidata:Q" + "9" * 13, "x" * 500, "",
+              "tmdb:person/3", "imdb:nm0000093", "imdb:tt00137523", "tmdb:tv/1/season/-1", "wikidata:Q" + "9" * 13,
+              "x" * 500, "",
               "wikidata:Q4\u0662", "tmdb:movie/5\uff15", "tmdb:movie/-5", "tmdb:tv/1/season/01", "wikidata:Q1 Q2"],
 )  # fmt: skip
 def test_a_bad_reference_is_a_usage_error(typed: str) -> None:

@@ -190,6 +190,26 @@ MediumOpt = Annotated[
 ]
 
 
+EpisodesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--episodes",
+        help="Every episode of a series too (synced from TMDb); by default only its premieres and finales.",
+    ),
+]
+
+
+def episodes_shown(episodes: bool, kinds: set[str] | frozenset[str] | None = None) -> Any:
+    """Whether an item of this milestone kind is listed: the plain next episode only with
+    --episodes, or when --milestone names it."""
+    from hstrack.core.kinds import EVERY_EPISODE
+
+    def shown(kind: str) -> bool:
+        return episodes or kind not in EVERY_EPISODE or bool(kinds and kind in kinds)
+
+    return shown
+
+
 def places_of(regions: list[str] | None, media: list[str] | None) -> Any:
     """The --region/--medium filters, checked: (regions, media), each None for any."""
     if not regions and not media:

@@ -77,8 +77,9 @@ def notify(
     now = settings.now(at)
     store = settings.store()
     try:
-        leads = default_leads(config.read())
-        outcome = run(store, now, channels.send, leads, settings.pref_for, dry_run, trust_clock)
+        saved = config.read()
+        every = saved.get("episodes") == "all"
+        outcome = run(store, now, channels.send, default_leads(saved), settings.pref_for, dry_run, trust_clock, every)
     finally:
         channels.close()
     if as_json:
@@ -326,6 +327,7 @@ def remind(
 
 
 def _listing(settings: Settings, title_id: str | None) -> str:
+    from hstrack.core.kinds import EVERY_EPISODE
     from hstrack.core.model.leads import ALL_MILESTONES
     from hstrack.core.report.titles import report_title
     from hstrack.notify.leads import default_leads, describe_leads, follows, leads_for
@@ -333,6 +335,7 @@ def _listing(settings: Settings, title_id: str | None) -> str:
 
     saved = config.read()
     defaults = default_leads(saved)
+    every = saved.get("episodes") == "all"
     doc = settings.read()
     rows: list[list[str]] = []
     if title_id is None:
@@ -357,9 +360,11 @@ def _listing(settings: Settings, title_id: str | None) -> str:
                 why = f"not your {a.kind}: set lead times for it to follow it"
             elif ALL_MILESTONES in title.notify:
                 why = "set for the title"
+            elif key in EVERY_EPISODE and not every:
+                why = "every episode: hstrack config episodes all, or set lead times for it"
             else:
                 why = "the default"
-            shown = describe_leads(leads_for(title, key, defaults)) if follows(title, key, own) else "off"
+            shown = describe_leads(leads_for(title, key, defaults)) if follows(title, key, own, every) else "off"
             if shown not in ("off", "") and not a.date.is_exact and not a.date.is_tba:
                 shown = "when its window opens"
             rows.append([title.id, key, shown, why])

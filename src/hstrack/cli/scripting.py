@@ -2,12 +2,13 @@
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from hstrack.cli.common import (
     AtOpt,
+    EpisodesOpt,
     IdArg,
     JsonOpt,
     MediaOpt,
@@ -128,11 +129,35 @@ def export(
     ] = False,
     regions: RegionsOpt = None,
     media: MediaOpt = None,
+    all_day: Annotated[bool, typer.Option("--all-day", help="ICS: every event as a day (a set time too).")] = False,
+    refresh: Annotated[
+        str | None,
+        typer.Option(
+            "--refresh", metavar="SPAN", help="ICS: how often a subscribed calendar should fetch it (12h, 1d)."
+        ),
+    ] = None,
+    kinds: Annotated[
+        list[str] | None,
+        typer.Option("--kind", metavar="KIND", help="ICS: only titles of this kind: film, series… (repeatable)."),
+    ] = None,
+    milestones: Annotated[
+        list[str] | None,
+        typer.Option("--milestone", metavar="KIND", help="ICS: only these milestones: premiere… (repeatable)."),
+    ] = None,
+    episodes: EpisodesOpt = False,
+    past: Annotated[
+        int | None, typer.Option("--past", metavar="DAYS", min=0, max=36500, help="ICS: only events this recent.")
+    ] = None,
+    future: Annotated[
+        int | None, typer.Option("--future", metavar="DAYS", min=0, max=36500, help="ICS: only events this near.")
+    ] = None,
 ) -> None:
     """Export the store, or some titles, as JSON (the store's format), iCalendar or CSV.
 
     ICS and CSV can hold only some releases: --region GB --medium theatrical --medium digital
-    keeps UK cinema and streaming releases (and worldwide ones; other milestones stay)."""
+    keeps UK cinema and streaming releases (and worldwide ones; other milestones stay). A
+    calendar feed to subscribe to: --all-day, --refresh 1d, --kind series, --milestone
+    season-premiere, --episodes, --past 30 --future 365."""
     from hstrack.views.export import FORMATS, export_chunks, select
 
     fmt = fmt.strip().lower()  # ICS, Json: a format's name is not case-sensitive
@@ -148,9 +173,9 @@ def export(
         raise UsageError(
             "--region and --medium choose what a calendar or a sheet holds; JSON export is the whole store"
         )
-    chunks = export_chunks(
-        select(settings.read(), title_ids or []), fmt, settings.now(), windows=not no_windows, places=places
-    )
+    doc = select(settings.read(), title_ids or [])
+    feed = _feed(fmt, doc, all_day, refresh, kinds, milestones, episodes, past, future)
+    chunks = export_chunks(doc, fmt, settings.now(), windows=not no_windows, places=places, feed=feed)
     if output is None or str(output) == "-":
         from hstrack.core.text import inert_document
 
@@ -163,6 +188,36 @@ def export(
         sys.stdout.flush()
     else:
         write_file(chunks, output)
+
+
+def _feed(fmt: str, doc: Any, all_day: bool, refresh: str | None, kinds: list[str] | None,
+          milestones: list[str] | None, episodes: bool, past: int | None, future: int | None) -> Any:  # fmt: skip
+    """The calendar feed's choices, checked: ICS only."""
+    asked = {"--all-day": all_day, "--refresh": refresh is not None, "--kind": bool(kinds),
+             "--milestone": bool(milestones), "--episodes": episodes, "--past": past is not None,
+             "--future": future is not None}  # fmt: skip
+    given = [name for name, value in asked.items() if value]
+    if fmt != "ics":
+        if given:
+            raise UsageError(f"{', '.join(given)}: options of a calendar feed (--format ics)")
+        return None
+    from hstrack.core.kinds import TITLE_KINDS
+    from hstrack.core.model.validation import check_filter_kind
+    from hstrack.views.ics_feed import Feed, refresh_duration
+
+    for kind in kinds or []:
+        if kind.strip().lower() not in TITLE_KINDS:
+            raise UsageError(f"--kind {kind[:20]!r} is not a kind of title: {', '.join(TITLE_KINDS)}")
+    chosen = {check_filter_kind(k, doc.milestone_kinds()) for k in milestones} if milestones else None
+    return Feed(
+        all_day=all_day,
+        refresh=refresh_duration(refresh) if refresh is not None else None,
+        title_kinds=frozenset(k.strip().lower() for k in kinds) if kinds else None,
+        milestones=frozenset(chosen) if chosen else None,
+        episodes=episodes,
+        past=past,
+        future=future,
+    )
 
 
 IMPORT_LINES = 10  # titles (and details of one) an import lists before it summarises
@@ -181,11 +236,40 @@ def import_(
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="With --replace: do not ask before dropping titles.")
     ] = False,
+    service: Annotated[
+        str | None,
+        typer.Option("--from", metavar="letterboxd|imdb|trakt", help="FILE is a watchlist exported by this service."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="With --from: say what would be added, skipped and asked; write nothing.")
+    ] = False,
+    keep_released: Annotated[
+        bool, typer.Option("--all", help="With --from: keep films already released (left out by default).")
+    ] = False,
+    choices: Annotated[
+        Path | None,
+        typer.Option("--choices", metavar="FILE", help="With --from: choices read from FILE; open ones written to it."),
+    ] = None,
+    interactive: Annotated[
+        bool, typer.Option("--interactive", "-i", help="With --from: ask on the terminal which an ambiguous title is.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="With --from: what became of each row, as JSON.")] = False,
 ) -> None:
-    """Import a JSON export; the whole file is checked before anything is written."""
+    """Import a JSON export; the whole file is checked before anything is written. With
+    --from letterboxd|imdb|trakt, FILE is a watchlist: each film or show in it is matched
+    to its TMDb or Wikidata page and added, linked, with its dates (see the README)."""
     from hstrack.core.model.document import Document
     from hstrack.sharing import imports
 
+    if service is not None:
+        if merge or replace or yes:
+            raise UsageError("--from imports a watchlist; --merge, --replace and --yes are for hstrack's own exports")
+        from hstrack.cli.watchlists import import_watchlist
+
+        import_watchlist(ctx, service, file, dry_run, keep_released, choices, interactive, as_json)
+        return
+    if dry_run or keep_released or choices is not None or interactive or as_json:
+        raise UsageError("--dry-run, --all, --choices, --interactive and --json go with --from SERVICE")
     if merge and replace:
         raise UsageError("choose one of --merge and --replace")
     settings = settings_of(ctx)

@@ -213,7 +213,8 @@ def sync(
     from hstrack.core.references import SOURCE_NAMES, parse_reference
     from hstrack.sources.facts import Fetched
     from hstrack.sources.fetching import Failed
-    from hstrack.sources.sync import Outcome, confirm, reconcile
+    from hstrack.sources.importing import imdb_links
+    from hstrack.sources.sync import Outcome, confirm, link_title, reconcile
 
     settings = settings_of(ctx)
     now = settings.now()
@@ -241,8 +242,10 @@ def sync(
         if as_json:
             _sync_json(now, [], {}, {}, dry_run, offline)
         return
-    refs = {t.id: [parse_reference(link) for link in t.links] for t in titles}
+    refs = {t.id: [parse_reference(link) for link in t.links if not link.startswith("imdb:")] for t in titles}
     sources = _client(offline)
+    failures: dict[str, str] = {}
+    found_links = imdb_links(sources, titles, refs, failures)
     total = len({r for rs in refs.values() for r in rs})  # two titles linked to one page: one fetch
     # The stalest first: a run a source's deadline cuts short leaves the freshest for next time.
     order = sorted(titles, key=_confirmed_key)
@@ -250,10 +253,11 @@ def sync(
         task = bar.add_task("syncing", total=total) if bar is not None else None
         answers = sources.fetch([r for t in order for r in refs[t.id]],
                                 (lambda n: bar.advance(task, n)) if bar is not None else None)  # fmt: skip
-    failures: dict[str, str] = {}
     skipped: dict[str, list[str]] = {}  # a source that ran out of time -> the titles it was not asked for
     usable: dict[str, list[Fetched]] = {}
     for t in titles:
+        if t.id in failures:
+            continue
         got = [(r, answers[r]) for r in refs[t.id]]
         bad = [(r, a) for r, a in got if isinstance(a, Failed)]
         if bad:  # the store is left as it is for this title
@@ -265,6 +269,9 @@ def sync(
             usable[t.id] = [a for _, a in got if not isinstance(a, Failed)]
 
     def apply(document: Any) -> dict[str, list[Outcome]]:
+        for tid, ref in found_links.items():  # the page its IMDb id led to
+            if tid in usable and tid in document.titles:
+                link_title(document, tid, ref.text)
         # Answers from the cache (--offline) confirm nothing: they are as old as the cache.
         outcomes = {tid: reconcile(document, tid, found, now) for tid, found in usable.items()}
         return outcomes if offline else {tid: confirm(document, tid, outs, now) for tid, outs in outcomes.items()}

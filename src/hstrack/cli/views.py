@@ -8,12 +8,14 @@ import typer
 
 from hstrack.cli.common import (
     AtOpt,
+    EpisodesOpt,
     HeaderOpt,
     IdArg,
     JsonOpt,
     MediaOpt,
     PlainOpt,
     RegionsOpt,
+    episodes_shown,
     list_renderer,
     milestone_of,
     places_of,
@@ -170,12 +172,14 @@ def calendar(
     ] = None,
     regions: RegionsOpt = None,
     media: MediaOpt = None,
+    episodes: EpisodesOpt = False,
     as_json: JsonOpt = False,
     svg: SvgOpt = None,
     html: HtmlOpt = None,
     at: AtOpt = None,
 ) -> None:
-    """A month grid with milestones on their days and windows shaded over their span."""
+    """A month grid with milestones on their days and windows shaded over their span. A
+    series' every episode is shown with --episodes (its premieres and finales always)."""
     from hstrack.core.report.titles import status_report
     from hstrack.views.calendar import month_calendar, parse_month
 
@@ -191,6 +195,8 @@ def calendar(
             from hstrack.core.regions import admits
 
             cal.events[:] = [e for e in cal.events if admits(places, e.item.milestone)]
+        shown = episodes_shown(episodes)
+        cal.events[:] = [e for e in cal.events if shown(e.item.milestone.kind)]
         draw = renderer_for(settings, as_json, at)
         _draw(draw, lambda r: r.calendar(cal), svg, html, f"hstrack calendar {first.iso}")
 
@@ -274,12 +280,15 @@ def upcoming(
     ] = None,
     regions: RegionsOpt = None,
     media: MediaOpt = None,
+    episodes: EpisodesOpt = False,
     as_json: JsonOpt = False,
     plain: PlainOpt = False,
     header: HeaderOpt = False,
     at: AtOpt = None,
 ) -> None:
-    """Milestones across all titles starting (or open) within a span, soonest first."""
+    """Milestones across all titles starting (or open) within a span, soonest first. A
+    series' every episode is listed with --episodes (or --milestone episode); its premieres
+    and finales always."""
     from hstrack.core.dates.spans import span_end
     from hstrack.core.model.validation import check_filter_kind
     from hstrack.core.report.rows import upcoming as build_upcoming
@@ -294,6 +303,8 @@ def upcoming(
     kinds = {check_filter_kind(k, everywhere) for k in milestones} if milestones else None
     wanted = {doc.get(t).id for t in title_ids} if title_ids else None
     dated, tba = build_upcoming(status_report(doc, now, settings.pref_for(doc)), now, end, kinds, wanted)
+    shown = episodes_shown(episodes, kinds)
+    dated, tba = [u for u in dated if shown(u.item.milestone.kind)], [u for u in tba if shown(u.item.milestone.kind)]
     places = places_of(regions, media)
     if places is not None:
         from hstrack.core.regions import admits

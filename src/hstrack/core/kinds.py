@@ -42,6 +42,15 @@ MILESTONE_ALIASES = {
 }
 
 
+# A series' episodes, as a sync from TMDb writes them (hstrack.sources.episodes); the note
+# starts with the episode's code (S2E05). Views name them by it; upcoming and the calendar
+# list the plain next episode only on request (--episodes), and notify follows it only when
+# notify.episodes is "all": premieres and finales are what most people want to hear of.
+EPISODE_KINDS = ("episode", "season-premiere", "mid-season-finale", "mid-season-premiere", "season-finale",
+                 "series-finale")  # fmt: skip
+EVERY_EPISODE = ("episode",)
+
+
 def milestone_rank(kind: str) -> tuple[int, str]:
     """Ladder order for known kinds, then user kinds alphabetically."""
     if kind in MILESTONE_LADDER:

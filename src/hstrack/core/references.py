@@ -1,5 +1,8 @@
 """References from a title to its pages at the sources it is linked to: ``wikidata:Q123``,
-``tmdb:movie/550``, ``tmdb:tv/1399``, ``tmdb:tv/1399/season/2``, each in one spelling.
+``tmdb:movie/550``, ``tmdb:tv/1399``, ``tmdb:tv/1399/season/2``, each in one spelling; and
+``imdb:tt0111161``, an IMDb title a watchlist import named. IMDb is not asked for dates
+(it has no open API): its id is how ``sync`` finds the title's TMDb page (or Wikidata item)
+once the network answers, and how a re-import knows the title.
 
 A link is part of a title (``Title.links``), read and checked with the store, so its
 grammar is part of the core; the sources that follow a link (``hstrack.sources``) and the
@@ -13,8 +16,10 @@ from dataclasses import dataclass
 
 from hstrack.core.errors import UsageError
 
-SOURCES = ("wikidata", "tmdb")
+SOURCES = ("wikidata", "tmdb")  # the sources asked for dates
+LINKED = (*SOURCES, "imdb")  # what a title may be linked to
 SOURCE_NAMES = {"wikidata": "Wikidata", "tmdb": "TMDb"}
+IMDB_SITE = "https://www.imdb.com"
 TMDB_SITE = "https://www.themoviedb.org"  # the pages people read; the API's base is apart
 
 
@@ -24,7 +29,7 @@ class Reference:
     ``tmdb:tv/1399/season/2``."""
 
     source: str
-    kind: str  # "item" (Wikidata), "movie", "tv", "season" (TMDb)
+    kind: str  # "item" (Wikidata), "movie", "tv", "season" (TMDb), "title" (IMDb)
     number: int
     season: int | None = None
 
@@ -32,6 +37,8 @@ class Reference:
     def text(self) -> str:
         if self.source == "wikidata":
             return f"wikidata:Q{self.number}"
+        if self.source == "imdb":
+            return f"imdb:tt{self.number:07d}"
         if self.kind == "season":
             return f"tmdb:tv/{self.number}/season/{self.season}"
         return f"tmdb:{self.kind}/{self.number}"
@@ -44,6 +51,8 @@ class Reference:
         """The page a person reads (without a revision)."""
         if self.source == "wikidata":
             return f"{wikidata_base}/wiki/{self.qid}"
+        if self.source == "imdb":
+            return f"{IMDB_SITE}/title/{self.text[5:]}/"
         if self.kind == "season":
             return f"{TMDB_SITE}/tv/{self.number}/season/{self.season}"
         return f"{TMDB_SITE}/{self.kind}/{self.number}"
@@ -53,14 +62,16 @@ _NUMBER = r"[1-9][0-9]{0,11}"  # ASCII digits: \d would read "Q4٢" as Q42
 _FORMS = (
     re.compile(rf"wikidata:(?P<q>q{_NUMBER})"),
     re.compile(rf"tmdb:(?P<kind>movie|tv)/(?P<n>{_NUMBER})(?:/season/(?P<s>0|{_NUMBER}))?"),
+    re.compile(r"imdb:tt(?P<tt>[0-9]{7,10})"),
     # Pasted pages: https://www.wikidata.org/wiki/Q123, https://www.themoviedb.org/movie/550-fight-club
     re.compile(rf"https?://(?:www\.|m\.)?wikidata\.org/(?:wiki|entity)/(?P<q>q{_NUMBER})/?"),
     re.compile(
         rf"https?://(?:www\.)?themoviedb\.org/(?P<kind>movie|tv)/(?P<n>{_NUMBER})(?:-[a-z0-9-]*)?"
         rf"(?:/season/(?P<s>0|{_NUMBER}))?/?"
     ),
+    re.compile(r"https?://(?:www\.|m\.)?imdb\.com/title/tt(?P<tt>[0-9]{7,10})/?"),
 )
-REFERENCE_FORMS = "wikidata:Q123, tmdb:movie/550, tmdb:tv/1399 or tmdb:tv/1399/season/2"
+REFERENCE_FORMS = "wikidata:Q123, tmdb:movie/550, tmdb:tv/1399, tmdb:tv/1399/season/2 or imdb:tt0111161"
 
 
 def parse_reference(value: str) -> Reference:
@@ -76,6 +87,11 @@ def parse_reference(value: str) -> Reference:
         if m is None:
             continue
         groups = m.groupdict()
+        if groups.get("tt"):
+            number = int(groups["tt"])
+            if number == 0 or (len(groups["tt"]) > 7 and groups["tt"][0] == "0"):
+                break  # one spelling: tt0111161, tt10872600; never tt00111161
+            return Reference("imdb", "title", number)
         if groups.get("q"):
             return Reference("wikidata", "item", int(groups["q"][1:]))
         season = groups.get("s")

@@ -32,13 +32,18 @@ def leads_for(title: Title, key: str, defaults: tuple[str, ...]) -> list[str]:
     return list(defaults)
 
 
-def follows(title: Title, key: str, own: set[str]) -> bool:
+def follows(title: Title, key: str, own: set[str], every_episode: bool = False) -> bool:
     """Whether notify tells of a milestone at all: not when it (or its title) is off; of
     releases and premieres in several places, the viewer's own, and others only when lead
-    times are set for them."""
+    times are set for them; a series' every episode only with ``config episodes all`` (or
+    lead times set for it), its premieres and finales always."""
+    from hstrack.core.kinds import EVERY_EPISODE
+
     if key in title.notify:
         return bool(title.notify[key])
     if title.notify.get(ALL_MILESTONES) == []:
+        return False
+    if key in EVERY_EPISODE and not every_episode:
         return False
     return ("@" not in key and ":" not in key) or key in own
 

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 
 from hstrack.core.feed import instant_of
 from hstrack.core.model.leads import DEFAULT_LEADS
-from hstrack.core.report.assess import CANCELLED, label
+from hstrack.core.report.assess import CANCELLED
 from hstrack.core.report.history import history_row
 from hstrack.core.report.titles import TitleReport, report_title
 from hstrack.notify.leads import _anchor, _dated_at, _due, _leads_of, _start_of, follows, leads_for
@@ -118,6 +118,7 @@ def plan(
     record: Record | None,
     defaults: tuple[str, ...] = DEFAULT_LEADS,
     pref: Preference | None = None,
+    every_episode: bool = False,
 ) -> Plan:
     """What is due now and not yet sent, soonest due first."""
     tz = now.tzinfo
@@ -132,7 +133,7 @@ def plan(
     for title in doc.titles.values():
         report = report_title(title, now, pref=pref)
         own = {a.key for a in report.applicable}
-        found += _due_leads(title, report, own, now, today, baseline, record, defaults)
+        found += _due_leads(title, report, own, now, today, baseline, record, defaults, every_episode)
         for change in title.history:
             moment = instant_of(change.recorded)
             if moment is None or moment > now or not _news(change):
@@ -146,7 +147,7 @@ def plan(
             digest = _digest(change)
             if (title.uid, digest) in record.changes:
                 continue
-            if not follows(title, change.milestone, own) or _left_long_ago(change, now):
+            if not follows(title, change.milestone, own, every_episode) or _left_long_ago(change, now):
                 quiet[(title.uid, digest)] = change.recorded  # never told, so never later either
                 continue
             found.append(_change_notification(title, change, digest, moment, now, today))
@@ -163,13 +164,14 @@ def _due_leads(
     baseline: datetime,
     record: Record | None,
     defaults: tuple[str, ...],
+    every_episode: bool = False,
 ) -> list[Notification]:
     assert now.tzinfo is not None
     found = []
     if report.cancelled:
         return []  # nothing of a cancelled title counts down, whatever its dates say
     for a in report.milestones:
-        if a.kind == CANCELLED or a.state in (CANCELLED, "tba") or not follows(title, a.key, own):
+        if a.kind == CANCELLED or a.state in (CANCELLED, "tba") or not follows(title, a.key, own, every_episode):
             continue
         times = _anchor(a, now.tzinfo)
         leads = _leads_of(a, leads_for(title, a.key, defaults))
@@ -203,7 +205,7 @@ def _due_leads(
                 change=None,
                 late=moment < today,
                 due=moment,
-                summary=f"{label(a.key)} {a.date.text}{tentative} · {a.countdown}",
+                summary=f"{a.named} {a.date.text}{tentative} · {a.countdown}",
                 origin=None,
                 key=("lead", title.uid, a.key, canonical, lead),
             )
@@ -293,6 +295,7 @@ def run(
     pref_for: Callable[[Document], Preference | None] = lambda doc: None,
     dry_run: bool = False,
     trust_clock: bool = False,
+    every_episode: bool = False,
 ) -> Outcome:
     """Work out what is due and send it, each marked in the record as soon as it was sent.
     A ChannelError stops the run: that notification and the ones after it stay unsent, to be
@@ -303,14 +306,14 @@ def run(
         record = read_record(path)
         doc = store.read()
         note = _clock(doc, now, record, store, trust_clock)
-        due = plan(doc, now, record, defaults, pref_for(doc))
+        due = plan(doc, now, record, defaults, pref_for(doc), every_episode)
         found = [n for n in due.notifications if note is None or n.kind != "lead"]
         return Outcome(found, [], None, due.first, note)
     with running(store):
         record = read_record(path)
         doc = store.read()
         note = _clock(doc, now, record, store, trust_clock)
-        due = plan(doc, now, record, defaults, pref_for(doc))
+        due = plan(doc, now, record, defaults, pref_for(doc), every_episode)
         if note is not None:  # behind the record: every lead due by now was dealt with then
             due.notifications = [n for n in due.notifications if n.kind != "lead"]
         if record is None:

@@ -27,10 +27,11 @@ from hstrack.sources import access
 from hstrack.sources import tmdb as tmdb_docs
 from hstrack.sources import wikidata as wikidata_docs
 from hstrack.sources.access import CONTACT_VARIABLE, KEY_VARIABLE, TOKEN_VARIABLE, reason, user_agent
+from hstrack.sources.facts import Candidate
 from hstrack.sources.http import Client, FetchError, TimedOut
 
 if TYPE_CHECKING:
-    from hstrack.sources.facts import Candidate, Fetched
+    from hstrack.sources.facts import Fetched
     from hstrack.sources.places import CountryCodes
 
 __all__ = ["CONTACT_VARIABLE", "KEY_VARIABLE", "TOKEN_VARIABLE", "Failed", "Sources", "user_agent"]
@@ -235,6 +236,30 @@ class Sources:
     def _find_tmdb(self, name: str) -> list[Candidate]:
         return tmdb_docs.candidates(self._tmdb_json(tmdb_docs.search_url(self.tmdb, name, self.language.tmdb)))
 
+    # ------------------------------------------------------------------ watchlists (sources.lookup)
+
+    def by_imdb(self, imdb: str) -> list[Candidate]:
+        """The pages an IMDb id names: TMDb's ``/find`` when it can be asked, else the
+        Wikidata items with that P345 (kind and year unknown). Raises ``FetchError`` (no
+        answer) or ``lookup.Malformed`` (an answer hstrack cannot use)."""
+        from hstrack.sources import lookup
+
+        if self.credentials:
+            return lookup.tmdb_found(self._tmdb_json(lookup.tmdb_find_url(self.tmdb, imdb, self.language.tmdb)))
+        refs = lookup.wikidata_found(self._wikidata_json(lookup.wikidata_imdb_url(self.wikidata, imdb)))
+        return [Candidate(r, imdb, None, None, None, "wikidata") for r in refs]
+
+    def search(self, name: str) -> list[Candidate]:
+        """``find``'s candidates from one source: TMDb when it can be asked (its search has
+        years and kinds for every hit), else Wikidata. Raises ``FetchError`` or
+        ``lookup.Malformed``."""
+        from hstrack.sources import lookup
+
+        try:
+            return self._find_tmdb(name) if self.credentials else self._find_wikidata(name)
+        except (tmdb_docs.Malformed, wikidata_docs.Malformed) as exc:
+            raise lookup.Malformed(str(exc)) from None
+
     # ------------------------------------------------------------------ fetch
 
     def fetch(
@@ -252,7 +277,7 @@ class Sources:
                 continue
             try:
                 doc = self._tmdb_json(tmdb_docs.url(self.tmdb, ref, self.language.tmdb))
-                out[ref] = tmdb_docs.facts(ref, doc)
+                out[ref] = tmdb_docs.facts(ref, doc, self._season(ref, doc))
             except (FetchError, tmdb_docs.Malformed) as exc:
                 out[ref] = Failed.of(exc)
             if progress:
@@ -260,6 +285,23 @@ class Sources:
         if self.codes is not None:
             self.codes.save()
         return out
+
+    def _season(self, ref: Reference, doc: Any) -> Any:
+        """A series' current season document, for its premiere and finales; None when there
+        is none or it could not be fetched (the series' own facts still count)."""
+        from hstrack.core.references import Reference as Ref
+        from hstrack.sources import episodes
+
+        number = episodes.season_to_read(doc) if ref.kind == "tv" else None
+        if number is None:
+            return None
+        season = Ref("tmdb", "season", ref.number, season=number)
+        try:
+            return self._tmdb_json(tmdb_docs.url(self.tmdb, season, self.language.tmdb))
+        except FetchError as exc:
+            if self.warn:
+                self.warn(f"{ref.text}: season {number} left out ({reason(exc)})")
+            return None
 
     def _fetch_wikidata(
         self, refs: list[Reference], progress: Callable[[int], None] | None

@@ -290,12 +290,12 @@ def link_title(doc: Document, title_id: str, typed: str) -> tuple[str, str | Non
 def unlink_title(doc: Document, title_id: str, which: str | None) -> list[str]:
     """Remove a title's link to a source (``wikidata``, ``tmdb`` or a reference), or all of
     them. Its synced facts stay, as facts; its pending proposals from that source go."""
-    from hstrack.core.references import SOURCES, parse_reference
+    from hstrack.core.references import LINKED, parse_reference
 
     title = doc.get(title_id)
     if which is None:
         gone = list(title.links)
-    elif which.strip().lower() in SOURCES:
+    elif which.strip().lower() in LINKED:
         gone = [link for link in title.links if link.startswith(which.strip().lower() + ":")]
     else:
         ref = parse_reference(which).text

@@ -12,7 +12,7 @@ Shapes read, from TMDb's API reference:
   (``iso_3166_1``), release dates of six types (1 premiere, 2 theatrical (limited), 3
   theatrical, 4 digital, 5 physical, 6 TV: ``regions.TMDB_TYPES``) with a ``note``;
 - ``/tv/{id}`` (https://developer.themoviedb.org/reference/tv-series-details): ``status``,
-  ``first_air_date``; ``/tv/{id}/season/{n}``
+  ``first_air_date``, and its episodes (``sources.episodes``); ``/tv/{id}/season/{n}``
   (https://developer.themoviedb.org/reference/tv-season-details): ``air_date``.
 
 A TMDb date is a calendar day, never an instant: ``2026-10-03T00:00:00.000Z`` in
@@ -150,8 +150,9 @@ def _check(doc: Any, reference: Reference) -> dict[str, Any]:
     return doc
 
 
-def facts(reference: Reference, doc: Any) -> Fetched:
-    """What a movie, series or season document says of the title's milestones."""
+def facts(reference: Reference, doc: Any, season_doc: Any = None) -> Fetched:
+    """What a movie, series or season document says of the title's milestones; for a
+    series, with its current season's document (``episodes.season_to_read``) when fetched."""
     from hstrack.core.regions import TMDB_TYPES, is_region, make_key
 
     doc = _check(doc, reference)
@@ -177,6 +178,9 @@ def facts(reference: Reference, doc: Any) -> Fetched:
             out.facts.append(Fact("release", spec, source, ORIGIN))
         elif why:
             out.notes.append(f"first_air_date: left out {why}")
+        from hstrack.sources import episodes
+
+        episodes.facts(reference, doc, season_doc, out)
         return out
     by_key: dict[str, list[tuple[DateSpec, str | None]]] = {}
     block = doc.get("release_dates")

@@ -24,9 +24,10 @@ KEYS = {
     "leads": "how long before a dated milestone hstrack notify tells you, unless a title says (7d,1d,0d)",
     "stale": "how long an open window may go without news before status marks the title (90d)",
     "prompt": "what the prompt shows when nothing is pinned: firm (the default), releases or soonest",
+    "episodes": "which episodes of a series hstrack notify tells you of: key (premieres and finales) or all",
 }
 # A value that passes each setting's check, for naming a setting without a value (--unset).
-EXAMPLES = {"region": "worldwide", "medium": "digital", "leads": "0d", "stale": "90d", "prompt": "firm"}
+EXAMPLES = {"region": "worldwide", "medium": "digital", "leads": "0d", "stale": "90d", "prompt": "firm", "episodes": "key"}
 
 
 def config_path() -> Path:
@@ -75,6 +76,11 @@ def check(key: str, value: str) -> str:
         if n == 0 or unit == "h":
             raise UsageError(f"{value!r} is not a span to go without news: give days, weeks, months or years (90d)")
         return f"{n}{unit}"
+    if key == "episodes":
+        said = value.strip().lower()
+        if said not in ("key", "all"):
+            raise UsageError(f"{value[:20]!r} is not key (premieres and finales) or all (every episode)")
+        return said
     media = [check_medium(m) for m in value.split(",") if m.strip()]
     if not media:
         raise UsageError("give at least one medium, or --unset")

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from hstrack.core.report.assess import Assessed, label
 from hstrack.core.text import inert
 
 if TYPE_CHECKING:
+    from hstrack.core.report.assess import Assessed
     from hstrack.core.report.titles import TitleReport
 
 # What each phase looks like on a bar; the glyphs alone tell the phases apart. The dotted
@@ -347,11 +347,11 @@ def slate_chart(reports: list[TitleReport], now: datetime, width: int, day_text:
 
 def title_chart(report: TitleReport, now: datetime, width: int, day_text: str) -> Chart:
     """One title: its phase bar, then each milestone on its own row."""
-    labels = ["phase"] + [label(a.key) for a in report.milestones]
+    labels = ["phase"] + [a.named for a in report.milestones]
     label_width = _label_width(labels, width)
     axis = make_axis([report], now, width - label_width - 1)
     today_col = axis.col(now.date())
     rows = [ChartRow("phase", bar(report, axis, now))]
     for a in report.milestones:
-        rows.append(ChartRow(label(a.key), milestone_row(a, axis, today_col)))
+        rows.append(ChartRow(a.named, milestone_row(a, axis, today_col)))
     return Chart(axis, label_width, rows, today_line(axis, now, day_text))

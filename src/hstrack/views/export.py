@@ -29,7 +29,7 @@ from hstrack.core.errors import UsageError
 from hstrack.core.kinds import milestone_rank
 from hstrack.core.model.document import Document
 from hstrack.core.regions import Places, admits
-from hstrack.core.report.assess import Assessed, label
+from hstrack.core.report.assess import Assessed, named
 from hstrack.core.report.titles import report_title
 from hstrack.core.text import inert
 from hstrack.store.codec import dumps
@@ -38,6 +38,7 @@ from hstrack.views.data import milestone as milestone_json
 if TYPE_CHECKING:
     from hstrack.core.model.milestone import Milestone
     from hstrack.core.model.title import Title
+    from hstrack.views.ics_feed import Feed
 
 FORMATS = ("json", "ics", "csv")
 
@@ -117,7 +118,7 @@ def _lapses(title: Title, m: Milestone, now: datetime) -> list[datetime]:
 
 
 def _summary(title: Title, m: Milestone, cancelled: bool, due: bool = False) -> str:
-    what = label(m.key)
+    what = named(m)
     text = f"{inert(title.name)}: {what}"
     if due:
         text += f" ({m.date.text}, due, unconfirmed: no day was recorded)"
@@ -148,11 +149,15 @@ def _description(m: Milestone, cancellation: Milestone | None, due: bool = False
     return "\n".join(lines)
 
 
-def _exported(m: Milestone, windows: bool, places: Places) -> bool:
+def _exported(m: Milestone, windows: bool, places: Places, feed: Feed | None = None,
+              now: datetime | None = None) -> bool:  # fmt: skip
     """Whether a milestone has an event: dated, known to the day unless windows are
-    wanted, and in the chosen places. Both passes over the titles ask this one question."""
+    wanted, in the chosen places, and in the feed's choices. Both passes over the titles
+    ask this one question."""
     spec = m.date
-    return not spec.is_tba and (windows or spec.is_exact) and admits(places, m)
+    if spec.is_tba or not (windows or spec.is_exact) or not admits(places, m):
+        return False
+    return feed is None or now is None or feed.keeps(m, now)
 
 
 # RFC 5545 3.1: a content line SHOULD be folded to at most 75 octets. Lines are cut at 74,
@@ -251,8 +256,11 @@ class _Starts:
         return f"{prefix}{_stamp(at)}{suffix}"
 
 
-def _events(title: Title, now: datetime, windows: bool, places: Places, starts: _Starts) -> list[str]:
+def _events(title: Title, now: datetime, windows: bool, places: Places, starts: _Starts,
+            feed: Feed | None = None) -> list[str]:  # fmt: skip
     """The content lines of a title's events, in icalendar's order of properties."""
+    if feed is not None and not feed.keeps_title(title):
+        return []
     report = report_title(title, now)
     cancellation = title.milestones.get("cancelled") if report.cancelled else None
     cancel_changes = _date_changes(title, "cancelled")
@@ -260,13 +268,17 @@ def _events(title: Title, now: datetime, windows: bool, places: Places, starts: 
     add = lines.append
     for a in sorted(report.milestones, key=lambda a: (milestone_rank(a.kind), a.key)):
         m, spec = a.milestone, a.milestone.date
-        if not _exported(m, windows, places):
+        if not _exported(m, windows, places, feed, now):
             continue
         overtaken = a.state == "cancelled"
         due = a.state == "due"
         add("BEGIN:VEVENT")
         add(f"SUMMARY:{_text(_summary(title, m, overtaken, due))}")
-        if spec.at is not None:
+        if spec.at is not None and feed is not None and feed.all_day:
+            day = spec.at.astimezone(now.tzinfo).date()  # the instant's day where the viewer is
+            add(f"DTSTART;VALUE=DATE:{_day(day)}")
+            add(f"DTEND;VALUE=DATE:{_day(day + timedelta(days=1))}")
+        elif spec.at is not None:
             add(starts.line(spec.at if spec.zone else spec.at.astimezone(UTC)))  # fixed offsets go as UTC
         else:
             assert spec.earliest is not None
@@ -291,20 +303,28 @@ def _events(title: Title, now: datetime, windows: bool, places: Places, starts: 
     return lines
 
 
-def _zone_years(doc: Document, windows: bool, places: Places) -> dict[str, tuple[int, int]]:
-    """The first and last year of the exported instants in each named zone."""
+def _zone_years(doc: Document, windows: bool, places: Places, feed: Feed | None = None,
+                now: datetime | None = None) -> dict[str, tuple[int, int]]:  # fmt: skip
+    """The first and last year of the exported instants in each named zone (none when
+    every event is a day)."""
     years: dict[str, tuple[int, int]] = {}
+    if feed is not None and feed.all_day:
+        return years
     for title in doc.titles.values():
+        if feed is not None and not feed.keeps_title(title):
+            continue
         for m in title.milestones.values():
             spec = m.date
-            if spec.zone and spec.at is not None and _exported(m, windows, places):
+            if spec.zone and spec.at is not None and _exported(m, windows, places, feed, now):
                 year = spec.at.year
                 low, high = years.get(spec.zone, (year, year))
                 years[spec.zone] = (min(low, year), max(high, year))
     return years
 
 
-def ics_chunks(doc: Document, now: datetime, windows: bool = True, places: Places = None) -> Iterator[bytes]:
+def ics_chunks(
+    doc: Document, now: datetime, windows: bool = True, places: Places = None, feed: Feed | None = None
+) -> Iterator[bytes]:
     """One event per dated milestone, as the bytes of the file in pieces: the calendar's
     head and time zones, then each title's events, then its end. A store of any size is
     written with the memory of one title's events, and in a fraction of the time the
@@ -313,7 +333,8 @@ def ics_chunks(doc: Document, now: datetime, windows: bool = True, places: Place
     A milestone a cancellation overtook stays in the file as ``STATUS:CANCELLED`` with a
     higher SEQUENCE, so a calendar that subscribed to it learns it will not happen instead
     of keeping a stale event. Each milestone's SEQUENCE counts the changes of its own date
-    and of the title's cancellation, so it only grows, and DTSTAMP is the last of them."""
+    and of the title's cancellation, so it only grows, and DTSTAMP is the last of them.
+    ``feed``: what a subscribed feed holds (``views.ics_feed``)."""
     head = (
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -321,11 +342,11 @@ def ics_chunks(doc: Document, now: datetime, windows: bool = True, places: Place
         "CALSCALE:GREGORIAN",
         "X-WR-CALNAME:hstrack releases",
     )
-    yield _content_lines(list(head))
+    yield _content_lines([*head, *(feed.head() if feed is not None else [])])
     # The VTIMEZONEs come before the events, so the zones are found in a first, light pass.
     # Each covers from the year before its first event to the year after its last, so a
     # calendar never has to guess the rules near an event.
-    zones = _zone_years(doc, windows, places)
+    zones = _zone_years(doc, windows, places, feed, now)
     if zones:
         from hstrack.views.vtimezone import vtimezone  # lazy: icalendar, only for a file with zones
 
@@ -337,7 +358,7 @@ def ics_chunks(doc: Document, now: datetime, windows: bool = True, places: Place
             yield data
     starts = _Starts()
     for title_id in sorted(doc.titles):
-        lines = _events(doc.titles[title_id], now, windows, places, starts)
+        lines = _events(doc.titles[title_id], now, windows, places, starts, feed)
         if lines:
             yield _content_lines(lines)
     yield b"END:VCALENDAR\r\n"
@@ -403,7 +424,7 @@ def to_csv(doc: Document, now: datetime, places: Places = None) -> bytes:
 
 
 def export_chunks(
-    doc: Document, fmt: str, now: datetime, windows: bool = True, places: Places = None
+    doc: Document, fmt: str, now: datetime, windows: bool = True, places: Places = None, feed: Feed | None = None
 ) -> Iterator[bytes]:
     """The export as the bytes of the file in pieces, to be written as they come, so
     memory holds one title's part of an ICS or CSV file at a time, not the whole file.
@@ -412,7 +433,7 @@ def export_chunks(
     if fmt == "json":
         return iter((to_json(doc),))
     if fmt == "ics":
-        return ics_chunks(doc, now, windows, places)
+        return ics_chunks(doc, now, windows, places, feed)
     if fmt == "csv":
         return csv_chunks(doc, now, places)
     raise UsageError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")

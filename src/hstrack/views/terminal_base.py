@@ -17,7 +17,6 @@ from rich.console import Console
 from rich.text import Text
 
 from hstrack.core.dates.spec import format_day
-from hstrack.core.report.assess import Assessed, label
 from hstrack.core.text import inert
 from hstrack.views.layout import (
     NEEDED,
@@ -35,6 +34,7 @@ from hstrack.views.layout import (
 )
 
 if TYPE_CHECKING:  # types only: a command loads the modules it runs
+    from hstrack.core.report.assess import Assessed
     from hstrack.core.report.titles import TitleReport
 
 
@@ -101,7 +101,7 @@ def _countdown(a: Assessed) -> Para:
 def _milestone_cell(a: Assessed | None, empty: str) -> list[Para]:
     if a is None:
         return [phrase(empty, "dim")]
-    cell = [phrase(label(a.key), STATE_STYLE[a.state]), _when(a)]
+    cell = [phrase(a.named, STATE_STYLE[a.state]), _when(a)]
     if a.state != "tba":
         cell.append(_countdown(a))
     return cell

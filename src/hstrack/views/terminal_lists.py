@@ -124,14 +124,14 @@ class ListView(TerminalBase):
             table = Table(columns, give_way=[[2], [3], [0, 1]], cuts=[2, 3, 0, 1], under_at=1)
             for u in dated:
                 a = u.item
-                table.add([_when(a), name(u.report.title.name), phrase(label(a.key)), _countdown(a)])
+                table.add([_when(a), name(u.report.title.name), phrase(a.named), _countdown(a)])
             lines = table.lines(self.width, self.glyphs)
         if lines is None:
             paras: list[tuple[Para, int, int]] = []
             for u in dated:
                 a = u.item
                 paras.append((name(u.report.title.name), 0, DETAIL))
-                paras.append((chain(phrase(label(a.key)), _when(a), _countdown(a)), DETAIL, MORE))
+                paras.append((chain(phrase(a.named), _when(a), _countdown(a)), DETAIL, MORE))
             lines = self._block(paras)
         if tba:
             line = atom("Date TBA:", "dim")

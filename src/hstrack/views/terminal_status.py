@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from hstrack.core.report.assess import Assessed, label
 from hstrack.core.text import inert
 from hstrack.views.layout import (
     Column,
@@ -35,6 +34,7 @@ from hstrack.views.terminal_base import (
 )
 
 if TYPE_CHECKING:  # types only: a command loads the modules it runs
+    from hstrack.core.report.assess import Assessed
     from hstrack.core.report.titles import TitleReport
     from hstrack.views.calendar import MonthCalendar
 
@@ -108,7 +108,7 @@ class StatusView(TerminalBase):
 
     @staticmethod
     def _milestone_line(heading: str, a: Assessed, named: bool = True, place: str | None = None) -> Para:
-        parts = [phrase(label(a.key))] if named else []
+        parts = [phrase(a.named)] if named else []
         parts.append(_when(a))
         if a.state != "tba":
             parts.append(_countdown(a))

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from rich.console import Group
 from rich.text import Text
 
-from hstrack.core.report.assess import label
 from hstrack.core.text import inert
 from hstrack.views.layout import (
     NEEDED,
@@ -69,7 +68,7 @@ class TitleView(TerminalBase):
                 paras.append(today)
             a = row.item
             head = then(atom(STATE_MARK[a.state], STATE_STYLE[a.state]), _when(a))
-            paras.append((then(head, phrase(label(a.key), "bold"), space=2), 0, MORE))
+            paras.append((then(head, phrase(a.named, "bold"), space=2), 0, MORE))
             when = _countdown(a)
             if row.gap_text:
                 when = then(when, atom(f"({row.gap_text})", "dim"))
@@ -97,7 +96,7 @@ class TitleView(TerminalBase):
             cells = [
                 atom(STATE_MARK[a.state], STATE_STYLE[a.state]),
                 _when(a),
-                phrase(label(a.key), "bold"),
+                phrase(a.named, "bold"),
                 phrase(row.gap_text, "dim"),
                 _countdown(a),
             ]

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from hstrack.core.errors import UsageError
-from hstrack.core.kinds import MILESTONE_ALIASES, MILESTONE_LADDER, PLACED_KINDS
+from hstrack.core.kinds import EPISODE_KINDS, MILESTONE_ALIASES, MILESTONE_LADDER, PLACED_KINDS
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_SLUG = 64
@@ -122,7 +122,7 @@ def check_filter_kind(kind: str, everywhere: Iterable[str]) -> str:
     has it; a kind that exists nowhere is a usage error, not an empty answer."""
     key = normalize_milestone(kind)
     seen = set(everywhere)
-    if key in MILESTONE_LADDER or key in seen:
+    if key in MILESTONE_LADDER or key in EPISODE_KINDS or key in seen:
         return key
     from hstrack.core.suggest import close_matches, did_you_mean  # only a mistake pays for it
 

@@ -15,11 +15,12 @@ and instants are ordered by when they happen, not by their wall clock in their o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
-from hstrack.core.kinds import milestone_rank
+from hstrack.core.kinds import EPISODE_KINDS, milestone_rank
 from hstrack.core.text import ago, ago_range, hours_minutes, until, until_range
 
 if TYPE_CHECKING:  # types only: a command loads the modules it runs
@@ -41,11 +42,28 @@ REPORTED = ("announced", CANCELLED)
 def label(key: str) -> str:
     """A milestone's name as people read it: "production start", "release (UK cinemas)"."""
     if "@" not in key and ":" not in key:
-        return key.replace("-", " ")
+        return _words(key)
     from hstrack.core.regions import split_key, where
 
     kind, region, medium = split_key(key)
-    return f"{kind.replace('-', ' ')} ({where(region, medium)})"
+    return f"{_words(kind)} ({where(region, medium)})"
+
+
+def _words(kind: str) -> str:
+    return kind.replace("-", " ").replace("mid season", "mid-season")
+
+
+_CODE = re.compile(r"S[0-9]{1,4}E[0-9]{2,5}")
+
+
+def named(m: Milestone) -> str:
+    """A milestone's name with its episode: "S2E05" for the next episode, "season finale
+    S2E10"; other milestones as ``label`` names them."""
+
+    episode = _CODE.match(m.note or "") if m.kind in EPISODE_KINDS and m.region is None else None
+    if episode is None:
+        return label(m.key)
+    return episode[0] if m.kind == "episode" else f"{label(m.key)} {episode[0]}"
 
 
 @dataclass(frozen=True)
@@ -64,6 +82,11 @@ class Assessed:
     @property
     def kind(self) -> str:
         return self.milestone.kind
+
+    @property
+    def named(self) -> str:
+        """How views name it: "S2E05", "season finale S2E10", "release (UK cinemas)"."""
+        return named(self.milestone)
 
     @property
     def key(self) -> str:

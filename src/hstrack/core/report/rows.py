@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from hstrack.core.dates.spec import format_day
 from hstrack.core.kinds import milestone_rank
-from hstrack.core.report.assess import CANCELLED, Assessed, _set, label, time_key
+from hstrack.core.report.assess import CANCELLED, Assessed, _set, time_key
 from hstrack.core.text import ago, hours_minutes, span_range, until, until_range
 from hstrack.core.values import Value
 
@@ -100,11 +100,9 @@ class Countdown(Value):
             if not r.milestones:
                 return "no milestones yet"
             if r.last is not None:
-                return (
-                    f"nothing ahead: the last milestone, {label(r.last.key)} {_dated(r.last)}, was {r.last.countdown}"
-                )
+                return f"nothing ahead: the last milestone, {r.last.named} {_dated(r.last)}, was {r.last.countdown}"
             return "nothing ahead"
-        kind = label(t.key)
+        kind = t.named
         if t.state == CANCELLED:
             why = (
                 f"the title was cancelled {ended.date.text} ({ended.countdown})" if ended else "the title was cancelled"
@@ -114,7 +112,7 @@ class Countdown(Value):
             if self.since is None or self.since.days_since is None:
                 return f"{kind} TBA"
             days = self.since.days_since
-            since = label(self.since.key)
+            since = self.since.named
             return f"{kind} TBA · {span_range(days, days)} since {since} ({self.since.date.text})"
         if t.state == "past":
             return f"{kind} {_dated(t)} · {t.countdown}"
