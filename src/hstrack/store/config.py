@@ -27,7 +27,14 @@ KEYS = {
     "episodes": "which episodes of a series hstrack notify tells you of: key (premieres and finales) or all",
 }
 # A value that passes each setting's check, for naming a setting without a value (--unset).
-EXAMPLES = {"region": "worldwide", "medium": "digital", "leads": "0d", "stale": "90d", "prompt": "firm", "episodes": "key"}
+EXAMPLES = {
+    "region": "worldwide",
+    "medium": "digital",
+    "leads": "0d",
+    "stale": "90d",
+    "prompt": "firm",
+    "episodes": "key",
+}
 
 
 def config_path() -> Path:
