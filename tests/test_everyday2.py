@@ -53,7 +53,7 @@ def prompt(cli: Cli, now: str = NOW) -> str:
 
 def slate(cli: Cli, titles: list[tuple[str, str, str, str, tuple[str, ...]]], seed: bool = True) -> None:
     """(id, label, milestone, date, extra set options) for each title; with or without the
-    seed's Heartstopper titles (the film's release window, H2 2026, is open on NOW)."""
+    seed's Heartstopper titles (the film, released on 17 Jul 2026, and season 3)."""
     cli("status", now="2026-11-01T12:00:00+00:00")
     if not seed:
         cli("remove", FILM, "--yes", now="2026-11-01T12:00:00+00:00")
@@ -133,7 +133,7 @@ def test_28_1_a_pin_still_wins(cli: Cli) -> None:
 
 @pytest.mark.parametrize(
     ("rule", "expected"),
-    [("firm", "BIG · 13d"), ("releases", "HS film · H2 2026"), ("soonest", "SEV · 2026")],
+    [("firm", "BIG · 13d"), ("releases", "WIN · H2 2026"), ("soonest", "SEV · 2026")],
 )
 def test_28_1_config_chooses_the_rule(cli: Cli, rule: str, expected: str) -> None:
     """`config prompt` picks another rule; the cache is rebuilt at once, so the next prompt
@@ -143,6 +143,7 @@ def test_28_1_config_chooses_the_rule(cli: Cli, rule: str, expected: str) -> Non
         [
             ("sev", "SEV", "production-start", "2026", ("--tentative",)),
             ("big", "BIG", "production-start", "2026-12-10", ()),
+            ("win", "WIN", "release", "H2 2026", ()),  # a release window open on NOW
         ],
     )
     cli("config", "prompt", rule.upper() if rule == "soonest" else rule)
@@ -236,7 +237,10 @@ def test_28_2_mo_is_months(seeded: Cli, args: tuple[str, ...], field: str, expec
 def test_28_2_check_takes_mo(seeded: Cli) -> None:
     """Holds today."""
     assert seeded("check", FILM, "--changed-since", "10mo").exit_code == 0
-    assert seeded("check", FILM, "--due-within", "2mo").exit_code == 0
+    seeded("add", "Soon", "--kind", "film")
+    seeded("set", "soon", "release", "2027-01-10")  # 44 days after NOW
+    assert seeded("check", "soon", "--due-within", "2mo").exit_code == 0
+    assert seeded("check", "soon", "--due-within", "1mo", code=1).exit_code == 1
 
 
 # ----------------------------------------------------------- 28.3: year-long windows in the calendar
