@@ -687,6 +687,11 @@ class FakeWikidata:
         query = parse_qs(request.query_string.decode())
         if query["action"][0] == "wbsearchentities":
             return Response(json.dumps(D.search_answer()), content_type="application/json")
+        if query["action"][0] == "wbgetclaims":  # one property of one place (sources.places)
+            entity = self.entities.get(query["entity"][0]) or {"claims": {}}
+            prop = query["property"][0]
+            claims = {prop: entity["claims"][prop]} if prop in entity["claims"] else {}
+            return Response(json.dumps({"claims": claims}), content_type="application/json")
         ids = query["ids"][0].split("|")
         found = D.entities_answer({q: self.entities.get(q) for q in ids})
         return Response(json.dumps(found), content_type="application/json")
