@@ -277,7 +277,11 @@ def last_reached(assessed: list[Expected], nxt: Expected | None) -> str | None:
             return (date.max, 0.0, rank(e.kind))
         return (e.window[1], e.moment, rank(e.kind))
 
-    reached = [e for e in assessed if e.reached and e is not nxt and (nxt is None or nxt.state == "due" or when(e) <= when(nxt))]
+    reached = [
+        e
+        for e in assessed
+        if e.reached and e is not nxt and (nxt is None or nxt.state == "due" or when(e) <= when(nxt))
+    ]
     return max(reached, key=when).kind if reached else None
 
 

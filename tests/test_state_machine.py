@@ -234,7 +234,8 @@ class Stores(RuleBasedStateMachine):
                 if mine is not None and key in mine.milestones:
                     continue
                 if key not in after[title.uid].milestones:  # only a removal here keeps theirs out
-                    assert mine is not None and any(c.milestone == key and c.new is None for c in mine.history), key
+                    assert mine is not None, key
+                    assert any(c.milestone == key and c.new is None for c in mine.history), key
                     continue
                 assert after[title.uid].milestones[key].date.canonical == m.date.canonical
         if self.raw(into) != raw:  # an import that brings nothing is no change: undo goes past it
