@@ -195,12 +195,32 @@ def need(program: str) -> str:
     return found
 
 
+# Hypothesis's profile (README, "Development"): HYPOTHESIS_PROFILE names one; otherwise CI
+# (.ci/run sets CI=true) runs "ci" and a developer "dev". `examples` scales each test's own
+# count by the profile, as an explicit max_examples wins over any profile's.
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+SCALE = {"ci": 0.5, "long": 10.0}
+
+
+def examples(count: int) -> int:
+    """A property test's number of examples: ``count`` as written, half in CI, ten times in
+    the long profile (and as written under "mutation", whose runs were measured so)."""
+    return max(min(count, 10), round(count * SCALE.get(PROFILE, 1.0)))
+
+
 def pytest_configure(config: pytest.Config) -> None:
     from hypothesis import settings
 
+    # No deadline anywhere: the suite runs in parallel workers on a shared 2-core machine,
+    # where a single example's time measures the neighbours (benchmarks/ measures speed).
+    settings.register_profile("dev", deadline=None)
+    # CI clones afresh each run, so an example database would only be written, never read
+    # (and its workers would share one folder); print_blob says how to replay a failure.
+    settings.register_profile("ci", deadline=None, database=None, print_blob=True)
+    settings.register_profile("long", deadline=None, max_examples=1000)
     # tools/mutate.py runs the suite once per mutant: fewer, repeatable examples there.
     settings.register_profile("mutation", max_examples=25, derandomize=True, deadline=None)
-    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+    settings.load_profile(PROFILE)
 
 
 def by_id(events: dict[str, Any], store: Path) -> dict[str, Any]:

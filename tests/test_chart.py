@@ -33,6 +33,8 @@ from hstrack.views.chart import (
     today_line,
 )
 
+from .conftest import examples
+
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=LONDON)
 EARLY = datetime(2025, 6, 10, 12, 0, tzinfo=LONDON)  # the seed as of then: in production, release TBA
@@ -215,7 +217,7 @@ def _slate(data: st.DataObject) -> list[TitleReport]:
     return status_report(doc, NOW)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(data=st.data(), width=st.integers(12, 240))
 def test_any_slate_at_any_width_fits_exactly(data: st.DataObject, width: int) -> None:
     reports = _slate(data)

@@ -22,7 +22,7 @@ from hstrack.core.dates.grammar import parse_canonical, parse_date, parse_typed
 from hstrack.core.dates.spec import DateError, DateSpec, Precision
 from hstrack.core.dates.zones import ABBREVIATION_TIMES
 
-from .conftest import Cli
+from .conftest import Cli, examples
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -42,7 +42,7 @@ def last_day(year: int, month: int) -> date:
     ("words", "first", "last"), [("early", 1, 4), ("mid", 5, 8), ("late", 9, 12)], ids=["early", "mid", "late"]
 )
 @given(year=st.integers(1000, 9998))
-@settings(max_examples=40)
+@settings(max_examples=examples(40))
 def test_parts_of_a_year_are_quadrimesters(words: str, first: int, last: int, year: int) -> None:
     for typed in (f"{words} {year}", f"{words}-{year}", f"{words.upper()} {year}", f"{year}-{36 + (first + 3) // 4}"):
         spec = parse_date(typed)
@@ -67,7 +67,7 @@ DASHES = ("-", "–", "—", " - ", " – ", " to ", " through ", " until ")
     length=st.integers(1, 14),
     dash=st.sampled_from(DASHES),
 )
-@settings(max_examples=150)
+@settings(max_examples=examples(150))
 def test_a_span_of_months_is_its_months_in_every_spelling(year: int, start: int, length: int, dash: str) -> None:
     end_index = start - 1 + length
     end_year, end = year + end_index // 12, end_index % 12 + 1
@@ -91,7 +91,7 @@ def test_a_span_of_months_is_its_months_in_every_spelling(year: int, start: int,
 # The last first day leaves room for the longest span inside 9998: a span that ends in 9999
 # is refused (only winter 9998 may), as a test below checks.
 @given(first=st.dates(date(1000, 1, 1), date(9998, 10, 31)), length=st.integers(1, 60), dash=st.sampled_from(DASHES))
-@settings(max_examples=150)
+@settings(max_examples=examples(150))
 def test_a_span_of_days_is_its_days_in_every_spelling(first: date, length: int, dash: str) -> None:
     last = first + timedelta(days=length)
     assume(not (first.day == 1 and (last + timedelta(days=1)).day == 1))  # whole months: the test above
@@ -342,7 +342,7 @@ ENDS = ["2026", "H1 2026", "H2 2026", "Q1 2026", "Q3 2026", "Q4 2026", "spring 2
 
 
 @given(left=st.sampled_from(ENDS), right=st.sampled_from(ENDS), dash=st.sampled_from([*DASHES, "..", "/", "-to-"]))
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 def test_a_span_between_any_two_dates_runs_from_the_first_ones_start_to_the_seconds_end(
     left: str, right: str, dash: str
 ) -> None:

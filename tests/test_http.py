@@ -383,8 +383,10 @@ def raw() -> Any:
         (b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n{\"a\":", "cut short"),  # closed mid-body
         (b"HTTP/1.1 200 OK\r\n" + b"X: 1\r\n" * 200 + b"\r\n{}", "not HTTP hstrack can read"),  # too many headers
         (b"HTTP/1.1 200 OK\r\nX: " + b"a" * 70000 + b"\r\n\r\n{}", "not HTTP hstrack can read"),  # a header too long
-        (b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 10\r\n\r\n" + gzip.compress(b'{"ok": 1}')[:10],
-         "cut short"),  # a gzip stream that stops early
+        # A gzip stream that stops early; mtime=0 keeps the bytes, so the test's id, the same
+        # in every xdist worker (which must collect the same tests).
+        (b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 10\r\n\r\n"
+         + gzip.compress(b'{"ok": 1}', mtime=0)[:10], "cut short"),
         # "²" is a digit to str.isdigit, not to int()
         (b"HTTP/1.1 429 Too Many\r\nRetry-After: \xb2\r\nContent-Length: 0\r\n\r\n", "rate limited"),
     ],

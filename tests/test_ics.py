@@ -37,7 +37,7 @@ from hstrack.views.export import (
     to_ics,
 )
 
-from .conftest import Cli
+from .conftest import Cli, examples
 
 NOW = datetime(2026, 11, 28, 10, tzinfo=UTC)
 
@@ -196,7 +196,7 @@ def unfolded_event(line: bytes) -> Any:
     return Event.from_ical(b"BEGIN:VEVENT\r\n" + line + b"END:VEVENT\r\n")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(TEXT)
 def test_any_text_reads_back_as_itself_and_stays_one_property(value: str) -> None:
     line = _content_lines([f"DESCRIPTION:{_text(value)}"])
@@ -214,7 +214,7 @@ def test_any_text_reads_back_as_itself_and_stays_one_property(value: str) -> Non
     assert str(event["description"]) == value.replace("\r\n", "\n").replace("\r", "\n")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.integers(0, 80), st.sampled_from(["é", "€", "𝄞", "\\", "\\\\", "^", ";", ","]))
 def test_a_fold_lands_between_characters_and_escapes(pad: int, tricky: str) -> None:
     value = "a" * pad + tricky * 5 + "z" * 80
@@ -229,7 +229,7 @@ def test_a_fold_lands_between_characters_and_escapes(pad: int, tricky: str) -> N
     assert event.to_ical() == b"BEGIN:VEVENT\r\n" + line + b"END:VEVENT\r\n"
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(name=TEXT, note=TEXT, source=TEXT)
 def test_hostile_stored_text_is_inert_data_in_a_real_calendar(name: str, note: str, source: str) -> None:
     from icalendar import Calendar

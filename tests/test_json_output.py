@@ -21,6 +21,8 @@ from hstrack.core.model.title import Title
 from hstrack.core.report.titles import status_report
 from hstrack.views.data import _escape, _Objects, dumps, title
 
+from .conftest import examples
+
 # What data.to_text printed before orjson, kept verbatim as the reference.
 _OLD_RAW_CONTROLS = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -54,7 +56,7 @@ VALUES = st.recursive(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(value=VALUES, pretty=st.booleans())
 def test_the_json_encoder_writes_what_json_dumps_wrote(value: Any, pretty: bool) -> None:
     # to_text(value, pretty, floatless=True) on a UTF-8 stdout

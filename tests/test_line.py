@@ -23,6 +23,7 @@ from hstrack.core.tracker import add_title, set_milestone
 from hstrack.views.line import print_countdown
 from hstrack.views.terminal import TerminalRenderer
 
+from .conftest import examples
 from .test_imports import loaded_modules
 
 NOW = datetime(2026, 11, 27, 12, tzinfo=ZoneInfo("Europe/London"))
@@ -36,7 +37,7 @@ def stream(encoding: str) -> io.TextIOWrapper:
     return io.TextIOWrapper(io.BytesIO(), encoding=encoding, errors="strict", newline="", write_through=True)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(NAMES, WHEN, st.sampled_from(["release", "trailer", "production-start"]),
        st.sampled_from(["utf-8", "ascii", "latin-1", "cp1252"]))  # fmt: skip
 def test_the_plain_line_is_what_rich_writes(name: str, when: str, kind: str, encoding: str) -> None:

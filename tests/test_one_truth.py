@@ -18,6 +18,8 @@ from hstrack.core.model.document import Document
 from hstrack.core.model.replay import disagreement, instant
 from hstrack.core.tracker import add_title, edit_credits, edit_title, set_milestone, unset_milestone
 
+from .conftest import examples
+
 START = datetime(2026, 1, 1, 12, tzinfo=UTC)
 DATES = ["2027", "Q3 2027", "2027-08", "2027-08-05", "TBA", "autumn 2027", "2027-08-05 20:00 America/New_York"]
 KEYS = ["release", "trailer", "release@GB:theatrical"]
@@ -32,7 +34,7 @@ STEP = st.one_of(
 )  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.tuples(STEP, st.integers(-400, 3)), max_size=25))
 def test_every_change_keeps_the_history_explaining_the_state(
     steps: list[tuple[tuple[str, str, str, bool], int]],

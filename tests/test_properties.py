@@ -18,7 +18,7 @@ from hstrack.core.model.reading import document_from_json
 from hstrack.core.tracker import add_title, set_milestone
 from hstrack.store.codec import dumps
 
-from .conftest import Cli
+from .conftest import Cli, examples
 
 NOW = datetime(2026, 11, 27, 12, tzinfo=ZoneInfo("Europe/London"))
 
@@ -89,13 +89,13 @@ def check_store_round_trip(value: str) -> None:
     assert again.titles["t"].milestones["release"].date == spec
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(ANY_TEXT)
 def test_any_string_parses_honestly_or_is_refused(value: str) -> None:
     check_store_round_trip(value)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.dates(min_value=date(1000, 1, 1), max_value=date(9998, 12, 31)))
 def test_every_real_day_round_trips(day: date) -> None:
     for form in (day.isoformat(), f"{day.day} {day:%B} {day.year:04d}", f"{day:%b} {day.day}, {day.year:04d}"):
@@ -104,7 +104,7 @@ def test_every_real_day_round_trips(day: date) -> None:
         check_store_round_trip(form)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(NEARLY_DATES)
 def test_cli_set_exits_0_or_2_and_never_crashes(seeded: Cli, value: str) -> None:
     before = seeded.store.read_bytes()
@@ -139,7 +139,7 @@ CANONICAL_LIKE = st.one_of(
 )
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=examples(600), deadline=None)
 @given(CANONICAL_LIKE)
 def test_the_store_fast_path_reads_exactly_what_the_full_grammar_reads(value: str) -> None:
     """parse_canonical is an optimisation: it must never disagree with parse_date."""
@@ -153,7 +153,7 @@ JSON_VALUES = st.recursive(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(JSON_VALUES)
 def test_the_store_encoder_writes_exactly_what_json_dumps_writes(value: object) -> None:
     from hstrack.store.codec import indented_json
@@ -177,7 +177,7 @@ EXTRA_VALUES = st.recursive(
 EXTRAS = st.dictionaries(st.text(min_size=1, max_size=6).map(lambda k: f"x-{k}"), EXTRA_VALUES, max_size=3)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(EXTRAS, EXTRAS, EXTRAS, st.text(min_size=1, max_size=30).filter(str.strip))
 def test_the_store_reads_and_writes_exactly_what_json_would(
     top: dict[str, object], title_extra: dict[str, object], milestone_extra: dict[str, object], name: str
@@ -241,7 +241,7 @@ def one_moment_two_ways(draw: st.DrawFn) -> tuple[str, str]:
     return spellings[0], spellings[1]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.one_of(one_moment_two_ways(), st.tuples(CANONICAL_LIKE, CANONICAL_LIKE)))
 def test_two_dates_are_equal_only_when_they_say_the_same(pair: tuple[str, str]) -> None:
     """A spec's equality and hash are its identity in every cache (the EDTF spelling, a

@@ -27,7 +27,7 @@ from hstrack.sources.sync import choose, reconcile
 from hstrack.store.codec import dumps
 
 from . import source_documents as D
-from .conftest import validate_store
+from .conftest import examples, validate_store
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 LATER = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -638,7 +638,7 @@ def _mutated(doc: Any, path: list[Any], value: Any) -> Any:
     return doc
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(junk=JSON, where=st.integers(0, 5))
 def test_any_answer_is_read_or_refused_never_a_crash(junk: Any, where: int) -> None:
     """A source's answer is untrusted: whatever its shape, an adapter gives facts or says it
