@@ -328,6 +328,43 @@ def test_lead_times_per_title_per_milestone_and_off(film: Cli) -> None:
     assert listing == "default\t*\t7d,1d,0d\tbuilt in\nbig-film\t*\toff\tset\n"
 
 
+# Every moment a lead time could fall due for each shape of date: the days before, the
+# window's opening, the day itself, the drop's hour.
+LEAD_MOMENTS = [at(day, hour) for day in ("09-19", "09-26", "10-01", "10-02", "10-03") for hour in ("09:00", "21:30")]
+
+
+@pytest.mark.parametrize("date", ["2026-10-03", "2026-10", "2026-10-03T21:00:00+01:00", "Q4 2026", "autumn 2026"])
+@pytest.mark.parametrize("off", ["title", "milestone", "config"])
+def test_off_sends_no_lead_time_for_any_shape_of_date(film: Cli, date: str, off: str) -> None:
+    """`remind --off` (the title, or the milestone) tells nothing of it, and `config leads
+    off` sends no lead times for a title without its own: not for a day, nor a window's
+    opening, nor an instant."""
+    film("set", FILM, "release", date, now=T0)
+    film("notify", "--exec", "true", now=at("09-01", "10:00"))  # the change, told
+    if off == "config":
+        film("config", "leads", "off", now=T0)
+    else:
+        film("remind", FILM, *(["release"] if off == "milestone" else []), "--off", now=T0)
+    for moment in LEAD_MOMENTS:
+        assert told(film, moment) == [], (moment, off)
+
+
+@pytest.mark.parametrize("off", ["title", "milestone"])
+@pytest.mark.parametrize("date", ["2026-10-10", "2026-11", "2026-10-05T20:00:00Z", "early 2027", "TBA"])
+def test_off_sends_no_change_either(film: Cli, off: str, date: str) -> None:
+    scope = ["release"] if off == "milestone" else []
+    film("remind", FILM, *scope, "--off", now=T0)
+    film("set", FILM, "release", date, now=at("09-02"))
+    assert told(film, at("09-02", "11:00")) == []
+    if off == "title":
+        film("set", FILM, "trailer", "2026-09-20", now=at("09-03"))
+        film("unset", FILM, "release", now=at("09-03", "10:00"))
+        assert told(film, at("09-03", "11:00")) == []
+    film("remind", FILM, *scope, "--default", now=at("09-04"))
+    film("set", FILM, "release", "2026-12-01", now=at("09-04", "10:00"))
+    assert told(film, at("09-04", "11:00")) != []  # on again: the next change is told
+
+
 def test_remind_is_one_undoable_change_and_checks_what_it_is_given(film: Cli) -> None:
     before = film.store.read_bytes()
     assert film("remind", FILM, "release", "--lead", "24h", "--lead", "1 week", now=T0).stderr == (
@@ -417,7 +454,9 @@ def test_git_merges_lead_times_milestone_by_milestone_the_same_either_way() -> N
     from hstrack.sharing.merge.documents import merge_documents
 
     def doc(notify: dict[str, list[str]]) -> Document:
-        return Document(titles={FILM: Title(id=FILM, name="Big Film", notify=dict(notify))})
+        # One title in three versions: one uid (a Title made without one gets a new one).
+        return Document(titles={FILM: Title(id=FILM, uid="0b6f7d5e-1d3c-4c1e-9a57-2f1f1f0c2a11", name="Big Film",
+                                            notify=dict(notify))})  # fmt: skip
 
     now = datetime(2026, 9, 1, tzinfo=UTC)
     base = {"release": ["7d"], "trailer": ["1d"]}

@@ -210,7 +210,7 @@ def merge_title(merge: MergeSettings, mine: Title, incoming: Title, base: Title 
     merge_credits(t)
     record_field_edits(t)
     merge_extra(t)
-    merge_leads(mine, incoming, base, t.title_newer, t.updated)
+    merge_leads(t)
     merge_milestones(t)
     t.updated += merge_sources(merge, mine, incoming, base)
     outcome, updated, kept = t.outcome, t.updated, t.kept

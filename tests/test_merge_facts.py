@@ -1,0 +1,337 @@
+"""Facts a merge must never lose (issue 25.12), through the commands: `import` (two copies,
+no common version) and the git merge driver (`merge-file`, as git runs it, and real git
+clones pulling with merge and rebase).
+
+The class under test: a fact only one side changed is that side's, however far behind its
+clock is; a fact both changed goes to the later change, where "later" is when that fact
+was set, not when anything else about the title was; and nothing either side added
+(a link, a proposal, a rejection, a pin, a conflict record, a field this hstrack does not
+know) is dropped, nor anything one side refused brought back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Cli, need
+from tests.test_identity import at, make_team
+
+FILM = "heartstopper-film"
+S3 = "heartstopper-s3"
+EARLY = "2025-06-10T12:00:00+01:00"
+BEHIND = at(6, 28)  # the clock of the side whose change must be kept
+AHEAD = at(18, 28)  # the other side, which changed something else later
+
+
+def title_of(data: dict[str, Any], title_id: str) -> dict[str, Any]:
+    return next(t for t in data["titles"] if t["id"] == title_id)
+
+
+def patch(store: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    """A change hstrack makes elsewhere (a sync's proposal, a newer hstrack's field),
+    written into the store as that would leave it."""
+    data = json.loads(store.read_text())
+    change(data)
+    store.write_text(json.dumps(data, indent=2))
+
+
+def milestone(date: str) -> dict[str, Any]:
+    return {"date": date, "tentative": False, "source": None, "note": None}
+
+
+def _proposal(title_id: str, key: str, date: str, field: str = "proposals") -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        entry = {
+            "recorded": "2026-11-28T06:00:00+00:00",
+            "milestone": key,
+            "origin": "wikidata",
+            "new": milestone(date),
+        }
+        title_of(data, title_id).setdefault(field, []).append(entry)
+
+    return change
+
+
+def _conflict(title_id: str) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        uid = title_of(data, title_id)["uid"]
+        data["conflicts"] = [{"title": title_id, "recorded": "2026-11-28T06:00:00+00:00",
+                              "reason": "removed in one copy and changed in the other", "uid": uid}]  # fmt: skip
+
+    return change
+
+
+def _unknown(where: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        if where == "document":
+            data["x-future"] = value
+        elif where == "title":
+            title_of(data, FILM)["x-rating"] = value
+        else:
+            title_of(data, FILM)["milestones"][0]["x-venue"] = value
+
+    return change
+
+
+# What one side does (at a clock hours behind the other's), and how to see it in a store.
+Fact = tuple[list[tuple[str, ...]], Callable[[dict[str, Any]], None] | None, Callable[[dict[str, Any]], bool]]
+FACTS: dict[str, Fact] = {
+    "platform": ([("edit", FILM, "--platform", "BBC One")], None, lambda d: title_of(d, FILM)["platform"] == "BBC One"),
+    "name": ([("edit", S3, "--name", "Heartstopper: Three")], None,
+             lambda d: title_of(d, S3)["name"] == "Heartstopper: Three"),
+    "cleared notes": ([("edit", FILM, "--notes", "old"), ("edit", FILM, "--no-notes")], None,
+                      lambda d: not title_of(d, FILM)["notes"]),
+    "credit": ([("credit", FILM, "Cast", "Kit Connor")], None,
+               lambda d: "Kit Connor" in title_of(d, FILM)["credits"].get("Cast", [])),
+    "milestone": ([("set", S3, "trailer", "2027-03")], None,
+                  lambda d: any(m["kind"] == "trailer" for m in title_of(d, S3)["milestones"])),
+    "removal": ([("unset", FILM, "announced")], None,
+                lambda d: all(m["kind"] != "announced" for m in title_of(d, FILM)["milestones"])),
+    "link": ([("link", FILM, "wikidata:Q42")], None, lambda d: title_of(d, FILM).get("links") == ["wikidata:Q42"]),
+    "pin": ([("pin", S3, "release")], None, lambda d: d.get("pin", {}).get("title") == S3),
+    "lead times": ([("remind", S3, "--lead", "3d")], None, lambda d: title_of(d, S3).get("notify") == {"*": ["3d"]}),
+    "off": ([("remind", FILM, "--off")], None, lambda d: title_of(d, FILM).get("notify") == {"*": []}),
+    "proposal": ([], _proposal(S3, "release", "2027-05-01"),
+                 lambda d: [p["new"]["date"] for p in title_of(d, S3).get("proposals", [])] == ["2027-05-01"]),
+    "rejection": ([], _proposal(S3, "release", "2027-05-02", "rejected"),
+                  lambda d: [p["new"]["date"] for p in title_of(d, S3).get("rejected", [])] == ["2027-05-02"]),
+    "conflict record": ([], _conflict(S3), lambda d: [c["title"] for c in d.get("conflicts", [])] == [S3]),
+    "unknown field": ([], _unknown("document", {"a": 1}), lambda d: d.get("x-future") == {"a": 1}),
+    "unknown title field": ([], _unknown("title", "PG"), lambda d: title_of(d, FILM).get("x-rating") == "PG"),
+    "unknown milestone field": ([], _unknown("milestone", ["Leicester Square"]),
+                                lambda d: title_of(d, FILM)["milestones"][0].get("x-venue") == ["Leicester Square"]),
+}  # fmt: skip
+
+
+def copies(cli: Cli, tmp_path: Path, *names: str) -> list[Path]:
+    """Store folders holding the same seeded store: the common version and its copies."""
+    cli("status", now=EARLY)
+    homes = []
+    for name in names:
+        home = tmp_path / name
+        home.mkdir()
+        shutil.copy(cli.store, home / "store.json")
+        homes.append(home)
+    return homes
+
+
+def run_all(cli: Cli, home: Path, commands: list[tuple[str, ...]], now: str) -> None:
+    for command in commands:
+        cli(*command, now=now, HSTRACK_HOME=str(home))
+
+
+def driver(cli: Cli, tmp_path: Path, base: Path, ours: Path, theirs: Path) -> dict[str, Any]:
+    """git's merge driver on three stores, as git runs it: the result replaces ours."""
+    sides = []
+    for name, store in (("O", base), ("A", ours), ("B", theirs)):
+        shutil.copy(store, tmp_path / name)
+        sides.append(str(tmp_path / name))
+    cli("merge-file", *sides, "store.json", now=at(9, 29), code=None)
+    return json.loads((tmp_path / "A").read_text())  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("fact", sorted(FACTS))
+def test_git_keeps_a_fact_only_one_side_changed_however_far_behind_its_clock(
+    cli: Cli, tmp_path: Path, fact: str
+) -> None:
+    commands, hand, holds = FACTS[fact]
+    base, slow, fast = copies(cli, tmp_path, "base", "slow", "fast")
+    run_all(cli, slow, commands, BEHIND)
+    if hand is not None:
+        patch(slow / "store.json", hand)
+    # The other side changes the same titles, later, in every way but this one.
+    run_all(cli, fast, [("set", FILM, "trailer", "2027-01"), ("edit", S3, "--notes", "later"),
+                        ("set", S3, "release", "2027-06")], AHEAD)  # fmt: skip
+    assert holds(json.loads((slow / "store.json").read_text()))
+    for ours, theirs in ((slow, fast), (fast, slow)):
+        merged = driver(cli, tmp_path, base / "store.json", ours / "store.json", theirs / "store.json")
+        assert holds(merged), (fact, "ours" if ours == slow else "theirs")
+        assert title_of(merged, S3)["notes"] == "later"  # and the other side's changes too
+
+
+@pytest.mark.parametrize("fact", ["proposal", "rejection", "link", "lead times", "unknown title field"])
+def test_git_drops_nothing_when_both_sides_changed_the_title_at_the_same_moment(
+    cli: Cli, tmp_path: Path, fact: str
+) -> None:
+    """A tie in every clock: the fact only one side has is still kept, either way round."""
+    commands, hand, holds = FACTS[fact]
+    base, slow, fast = copies(cli, tmp_path, "base", "slow", "fast")
+    run_all(cli, slow, [*commands, ("set", S3, "trailer", "2027-02")], AHEAD)
+    if hand is not None:
+        patch(slow / "store.json", hand)
+    run_all(cli, fast, [("set", S3, "trailer", "2027-03")], AHEAD)
+    for ours, theirs in ((slow, fast), (fast, slow)):
+        assert holds(driver(cli, tmp_path, base / "store.json", ours / "store.json", theirs / "store.json"))
+
+
+def test_git_does_not_bring_back_a_proposal_one_side_refused(cli: Cli, tmp_path: Path) -> None:
+    """Both copies had the proposal; one rejected it (behind the other's clock): the merge
+    keeps the rejection and the proposal stays gone, whichever side merges."""
+    base, slow, fast = copies(cli, tmp_path, "base", "slow", "fast")
+    for home in (base, slow, fast):
+        patch(home / "store.json", _proposal(S3, "release", "2027-05-01"))
+    cli("reject", S3, "release", now=BEHIND, HSTRACK_HOME=str(slow))
+    run_all(cli, fast, [("set", S3, "trailer", "2027-03"), ("edit", S3, "--notes", "later")], AHEAD)
+    for ours, theirs in ((slow, fast), (fast, slow)):
+        merged = title_of(driver(cli, tmp_path, base / "store.json", ours / "store.json", theirs / "store.json"), S3)
+        assert merged.get("proposals", []) == []
+        assert [r["new"]["date"] for r in merged.get("rejected", [])] == ["2027-05-01"]
+
+
+@pytest.mark.parametrize("where", ["document", "title", "milestone"])
+def test_git_merges_unknown_fields_three_way(cli: Cli, tmp_path: Path, where: str) -> None:
+    """A field a newer hstrack wrote: one side's change or removal is taken, the other's
+    unchanged value does not undo it, and a field neither changed stays."""
+    base, ours, theirs = copies(cli, tmp_path, "base", "ours", "theirs")
+    for home in (base, ours, theirs):
+        patch(home / "store.json", _unknown(where, "first"))
+    patch(theirs / "store.json", _unknown(where, {"second": [1, 2]}))
+    cli("set", FILM, "trailer", "2027-01", now=AHEAD, HSTRACK_HOME=str(ours))
+
+    def value(data: dict[str, Any]) -> Any:
+        if where == "document":
+            return data.get("x-future")
+        if where == "title":
+            return title_of(data, FILM).get("x-rating")
+        return title_of(data, FILM)["milestones"][0].get("x-venue")
+
+    for a, b in ((ours, theirs), (theirs, ours)):
+        assert value(driver(cli, tmp_path, base / "store.json", a / "store.json", b / "store.json")) == {
+            "second": [1, 2]
+        }
+
+    def drop(data: dict[str, Any]) -> None:
+        if where == "document":
+            data.pop("x-future")
+        elif where == "title":
+            title_of(data, FILM).pop("x-rating")
+        else:
+            title_of(data, FILM)["milestones"][0].pop("x-venue")
+
+    patch(theirs / "store.json", drop)
+    for a, b in ((ours, theirs), (theirs, ours)):
+        assert value(driver(cli, tmp_path, base / "store.json", a / "store.json", b / "store.json")) is None
+
+
+# ---------------------------------------------------------------------------- import (two copies)
+
+
+@pytest.mark.parametrize(("title_id", "key"), [(FILM, "announced"), (S3, "release"), (FILM, "production-start")])
+def test_an_import_never_brings_back_a_date_removed_after_the_export(
+    cli: Cli, tmp_path: Path, title_id: str, key: str
+) -> None:
+    cli("status", now=EARLY)
+    cli("set", title_id, key, "2027-04-01", now=at(8))
+    exported = tmp_path / "older.json"
+    cli("export", "-o", str(exported), now=at(8))
+    cli("unset", title_id, key, now=at(10))
+    cli("import", str(exported), now=at(12))
+    keys = [m["kind"] for m in title_of(json.loads(cli.store.read_text()), title_id)["milestones"]]
+    assert key not in keys
+
+
+@pytest.mark.parametrize(("title_id", "key"), [(FILM, "announced"), (S3, "release")])
+def test_an_import_takes_a_removal_made_after_the_stores_date(
+    cli: Cli, tmp_path: Path, title_id: str, key: str
+) -> None:
+    other = tmp_path / "other"
+    cli("status", now=EARLY)
+    cli("set", title_id, key, "2027-04-01", now=at(8))
+    exported = tmp_path / "copy.json"
+    cli("export", "-o", str(exported), now=at(8))
+    cli("import", str(exported), now=at(8), HSTRACK_HOME=str(other))
+    cli("unset", title_id, key, now=at(10), HSTRACK_HOME=str(other))
+    cli("export", "-o", str(exported), now=at(10), HSTRACK_HOME=str(other))
+    cli("import", str(exported), now=at(12))
+    keys = [m["kind"] for m in title_of(json.loads(cli.store.read_text()), title_id)["milestones"]]
+    assert key not in keys
+    # And a date set again after the removal wins over it.
+    cli("set", title_id, key, "2027-05-01", now=at(14))
+    cli("import", str(exported), now=at(15))
+    dates = {m["kind"]: m["date"] for m in title_of(json.loads(cli.store.read_text()), title_id)["milestones"]}
+    assert dates[key] == "2027-05-01"
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        (("--lead", "3d"), ("--lead", "1d")),
+        (("--off",), ("--lead", "1d")),
+        (("--lead", "2w"), ("--off",)),
+        (("--lead", "12h"), ("--default",)),
+    ],
+)
+def test_an_older_export_never_reverts_lead_times_set_since(
+    cli: Cli, tmp_path: Path, ours: tuple[str, ...], theirs: tuple[str, ...]
+) -> None:
+    """The copy's title changed after the store's in other ways (a date), but its lead
+    times are older than the store's: the store's stay, and the copy's date comes."""
+    other = tmp_path / "other"
+    cli("status", now=EARLY)
+    exported = tmp_path / "copy.json"
+    cli("remind", S3, *theirs, now=at(8), HSTRACK_HOME=str(other))
+    cli("set", S3, "trailer", "2027-02", now=at(9), HSTRACK_HOME=str(other))
+    cli("export", "-o", str(exported), now=at(9), HSTRACK_HOME=str(other))
+    cli("remind", S3, "--lead", "5d", now=at(9))
+    cli("remind", S3, *ours, now=at(10))
+    wanted = title_of(json.loads(cli.store.read_text()), S3).get("notify")
+    cli("import", str(exported), now=at(12))
+    merged = title_of(json.loads(cli.store.read_text()), S3)
+    assert merged.get("notify") == wanted
+    assert any(m["kind"] == "trailer" for m in merged["milestones"])
+    if theirs == ("--default",):
+        return  # forgetting a setting leaves nothing an import could take (git's merge sees it)
+    # The other way round: lead times set after the store's are taken.
+    cli("remind", S3, *theirs, now=at(13), HSTRACK_HOME=str(other))
+    cli("export", "-o", str(exported), now=at(13), HSTRACK_HOME=str(other))
+    cli("import", str(exported), now=at(14))
+    assert title_of(json.loads(cli.store.read_text()), S3).get("notify") == title_of(
+        json.loads((other / "store.json").read_text()), S3
+    ).get("notify")
+
+
+# ---------------------------------------------------------------------------- real git clones
+
+
+def git_environment(tmp_path: Path) -> dict[str, str]:
+    need("git")
+    home = tmp_path / "user-home"
+    home.mkdir()
+    return {"PATH": os.environ["PATH"], "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
+            "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.org",
+            "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.org", "TZ": "Europe/London",
+            "LANG": "C.UTF-8", "NO_COLOR": "1"}  # fmt: skip
+
+
+GIT_FACTS = ("platform", "credit", "removal", "link", "pin", "lead times", "proposal", "conflict record",
+             "unknown field", "unknown title field")  # fmt: skip
+
+
+@pytest.mark.parametrize(("mode", "puller"), [("merge", "fast"), ("rebase", "slow")])
+def test_a_pull_keeps_every_fact_the_side_with_the_slow_clock_changed(tmp_path: Path, mode: str, puller: str) -> None:
+    slow, fast = make_team(tmp_path / "team", git_environment(tmp_path))
+    fast.pull()
+    for fact in GIT_FACTS:
+        commands, hand, _ = FACTS[fact]
+        for command in commands:
+            slow.hs(*command, now=BEHIND)
+        if hand is not None:
+            patch(slow.path / "store.json", hand)
+    fast.hs("set", FILM, "trailer", "2027-01", now=AHEAD)
+    fast.hs("edit", S3, "--notes", "later", now=AHEAD)
+    first, second = (slow, fast) if puller == "fast" else (fast, slow)
+    first.push()
+    second.commit()
+    second.pull(mode, code=None)  # the conflict record makes git report the store as conflicted
+    data = json.loads((second.path / "store.json").read_text())
+    missing = [fact for fact in GIT_FACTS if not FACTS[fact][2](data)]
+    assert missing == []
+    assert title_of(data, S3)["notes"] == "later"
+    assert {m["kind"]: m["date"] for m in title_of(data, FILM)["milestones"]}["trailer"] == "2027-01"
