@@ -321,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
         "--seed draw the same ones, so --again after a sample needs them too",
     )
     parser.add_argument("--seed", type=int, default=25)
+    parser.add_argument("--survivors", type=Path, default=SURVIVORS, help="where survivors are written and --again "
+                        "reads them (default tools/survivors.txt; runs side by side need one each)")  # fmt: skip
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument(
         "--again",
@@ -341,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
         chosen = drawn_ones
     previous: set[str] | None = None
     if args.again:
-        previous = {line.strip() for line in SURVIVORS.read_text().splitlines() if line and not line[0].isspace()}
+        previous = {line.strip() for line in args.survivors.read_text().splitlines() if line and not line[0].isspace()}
         missing = previous - {m.key for m in chosen} - known.keys()
         if any(key.split(" | ")[0] in args.modules for key in missing):
             print(f"the code changed since the last run ({len(missing)} survivors are no longer mutants): run it all")
@@ -404,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
     lines.append(f"{'all':8} {killed_all:5} killed of {len(total):5}: {100.0 * killed_all / max(len(total), 1):.1f} %")
     print("\n".join(lines))
     if not args.only:
-        with SURVIVORS.open("w") as out:
+        with args.survivors.open("w") as out:
             for m in sorted(survivors, key=lambda m: (m.module, m.line)):
                 out.write(f"{m.key}\n    (line {m.line})\n")
     return 0
