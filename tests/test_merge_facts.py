@@ -335,3 +335,90 @@ def test_a_pull_keeps_every_fact_the_side_with_the_slow_clock_changed(tmp_path: 
     assert missing == []
     assert title_of(data, S3)["notes"] == "later"
     assert {m["kind"]: m["date"] for m in title_of(data, FILM)["milestones"]}["trailer"] == "2027-01"
+
+
+# ---------------------------------------------------------------------------- what a merge says
+
+
+def _apart(cli: Cli, tmp_path: Path) -> tuple[Path, Path, Path]:
+    """The seeded store, and two copies of it changed apart: fact by fact, some on one
+    side, some on the other, some on both (at different times)."""
+    base, ours, theirs = copies(cli, tmp_path, "base", "ours", "theirs")
+    for args, now in [
+        (("edit", FILM, "--platform", "BBC", "--notes", "n"), at(10, 21)),
+        (("set", FILM, "trailer", "2027-01"), at(10, 21)),
+        (("unset", FILM, "announced"), at(10, 21)),
+        (("credit", FILM, "Cast", "Kit Connor"), at(10, 21)),
+        (("link", FILM, "wikidata:Q1"), at(10, 21)),
+        (("remind", S3, "--lead", "3d"), at(10, 21)),
+        (("add", "New One", "--id", "new-one"), at(10, 21)),
+        (("set", S3, "release", "2027-06"), at(9, 20)),
+        (("edit", S3, "--name", "Third"), at(9, 20)),
+    ]:
+        cli(*args, now=now, HSTRACK_HOME=str(theirs))
+    for args, now in [
+        (("set", S3, "release", "2027-05"), at(12, 20)),
+        (("edit", S3, "--name", "S3"), at(12, 20)),
+        (("set", FILM, "release", "2027-02-14"), at(12, 22)),
+    ]:
+        cli(*args, now=now, HSTRACK_HOME=str(ours))
+    return base / "store.json", ours / "store.json", theirs / "store.json"
+
+
+def test_an_import_says_fact_by_fact_what_it_took_and_what_it_kept(cli: Cli, tmp_path: Path) -> None:
+    _, ours, theirs = _apart(cli, tmp_path)
+    shutil.copy(ours, cli.store)
+    said = cli("import", str(theirs), now=at(12, 23)).stderr
+    assert said.splitlines()[1:] == [
+        "  updated  heartstopper-film",
+        "           took platform changed to 'BBC'",
+        "           took notes set to 'n'",
+        "           took credits for Cast: added Kit Connor",
+        "           took announced removed (the file removed it later)",
+        "           took trailer January 2027",
+        "           took link wikidata:Q1",
+        "           kept release 14 Feb 2027 (the store's is newer or as new; the file says TBA)",
+        "  updated  heartstopper-s3",
+        "           took lead times for *",
+        "           kept name (the store's 'S3' is newer than the file's 'Third')",
+        "           kept release May 2027 (the store's is newer or as new; the file says June 2027)",
+        "  added    new-one",
+    ]
+    assert said.splitlines()[0].endswith(": 1 added, 2 updated, 0 kept, 0 unchanged")
+    # The other way round: the store is the copy that changed more.
+    shutil.copy(theirs, cli.store)
+    said = cli("import", str(ours), now=at(12, 23)).stderr
+    assert said.splitlines()[1:] == [
+        "  updated  heartstopper-film",
+        "           took release 14 Feb 2027 (was TBA)",
+        "           kept platform (the store's 'BBC' is newer than the file's 'Netflix')",
+        "           kept announced removed (the store removed it later than the file set it)",
+        "           kept trailer January 2027 (the file does not have it)",
+        "  updated  heartstopper-s3",
+        "           took name changed to 'S3'",
+        "           took release May 2027 (was June 2027)",
+    ]
+    assert said.splitlines()[0].endswith(": 0 added, 2 updated, 0 kept, 0 unchanged")
+    again = cli("import", str(ours), now=at(12, 24)).stderr.splitlines()  # nothing more to take
+    assert again[0].endswith(": 0 added, 0 updated, 1 kept, 1 unchanged")
+    assert "  kept     heartstopper-film" in again
+
+
+def test_the_driver_says_each_fact_both_sides_changed_and_how_it_was_decided(cli: Cli, tmp_path: Path) -> None:
+    base, ours, theirs = _apart(cli, tmp_path)
+    for a, b in ((ours, theirs), (theirs, ours)):
+        sides = []
+        for name, store in (("O", base), ("A", a), ("B", b)):
+            shutil.copy(store, tmp_path / name)
+            sides.append(str(tmp_path / name))
+        said = cli("merge-file", *sides, "store.json", now=at(9, 29)).stderr
+        word = "kept" if a == ours else "took"
+        assert said.splitlines() == [
+            f"hstrack: store.json: both changed heartstopper-s3: name: {word} 'S3' (set later), "
+            + ("'Third' is in the edits" if word == "kept" else "kept 'Third' in the edits"),
+            f"hstrack: store.json: both changed heartstopper-s3: release: {word} May 2027 (recorded later), "
+            "June 2027 is in the history",
+        ]
+        merged = json.loads((tmp_path / "A").read_text())
+        assert title_of(merged, S3)["name"] == "S3"
+        assert title_of(merged, FILM)["platform"] == "BBC"

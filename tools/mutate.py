@@ -295,7 +295,8 @@ def run_one(mutant: Mutant, workdir: Path, timeout: float) -> str:
     target = workdir / "src" / module_path(mutant.module).relative_to(SRC)
     target.write_text(text)
     env = {**os.environ, "PYTHONPATH": str(workdir / "src"), "HSTRACK_ORACLE_CASES": "12",
-           "HYPOTHESIS_PROFILE": "mutation", "PYTHONDONTWRITEBYTECODE": "1"}  # fmt: skip
+           "HSTRACK_MERGE_EXAMPLES": "40", "HYPOTHESIS_PROFILE": "mutation",
+           "PYTHONDONTWRITEBYTECODE": "1"}  # fmt: skip
     python = str(workdir / ".venv" / "bin" / "python")
     command = [python, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--no-header",
                "-o", "addopts=", *tests_for(mutant.module)]  # fmt: skip

@@ -71,6 +71,7 @@ def merge_documents(ours: Document, theirs: Document, now: datetime, base: Docum
     _settle_ids(merged, base_by, recorded, result)
     ours.titles = {title.id: title for title in sorted(merged.values(), key=lambda t: t.id)}
     _merge_document_fields(ours, theirs, base, pins)
+    result.titles.sort(key=lambda outcome: outcome.id)  # told by id, not by the uids' random order
     return result
 
 
