@@ -497,6 +497,41 @@ def test_the_record_is_small_and_a_damaged_one_is_refused(film: Cli) -> None:
     assert "not a regular file" in film("notify", "--exec", "true", now=at("10-06"), code=1).stderr
 
 
+SENT = {"title": "x", "milestone": "release", "date": "2026-10-03", "lead": "7d", "sent": "2026-09-26T09:00:00+01:00"}
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"schema": 0}, {"schema": -1}, {"schema": True}, {"schema": "1"}, {"schema": None}, {"schema": 2.0},
+        {"leads": {}}, {"leads": None}, {"changes": "x"}, {"leads": [1]}, {"changes": [[]]},
+        {"leads": [{**SENT, "lead": "9x"}]}, {"leads": [{**SENT, "sent": "then"}]}, {"leads": [{**SENT, "date": 3}]},
+        {"changes": [{"title": "x", "digest": "d", "recorded": "now", "sent": "2026-09-26T09:00:00+01:00"}]},
+        {"baseline": "yesterday"}, {"last_run": 5},
+    ],
+)  # fmt: skip
+def test_a_record_damaged_in_any_field_is_refused_and_left_as_it_was(film: Cli, damage: dict[str, Any]) -> None:
+    told(film, at("09-26"))  # a record holding a lead sent
+    path = record_path_of(film)
+    data = json.loads(path.read_text())
+    path.write_text(json.dumps({**data, **damage}))
+    before = path.read_bytes()
+    result = film("notify", "--exec", "true", now=at("10-02"), code=1)
+    assert len(result.stderr.splitlines()) == 1
+    assert "store.json.notified" in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_a_record_read_back_remembers_each_lead_under_its_milestone(film: Cli) -> None:
+    film("set", FILM, "trailer", "2026-10-03", now=T0)
+    told(film, at("09-01", "10:00"))  # the trailer's change
+    assert sorted(told(film, at("09-26"))) == [f"{FILM} release 7d", f"{FILM} trailer 7d"]
+    record = json.loads(record_path_of(film).read_text())
+    assert sorted((e["milestone"], e["lead"]) for e in record["leads"]) == [("release", "7d"), ("trailer", "7d")]
+    assert told(film, at("09-26", "12:00")) == []  # each remembered, read back from the file
+    assert sorted(told(film, at("10-02"))) == [f"{FILM} release 1d", f"{FILM} trailer 1d"]
+
+
 def test_a_dry_run_sends_and_records_nothing(film: Cli, tmp_path: Path) -> None:
     path = record_path_of(film)
     before = path.read_bytes()
