@@ -422,3 +422,103 @@ def test_the_driver_says_each_fact_both_sides_changed_and_how_it_was_decided(cli
         merged = json.loads((tmp_path / "A").read_text())
         assert title_of(merged, S3)["name"] == "S3"
         assert title_of(merged, FILM)["platform"] == "BBC"
+
+
+# ---------------------------------------------------------------------------- ties and edges
+
+
+def _store(home: Path) -> dict[str, Any]:
+    return json.loads((home / "store.json").read_text())  # type: ignore[no-any-return]
+
+
+def _both_orders(cli: Cli, tmp_path: Path, base: Path, a: Path, b: Path) -> list[dict[str, Any]]:
+    return [driver(cli, tmp_path, base / "store.json", x / "store.json", y / "store.json") for x, y in ((a, b), (b, a))]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        (("rename", S3, "season-3"), ("rename", S3, "s3")),
+        (("edit", FILM, "--notes", "mine"), ("edit", FILM, "--notes", "yours")),
+        (("edit", S3, "--name", "Zed"), ("edit", S3, "--name", "Alpha")),
+        (("remind", FILM, "--lead", "3d"), ("remind", FILM, "--lead", "1w")),
+    ],
+)
+def test_git_settles_a_tie_in_time_the_same_whichever_side_merges(
+    cli: Cli, tmp_path: Path, change: tuple[tuple[str, ...], tuple[str, ...]]
+) -> None:
+    """Both sides changed one fact in the same second: the value that sorts last wins,
+    so a merge and a rebase (which swaps the sides) give the same store."""
+    base, a, b = copies(cli, tmp_path, "base", "a", "b")
+    cli(*change[0], now=AHEAD, HSTRACK_HOME=str(a))
+    cli(*change[1], now=AHEAD, HSTRACK_HOME=str(b))
+    first, second = _both_orders(cli, tmp_path, base, a, b)
+    assert first == second
+    assert first != _store(a) or first != _store(b)
+
+
+@pytest.mark.parametrize("field", ["notes", "platform", "synopsis"])
+def test_an_import_keeps_the_stores_own_value_on_a_tie_and_never_empties_a_field(
+    cli: Cli, tmp_path: Path, field: str
+) -> None:
+    other = tmp_path / "other"
+    cli("status", now=EARLY)
+    exported = tmp_path / "copy.json"
+    cli("export", "-o", str(exported), now=EARLY)
+    cli("import", str(exported), now=EARLY, HSTRACK_HOME=str(other))
+    cli("edit", FILM, f"--{field}", "Ours", now=AHEAD)
+    cli("edit", FILM, f"--{field}", "Theirs", now=AHEAD, HSTRACK_HOME=str(other))  # the same second
+    cli("export", "-o", str(exported), now=AHEAD, HSTRACK_HOME=str(other))
+    said = cli("import", str(exported), now=at(19, 28)).stderr
+    assert title_of(_store(cli.home), FILM)[field] == "Ours"
+    assert f"           kept {field} (the store's 'Ours' is newer than the file's 'Theirs')" in said.splitlines()
+    # A file that cleared the field, later: a copy that lacks a value never empties it.
+    cli("edit", FILM, f"--no-{field}", now=at(20, 28), HSTRACK_HOME=str(other))
+    cli("export", "-o", str(exported), now=at(20, 28), HSTRACK_HOME=str(other))
+    cli("import", str(exported), now=at(21, 28))
+    assert title_of(_store(cli.home), FILM)[field] == "Ours"
+
+
+def test_importing_the_stores_own_export_changes_nothing(cli: Cli, tmp_path: Path) -> None:
+    cli("status", now=EARLY)
+    for args in (("edit", FILM, "--notes", "n"), ("set", S3, "trailer", "2027-02"), ("credit", FILM, "Cast", "K"),
+                 ("link", FILM, "wikidata:Q1"), ("remind", S3, "--lead", "2d"), ("rename", S3, "s3")):  # fmt: skip
+        cli(*args, now=AHEAD)
+    patch(cli.store, _proposal("s3", "release", "2027-05-01"))
+    exported = tmp_path / "copy.json"
+    cli("export", "-o", str(exported), now=AHEAD)
+    before = cli.store.read_bytes()
+    said = cli("import", str(exported), now=at(20, 28)).stderr
+    assert said.splitlines()[0].endswith(": 0 added, 0 updated, 0 kept, 2 unchanged")
+    assert json.loads(cli.store.read_bytes()) == json.loads(before)
+
+
+def test_an_import_takes_a_proposal_and_says_so_and_keeps_the_history_it_brings(cli: Cli, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    cli("status", now=EARLY)
+    exported = tmp_path / "copy.json"
+    cli("export", "-o", str(exported), now=EARLY)
+    cli("import", str(exported), now=EARLY, HSTRACK_HOME=str(other))
+    cli("set", S3, "trailer", "2027-02", now=AHEAD, HSTRACK_HOME=str(other))
+    patch(other / "store.json", _proposal(S3, "release", "2027-05-01"))
+    cli("export", "-o", str(exported), now=AHEAD, HSTRACK_HOME=str(other))
+    said = cli("import", str(exported), now=at(20, 28)).stderr
+    assert "           took proposal release from wikidata" in said.splitlines()
+    merged = title_of(_store(cli.home), S3)
+    assert [p["new"]["date"] for p in merged["proposals"]] == ["2027-05-01"]
+    # The trailer came with the file's own entry saying so, and no second one.
+    assert [c["recorded"] for c in merged["history"] if c["milestone"] == "trailer"] == [AHEAD]
+
+
+def test_git_keeps_a_rejection_both_sides_still_hold_and_refuses_only_what_it_names(cli: Cli, tmp_path: Path) -> None:
+    base, a, b = copies(cli, tmp_path, "base", "a", "b")
+    for home in (base, a, b):
+        patch(home / "store.json", _proposal(S3, "release", "2027-05-02", "rejected"))
+    patch(b / "store.json", _proposal(S3, "trailer", "2027-05-03"))  # a proposal for another milestone
+    patch(b / "store.json", _proposal(FILM, "release", "2027-05-02"))  # the same value, another title
+    cli("set", S3, "trailer", "2027-01", now=AHEAD, HSTRACK_HOME=str(a))
+    for merged in _both_orders(cli, tmp_path, base, a, b):
+        s3 = title_of(merged, S3)
+        assert [r["new"]["date"] for r in s3.get("rejected", [])] == ["2027-05-02"]
+        assert [(p["milestone"], p["new"]["date"]) for p in s3.get("proposals", [])] == [("trailer", "2027-05-03")]
+        assert [p["new"]["date"] for p in title_of(merged, FILM).get("proposals", [])] == ["2027-05-02"]
