@@ -601,6 +601,28 @@ def test_apprise_delivers_to_its_urls(film: Cli, httpserver: Any) -> None:
     assert "not an address apprise can use" in film("notify", "--apprise", "nosuch://x", code=2).stderr
 
 
+def test_apprise_log_lines_are_kept_as_one_short_inert_line_each_and_not_printed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """What apprise logs (a warning or worse) becomes the "why" of our one line: its words
+    on one line, at most 200 characters, made inert; nothing reaches stderr by itself."""
+    import logging
+
+    from hstrack.notify.channels import _quiet
+
+    logger = logging.getLogger("apprise")
+    propagate = logger.propagate
+    with _quiet(None) as said:
+        logger.warning("could  not\nsend: " + "x" * 300)
+        logger.error("\x1b[31mred")
+        logger.info("an info line is not kept")
+        assert logger.propagate is False
+    assert said == ["could not send: " + "x" * 184, "^[[31mred"]  # the escape shown, not sent to a terminal
+    assert logger.propagate is propagate
+    assert logger.handlers == [] or all(type(h).__name__ != "Keep" for h in logger.handlers)
+    assert capsys.readouterr().err == ""
+
+
 def test_the_json_on_stdin_keeps_any_text_exactly() -> None:
     """The store refuses control characters in a name, but the encoding does not rely on it:
     whatever the text, the line is one line of JSON that reads back as the same text."""
