@@ -532,6 +532,24 @@ def test_a_record_read_back_remembers_each_lead_under_its_milestone(film: Cli) -
     assert sorted(told(film, at("10-02"))) == [f"{FILM} release 1d", f"{FILM} trailer 1d"]
 
 
+@pytest.mark.parametrize("edits", [[], [("edit", FILM, "--name", "Bigger Film")], [("rename", FILM, "the-film")],
+                                   [("edit", FILM, "--label", "BF"), ("rename", FILM, "b-film")]])  # fmt: skip
+def test_a_record_from_before_uids_still_knows_what_was_sent(film: Cli, edits: list[tuple[str, ...]]) -> None:
+    """A schema-1 record knew a title by the id it was created with: read now, it knows the
+    title by its uid, whatever was edited or renamed since, so nothing is sent twice."""
+    assert told(film, at("09-26")) == [f"{FILM} release 7d"]
+    path = record_path_of(film)
+    record = json.loads(path.read_text())
+    record["schema"] = 1
+    for entry in record["leads"] + record["changes"]:
+        entry["title"] = FILM
+    path.write_text(json.dumps(record))
+    for command in edits:
+        film(*command, now=at("09-26", "10:00"))
+    assert told(film, at("09-26", "12:00")) == []
+    assert json.loads(path.read_text())["schema"] == 2
+
+
 def test_a_dry_run_sends_and_records_nothing(film: Cli, tmp_path: Path) -> None:
     path = record_path_of(film)
     before = path.read_bytes()
