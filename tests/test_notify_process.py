@@ -140,10 +140,10 @@ def test_exec_with_a_hostile_title_runs_only_the_command_given(tmp_path: Path) -
     cron("set", "hostile", "release", "2026-09-03", now=at("09-01", "08:00"))
     cron("notify", "--exec", cron.exec_words(), now=at("09-01"))  # the first run: nothing is due
     (got,) = cron.notify(at("09-02"))
-    expected = {"change": None, "date": "2026-09-03", "due": "2026-09-02T00:00:00+01:00", "kind": "lead", "late": False,
-                "lead": "1d",
-                "milestone": "release", "origin": None, "schema": 1, "summary": "release 3 Sep 2026 · tomorrow",
-                "tentative": False, "text": "3 Sep 2026", "title": {"id": "hostile", "name": name}}  # fmt: skip
+    expected = {"change": None, "date": "2026-09-03", "due": "2026-09-02T00:00:00+01:00", "kind": "lead",
+                "late": False, "lead": "1d", "milestone": "release", "origin": None, "schema": 1,
+                "summary": "release 3 Sep 2026 · tomorrow", "tentative": False, "text": "3 Sep 2026",
+                "title": {"id": "hostile", "name": name}}  # fmt: skip
     assert got == expected
     # The bytes on stdin: one line of JSON, keys sorted, UTF-8 as it is.
     assert cron.sent.read_bytes() == (json.dumps(expected, ensure_ascii=False, sort_keys=True) + "\n").encode()

@@ -3,14 +3,18 @@
     .venv/bin/python tools/mutate.py                               # the core's dates, report, checks, model
     .venv/bin/python tools/mutate.py core.report --jobs 2          # one package (each of its modules)
     .venv/bin/python tools/mutate.py core.dates.grammar --only 120-140  # one module, some lines
+    .venv/bin/python tools/mutate.py sharing.merge --sample 0.15   # 15 % of each module's mutants, at random
 
 Each mutant is one small change to one module: a comparison swapped for its neighbour
 (``<`` for ``<=``, ``==`` for ``!=``, ``in`` for ``not in``), a whole-number constant one up
 or down, ``and`` for ``or``, ``+`` for ``-`` (and ``*``/``//`` likewise), ``True`` for
 ``False``, a ``not`` dropped, or a statement deleted. The module is rewritten into a copy of
-``src/`` (never the working tree), and that module's tests run against it with ``-x`` in a
-process whose ``PYTHONPATH`` puts the copy first (real-process tests inherit it, so they
-test the mutant too). A mutant is *killed* when a test fails or the run times out.
+``src/`` (never the working tree), and that module's tests run against it with ``-x``,
+under an interpreter of the copy's own (a virtual environment beside it whose
+``site-packages`` names the copy's ``src/`` before the project's): the tests' child
+processes (``hstrack`` beside it, ``python -m hstrack``, the git merge driver git runs, a
+``notify --exec`` command) run the mutant too, whatever environment a test gives them.
+A mutant is *killed* when a test fails or the run times out.
 
 Some mutants change nothing a program can observe (a cache bound, a branch that only
 saves work); they are listed with the reason in ``tools/equivalent-mutants.txt`` and left
@@ -25,11 +29,13 @@ import argparse
 import ast
 import copy
 import os
+import random
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import venv
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -50,6 +56,11 @@ TESTS = {
         "core.checks": "core_edges regions oracle scripting cli semantics everyday",
         "core.model": "core_edges store editing regions sources cli schema report scripting semantics properties",
         "core.text": "core_edges report oracle cli semantics",
+        # The layers above the core whose mutants issue 25.12 sampled: their own tests, then the
+        # real processes and git clones (which run the mutant: see ``interpreter``).
+        "sharing.merge": "merge_facts merge_properties git",
+        "store.index": "index store safety",
+        "notify": "notify notify_process",
     }.items()
 }
 DEFAULT_MODULES = ("core.dates", "core.report", "core.checks", "core.model")
@@ -249,14 +260,45 @@ def equivalent() -> dict[str, str]:
     return known
 
 
+def interpreter(workdir: Path) -> Path:
+    """A Python for ``workdir``, a copy of the project, that imports hstrack from the copy's
+    ``src/`` and everything else from the project's environment: a virtual environment
+    whose ``site-packages`` holds one ``.pth`` naming the copy first, then the project's own
+    ``site-packages`` (which, being a site directory, adds the working tree's ``src`` after
+    it). Its ``bin/`` holds the project's scripts (``hstrack``...) pointed at it. So a test's
+    child process runs the mutant even with an environment built from nothing, which
+    ``PYTHONPATH`` alone does not promise."""
+    import sysconfig
+
+    home = workdir / ".venv"
+    venv.EnvBuilder(with_pip=False, symlinks=True).create(home)
+    python = home / "bin" / "python"
+    paths = {"base": str(home), "platbase": str(home)}
+    site = Path(sysconfig.get_path("purelib", vars=paths))
+    ours = sysconfig.get_path("purelib")
+    site.mkdir(parents=True, exist_ok=True)
+    (site / "hstrack_mutant.pth").write_text(f"{workdir / 'src'}\nimport site; site.addsitedir({ours!r})\n")
+    ours_bin = Path(sys.executable).parent
+    for script in ours_bin.iterdir():
+        target = home / "bin" / script.name
+        if script.is_file() and not target.exists():
+            first, newline, rest = script.read_bytes().partition(b"\n")
+            if first.startswith(f"#!{ours_bin}/python".encode()):
+                target.write_bytes(f"#!{python}".encode() + newline + rest)
+                target.chmod(0o755)
+    return python
+
+
 def run_one(mutant: Mutant, workdir: Path, timeout: float) -> str:
     """killed, survived or error (the mutant does not even parse)."""
     text, _, _ = mutate(source_of(mutant.module), mutant.index)
     target = workdir / "src" / module_path(mutant.module).relative_to(SRC)
     target.write_text(text)
     env = {**os.environ, "PYTHONPATH": str(workdir / "src"), "HSTRACK_ORACLE_CASES": "12",
-           "HYPOTHESIS_PROFILE": "mutation", "PYTHONDONTWRITEBYTECODE": "1"}  # fmt: skip
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--no-header",
+           "HSTRACK_MERGE_EXAMPLES": "40", "HYPOTHESIS_PROFILE": "mutation",
+           "PYTHONDONTWRITEBYTECODE": "1"}  # fmt: skip
+    python = str(workdir / ".venv" / "bin" / "python")
+    command = [python, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--no-header",
                "-o", "addopts=", *tests_for(mutant.module)]  # fmt: skip
     try:
         result = subprocess.run(command, cwd=workdir, env=env, capture_output=True, timeout=timeout, check=False)
@@ -273,6 +315,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--only", help="lines FROM-TO")
     parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument(
+        "--sample",
+        type=float,
+        help="run this share (0.2: a fifth) of each module's mutants, drawn at random; the same share and "
+        "--seed draw the same ones, so --again after a sample needs them too",
+    )
+    parser.add_argument("--seed", type=int, default=25)
+    parser.add_argument("--survivors", type=Path, default=SURVIVORS, help="where survivors are written and --again "
+                        "reads them (default tools/survivors.txt; runs side by side need one each)")  # fmt: skip
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument(
         "--again",
@@ -284,9 +335,16 @@ def main(argv: list[str] | None = None) -> int:
     args.modules = expand(args.modules)
     known = equivalent()
     chosen = [m for module in args.modules for m in mutants(module)]
+    if args.sample is not None:
+        drawn = random.Random(args.seed)
+        drawn_ones = []
+        for module in args.modules:
+            mine = [m for m in chosen if m.module == module]
+            drawn_ones += sorted(drawn.sample(mine, round(len(mine) * min(args.sample, 1.0))), key=lambda m: m.index)
+        chosen = drawn_ones
     previous: set[str] | None = None
     if args.again:
-        previous = {line.strip() for line in SURVIVORS.read_text().splitlines() if line and not line[0].isspace()}
+        previous = {line.strip() for line in args.survivors.read_text().splitlines() if line and not line[0].isspace()}
         missing = previous - {m.key for m in chosen} - known.keys()
         if any(key.split(" | ")[0] in args.modules for key in missing):
             print(f"the code changed since the last run ({len(missing)} survivors are no longer mutants): run it all")
@@ -313,6 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     for j in range(args.jobs):
         d = work / f"w{j}"
         shutil.copytree(snapshot, d)
+        interpreter(d)
         dirs.append(d)
     free = list(dirs)
     results: dict[Mutant, str] = {}
@@ -348,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
     lines.append(f"{'all':8} {killed_all:5} killed of {len(total):5}: {100.0 * killed_all / max(len(total), 1):.1f} %")
     print("\n".join(lines))
     if not args.only:
-        with SURVIVORS.open("w") as out:
+        with args.survivors.open("w") as out:
             for m in sorted(survivors, key=lambda m: (m.module, m.line)):
                 out.write(f"{m.key}\n    (line {m.line})\n")
     return 0

@@ -316,7 +316,7 @@ def remind(
     wanted: list[str] | None = None if default else [] if off else list(leads or [])
     now = settings.now()
     key, said = settings.store().change(
-        lambda doc: set_leads(doc, title_id, milestone, wanted),
+        lambda doc: set_leads(doc, title_id, milestone, wanted, now),
         lambda result: f"remind {title_id} {result[0]} {result[1]}",
         now,
     )

@@ -48,15 +48,19 @@ def follows(title: Title, key: str, own: set[str], every_episode: bool = False) 
     return ("@" not in key and ":" not in key) or key in own
 
 
-def set_leads(doc: Document, title_id: str, milestone: str | None, leads: list[str] | None) -> tuple[str, str]:
+def set_leads(
+    doc: Document, title_id: str, milestone: str | None, leads: list[str] | None, now: datetime
+) -> tuple[str, str]:
     """Set (a list), turn off ([]) or clear (None) the lead times of a title or one of its
-    milestones. Returns the milestone's key (or ALL_MILESTONES) and what it now says."""
+    milestones, noting when (``edited``), so a merge keeps the later setting. Returns the
+    milestone's key (or ALL_MILESTONES) and what it now says."""
     title = doc.get(title_id)
     key = ALL_MILESTONES if milestone is None else _milestone_key(title, milestone)
     if leads is None:
         title.notify.pop(key, None)
     else:
         title.notify[key] = check_leads(leads)
+    title.mark_edited("notify", now)
     title.notify = dict(sorted(title.notify.items()))
     return key, describe_leads(title.notify.get(key))
 

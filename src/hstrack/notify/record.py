@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hstrack.core.errors import StoreError
+from hstrack.core.errors import StoreError, UsageError
 from hstrack.core.feed import instant_of
 from hstrack.core.model.leads import check_lead
 from hstrack.core.model.shape import shown
@@ -113,7 +113,7 @@ def read_record(path: Path) -> Record | None:
         raise RecordError(str(exc)) from None
     try:
         return _record_from_json(data)
-    except ValueError as exc:
+    except (ValueError, UsageError) as exc:  # check_lead says "cannot read lead time" as to a person
         raise RecordError(f"{path} is not a record of notifications ({exc}){hint}") from None
 
 

@@ -45,6 +45,9 @@ class Change:
 # What `edit`, `label`, `credit` and `rename` change on a title, each recorded as an Edit.
 TITLE_FIELDS = ("name", "label", "kind", "platform", "synopsis", "notes", "credits")
 EDITABLE = ("id", *TITLE_FIELDS)
+# What a title's ``edited`` says the time of: those fields, and its lead times (``remind``
+# sets them and records no edit, but a merge must still know which side set them later).
+STAMPED = (*TITLE_FIELDS, "notify")
 
 
 @dataclass

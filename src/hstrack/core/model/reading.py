@@ -17,7 +17,7 @@ from hstrack.core.errors import UsageError
 from hstrack.core.identity import is_uid
 from hstrack.core.kinds import PLACED_KINDS, TITLE_KINDS
 from hstrack.core.model.document import OLDEST_CURRENT, SCHEMA_VERSION, Conflict, Document
-from hstrack.core.model.history import EDITABLE, ORIGINS, TITLE_FIELDS, Change, Edit, Proposal
+from hstrack.core.model.history import EDITABLE, ORIGINS, STAMPED, Change, Edit, Proposal
 from hstrack.core.model.milestone import Milestone
 from hstrack.core.model.shape import ShapeError, _expect, _is_timestamp, _opt_str, _valid, shown
 from hstrack.core.model.title import Title
@@ -348,8 +348,8 @@ def title_from_json(data: Any, where: str) -> Title:
     raw_edited = data.get("edited")
     edited = {} if raw_edited is None else _expect(raw_edited, dict, f"{where}.edited")
     for key, stamp in edited.items():
-        if key not in TITLE_FIELDS:
-            raise ShapeError(f"{where}.edited: {shown(key)} is not one of {', '.join(TITLE_FIELDS)}")
+        if key not in STAMPED:
+            raise ShapeError(f"{where}.edited: {shown(key)} is not one of {', '.join(STAMPED)}")
         if not isinstance(stamp, str) or not _is_timestamp(stamp):
             raise ShapeError(f"{where}.edited.{key}: {shown(stamp)} is not an ISO 8601 time with an offset")
     synced = data.get("synced")

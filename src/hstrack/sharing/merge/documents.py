@@ -71,6 +71,7 @@ def merge_documents(ours: Document, theirs: Document, now: datetime, base: Docum
     _settle_ids(merged, base_by, recorded, result)
     ours.titles = {title.id: title for title in sorted(merged.values(), key=lambda t: t.id)}
     _merge_document_fields(ours, theirs, base, pins)
+    result.titles.sort(key=lambda outcome: outcome.id)  # told by id, not by the uids' random order
     return result
 
 
@@ -210,7 +211,7 @@ def merge_title(merge: MergeSettings, mine: Title, incoming: Title, base: Title 
     merge_credits(t)
     record_field_edits(t)
     merge_extra(t)
-    merge_leads(mine, incoming, base, t.title_newer, t.updated)
+    merge_leads(t)
     merge_milestones(t)
     t.updated += merge_sources(merge, mine, incoming, base)
     outcome, updated, kept = t.outcome, t.updated, t.kept

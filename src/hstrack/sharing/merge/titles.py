@@ -324,13 +324,16 @@ def _kind(value: Any) -> Any:
     return None if value == "other" else value  # "other" is what a title is until someone says
 
 
-def merge_leads(
-    mine: Title, incoming: Title, base: Title | None, title_newer: Callable[[Any, Any], bool], updated: list[str]
-) -> None:
+def merge_leads(t: TitleMerge) -> None:
     """The lead times `hstrack notify` uses (``Title.notify``), milestone by milestone, as
-    facts: one side's change is taken; when both changed one, the title changed last wins.
-    Off (an empty list) is a setting, not an absence, so an import never drops it."""
+    facts: one side's change is taken; when both changed one (in an import: both have one),
+    the side that set its lead times later wins (``edited``, which `remind` stamps; for a
+    copy that does not say, the title changed last), never the side whose title merely
+    changed later in other ways. Off (an empty list) is a setting, not an absence, so an
+    import never drops it."""
+    mine, incoming, base = t.mine, t.incoming, t.base
     common = base.notify if base is not None else {}
+    took = False
     for key in sorted(set(mine.notify) | set(incoming.notify) | set(common)):
         old, new, was = mine.notify.get(key), incoming.notify.get(key), common.get(key)
         if old == new:
@@ -338,16 +341,25 @@ def merge_leads(
         if base is not None:
             if new == was:
                 continue
-            take = old == was or title_newer(old, new)
+            take = old == was or t.newer("notify", old, new)
         else:
-            take = new is not None and (old is None or title_newer(old, new))
+            take = new is not None and (old is None or t.newer("notify", old, new))
         if take:
             if new is None:
                 mine.notify.pop(key, None)
             else:
                 mine.notify[key] = list(new)
-            updated.append(f"lead times for {key}")
+            took = True
+            t.updated.append(f"lead times for {key}")
     mine.notify = dict(sorted(mine.notify.items()))
+    theirs_set = t.incoming.edited.get("notify")
+    if took and not t.merge.symmetric and theirs_set is not None:
+        # An import took some of the file's: the store's settings are now as recent as the
+        # later of the two (git's merge already keeps the later stamp of every field).
+        ours_set = t.before_edited.get("notify")
+        later = ours_set is not None and (recorded_at(ours_set) or _EARLIEST) > (recorded_at(theirs_set) or _EARLIEST)
+        mine.edited["notify"] = ours_set if later and ours_set is not None else theirs_set
+        mine.edited = dict(sorted(mine.edited.items()))
 
 
 def _edits_of(edits: list[Edit], name: str) -> list[str]:
