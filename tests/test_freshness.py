@@ -205,7 +205,7 @@ def test_how_old_the_facts_are_in_show_json_and_check(hs: Run) -> None:
         "true: --stale 90d: last confirmed 8 months ago (last change: release, 10 Mar 2026)\n"
     )
     assert hs("check", FILM, "--stale", "1y", at=at, code=1).returncode == 1
-    assert "cannot read duration" in hs("check", FILM, "--stale", "soon", at=at, code=2).stderr
+    assert "cannot read --stale 'soon'" in hs("check", FILM, "--stale", "soon", at=at, code=2).stderr
     plain = hs("status", "--plain", "--header", at=at).stdout.splitlines()
     header = plain[0].split("\t")
     row = dict(zip(header, next(line for line in plain if line.startswith(FILM)).split("\t"), strict=True))

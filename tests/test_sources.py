@@ -259,7 +259,8 @@ def test_tmdb_status_gives_the_facts_it_means_happened_on_no_day(status: str, ki
 
 def test_tmdb_series_and_season() -> None:
     show = T.facts(parse_reference(f"tmdb:tv/{D.SERIES}"), D.series())
-    assert {f.key: f.date.canonical for f in show.facts} == {"cancelled": "TBA", "release": "2024-04-01"}
+    assert {f.key: f.date.canonical for f in show.facts} == {"cancelled": "TBA", "release": "2024-04-01",
+                                                             "season-premiere": "2026-10-03"}  # fmt: skip
     season = T.facts(parse_reference(f"tmdb:tv/{D.SERIES}/season/2"), D.season())
     assert [(f.key, f.date.canonical) for f in season.facts] == [("release", "2026-10-03")]
     assert T.facts(parse_reference(f"tmdb:tv/{D.SERIES}/season/2"), D.season(None)).facts == []

@@ -166,7 +166,9 @@ def test_a_hung_source_costs_one_time_out_a_run_and_the_rest_are_skipped_in_one_
         hung.close()
     assert took < 8, took  # one time-out, not five
     lines = ran.stderr.splitlines()
-    assert sum("no answer within" in line for line in lines) == 2, lines  # the title that waited, and the summary
+    # The title that waited, and the summary: the socket's time-out or the exchange's
+    # watchdog, whichever fires first at the source's deadline.
+    assert sum("no answer within" in line or "took more than" in line for line in lines) == 2, lines
     summary = next(line for line in lines if "not asked" in line)
     assert summary.startswith("hstrack: TMDb did not answer in time")
     assert "4 titles not asked" in summary

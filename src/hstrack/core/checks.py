@@ -110,7 +110,9 @@ def validate(conditions: list[Condition], kinds: set[str] | None = None) -> list
         elif c.option in ("--due-within", "--stale"):
             from hstrack.core.dates.spans import read_span
 
-            read_span(arg, "--due-within")  # refuses a bad spelling now; one too long for the calendar, when evaluated
+            # A bad spelling is refused now, naming the option typed; one too long for the
+            # calendar, when evaluated.
+            read_span(arg, c.option)
         checked.append(Condition(c.option, arg))
     if phases:
         checked.insert(phase_at, Condition("--phase", "|".join(phases)))

@@ -263,8 +263,8 @@ class Client:
                 raise FetchError("late")
             return answer
         except FetchError:
-            if watch.expired:
-                raise FetchError(
+            if watch.expired:  # a time-out like any other: the run stops asking this server
+                raise TimedOut(
                     f"the answer took more than {allowed:g} s (connecting, its status line, headers and body)"
                 ) from None
             raise
@@ -286,11 +286,11 @@ class Client:
             with contextlib.closing(exc):
                 return exc.code, _lower(exc.headers), _error_body(exc, deadline)
         except TimeoutError:
-            raise TimedOut(f"no answer within {self.timeout:g} s") from None
+            raise TimedOut(f"no answer within {min(self.timeout, allowed):g} s") from None
         except urllib.error.URLError as exc:
             reason = exc.reason
             if isinstance(reason, TimeoutError):
-                raise TimedOut(f"no answer within {self.timeout:g} s") from None
+                raise TimedOut(f"no answer within {min(self.timeout, allowed):g} s") from None
             text = getattr(reason, "strerror", None) or str(reason)
             raise FetchError(f"cannot connect ({text})") from None
         except http.client.IncompleteRead:
