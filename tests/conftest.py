@@ -195,6 +195,27 @@ def need(program: str) -> str:
     return found
 
 
+def git_environment(tmp_path: Path) -> dict[str, str]:
+    """An environment for real git: no one's ~/.gitconfig or system config, a fixed author,
+    the house's zone and locale."""
+    need("git")
+    home = tmp_path / "user-home"
+    home.mkdir(exist_ok=True)
+    return {
+        "PATH": os.environ["PATH"],
+        "HOME": str(home),  # no one's ~/.gitconfig
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "A",
+        "GIT_AUTHOR_EMAIL": "a@example.org",
+        "GIT_COMMITTER_NAME": "A",
+        "GIT_COMMITTER_EMAIL": "a@example.org",
+        "TZ": "Europe/London",
+        "LANG": "C.UTF-8",
+        "NO_COLOR": "1",
+    }
+
+
 # Hypothesis's profile (README, "Development"): HYPOTHESIS_PROFILE names one; otherwise CI
 # (.ci/run sets CI=true) runs "ci" and a developer "dev". `examples` scales each test's own
 # count by the profile, as an explicit max_examples wins over any profile's.

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import NOW, Cli, need
+from tests.conftest import NOW, Cli, git_environment
 
 SCRIPT = Path(sys.executable).with_name("hstrack")
 ROOT = Path(__file__).resolve().parent.parent
@@ -683,22 +683,7 @@ def test_28_7_remind_names_the_premieres_that_are_not_yours(cli: Cli, region: st
 
 
 def git_env(tmp_path: Path) -> dict[str, str]:
-    need("git")
-    home = tmp_path / "user-home"
-    home.mkdir(exist_ok=True)
-    return {
-        "PATH": os.environ["PATH"],
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": "A",
-        "GIT_AUTHOR_EMAIL": "a@example.org",
-        "GIT_COMMITTER_NAME": "A",
-        "GIT_COMMITTER_EMAIL": "a@example.org",
-        "TZ": "Europe/London",
-        "LANG": "C.UTF-8",
-        "NO_COLOR": "1",
-    }
+    return git_environment(tmp_path)
 
 
 def run(args: list[str], env: dict[str, str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -5,14 +5,13 @@ driver, which git runs as a real process."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import need
+from tests.conftest import git_environment
 
 SCRIPT = Path(sys.executable).with_name("hstrack")
 FILM = "heartstopper-film"
@@ -76,22 +75,7 @@ class Clone:
 
 @pytest.fixture
 def git_env(tmp_path: Path) -> dict[str, str]:
-    need("git")
-    home = tmp_path / "user-home"
-    home.mkdir()
-    return {
-        "PATH": os.environ["PATH"],
-        "HOME": str(home),  # no one's ~/.gitconfig
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": "A",
-        "GIT_AUTHOR_EMAIL": "a@example.org",
-        "GIT_COMMITTER_NAME": "A",
-        "GIT_COMMITTER_EMAIL": "a@example.org",
-        "TZ": "Europe/London",
-        "LANG": "C.UTF-8",
-        "NO_COLOR": "1",
-    }
+    return git_environment(tmp_path)
 
 
 def make_clone(tmp_path: Path, env: dict[str, str], name: str) -> Clone:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Cli, need
+from tests.conftest import Cli, git_environment
 
 SCRIPT = Path(sys.executable).with_name("hstrack")
 FILM = "heartstopper-film"
@@ -99,22 +98,7 @@ class Clone:
 
 @pytest.fixture
 def git_env(tmp_path: Path) -> dict[str, str]:
-    need("git")
-    home = tmp_path / "user-home"
-    home.mkdir()
-    return {
-        "PATH": os.environ["PATH"],
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": "A",
-        "GIT_AUTHOR_EMAIL": "a@example.org",
-        "GIT_COMMITTER_NAME": "A",
-        "GIT_COMMITTER_EMAIL": "a@example.org",
-        "TZ": "Europe/London",
-        "LANG": "C.UTF-8",
-        "NO_COLOR": "1",
-    }
+    return git_environment(tmp_path)
 
 
 def make_team(root: Path, env: dict[str, str]) -> tuple[Clone, Clone]:

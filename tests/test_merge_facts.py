@@ -12,7 +12,6 @@ know) is dropped, nor anything one side refused brought back.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Cli, need
+from tests.conftest import Cli, git_environment
 from tests.test_identity import at, make_team
 
 FILM = "heartstopper-film"
@@ -298,16 +297,6 @@ def test_an_older_export_never_reverts_lead_times_set_since(
 
 
 # ---------------------------------------------------------------------------- real git clones
-
-
-def git_environment(tmp_path: Path) -> dict[str, str]:
-    need("git")
-    home = tmp_path / "user-home"
-    home.mkdir()
-    return {"PATH": os.environ["PATH"], "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
-            "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.org",
-            "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.org", "TZ": "Europe/London",
-            "LANG": "C.UTF-8", "NO_COLOR": "1"}  # fmt: skip
 
 
 GIT_FACTS = ("platform", "credit", "removal", "link", "pin", "lead times", "proposal", "conflict record",

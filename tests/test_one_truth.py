@@ -127,7 +127,7 @@ SIDE_STEP = st.one_of(
 )
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=examples(250), deadline=None)
 @given(st.lists(st.tuples(st.sampled_from("ab"), SIDE_STEP), max_size=14), st.booleans())
 def test_an_import_keeps_the_later_change_of_two_copies_field_by_field_and_name_by_name(
     steps: list[tuple[str, tuple[str, str, str]]], into_b: bool
