@@ -91,8 +91,9 @@ class Settings:
         if warning is not None:
             typer.echo(f"hstrack: warning: {inert(warning)}", err=True)
 
-    def read(self) -> Document:
-        doc = self.store().read()
+    def read(self, history: bool = True) -> Document:
+        """The whole store; ``history=False`` for a view over every title (see ``Store.read``)."""
+        doc = self.store().read(history=history)
         if doc.newer:
             typer.echo(
                 f"hstrack: {inert(str(self.path()))} was written by a newer hstrack (schema {doc.read_schema}); "

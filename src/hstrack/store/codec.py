@@ -35,6 +35,8 @@ def dumps(doc: Document) -> bytes:
     integers beyond 64 bits, which only fields hstrack does not know can hold (see
     model.NumberWatch): for those, the exact encoder below.
     """
+    if doc.partial:  # read without its history for a view: writing it would lose the history
+        raise StoreError("a store read for a view is never written; nothing was changed")
     NumberWatch.seen = False
     data = doc.to_json()
     if not NumberWatch.seen:

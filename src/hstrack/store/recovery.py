@@ -50,9 +50,11 @@ def undo(store: StoreParts, now: datetime, across: bool = False) -> Version:
             raise HstrackError("nothing to undo")
         undone, previous = versions[-1], versions[-2]
         if undone.elsewhere and not across:
-            what = "was found on disk (pulled, merged, or copied in)" if undone.description.startswith(
-                "the store as found on disk"
-            ) else f"came from elsewhere ({undone.description})"
+            what = (
+                "was found on disk (pulled, merged, or copied in)"
+                if undone.description.startswith("the store as found on disk")
+                else f"came from elsewhere ({undone.description})"
+            )
             raise HstrackError(
                 f"undo stops here: the store as it is {what} on {undone.recorded}, and stepping back over it "
                 "would drop facts this copy did not make; nothing was changed (hstrack undo --across steps "

@@ -129,9 +129,7 @@ class Versions:
                                  "recovered"))  # fmt: skip
         return found
 
-    def keep(
-        self, data: bytes, description: str, now: datetime, state: str | None, elsewhere: bool = False
-    ) -> Version:
+    def keep(self, data: bytes, description: str, now: datetime, state: str | None, elsewhere: bool = False) -> Version:
         """Write a version: its record first (so data is never left without one by a write
         of ours), then its data. Old versions beyond ``KEEP`` go, data before record."""
         existing = self.highest_sequence()

@@ -41,7 +41,7 @@ def label(key: str) -> str:
     return f"{kind.replace('-', ' ')} ({where(region, medium)})"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assessed:
     """A milestone seen from ``now``."""
 

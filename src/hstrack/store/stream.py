@@ -1,0 +1,91 @@
+"""Reading every title for a view, a title at a time, through the index.
+
+The views over every title (``status`` in every form, ``calendar``, ``upcoming``) need each
+title's fields and milestones, never its history, which in a synced store is most of the
+bytes (a film whose 24 regional releases each arrived and slipped). This reader gives
+them a ``Document`` without history, read title by title, so neither the whole file nor
+its parsed JSON is ever held:
+
+- It answers only when the index (``hstrack.store.index``) vouches for the store: the
+  index is written only from bytes validated in full, and trusted only while the store's
+  identity (device, inode, size, modification and change times) is the one it recorded
+  and the index is settled (not racy). Otherwise the caller reads the whole store, which
+  validates every byte and reports any damage, as before.
+- Each title is read from its span with ``os.pread``, parsed, and checked again by the
+  same rules as a whole read (``title_from_json``), but for its history, which the index
+  already vouches for; the store's own fields are read from the bytes around the titles.
+- The identity is checked again after the last title: a store changed during the read
+  sends the caller to the whole store.
+- The document is marked ``partial``: it can be reported on, never written
+  (``hstrack.store.codec.dumps`` refuses it).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hstrack.core.model.document import Document
+    from hstrack.core.model.title import Title
+    from hstrack.store.layout import Layout
+
+
+def read_without_history(layout: Layout) -> Document | None:
+    """Every title but its history, or None when the index cannot vouch for the store."""
+    import orjson
+
+    from hstrack.core.model.reading import document_from_json
+    from hstrack.core.model.shape import ShapeError
+    from hstrack.core.model.unknown import NumberWatch
+    from hstrack.store.files import open_regular
+    from hstrack.store.index import identity_of, load
+
+    index = load(layout.index_path)
+    if index is None or not index.locates or index.racy:
+        return None
+    try:
+        fd = open_regular(layout.path)
+    except OSError:
+        return None
+    try:
+        if identity_of(os.fstat(fd)) != index.store:
+            return None
+        try:
+            spans: dict[str, list[int]] = orjson.loads(index.spans)
+            first = min(offset for offset, _ in spans.values()) if spans else None
+            last = max(offset + length for offset, length in spans.values()) if spans else None
+            size = index.store[2]
+            if first is None or last is None:  # no titles: the store is small, its own fields all there is
+                skeleton = os.pread(fd, size, 0)
+            else:
+                skeleton = os.pread(fd, first, 0) + os.pread(fd, size - last, last)
+            NumberWatch.seen = False
+            doc = document_from_json(orjson.loads(skeleton))
+            titles: dict[str, Title] = {}
+            for title_id, (offset, length) in spans.items():
+                title = _title(os.pread(fd, length, offset), title_id)
+                if title is None:
+                    return None
+                titles[title_id] = title
+        except (ValueError, TypeError, ShapeError, RecursionError, OSError):
+            return None  # the whole store speaks for itself
+        if NumberWatch.seen or doc.titles or identity_of(os.fstat(fd)) != index.store:
+            return None
+    finally:
+        os.close(fd)
+    doc.titles = titles  # in the file's order, as a whole read gives them
+    doc.partial = True
+    return doc
+
+
+def _title(text: bytes, title_id: str) -> Title | None:
+    import orjson
+
+    from hstrack.core.model.reading import title_from_json
+
+    data = orjson.loads(text)
+    if type(data) is not dict or data.get("id") != title_id:
+        return None
+    data.pop("history", None)  # vouched for by the index; no view over every title reads it
+    return title_from_json(data, f"title {title_id!r}")
