@@ -127,7 +127,7 @@ def export(
             "--region and --medium choose what a calendar or a sheet holds; JSON export is the whole store"
         )
     chunks = export_chunks(
-        select(settings.read(), title_ids or []), fmt, settings.now(), windows=not no_windows, places=places
+        select(settings.read(view=True), title_ids or []), fmt, settings.now(), windows=not no_windows, places=places
     )
     if output is None or str(output) == "-":
         from hstrack.core.text import inert_document

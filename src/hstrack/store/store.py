@@ -91,19 +91,20 @@ class Store:
         except OSError as exc:
             raise StoreError(f"cannot read {self.given}: {exc.strerror}") from None
 
-    def read(self, held: bool = False, history: bool = True) -> Document:
+    def read(self, held: bool = False, history: bool = True, view: bool = False) -> Document:
         """The whole document. On the way, the index (``hstrack.store.index``) is brought
         up to date when it is not, since the store was read and checked in full anyway;
-        ``held``: the caller holds the write lock. ``history=False``: for a view over
-        every title, which never reads history: read a title at a time through the index
-        when it vouches for the store (``hstrack.store.stream``), a document never written."""
+        ``held``: the caller holds the write lock. ``view``: for a command that reads
+        every title and writes nothing: read a title at a time through the index when it
+        vouches for the store (``hstrack.store.stream``), ``history=False`` without the
+        titles' history (a document then never written)."""
         from hstrack.store.index import after_read
 
-        if not history:
-            from hstrack.store.stream import read_without_history
+        if view:
+            from hstrack.store.stream import read_streamed
 
             with contextlib.suppress(OSError):
-                streamed = read_without_history(self.layout)
+                streamed = read_streamed(self.layout, history)
                 if streamed is not None:
                     return streamed
         read_ns = time.time_ns()

@@ -3,8 +3,8 @@
 The views over every title (``status`` in every form, ``calendar``, ``upcoming``) need each
 title's fields and milestones, never its history, which in a synced store is most of the
 bytes (a film whose 24 regional releases each arrived and slipped). This reader gives
-them a ``Document`` without history, read title by title, so neither the whole file nor
-its parsed JSON is ever held:
+them a ``Document`` without history (``export`` gets it with its history), read title by
+title, so neither the whole file nor its parsed JSON is ever held at once:
 
 - It answers only when the index (``hstrack.store.index``) vouches for the store: the
   index is written only from bytes validated in full, and trusted only while the store's
@@ -16,8 +16,8 @@ its parsed JSON is ever held:
   already vouches for; the store's own fields are read from the bytes around the titles.
 - The identity is checked again after the last title: a store changed during the read
   sends the caller to the whole store.
-- The document is marked ``partial``: it can be reported on, never written
-  (``hstrack.store.codec.dumps`` refuses it).
+- A document without history is marked ``partial``: it can be reported on, never
+  written (``hstrack.store.codec.dumps`` refuses it).
 """
 
 from __future__ import annotations
@@ -33,6 +33,12 @@ if TYPE_CHECKING:
 
 def read_without_history(layout: Layout) -> Document | None:
     """Every title but its history, or None when the index cannot vouch for the store."""
+    return read_streamed(layout, history=False)
+
+
+def read_streamed(layout: Layout, history: bool) -> Document | None:
+    """Every title (``history``: with its history, checked as a whole read checks it), or
+    None when the index cannot vouch for the store."""
     import orjson
 
     from hstrack.core.model.reading import document_from_json
@@ -64,7 +70,7 @@ def read_without_history(layout: Layout) -> Document | None:
             doc = document_from_json(orjson.loads(skeleton))
             titles: dict[str, Title] = {}
             for title_id, (offset, length) in spans.items():
-                title = _title(os.pread(fd, length, offset), title_id)
+                title = _title(os.pread(fd, length, offset), title_id, history)
                 if title is None:
                     return None
                 titles[title_id] = title
@@ -75,11 +81,11 @@ def read_without_history(layout: Layout) -> Document | None:
     finally:
         os.close(fd)
     doc.titles = titles  # in the file's order, as a whole read gives them
-    doc.partial = True
+    doc.partial = not history
     return doc
 
 
-def _title(text: bytes, title_id: str) -> Title | None:
+def _title(text: bytes, title_id: str, history: bool) -> Title | None:
     import orjson
 
     from hstrack.core.model.reading import title_from_json
@@ -87,5 +93,6 @@ def _title(text: bytes, title_id: str) -> Title | None:
     data = orjson.loads(text)
     if type(data) is not dict or data.get("id") != title_id:
         return None
-    data.pop("history", None)  # vouched for by the index; no view over every title reads it
+    if not history:
+        data.pop("history", None)  # vouched for by the index; no view over every title reads it
     return title_from_json(data, f"title {title_id!r}")
