@@ -179,7 +179,7 @@ def build_realistic(folder: Path, titles: int) -> Path:
                      ("teaser", (premiere - timedelta(days=90)).strftime("%Y-%m"))]  # fmt: skip
             for i, (kind, when) in enumerate(facts):
                 new = Milestone(kind, parse_date(when), source=SOURCES[i % 4])
-                t.history.append(Change(f"2025-1{i % 3}-01T12:00:00+00:00", kind, t.milestones.get(kind), new))
+                t.history.append(Change(f"2025-0{i + 5}-01T12:00:00+00:00", kind, t.milestones.get(kind), new))
                 t.milestones[kind] = new
             episodes = rng.randint(8, 12)
             for e in range(1, episodes + 1):

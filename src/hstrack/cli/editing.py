@@ -251,6 +251,7 @@ def set_(
         apply,
         lambda r: None if r is None else f"set {title_id} {r[0].milestone} {r[0].new.date.text if r[0].new else ''}",
         now,
+        title_id=title_id,
     )
     if result is None:
         done(f"{title_id}: nothing changed")
@@ -284,7 +285,9 @@ def unset(
         change = unset_milestone(doc, title_id, milestone, now, region, medium)
         return change, doc.get(title_id).milestones.get(change.milestone)
 
-    change, holds = settings.store().change(apply, lambda r: f"unset {title_id} {r[0].milestone}", now)
+    change, holds = settings.store().change(
+        apply, lambda r: f"unset {title_id} {r[0].milestone}", now, title_id=title_id
+    )
     if holds is None:
         done(f"{title_id}: removed {milestone_label(change.milestone)}")
     else:

@@ -22,6 +22,7 @@ from hstrack.core.model.unknown import NumberWatch
 
 if TYPE_CHECKING:
     from hstrack.core.model.document import Document
+    from hstrack.core.model.title import Title
 
 
 DOCTOR_HINT = "; run hstrack doctor"
@@ -47,6 +48,22 @@ def dumps(doc: Document) -> bytes:
         except TypeError:  # an integer orjson cannot write
             pass
     return (indented_json(data) + "\n").encode("utf-8")
+
+
+def title_text(title: Title) -> bytes:
+    """A title's bytes as ``dumps`` writes them inside a store (from its ``    {`` to its
+    ``    }``): the same encoders, its lines indented as the titles array indents them
+    (JSON text never holds a raw newline inside a string, so every newline is a line's)."""
+    NumberWatch.seen = False
+    data = title.to_json()
+    if not NumberWatch.seen:
+        import orjson
+
+        try:
+            return b"    " + orjson.dumps(data, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
+        except TypeError:  # an integer orjson cannot write
+            pass
+    return ("    " + indented_json(data, "    ")).encode("utf-8")
 
 
 def indented_json(value: object, indent: str = "") -> str:
