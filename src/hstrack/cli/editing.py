@@ -131,6 +131,7 @@ def edit(
         lambda doc: edit_title(doc, title_id, values, now),
         lambda made: f"edit {title_id} {' '.join(e.field for e in made)}" if made else None,
         now,
+        title_id=title_id,
     )
     if not edits:
         done(f"{title_id}: nothing changed")
@@ -162,6 +163,7 @@ def credit(
         lambda doc: edit_credits(doc, title_id, role, names or [], mode, now),
         lambda e: None if e is None else f"credit {title_id} {role}",
         now,
+        title_id=title_id,
     )
     if edit is None:
         done(f"{title_id}: nothing changed")
@@ -343,6 +345,7 @@ def label(
         lambda doc: edit_title(doc, title_id, {"label": text or ""}, now),
         lambda made: f"label {title_id}" if made else None,
         now,
+        title_id=title_id,
     )
     cleaned = edits[0].new if edits else settings.read().get(title_id).label
     done(f"{title_id}: label {'is ' + repr(cleaned) if cleaned else 'reset to the default'}")
