@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +49,26 @@ def dumps(doc: Document) -> bytes:
         except TypeError:  # an integer orjson cannot write
             pass
     return (indented_json(data) + "\n").encode("utf-8")
+
+
+def dumps_pieces(doc: Document) -> Iterator[bytes]:
+    """``dumps(doc)`` in pieces, a title at a time (an export of a large store is written as
+    it is made): joined, the same bytes. The store's own fields are written around an
+    empty titles array, whose one line at two spaces' indent is where the titles go."""
+    import dataclasses
+
+    if doc.partial:
+        raise StoreError("a store read for a view is never written; nothing was changed")
+    shell = dumps(dataclasses.replace(doc, titles={}))
+    marker = b'\n  "titles": []'
+    if not doc.titles or shell.count(marker) != 1:
+        yield dumps(doc)
+        return
+    at = shell.index(marker)
+    yield shell[:at] + b'\n  "titles": [\n'
+    for i, key in enumerate(sorted(doc.titles)):
+        yield (b",\n" if i else b"") + title_text(doc.titles[key])
+    yield b"\n  ]" + shell[at + len(marker) :]
 
 
 def title_text(title: Title) -> bytes:
