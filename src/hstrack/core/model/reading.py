@@ -152,8 +152,8 @@ def change_from_json(data: Any, where: str) -> Change:
         if isinstance(value, dict) and "kind" in value and value["kind"] != kind.partition(":")[0].partition("@")[0]:
             raise ShapeError(f"{where}.{side}.kind: {shown(value['kind'])} is not the change's milestone {kind!r}")
     return Change(
-        recorded=recorded,
-        milestone=kind,
+        recorded=intern(recorded),  # a sync records the same moment for every release it brings
+        milestone=intern(kind),
         old=None if old is None else milestone_from_json(old, f"{where}.old", kind),
         new=None if new is None else milestone_from_json(new, f"{where}.new", kind),
         extra=_known(data, _CHANGE_KEYS),
