@@ -85,11 +85,22 @@ def read_streamed(layout: Layout, history: bool) -> Document | None:
     return doc
 
 
+_HISTORY = b'\n      "history": [\n'
+_CLOSE = b"\n      ]"
+
+
 def _title(text: bytes, title_id: str, history: bool) -> Title | None:
     import orjson
 
     from hstrack.core.model.reading import title_from_json
 
+    if not history and (start := text.find(_HISTORY)) >= 0:
+        # Not even parsed: in hstrack's layout a title's history is the lines from its key to
+        # the first "]" at the title's fields' indent (its entries are indented further).
+        end = text.find(_CLOSE, start)
+        if end < 0:
+            return None
+        text = text[:start] + b'\n      "history": []' + text[end + len(_CLOSE) :]
     data = orjson.loads(text)
     if type(data) is not dict or data.get("id") != title_id:
         return None
