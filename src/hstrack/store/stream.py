@@ -9,8 +9,9 @@ title, so neither the whole file nor its parsed JSON is ever held at once:
 - It answers only when the index (``hstrack.store.index``) vouches for the store: the
   index is written only from bytes validated in full, and trusted only while the store's
   identity (device, inode, size, modification and change times) is the one it recorded
-  and the index is settled (not racy). Otherwise the caller reads the whole store, which
-  validates every byte and reports any damage, as before.
+  and, while it is racy (a writer's own), the store's bytes still hash to its digest.
+  Otherwise the caller reads the whole store, which validates every byte and reports any
+  damage, as before.
 - Each title is read from its span with ``os.pread``, parsed, and checked again by the
   same rules as a whole read (``title_from_json``), but for its history, which the index
   already vouches for; the store's own fields are read from the bytes around the titles.
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from hstrack.core.model.document import Document
     from hstrack.core.model.title import Title
+    from hstrack.store.index import Index
     from hstrack.store.layout import Layout
 
 
@@ -48,14 +50,15 @@ def read_streamed(layout: Layout, history: bool) -> Document | None:
     from hstrack.store.index import identity_of, load
 
     index = load(layout.index_path)
-    if index is None or not index.locates or index.racy:
+    if index is None or not index.locates:
         return None
     try:
         fd = open_regular(layout.path)
     except OSError:
         return None
     try:
-        if identity_of(os.fstat(fd)) != index.store:
+        st = os.fstat(fd)
+        if identity_of(st) != index.store or (index.racy and not _settled(layout, index, fd, st)):
             return None
         try:
             spans: dict[str, list[int]] = orjson.loads(index.spans)
@@ -83,6 +86,40 @@ def read_streamed(layout: Layout, history: bool) -> Document | None:
     doc.titles = titles  # in the file's order, as a whole read gives them
     doc.partial = not history
     return doc
+
+
+def _settled(layout: Layout, index: Index, fd: int, st: os.stat_result) -> bool:
+    """A racy index (a writer's own, until a command a tick later checks it): trusted once
+    the store's bytes, hashed a megabyte at a time, are the ones it holds the digest of;
+    then, as ``hstrack.store.index.read_title`` does, it is written settled."""
+    import contextlib
+    import time
+
+    from hstrack.core.errors import StoreError
+    from hstrack.store.files import read_all
+    from hstrack.store.files import sha256 as small_sha256
+    from hstrack.store.index import _write, is_racy
+
+    read_ns = time.time_ns()
+    if st.st_size <= 1 << 20:  # the standard library's own digest: no OpenSSL to load
+        digest = small_sha256(read_all(fd))
+    else:
+        from hashlib import sha256
+
+        hashed, offset = sha256(), 0
+        while chunk := os.pread(fd, 1 << 20, offset):
+            hashed.update(chunk)
+            offset += len(chunk)
+        digest = hashed.hexdigest()
+    if digest != index.digest:
+        return False
+    if not is_racy(read_ns, st.st_ctime_ns):
+        from hstrack.store.locking import StoreLock
+
+        index.checked_ns, index.digest = read_ns, None
+        with contextlib.suppress(OSError, StoreError):
+            _write(layout, lambda: StoreLock(layout), index.to_bytes(), st, held=False)
+    return True
 
 
 _HISTORY = b'\n      "history": [\n'
