@@ -1,0 +1,120 @@
+"""Views over every title read a title at a time, without history (hstrack.store.stream),
+only while the index vouches for the store; they answer as a whole read does, and the
+document they read is never written."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from hstrack.core.errors import StoreError
+from hstrack.store import index as store_index
+from hstrack.store import stream
+from hstrack.store.codec import dumps
+from hstrack.store.index import index_path
+from hstrack.store.store import Store
+from tests.conftest import Cli
+from tests.test_index import rewrite_in_place, settle
+
+VIEWS = [("status", "--json"), ("export",), ("export", "-f", "ics"), ("export", "-f", "csv"), ("status",),
+         ("status", "--plain"), ("status", "--chart"), ("calendar", "--json"),
+         ("calendar", "-n", "3"), ("upcoming", "--json", "--within", "2y"),
+         ("status", "--json", "--kind", "season")]  # fmt: skip
+
+
+@pytest.fixture
+def realistic(cli: Cli) -> Cli:
+    """The benchmark's realistic corpus (hand-tracked, synced with regional releases and
+    slips, seasons with episodes) at 30 titles, written as hstrack writes it."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    try:
+        import corpus
+    finally:
+        sys.path.pop(0)
+    corpus.build_realistic(cli.home, 30)
+    cli("pin", "title-00001")  # a write: the index is the writer's, racy
+    return cli
+
+
+def answers(cli: Cli) -> list[tuple[int, str, str]]:
+    return [(r.exit_code, r.stdout, r.stderr) for r in (cli(*view, code=None) for view in VIEWS)]
+
+
+def test_views_through_the_stream_answer_as_the_whole_store_does(realistic: Cli) -> None:
+    index_path(realistic.store).unlink()
+    whole = answers(realistic)  # no index: the first view reads the whole store
+    settle(realistic.store)
+    doc = Store(realistic.store).read(history=False, view=True)
+    assert doc.partial
+    assert all(not t.history for t in doc.titles.values())
+    assert answers(realistic) == whole
+    full = Store(realistic.store).read()
+    assert not full.partial
+    assert any(t.history for t in full.titles.values())
+    assert list(doc.titles) == list(full.titles)
+    for title_id, title in doc.titles.items():
+        assert {**vars_of(title), "history": []} == {**vars_of(full.titles[title_id]), "history": []}
+
+
+def vars_of(title: object) -> dict[str, object]:
+    from dataclasses import asdict
+
+    return asdict(title)  # type: ignore[call-overload, no-any-return]
+
+
+def test_a_document_read_for_a_view_is_never_written(realistic: Cli) -> None:
+    settle(realistic.store)
+    doc = Store(realistic.store).read(history=False, view=True)
+    assert doc.partial
+    with pytest.raises(StoreError):
+        dumps(doc)
+
+
+def test_only_an_index_of_this_very_file_is_trusted(realistic: Cli) -> None:
+    layout = Store(realistic.store).layout
+    assert stream.read_without_history(layout) is not None  # the writer's own, racy: its digest checked
+    raw = realistic.store.read_bytes()
+    index = store_index.load(index_path(realistic.store))
+    assert index is not None
+    index.digest = "0" * 64  # racy, and the bytes are not the ones it vouches for
+    index.checked_ns = index.store[4]
+    index_path(realistic.store).write_bytes(index.to_bytes())
+    assert stream.read_without_history(layout) is None
+    assert realistic.store.read_bytes() == raw
+    settle(realistic.store)
+    assert stream.read_without_history(layout) is not None
+    index_path(realistic.store).unlink()
+    assert stream.read_without_history(layout) is None
+
+
+@pytest.mark.parametrize("view", VIEWS[:3])
+def test_damage_in_a_history_the_stream_skips_is_still_reported(realistic: Cli, view: tuple[str, ...]) -> None:
+    """The history a view does not read is damaged in place, same size and modification
+    time: the change time moves, the index no longer vouches, and the whole store speaks."""
+    settle(realistic.store)
+    raw = realistic.store.read_bytes()
+    old = b'"recorded": "2025-09-01T06:00:00+00:00"'
+    assert old in raw
+    rewrite_in_place(realistic.store, old, old.replace(b"2025-09-01T06", b"2025-99-01T06"))
+    before = realistic.store.read_bytes()
+    result = realistic(*view, code=1)
+    assert "hstrack doctor" in result.stderr
+    assert result.stdout == ""
+    assert realistic.store.read_bytes() == before
+
+
+def test_a_store_replaced_under_the_same_name_is_read_whole(realistic: Cli) -> None:
+    settle(realistic.store)
+    raw = realistic.store.read_bytes()
+    damaged = raw.replace(b'"recorded": "2025-09-01T06:00:00+00:00"', b'"recorded": "not a time at all, at all"', 1)
+    assert len(damaged) == len(raw)
+    temp = realistic.store.with_name("copy")
+    temp.write_bytes(damaged)
+    st = os.stat(realistic.store)
+    os.utime(temp, ns=(st.st_atime_ns, st.st_mtime_ns))
+    os.replace(temp, realistic.store)
+    assert stream.read_without_history(Store(realistic.store).layout) is None
+    realistic("status", "--json", code=1)
