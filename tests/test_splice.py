@@ -15,7 +15,11 @@ from hypothesis import strategies as st
 
 from hstrack.store.files import read_regular_stat
 from hstrack.store.layout import Layout
+from hstrack.store.prompt_cache import SEP as PROMPT_SEP
+from hstrack.store.prompt_cache import store_identity
 from hstrack.store.splice import open_title
+from hstrack.store.tab_cache import SEP as TAB_SEP
+from hstrack.store.tab_cache import identity as tab_identity
 from tests.conftest import Cli
 from tests.test_properties import EXTRAS
 
@@ -49,9 +53,33 @@ def corpus_store(folder: Path, titles: int) -> Path:
     return corpus.build_realistic(folder, titles) / "store.json"
 
 
-def derived(store: Path) -> tuple[bytes, bytes, list[str]]:
+def derived(store: Path) -> tuple[bytes, list[str], list[str]]:
+    """The store's bytes and its caches, each cache first checked to name the store as it
+    is now (the identity a splice must give it, as a whole rewrite does), then without
+    that identity, which differs between two files of the same content."""
+    st = os.stat(store)
+    prompt_path = store.parent / "store.json.prompt"
+    prompt = prompt_path.read_text().split("\n")
+    horizon = prompt[1].split(PROMPT_SEP)
+    assert horizon[2] == store_identity(st)
+    assert os.stat(prompt_path).st_mtime_ns == st.st_mtime_ns  # what the shell snippets compare
     tab = (store.parent / "store.json.complete").read_text().split("\n")
-    return store.read_bytes(), (store.parent / "store.json.prompt").read_bytes(), tab[:1] + tab[2:]
+    assert tab[1] == f"store{TAB_SEP}{tab_identity(str(store))}"
+    return store.read_bytes(), [prompt[0], PROMPT_SEP.join(horizon[:2]), *prompt[2:]], tab[:1] + tab[2:]
+
+
+def as_built_for(copy: Path, original: Path) -> None:
+    """A copied store's caches, made to name the copy (a new file, with another identity)
+    as they named the original: what they would hold had they been built for the copy."""
+    for name, old, new in (
+        ("store.json.prompt", store_identity(os.stat(original)), store_identity(os.stat(copy))),
+        ("store.json.complete", tab_identity(str(original)), tab_identity(str(copy))),
+    ):
+        cache = copy.parent / name
+        times = os.stat(cache)
+        assert old is not None and new is not None
+        cache.write_text(cache.read_text().replace(old, new))
+        os.utime(cache, ns=(times.st_atime_ns, times.st_mtime_ns))
 
 
 def spliceable(store: Path, title_id: str) -> bool:
@@ -74,6 +102,7 @@ def test_a_spliced_change_writes_what_a_whole_rewrite_writes(cli: Cli, commands:
             cli("--store", str(spliced), "pin", TITLES[0])
             cli("--store", str(spliced), "unpin")
         shutil.copytree(spliced.parent, whole.parent)
+        as_built_for(whole, spliced)
         used = 0
         for (name, *args), now in commands:
             used += spliceable(spliced, args[0])

@@ -49,14 +49,48 @@ def test_views_through_the_stream_answer_as_the_whole_store_does(realistic: Cli)
     settle(realistic.store)
     doc = Store(realistic.store).read(history=False, view=True)
     assert doc.partial
-    assert all(not t.history for t in doc.titles.values())
     assert answers(realistic) == whole
     full = Store(realistic.store).read()
     assert not full.partial
-    assert any(t.history for t in full.titles.values())
     assert list(doc.titles) == list(full.titles)
+    kept = {"last": 0, "all": 0}
     for title_id, title in doc.titles.items():
         assert {**vars_of(title), "history": []} == {**vars_of(full.titles[title_id]), "history": []}
+        # What a view reads of history: the last change (how old the facts are), and all of
+        # it for a title with a window (whether a window that closed is due).
+        history = full.titles[title_id].history
+        windows = any(not m.date.is_exact and not m.date.is_tba for m in title.milestones.values())
+        assert title.history == (history if windows else history[-1:])
+        kept["all" if windows and len(history) > 1 else "last"] += len(history) > 1
+    assert kept["all"] and kept["last"]  # the corpus holds both kinds of title
+
+
+def test_what_views_read_of_history_comes_through_the_stream(cli: Cli) -> None:
+    """A window that closed after a day inside it was recorded (and then widened) is not
+    due; how old each title's facts are comes from its last change: through the stream as
+    through a whole read, in every view."""
+    for day, (command, *args) in enumerate([
+        ("add", "Widened", "--kind", "film"), ("set", "widened", "release", "2026-08-14"),
+        ("set", "widened", "release", "2026"), ("add", "Never Dated", "--kind", "film"),
+        ("set", "never-dated", "release", "2026-08"), ("set", "never-dated", "release", "2026"),
+        ("add", "Day Only", "--kind", "film"), ("set", "day-only", "release", "2026-09-01"),
+        ("set", "day-only", "trailer", "2026-05-02", "--source", "https://example.org/trailer"),
+    ], start=1):  # fmt: skip
+        cli(command, *args, now=f"2026-01-{day:02d}T12:00:00+00:00")
+    at = "2027-01-05T12:00:00+00:00"
+    views = [("status", "--json"), ("status", "--plain"), ("status",), ("upcoming", "--json", "--within", "2y"),
+             ("calendar", "--json"), ("status", "--chart")]  # fmt: skip
+    index_path(cli.store).unlink()
+    whole = [cli(*view, now=at).stdout for view in views]
+    settle(cli.store)
+    assert stream.read_without_history(Store(cli.store).layout) is not None  # the views below stream
+    assert [cli(*view, now=at).stdout for view in views] == whole
+    import json
+
+    titles = {t["id"]: t for t in json.loads(whole[0])["titles"]}
+    assert titles["widened"]["release"]["state"] != "due"
+    assert titles["never-dated"]["release"]["state"] == "due"
+    assert titles["day-only"]["last_confirmed"].startswith("2026-01-09")
 
 
 def vars_of(title: object) -> dict[str, object]:

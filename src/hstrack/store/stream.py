@@ -65,7 +65,7 @@ def read_streamed(layout: Layout, history: bool) -> Document | None:
         try:
             spans: dict[str, list[int]] = orjson.loads(index.spans)
             size = index.store[2]
-            if not all(0 < offset and 0 < length and offset + length <= size for offset, length in spans.values()):
+            if not all(offset > 0 and length > 0 and offset + length <= size for offset, length in spans.values()):
                 return None  # an index that does not describe these bytes: the whole store speaks
             first = min(offset for offset, _ in spans.values()) if spans else None
             last = max(offset + length for offset, length in spans.values()) if spans else None
