@@ -77,7 +77,8 @@ def as_built_for(copy: Path, original: Path) -> None:
     ):
         cache = copy.parent / name
         times = os.stat(cache)
-        assert old is not None and new is not None
+        assert old is not None
+        assert new is not None
         cache.write_text(cache.read_text().replace(old, new))
         os.utime(cache, ns=(times.st_atime_ns, times.st_mtime_ns))
 
