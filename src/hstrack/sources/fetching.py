@@ -277,7 +277,7 @@ class Sources:
                 continue
             try:
                 doc = self._tmdb_json(tmdb_docs.url(self.tmdb, ref, self.language.tmdb))
-                out[ref] = tmdb_docs.facts(ref, doc, self._season(ref, doc))
+                out[ref] = tmdb_docs.facts(ref, doc, self._companion(ref, doc))
             except (FetchError, tmdb_docs.Malformed) as exc:
                 out[ref] = Failed.of(exc)
             if progress:
@@ -286,21 +286,26 @@ class Sources:
             self.codes.save()
         return out
 
-    def _season(self, ref: Reference, doc: Any) -> Any:
-        """A series' current season document, for its premiere and finales; None when there
-        is none or it could not be fetched (the series' own facts still count)."""
+    def _companion(self, ref: Reference, doc: Any) -> Any:
+        """The other document a TMDb series or season needs for its episodes: a series' current
+        season (its premiere and finales), a season's series (whether it has ended, and where
+        its next episode is). None when there is none or it could not be fetched (the title's
+        own facts still count)."""
         from hstrack.core.references import Reference as Ref
         from hstrack.sources import episodes
 
-        number = episodes.season_to_read(doc) if ref.kind == "tv" else None
-        if number is None:
-            return None
-        season = Ref("tmdb", "season", ref.number, season=number)
+        if ref.kind == "season":
+            other, said = Ref("tmdb", "tv", ref.number), "its series"
+        else:
+            number = episodes.season_to_read(doc) if ref.kind == "tv" else None
+            if number is None:
+                return None
+            other, said = Ref("tmdb", "season", ref.number, season=number), f"season {number}"
         try:
-            return self._tmdb_json(tmdb_docs.url(self.tmdb, season, self.language.tmdb))
+            return self._tmdb_json(tmdb_docs.url(self.tmdb, other, self.language.tmdb))
         except FetchError as exc:
             if self.warn:
-                self.warn(f"{ref.text}: season {number} left out ({reason(exc)})")
+                self.warn(f"{ref.text}: {said} left out ({reason(exc)})")
             return None
 
     def _fetch_wikidata(
