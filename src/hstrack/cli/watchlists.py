@@ -21,7 +21,7 @@ def import_watchlist(ctx: typer.Context, service: str, file: Path, dry_run: bool
                      choices_path: Path | None, interactive: bool, as_json: bool) -> None:  # fmt: skip
     import copy
 
-    from hstrack.cli.sources import _client, _progress
+    from hstrack.cli.network import client, progress
     from hstrack.sources import importing, watchlists
 
     service = service.strip().lower()
@@ -36,9 +36,9 @@ def import_watchlist(ctx: typer.Context, service: str, file: Path, dry_run: bool
     choices = {} if choices_path is None or not choices_path.exists() else _choices(choices_path)
     store = settings.store()
     doc = settings.read()
-    sources = _client()
+    sources = client()
     asked = [e for e in entries if not e.skip and not e.tmdb]
-    with _progress(len(asked)) as bar:
+    with progress(len(asked)) as bar:
         task = bar.add_task("matching", total=len(entries)) if bar is not None else None
         rows = importing.resolve(entries, doc, sources, choices,
                                  (lambda n: bar.advance(task, n)) if bar is not None else None)  # fmt: skip
@@ -47,7 +47,7 @@ def import_watchlist(ctx: typer.Context, service: str, file: Path, dry_run: bool
     wanted = list(dict.fromkeys(link for r in rows if r.action == "added" for link in r.fetchable))
     from hstrack.core.references import parse_reference
 
-    with _progress(len(wanted)) as bar:
+    with progress(len(wanted)) as bar:
         task = bar.add_task("fetching", total=len(wanted)) if bar is not None else None
         fetched = sources.fetch([parse_reference(link) for link in wanted],
                                 (lambda n: bar.advance(task, n)) if bar is not None else None)  # fmt: skip

@@ -78,6 +78,19 @@ def _number(value: Any, top: int = 10_000) -> int | None:
     return None
 
 
+def companion(reference: Reference, doc: Any) -> Reference | None:
+    """The other page a TMDb title's episodes need: a series' current season (its premiere and
+    finales), a season's series (whether it has ended, and where its next episode is)."""
+    from hstrack.core.references import Reference as Ref
+
+    if reference.source != "tmdb":
+        return None
+    if reference.kind == "season":
+        return Ref("tmdb", "tv", reference.number)
+    number = season_to_read(doc) if reference.kind == "tv" else None
+    return None if number is None else Ref("tmdb", "season", reference.number, season=number)
+
+
 def season_to_read(doc: Any) -> int | None:
     """The season whose episodes say the premiere and finales: the next episode's, else the
     last aired one's, else the latest regular season TMDb lists; None for none."""

@@ -287,24 +287,19 @@ class Sources:
         return out
 
     def _companion(self, ref: Reference, doc: Any) -> Any:
-        """The other document a TMDb series or season needs for its episodes: a series' current
-        season (its premiere and finales), a season's series (whether it has ended, and where
-        its next episode is). None when there is none or it could not be fetched (the title's
-        own facts still count)."""
-        from hstrack.core.references import Reference as Ref
+        """The other document a TMDb series or season needs for its episodes
+        (``episodes.companion``); None when there is none or it could not be fetched (the
+        title's own facts still count)."""
         from hstrack.sources import episodes
 
-        if ref.kind == "season":
-            other, said = Ref("tmdb", "tv", ref.number), "its series"
-        else:
-            number = episodes.season_to_read(doc) if ref.kind == "tv" else None
-            if number is None:
-                return None
-            other, said = Ref("tmdb", "season", ref.number, season=number), f"season {number}"
+        other = episodes.companion(ref, doc)
+        if other is None:
+            return None
         try:
             return self._tmdb_json(tmdb_docs.url(self.tmdb, other, self.language.tmdb))
         except FetchError as exc:
             if self.warn:
+                said = "its series" if other.kind == "tv" else f"season {other.season}"
                 self.warn(f"{ref.text}: {said} left out ({reason(exc)})")
             return None
 
