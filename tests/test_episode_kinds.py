@@ -170,9 +170,12 @@ class Served:
 
     def __init__(self, server: HTTPServer, *shows: Show) -> None:
         self.shows = {s.number: s for s in shows}
+        self.broken: set[str] = set()  # paths answered with a 500
         server.expect_request(re.compile(r"/3/tv/.*")).respond_with_handler(self.answer)
 
     def answer(self, request: Request) -> Response:
+        if request.path in self.broken:
+            return Response("{}", status=500)
         m = re.fullmatch(r"/3/tv/([0-9]+)(?:/season/([0-9]+))?", request.path)
         show = self.shows.get(int(m[1])) if m else None
         if show is None or (m and m[2] and int(m[2]) not in show.seasons):
@@ -266,3 +269,21 @@ def _seeded(tmp_path: Any, titles: dict[str, tuple[str, str]], typed: list[dict[
     made = [{"id": i, "name": i.replace("-", " ").title(), "kind": k, "links": [link], "milestones": list(typed),
              "history": []} for i, (k, link) in titles.items()]  # fmt: skip
     path.write_text(json.dumps({"schema": 1, "titles": made}))
+
+
+def test_with_the_series_document_failing_a_season_keeps_its_series_finale_and_says_so_every_run(
+    httpserver: HTTPServer, tmp_path: Any
+) -> None:
+    show = Show(33003, "Last Orbit", {1: weekly("2026-10-02", 8, {4: "mid_season", 8: "finale"})}, "Ended")
+    served = Served(httpserver, show)
+    hs = runner(httpserver, tmp_path / "home")
+    _seeded(tmp_path, {"last-orbit-s1": ("season", "tmdb:tv/33003/season/1")})
+    hs("sync")
+    assert milestones(tmp_path, "last-orbit-s1")["series-finale"][1].startswith("S1E08")
+    served.broken.add("/3/tv/33003")
+    for day in ("2026-11-28", "2026-11-29"):  # said each run, not once per cache as the contact warning is
+        ran = hs("sync", HSTRACK_NOW=f"{day}T12:00:00+00:00")
+        assert "tmdb:tv/33003/season/1: its series left out" in ran.stderr, ran.stderr
+        got = milestones(tmp_path, "last-orbit-s1")
+        assert got["series-finale"][1].startswith("S1E08")
+        assert "season-finale" not in got

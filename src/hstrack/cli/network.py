@@ -21,6 +21,7 @@ def client(offline: bool = False) -> Any:
     import os
     from datetime import UTC, datetime
 
+    from hstrack.sources.access import CONTACT_WARNING
     from hstrack.sources.fetching import Sources, user_agent
     from hstrack.sources.http import Cache, Client, cache_folder, limits
     from hstrack.sources.places import CountryCodes
@@ -30,6 +31,8 @@ def client(offline: bool = False) -> Any:
 
     def warn(line: str) -> None:
         done(line)
+        if line != CONTACT_WARNING:
+            return  # only the contact warning is said once per cache; what a run left out, every run
         try:
             said.parent.mkdir(parents=True, exist_ok=True)
             said.touch()
@@ -39,7 +42,7 @@ def client(offline: bool = False) -> Any:
     codes = CountryCodes(folder.parent / "country-codes.json", datetime.now(UTC))
     timeout, deadline = limits(os.environ)
     http = Client(Cache(folder), offline, timeout, deadline, user_agent=user_agent(os.environ))
-    return Sources(http, codes=codes, warn=None if said.exists() else warn)
+    return Sources(http, codes=codes, warn=warn, contact_said=said.exists())
 
 
 def fetch_one(reference: Any) -> Any:

@@ -110,6 +110,7 @@ class Sources:
         environ: Mapping[str, str] | None = None,
         codes: CountryCodes | None = None,
         warn: Callable[[str], None] | None = None,
+        contact_said: bool = False,
     ) -> None:
         env = os.environ if environ is None else environ
         self.client = client
@@ -119,7 +120,8 @@ class Sources:
         self.token = self.credentials[0].value if self.credentials else None  # whether TMDb can be asked
         self.language = access.language(env)
         self.codes = codes
-        self.warn = warn
+        self.warn = warn  # a line for the user: Wikimedia's contact warning (unless said), a page left out
+        self.contact_said = contact_said
         self.contact = access.contact(env)
         seconds = run_deadline(env)
         self.budgets = {s: Budget(SOURCE_NAMES[s], seconds) for s in SOURCE_NAMES}
@@ -198,10 +200,9 @@ class Sources:
 
     def _say_contact(self) -> None:
         """Once, ever, per cache: Wikimedia asks tools for a way to reach whoever runs them."""
-        if self.contact is not None or self.warn is None:
-            return
-        warn, self.warn = self.warn, None
-        warn(access.CONTACT_WARNING)
+        if self.contact is None and self.warn is not None and not self.contact_said:
+            self.contact_said = True
+            self.warn(access.CONTACT_WARNING)
 
     # ------------------------------------------------------------------ find
 
