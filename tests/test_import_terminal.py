@@ -67,8 +67,8 @@ class Terminal:
 
         command = " ".join(["exec", str(SCRIPT), *(_quoted(a) for a in args), ">", _quoted(str(out))])
         self.out = out
-        self.child = pexpect.spawn("/bin/sh", ["-c", command], env=env, encoding="utf-8", timeout=20,
-                                   dimensions=(40, 160))  # fmt: skip
+        self.child = pexpect.spawn("/bin/sh", ["-c", command], env=env, encoding="utf-8", codec_errors="replace",
+                                   timeout=20, dimensions=(40, 160))  # fmt: skip
 
     def asked(self) -> str:
         """Wait for the question; what came before it."""
@@ -122,6 +122,12 @@ def test_choosing_at_the_terminal_links_the_one_chosen_and_the_rest_wait_in_the_
     assert "2. tmdb:tv/7102  2027  series  Undertow" in first
     term.answer("9")  # not one of them: asked again
     assert "'9' is not one of them: a number from 1 to 2" in term.asked()
+    term.answer("\u00b2")  # a digit, but not an ASCII one
+    assert "is not one of them" in term.asked()
+    os.write(term.child.child_fd, b"\xff\x1b[31m\n")  # not UTF-8, and an escape: said inert, asked again
+    again = term.asked()
+    assert "is not one of them" in again
+    assert "\x1b[31m" not in again
     term.answer("2")
     assert "(2 of 3) line 4: Glass Road (2027)" in term.asked()
     term.answer("s")

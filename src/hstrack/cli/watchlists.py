@@ -154,7 +154,7 @@ def _ask(rows: list[Any]) -> None:
                 left = sum(r.action == "ambiguous" for r in open_rows)
                 done(f"stopped asking; {left} still to choose" + " (--choices FILE keeps them)" * bool(left))
                 return
-            if answer.isdigit() and 1 <= int(answer) <= count:
+            if answer.isascii() and answer.isdigit() and 1 <= int(answer) <= count:
                 choose(row, row.candidates[int(answer) - 1].reference)
             elif answer.lower() in ("s", "skip"):
                 choose(row, SKIP)
@@ -174,7 +174,7 @@ def _answer(prompt: str) -> str | None:
     sys.stderr.write(prompt)
     sys.stderr.flush()
     try:
-        line = sys.stdin.readline()
+        line = sys.stdin.buffer.readline().decode("utf-8", "replace")  # bytes that are not UTF-8: asked again
     except KeyboardInterrupt:
         sys.stderr.write("\n")
         done("interrupted: nothing was imported")
