@@ -67,7 +67,7 @@ def _add_linked(
     """add --link: one fetch, then one change that adds, links and syncs the title. With
     the source down (not a wrong reference: that is refused), the title is added with its
     link and a name given, to be synced later."""
-    from hstrack.cli.sources import fetch_one, left_out
+    from hstrack.cli.network import fetch_one, left_out
     from hstrack.core.references import SOURCE_NAMES, parse_reference
     from hstrack.core.tracker import add_title
     from hstrack.sources.facts import SourceError
