@@ -191,3 +191,24 @@ def test_a_title_s_text_is_its_bytes_in_the_whole_store(titles: list[tuple[dict[
     for title in doc.titles.values():
         text = b"\n" + title_text(title)
         assert text + b",\n" in whole or text + b"\n  ]" in whole
+
+
+def test_bytes_changed_in_place_while_they_were_read_are_not_spliced(cli: Cli) -> None:
+    """The store's status is taken as it is opened, its bytes read after: another tool that
+    rewrites it in place meanwhile (no lock, same size, the modification time put back)
+    moves only the change time. Those bytes, damage and all, are not what the index
+    vouches for, so they are never spliced (written on unchecked): the whole store is read."""
+    from tests.test_index import rewrite_in_place, settle
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = corpus_store(Path(tmp) / "s", 8)
+        cli("--store", str(store), "pin", "title-00001")
+        settle(store)  # a command seconds after the last write: the identity alone vouches
+        layout = Layout(store)
+        st = os.stat(store)  # as the store was opened...
+        old = b'"recorded": "2025-09-01T06:00:00+00:00"'
+        rewrite_in_place(store, old, old.replace(b"2025-09", b"2025-99"))
+        raw = store.read_bytes()  # ...and its bytes, read after the other tool wrote
+        assert len(raw) == st.st_size
+        assert open_title(layout, raw, st, "title-00003") is None
+        assert open_title(layout, raw, os.stat(store), "title-00003") is None  # the index never named these

@@ -153,3 +153,62 @@ def test_a_store_replaced_under_the_same_name_is_read_whole(realistic: Cli) -> N
     os.replace(temp, realistic.store)
     assert stream.read_without_history(Store(realistic.store).layout) is None
     realistic("status", "--json", code=1)
+
+
+def _tampered(spans: dict[str, list[int]], how: str) -> object:
+    ids = list(spans)
+    if how == "a title left out":
+        del spans[ids[len(ids) // 2]]
+        return spans
+    if how == "the first left out":
+        del spans[ids[0]]
+        return spans
+    if how == "two swapped in order":
+        a, b = ids[3], ids[4]
+        return {key: spans[key] for key in [*ids[:3], b, a, *ids[5:]]}
+    if how == "a list":
+        return list(spans.values())
+    if how == "text":
+        return "spans"
+    if how == "a span of floats":
+        spans[ids[2]] = [float(n) for n in spans[ids[2]]]
+        return spans
+    assert how == "a span of three"
+    spans[ids[2]] = [*spans[ids[2]], 1]
+    return spans
+
+
+HOWS = ["a title left out", "the first left out", "two swapped in order", "a list", "text", "a span of floats",
+        "a span of three"]  # fmt: skip
+
+
+def _tamper(store: Path, how: str) -> None:
+    import json
+
+    path = index_path(store)
+    index = store_index.load(path)
+    assert index is not None
+    index.spans = json.dumps(_tampered(json.loads(index.spans), how), separators=(",", ":")).encode()
+    path.write_bytes(index.to_bytes())
+
+
+def test_an_index_whose_spans_do_not_describe_the_titles_is_not_believed(realistic: Cli) -> None:
+    """An index that still names this very file (its identity) but whose spans were damaged
+    or left from another layout: views never answer from it (a title left out would just
+    be missing), nor fail on it; the whole store speaks."""
+    settle(realistic.store)
+    good = index_path(realistic.store).read_bytes()
+    layout = Store(realistic.store).layout
+    for how in HOWS:
+        _tamper(realistic.store, how)
+        assert stream.read_without_history(layout) is None, how
+        index_path(realistic.store).write_bytes(good)
+    assert stream.read_without_history(layout) is not None
+
+
+@pytest.mark.parametrize("how", ["a title left out", "a list"])
+def test_a_view_over_such_an_index_answers_as_the_whole_store(realistic: Cli, how: str) -> None:
+    settle(realistic.store)
+    whole = realistic("status", "--json").stdout
+    _tamper(realistic.store, how)
+    assert realistic("status", "--json").stdout == whole

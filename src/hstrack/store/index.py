@@ -133,6 +133,35 @@ class Index:
             return None
         return offset, length
 
+    def located(self) -> list[tuple[str, int, int]] | None:
+        """Every title's (id, offset, length), in the file's order, when the spans can
+        describe the titles array of a store of the index's size, as hstrack writes one:
+        whole numbers, each block right after the one before (a comma and a line break
+        between), none past the end; None otherwise (the whole store then speaks for
+        itself). An index that left a title out, or pointed one at a copy elsewhere in the
+        file, must not answer."""
+        import orjson
+
+        try:
+            spans = orjson.loads(self.spans)
+        except orjson.JSONDecodeError:
+            return None
+        if type(spans) is not dict:
+            return None
+        located: list[tuple[str, int, int]] = []
+        after = None
+        for title_id, span in spans.items():
+            if type(span) is not list or len(span) != 2 or any(type(n) is not int for n in span):
+                return None
+            offset, length = span
+            if offset < 1 or length < 12 or (after is not None and offset != after + 2):
+                return None
+            after = offset + length
+            located.append((title_id, offset, length))
+        if after is not None and after > self.store[2]:
+            return None
+        return located
+
     def to_bytes(self) -> bytes:
         import orjson
 

@@ -92,16 +92,23 @@ def open_title(layout: Layout, raw: bytes, st: os.stat_result, title_id: str) ->
         return None
     if len(raw) != st.st_size or (index.racy and digest_of(raw) != index.digest):
         return None
+    # ``st`` was taken as the store was opened, before its bytes were read: a change made in
+    # place while they were read (another tool's, which takes no lock) moved the change time
+    # since, and what was read is then not what the index vouches for.
+    if identity_of(os.stat(layout.path)) != index.store:
+        return None
+    located = index.located()
+    if not located:
+        return None
+    spans = {key: [offset, length] for key, offset, length in located}
+    if title_id not in spans:
+        return None
+    offset, length = spans[title_id]
+    text = raw[offset : offset + length]
+    if raw[offset - 1 : offset] != b"\n" or not (text.startswith(b"    {\n") and text.endswith(b"\n    }")):
+        return None
+    first, last = located[0][1], located[-1][1] + located[-1][2]
     try:
-        spans: dict[str, list[int]] = orjson.loads(index.spans)
-        if title_id not in spans:
-            return None
-        offset, length = spans[title_id]
-        text = raw[offset : offset + length]
-        if raw[offset - 1 : offset] != b"\n" or not (text.startswith(b"    {\n") and text.endswith(b"\n    }")):
-            return None
-        first = min(o for o, _ in spans.values())
-        last = max(o + n for o, n in spans.values())
         NumberWatch.seen = False
         doc = document_from_json(orjson.loads(raw[:first] + raw[last:]))
         title = title_from_json(orjson.loads(text), f"title {title_id!r}")

@@ -62,22 +62,26 @@ def read_streamed(layout: Layout, history: bool) -> Document | None:
         st = os.fstat(fd)
         if identity_of(st) != index.store or (index.racy and not _settled(layout, index, fd, st)):
             return None
+        located = index.located()
+        if located is None:
+            return None  # an index that does not describe these bytes: the whole store speaks
         try:
-            spans: dict[str, list[int]] = orjson.loads(index.spans)
             size = index.store[2]
-            if not all(offset > 0 and length > 0 and offset + length <= size for offset, length in spans.values()):
-                return None  # an index that does not describe these bytes: the whole store speaks
-            first = min(offset for offset, _ in spans.values()) if spans else None
-            last = max(offset + length for offset, length in spans.values()) if spans else None
-            if first is None or last is None:  # no titles: the store is small, its own fields all there is
+            if not located:  # no titles: the store is small, its own fields all there is
                 skeleton = os.pread(fd, size, 0)
             else:
+                first, last = located[0][1], located[-1][1] + located[-1][2]
                 skeleton = os.pread(fd, first, 0) + os.pread(fd, size - last, last)
             NumberWatch.seen = False
             doc = document_from_json(orjson.loads(skeleton))
             titles: dict[str, Title] = {}
-            for title_id, (offset, length) in spans.items():
-                title = _title(os.pread(fd, length, offset), title_id, history)
+            for title_id, offset, length in located:
+                # With the line break before it: a title is a whole block at the titles'
+                # indent, never an object nested deeper that happens to hold the id.
+                text = os.pread(fd, length + 1, offset - 1)
+                if not (text.startswith(b"\n    {\n") and text.endswith(b"\n    }")):
+                    return None
+                title = _title(text[1:], title_id, history)
                 if title is None:
                     return None
                 titles[title_id] = title
