@@ -380,10 +380,16 @@ def test_reads_leave_a_trusted_index_as_it_is(slate: Cli) -> None:
 def test_a_whole_read_within_the_tick_keeps_the_digest(slate: Cli) -> None:
     """A reader in the same tick as the last write cannot know the store is settled: the
     index it leaves still carries the digest every reader checks."""
+    import time
+
     from hstrack.store.codec import parse_with_data
 
     store = Store(slate.store)
     raw = slate.store.read_bytes()
+    # As an edit that sets the modification time back leaves it (rewrite_in_place): the
+    # change time is what says when the store last changed.
+    hour_ago = time.time_ns() - 3600 * 10**9
+    os.utime(slate.store, ns=(hour_ago, hour_ago))
     st = os.stat(slate.store)
     doc, data = parse_with_data(raw, slate.store, "")
     for read_ns in (st.st_ctime_ns, st.st_ctime_ns + 50_000_000):
@@ -452,7 +458,7 @@ def test_a_reader_writes_no_index_while_the_store_is_locked(slate: Cli) -> None:
     assert store_index.load(path) is not None
 
 
-@pytest.mark.parametrize("where", ["at 0", "past the end", "too short"])
+@pytest.mark.parametrize("where", ["at 0", "past the end", "too short", "not numbers"])
 def test_spans_out_of_the_store_are_not_believed(slate: Cli, where: str) -> None:
     expected = outputs(slate, ["alpha-film"])
     settle(slate.store)
@@ -462,7 +468,8 @@ def test_spans_out_of_the_store_are_not_believed(slate: Cli, where: str) -> None
     spans = json.loads(index.spans)
     offset, length = spans["alpha-film"]
     size = os.stat(slate.store).st_size
-    spans["alpha-film"] = {"at 0": [0, length], "past the end": [size - 3, length], "too short": [offset, 5]}[where]
+    spans["alpha-film"] = {"at 0": [0, length], "past the end": [size - 3, length], "too short": [offset, 5],
+                           "not numbers": ["a", length]}[where]  # fmt: skip
     index.spans = json.dumps(spans).replace(" ", "").encode()
     path.write_bytes(index.to_bytes())
     assert not answered_by_index(slate.store, "alpha-film")
@@ -514,3 +521,85 @@ def test_a_read_of_another_store_does_not_stop_the_index_answering(slate: Cli, t
     settle(slate.store)
     Store(other).read()
     assert answered_by_index(slate.store, "alpha-film")
+
+
+def test_a_store_emptied_of_titles_still_gets_its_index(cli: Cli) -> None:
+    """Removing the last title leaves an empty titles array ("[]"), which locates
+    nothing: the write still succeeds and leaves an index, and a title added after is
+    found through it."""
+    cli("status")
+    for title_id in [t["id"] for t in json.loads(cli.store.read_bytes())["titles"]]:
+        cli("remove", title_id, "--yes")
+    assert json.loads(cli.store.read_bytes())["titles"] == []
+    index = store_index.load(store_index.index_path(cli.store))
+    assert index is not None
+    assert cli("countdown", "nothing-here", code=2).stderr
+    cli("add", "Epsilon Film", "--kind", "film")
+    assert answered_by_index(cli.store, "epsilon-film")
+
+
+@pytest.mark.parametrize("change", ["another version", "another format", "a line more"])
+def test_an_index_from_another_hstrack_is_not_believed(slate: Cli, change: str) -> None:
+    """An index written by another version (or in another format) may mean something
+    else by the same fields: it is ignored, and rebuilt by the next whole read."""
+    settle(slate.store)
+    path = store_index.index_path(slate.store)
+    header, facts, spans, _ = path.read_bytes().split(b"\n")
+    head = json.loads(header)
+    rest = b""
+    if change == "another version":
+        head["version"] = "0.0.1"
+    elif change == "another format":
+        head["hstrack-index"] = store_index.FORMAT + 1
+    else:
+        rest = b"{}\n"
+    path.write_bytes(b"\n".join([json.dumps(head).encode(), facts, spans, rest]))
+    assert store_index.load(path) is None
+    assert not answered_by_index(slate.store, "alpha-film")
+    assert "4 Oct 2027" in slate("countdown", "alpha-film", "release").stdout
+    assert store_index.load(path) is not None
+
+
+def test_one_title_reads_leave_no_file_open(slate: Cli) -> None:
+    """Through the index as through the whole store: a process that answers many
+    commands (hstrack shell) does not run out of descriptors."""
+    settle(slate.store)
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():
+        pytest.skip("no /proc/self/fd here")
+    before = len(list(fds.iterdir()))
+    for _ in range(20):
+        assert answered_by_index(slate.store, "beta-show")
+        assert Store(slate.store).read_title("no-such-title") is not None
+    assert len(list(fds.iterdir())) == before
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+def test_a_store_that_is_no_longer_a_file_is_reported(slate: Cli, kind: str) -> None:
+    """The index is still there, the store file is not (a folder or a FIFO in its place):
+    a one-title command says so, as any other does, with no traceback."""
+    settle(slate.store)
+    slate.store.unlink()
+    if kind == "folder":
+        slate.store.mkdir()
+    else:
+        os.mkfifo(slate.store)
+    assert Store(slate.store).read_title("alpha-film") is None
+    result = slate("countdown", "alpha-film", code=1)
+    assert not result.stdout
+    assert "store.json" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_index_behind_a_symlink_is_not_followed(slate: Cli, tmp_path: Path) -> None:
+    """A sidecar beside the store is never read through a symlink (README, "Your data is
+    safe"), even one to a copy of the right index."""
+    settle(slate.store)
+    path = store_index.index_path(slate.store)
+    elsewhere = tmp_path / "index-copy"
+    elsewhere.write_bytes(path.read_bytes())
+    path.unlink()
+    path.symlink_to(elsewhere)
+    assert store_index.load(path) is None
+    assert not answered_by_index(slate.store, "alpha-film")
+    assert "4 Oct 2027" in slate("countdown", "alpha-film", "release").stdout
