@@ -305,9 +305,11 @@ def test_racy_is_one_tick_of_the_file_systems_clock() -> None:
     assert store_index.is_racy(coarse - 5, coarse)  # a clock set back: racy, never trusted on times alone
 
 
-def test_the_first_read_a_tick_after_a_write_settles_the_index(slate: Cli) -> None:
+@pytest.mark.parametrize("reader", [("countdown", "alpha-film", "release"), ("status",)])
+def test_the_first_read_a_tick_after_a_write_settles_the_index(slate: Cli, reader: tuple[str, ...]) -> None:
     """A writer's index is racy (its digest is checked on every read); the first reader
-    a tick later checks it once more and writes it settled, trusted by identity alone."""
+    a tick later, of one title or of the whole store, checks it once more and writes it
+    settled, trusted by identity alone."""
     import time
 
     path = store_index.index_path(slate.store)
@@ -317,7 +319,7 @@ def test_the_first_read_a_tick_after_a_write_settles_the_index(slate: Cli) -> No
     ctime = os.stat(slate.store).st_ctime_ns
     while store_index.is_racy(time.time_ns(), ctime):
         time.sleep(0.02)
-    assert "4 Oct 2027" in slate("countdown", "alpha-film", "release").stdout
+    assert "Alpha Film" in slate(*reader).stdout
     settled = store_index.load(path)
     assert settled is not None
     assert not settled.racy
@@ -367,8 +369,10 @@ def wait_a_tick(store: Path) -> None:
 
 def test_reads_leave_a_trusted_index_as_it_is(slate: Cli) -> None:
     """An index trusted by the store's identity is neither rewritten by a one-title command
-    nor by one that reads the whole store: reading writes nothing it need not."""
+    nor by one that reads the whole store: reading writes nothing it need not. (A tick
+    after the last write, so that no read is still inside it.)"""
     settle(slate.store)
+    wait_a_tick(slate.store)
     path = store_index.index_path(slate.store)
     before = path.read_bytes()
     slate("countdown", "alpha-film", "release")
@@ -603,3 +607,13 @@ def test_an_index_behind_a_symlink_is_not_followed(slate: Cli, tmp_path: Path) -
     assert store_index.load(path) is None
     assert not answered_by_index(slate.store, "alpha-film")
     assert "4 Oct 2027" in slate("countdown", "alpha-film", "release").stdout
+
+
+def test_a_one_title_command_through_the_index_follows_the_viewers_region(slate: Cli) -> None:
+    """The index says whether the store has releases in places, which is when a viewer's
+    region chooses their release: a title read through it is shown for that region."""
+    settle(slate.store)
+    assert answered_by_index(slate.store, "gamma-film")
+    for region, day in (("GB", "1 Mar 2027"), ("US", "1 Apr 2027")):
+        shown = slate("countdown", "gamma-film", HSTRACK_REGION=region).stdout
+        assert day in shown, (region, shown)
