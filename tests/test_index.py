@@ -462,8 +462,10 @@ def test_a_reader_writes_no_index_while_the_store_is_locked(slate: Cli) -> None:
     assert store_index.load(path) is not None
 
 
-@pytest.mark.parametrize("where", ["at 0", "past the end", "too short", "not numbers"])
+@pytest.mark.parametrize("where", ["at 0", "past the end", "too short", "not numbers", "two titles"])
 def test_spans_out_of_the_store_are_not_believed(slate: Cli, where: str) -> None:
+    """Spans that cannot be a title: outside the file, too short, not numbers, or two
+    whole titles at once (each line check passes; the JSON does not)."""
     expected = outputs(slate, ["alpha-film"])
     settle(slate.store)
     path = store_index.index_path(slate.store)
@@ -472,8 +474,10 @@ def test_spans_out_of_the_store_are_not_believed(slate: Cli, where: str) -> None
     spans = json.loads(index.spans)
     offset, length = spans["alpha-film"]
     size = os.stat(slate.store).st_size
+    beta_offset, beta_length = spans["beta-show"]
     spans["alpha-film"] = {"at 0": [0, length], "past the end": [size - 3, length], "too short": [offset, 5],
-                           "not numbers": ["a", length]}[where]  # fmt: skip
+                           "not numbers": ["a", length],
+                           "two titles": [offset, beta_offset + beta_length - offset]}[where]  # fmt: skip
     index.spans = json.dumps(spans).replace(" ", "").encode()
     path.write_bytes(index.to_bytes())
     assert not answered_by_index(slate.store, "alpha-film")
