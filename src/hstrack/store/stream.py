@@ -1,10 +1,10 @@
 """Reading every title for a view, a title at a time, through the index.
 
 The views over every title (``status`` in every form, ``calendar``, ``upcoming``) need each
-title's fields and milestones, never its history, which in a synced store is most of the
-bytes (a film whose 24 regional releases each arrived and slipped). This reader gives
-them a ``Document`` without history (``export`` gets it with its history), read title by
-title, so neither the whole file nor its parsed JSON is ever held at once:
+title's fields and milestones and little of its history, which in a synced store is most
+of the bytes (a film whose 24 regional releases each arrived and slipped). This reader
+gives them a ``Document`` with only the history they show (``export`` gets all of it),
+read title by title, so neither the whole file nor its parsed JSON is ever held at once:
 
 - It answers only when the index (``hstrack.store.index``) vouches for the store: the
   index is written only from bytes validated in full, and trusted only while the store's
