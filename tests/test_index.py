@@ -621,3 +621,14 @@ def test_a_one_title_command_through_the_index_follows_the_viewers_region(slate:
     for region, day in (("GB", "1 Mar 2027"), ("US", "1 Apr 2027")):
         shown = slate("countdown", "gamma-film", HSTRACK_REGION=region).stdout
         assert day in shown, (region, shown)
+
+
+def test_a_store_whose_modification_time_was_set_back_is_indexed_too(slate: Cli) -> None:
+    """The identity is five numbers read back as they were written: a store whose
+    modification time differs from its change time (touched back, restored from a
+    backup) gets an index trusted like any other."""
+    hour_ago = os.stat(slate.store).st_mtime_ns - 3600 * 10**9
+    os.utime(slate.store, ns=(hour_ago, hour_ago))
+    slate("status")
+    settle(slate.store)
+    assert answered_by_index(slate.store, "alpha-film")
