@@ -462,10 +462,11 @@ def test_a_reader_writes_no_index_while_the_store_is_locked(slate: Cli) -> None:
     assert store_index.load(path) is not None
 
 
-@pytest.mark.parametrize("where", ["at 0", "past the end", "too short", "not numbers", "two titles"])
+@pytest.mark.parametrize("where", ["at 0", "past the end", "too short", "not numbers", "two titles", "at the brace"])
 def test_spans_out_of_the_store_are_not_believed(slate: Cli, where: str) -> None:
-    """Spans that cannot be a title: outside the file, too short, not numbers, or two
-    whole titles at once (each line check passes; the JSON does not)."""
+    """Spans that cannot be a title: outside the file, too short, not numbers, two whole
+    titles at once (each line check passes; the JSON does not), or one starting at the
+    title's brace rather than its line (the JSON would parse: only whole lines count)."""
     expected = outputs(slate, ["alpha-film"])
     settle(slate.store)
     path = store_index.index_path(slate.store)
@@ -477,7 +478,8 @@ def test_spans_out_of_the_store_are_not_believed(slate: Cli, where: str) -> None
     beta_offset, beta_length = spans["beta-show"]
     spans["alpha-film"] = {"at 0": [0, length], "past the end": [size - 3, length], "too short": [offset, 5],
                            "not numbers": ["a", length],
-                           "two titles": [offset, beta_offset + beta_length - offset]}[where]  # fmt: skip
+                           "two titles": [offset, beta_offset + beta_length - offset],
+                           "at the brace": [offset + 4, length - 4]}[where]  # fmt: skip
     index.spans = json.dumps(spans).replace(" ", "").encode()
     path.write_bytes(index.to_bytes())
     assert not answered_by_index(slate.store, "alpha-film")
@@ -621,3 +623,40 @@ def test_a_one_title_command_through_the_index_follows_the_viewers_region(slate:
     for region, day in (("GB", "1 Mar 2027"), ("US", "1 Apr 2027")):
         shown = slate("countdown", "gamma-film", HSTRACK_REGION=region).stdout
         assert day in shown, (region, shown)
+
+
+def test_a_store_whose_modification_time_was_set_back_is_indexed_too(slate: Cli) -> None:
+    """The identity is five numbers read back as they were written: a store whose
+    modification time differs from its change time (touched back, restored from a
+    backup) gets an index trusted like any other."""
+    hour_ago = os.stat(slate.store).st_mtime_ns - 3600 * 10**9
+    os.utime(slate.store, ns=(hour_ago, hour_ago))
+    slate("status")
+    settle(slate.store)
+    assert answered_by_index(slate.store, "alpha-film")
+
+
+def test_an_id_no_title_can_have_is_not_looked_up(slate: Cli) -> None:
+    """An id with a quote could match across two entries of the spans text (here built
+    to do so): it is "no such title" at once, never another title's span."""
+    settle(slate.store)
+    index = store_index.load(store_index.index_path(slate.store))
+    assert index is not None
+    spans = json.loads(index.spans)
+    across = 'alpha-film":[{},{}],"beta-show'.format(*spans["alpha-film"])
+    assert index.spans.find(b'"' + across.encode() + b'":[') >= 0
+    found = Store(slate.store).read_title(across)
+    assert found is not None
+    assert found[1] is None
+
+
+def test_a_store_of_exactly_the_size_limit_is_read_through_its_index(
+    slate: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """STORE_LIMIT is the largest store read; one of exactly that size (the limit lowered
+    here to the store's size) is still answered through its index."""
+    from hstrack.store import files
+
+    settle(slate.store)
+    monkeypatch.setattr(files, "STORE_LIMIT", os.stat(slate.store).st_size)
+    assert answered_by_index(slate.store, "alpha-film")
