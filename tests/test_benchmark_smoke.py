@@ -15,6 +15,8 @@ import pytest
 SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
 COMMANDS = {"status --json", "status (Rich, piped)", "check", "countdown", "show", "set (one write)", "prompt",
             "export --format ics", "status --chart", "calendar"}  # fmt: skip
+WHOLE_STORE = {"status --json", "status (Rich, piped)", "status --chart", "calendar", "set (one write)",
+               "export --format ics"}  # fmt: skip
 # The pairs with taskwarrior that issue 18 asks for: (hstrack row, taskwarrior row).
 PAIRS = [("check", "task count"), ("countdown", "task count"), ("show", "task count"),
          ("set (one write)", "task add"), ("status --json", "task export")]  # fmt: skip
@@ -30,13 +32,19 @@ def smoke(*extra: str) -> tuple[str, dict]:
 def test_benchmark_smoke_run() -> None:
     out, data = smoke()
     for row in ("`python -c pass`", *(f"| `{name}` |" for name in COMMANDS), "| bash |", "| zsh |",
-                "Over 150 MiB peak RSS", "Issue 18's targets in this run"):  # fmt: skip
+                "Over 150 MiB peak RSS", "Issue 30's targets in this run", "| *parse+encode (orjson)* |",
+                "## Corpus `benchmark`", "## Corpus `realistic`"):  # fmt: skip
         assert row in out
     assert set(data["results"]) == COMMANDS
-    assert set(data["rss_mib"]) == COMMANDS  # every command's memory, countdown, show and set included
+    # every command's memory, countdown, show and set included, and the parse+encode floor's beside them
+    assert set(data["rss_mib"]) == COMMANDS | {"parse+encode (orjson)"}
     assert all(value > 0 for value in data["floors"].values())
+    assert set(data["corpora"]) == {"benchmark", "realistic"}  # the realistic corpus beside the benchmark's own
+    for corpus in data["corpora"].values():
+        assert set(corpus["results"]) == COMMANDS
+        assert set(corpus["parse_encode_ratios"]["10"]) == WHOLE_STORE  # each whole-store command beside the floor
     targets = [row["target"] for row in data["targets"]]
-    assert len(targets) == 10  # five pairs, four start-up floors and the memory limit
+    assert len(targets) == 11  # five pairs, the parse+encode floor, four start-up floors and the memory limit
     assert any("`set (one write)` ≤ 1.4 × `import typer`" in target for target in targets)
     if shutil.which("task") is None:
         if os.environ.get("CI"):  # .ci/run installs it; without it the pairs would silently vanish there

@@ -512,7 +512,7 @@ def test_each_source_has_a_budget_for_the_whole_run(raw: Any, tmp_path: Path, mo
     started = time.monotonic()
     with pytest.raises(H.FetchError, match=r"gave up: this source's answers took more than 0.6 s in all"):
         made.get(server.url)
-    assert time.monotonic() - started < 0.1
+    assert time.monotonic() - started < 0.25  # no request, no deadline (0.3 s) waited: on a busy machine too
     assert made.requests == 2
 
 

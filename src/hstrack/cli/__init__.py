@@ -3,7 +3,8 @@
 ``application`` holds the one exit point for errors and builds the Typer application from
 ``registry``, where each area's module (``views``, ``editing``, ``sources``, ``scripting``,
 ``notify``, ``prompt``, ``shell``, ``store``, ``sharing``, ``help``) registers its commands;
-``common`` holds what the areas share (settings, options, output). A run imports only the
+``common`` holds what the areas share (settings, options, output), ``network`` their way to
+the sources (the client, the progress bar), ``watchlists`` ``import --from``. A run imports only the
 area of the command it runs, so a reader finds a command by where it belongs and a run pays
 only for its own. Nothing outside this package imports it but ``hstrack.entry``.
 """

@@ -105,8 +105,10 @@ class Settings:
         if warning is not None:
             typer.echo(f"hstrack: warning: {inert(warning)}", err=True)
 
-    def read(self) -> Document:
-        doc = self.store().read()
+    def read(self, view: bool = False, history: bool = True) -> Document:
+        """The whole store; ``view`` for a command that writes nothing, ``history=False``
+        for one that never reads history either (see ``Store.read``)."""
+        doc = self.store().read(history=history, view=view)
         if doc.newer:
             typer.echo(
                 f"hstrack: {inert(str(self.path()))} was written by a newer hstrack (schema {doc.read_schema}); "

@@ -67,7 +67,7 @@ def _add_linked(
     """add --link: one fetch, then one change that adds, links and syncs the title. With
     the source down (not a wrong reference: that is refused), the title is added with its
     link and a name given, to be synced later."""
-    from hstrack.cli.sources import fetch_one, left_out
+    from hstrack.cli.network import fetch_one, left_out
     from hstrack.core.references import SOURCE_NAMES, parse_reference
     from hstrack.core.tracker import add_title
     from hstrack.sources.facts import SourceError
@@ -148,6 +148,7 @@ def edit(
         lambda doc: edit_title(doc, title_id, values, now),
         lambda made: f"edit {title_id} {' '.join(e.field for e in made)}" if made else None,
         now,
+        title_id=title_id,
     )
     if not edits:
         done(f"{title_id}: nothing changed")
@@ -179,6 +180,7 @@ def credit(
         lambda doc: edit_credits(doc, title_id, role, names or [], mode, now),
         lambda e: None if e is None else f"credit {title_id} {role}",
         now,
+        title_id=title_id,
     )
     if edit is None:
         done(f"{title_id}: nothing changed")
@@ -268,6 +270,7 @@ def set_(
         apply,
         lambda r: None if r is None else f"set {title_id} {r[0].milestone} {r[0].new.date.text if r[0].new else ''}",
         now,
+        title_id=title_id,
     )
     if result is None:
         done(f"{title_id}: nothing changed")
@@ -301,7 +304,9 @@ def unset(
         change = unset_milestone(doc, title_id, milestone, now, region, medium)
         return change, doc.get(title_id).milestones.get(change.milestone)
 
-    change, holds = settings.store().change(apply, lambda r: f"unset {title_id} {r[0].milestone}", now)
+    change, holds = settings.store().change(
+        apply, lambda r: f"unset {title_id} {r[0].milestone}", now, title_id=title_id
+    )
     if holds is None:
         done(f"{title_id}: removed {milestone_label(change.milestone)}")
     else:
@@ -357,6 +362,7 @@ def label(
         lambda doc: edit_title(doc, title_id, {"label": text or ""}, now),
         lambda made: f"label {title_id}" if made else None,
         now,
+        title_id=title_id,
     )
     cleaned = edits[0].new if edits else settings.read().get(title_id).label
     done(f"{title_id}: label {'is ' + repr(cleaned) if cleaned else 'reset to the default'}")

@@ -319,6 +319,7 @@ def remind(
         lambda doc: set_leads(doc, title_id, milestone, wanted, now),
         lambda result: f"remind {title_id} {result[0]} {result[1]}",
         now,
+        title_id=title_id,
     )
     from hstrack.core.report.assess import label
 

@@ -173,7 +173,7 @@ def export(
         raise UsageError(
             "--region and --medium choose what a calendar or a sheet holds; JSON export is the whole store"
         )
-    doc = select(settings.read(), title_ids or [])
+    doc = select(settings.read(view=True), title_ids or [])
     feed = _feed(fmt, doc, all_day, refresh, kinds, milestones, episodes, past, future)
     chunks = export_chunks(doc, fmt, settings.now(), windows=not no_windows, places=places, feed=feed)
     if output is None or str(output) == "-":

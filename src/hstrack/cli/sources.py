@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from hstrack.cli.common import IdArg, JsonOpt, done, settings_of
+from hstrack.cli.network import client, left_out, progress
 from hstrack.cli.registry import command
 from hstrack.core.errors import UsageError
 from hstrack.core.text import inert
@@ -33,34 +34,6 @@ def _source(value: str | None) -> str | None:
     return word
 
 
-CONTACT_SAID = "contact-warned"  # beside the HTTP cache: the contact warning was given
-
-
-def _client(offline: bool = False) -> Any:
-    import os
-    from datetime import UTC, datetime
-
-    from hstrack.sources.fetching import Sources, user_agent
-    from hstrack.sources.http import Cache, Client, cache_folder, limits
-    from hstrack.sources.places import CountryCodes
-
-    folder = cache_folder()
-    said = folder.parent / CONTACT_SAID
-
-    def warn(line: str) -> None:
-        done(line)
-        try:
-            said.parent.mkdir(parents=True, exist_ok=True)
-            said.touch()
-        except OSError:
-            pass  # said again next time: better than never
-
-    codes = CountryCodes(folder.parent / "country-codes.json", datetime.now(UTC))
-    timeout, deadline = limits(os.environ)
-    client = Client(Cache(folder), offline, timeout, deadline, user_agent=user_agent(os.environ))
-    return Sources(client, codes=codes, warn=None if said.exists() else warn)
-
-
 @command(short_help="Look a title up on Wikidata and TMDb; prints candidates to link.")
 def find(
     ctx: typer.Context,
@@ -76,7 +49,7 @@ def find(
 
     query = check_name(name, "a name to find")
     chosen = _source(source)
-    sources = _client()
+    sources = client()
     which = [chosen] if chosen else ["wikidata", *(["tmdb"] if sources.token else [])]
     if chosen is None and sources.token is None:
         done(f"TMDb not asked: set {TOKEN_VARIABLE} to your API read access token (or {KEY_VARIABLE} to your API "
@@ -138,31 +111,6 @@ def unlink(
         lambda doc: unlink_title(doc, title_id, which), lambda g: f"unlink {title_id} {' '.join(g)}", settings.now()
     )
     done(f"{title_id}: unlinked {', '.join(gone)}")
-
-
-def fetch_one(reference: Any) -> Any:
-    """One reference's answer, or its ``Failed``."""
-    return _client().fetch([reference])[reference]
-
-
-def left_out(answers: list[Any]) -> list[str]:
-    """What the sources gave that hstrack left out, and why: one line each, once."""
-    from hstrack.core.references import SOURCE_NAMES
-
-    return list(dict.fromkeys(f"{SOURCE_NAMES[a.reference.source]} ({a.reference.text}): {note}"
-                              for a in answers for note in a.notes))  # fmt: skip
-
-
-def _progress(total: int) -> Any:
-    """A progress bar on stderr, when it is a terminal and the wait is worth one."""
-    import contextlib
-
-    if total <= 3 or not sys.stderr.isatty():
-        return contextlib.nullcontext(None)
-    from rich.console import Console
-    from rich.progress import Progress
-
-    return Progress(console=Console(stderr=True), transient=True)
 
 
 @command(short_help="Fetch linked titles from their sources and bring dates up to date.")
@@ -243,13 +191,13 @@ def sync(
             _sync_json(now, [], {}, {}, dry_run, offline)
         return
     refs = {t.id: [parse_reference(link) for link in t.links if not link.startswith("imdb:")] for t in titles}
-    sources = _client(offline)
+    sources = client(offline)
     failures: dict[str, str] = {}
     found_links = imdb_links(sources, titles, refs, failures)
     total = len({r for rs in refs.values() for r in rs})  # two titles linked to one page: one fetch
     # The stalest first: a run a source's deadline cuts short leaves the freshest for next time.
     order = sorted(titles, key=_confirmed_key)
-    with _progress(total) as bar:
+    with progress(total) as bar:
         task = bar.add_task("syncing", total=total) if bar is not None else None
         answers = sources.fetch([r for t in order for r in refs[t.id]],
                                 (lambda n: bar.advance(task, n)) if bar is not None else None)  # fmt: skip

@@ -97,7 +97,7 @@ def status(
     _picture_options(chart, svg, html, (as_json, "--json"), (plain, "--plain"))
     settings = settings_of(ctx)
     renderer = list_renderer(settings, as_json, plain, header, at)
-    doc = settings.read()
+    doc = settings.read(view=True, history=False)
     filtered = bool(phases or kinds or platforms or title_ids or active)
     if filtered:  # the filters' module loads only when there are filters
         from hstrack.core.filters import title_filter
@@ -187,7 +187,7 @@ def calendar(
     settings = settings_of(ctx)
     now = settings.now(at)
     first, span = parse_month(" ".join(month) if month else None, now.date())
-    doc = settings.read()
+    doc = settings.read(view=True, history=False)
     with whole_store_view():
         cal = month_calendar(status_report(doc, now, settings.pref_for(doc)), now, first, months or span or 1)
         places = places_of(regions, media)
@@ -298,7 +298,7 @@ def upcoming(
     renderer = list_renderer(settings, as_json, plain, header, at)
     now = settings.now(at)
     end = span_end(within, now, "--within")
-    doc = settings.read()
+    doc = settings.read(view=True, history=False)
     everywhere = doc.milestone_kinds()
     kinds = {check_filter_kind(k, everywhere) for k in milestones} if milestones else None
     wanted = {doc.get(t).id for t in title_ids} if title_ids else None

@@ -1,5 +1,6 @@
 """A series' episodes, from TMDb: the next episode to air and the current season's premiere
-and finales, as dated facts. No sockets here (see ``sources.fetching``).
+and finales, as dated facts; for a title linked to one season's page, that season's
+(``season_facts``). No sockets here (see ``sources.fetching``).
 
 Shapes read, from TMDb's API reference:
 
@@ -17,6 +18,10 @@ finale is the series finale when TMDb says the series has ended or was cancelled
 finale is in its last season; the first episode after a mid-season finale that airs later is
 the mid-season premiere. A season 1 premiere is the series' own first air date (its
 ``release``), so it is not repeated as a season premiere; specials (season 0) are left out.
+
+An episode carries one kind: ``same_role`` says when two marked milestones speak of one
+episode (or of one season's finale), so a sync replaces the kind it wrote before
+(``sync._one_kind_per_episode``) rather than keeping both.
 
 A TMDb air date is a day with no time: it is stored as a day, never given an invented time.
 The episode (S2E05, its name) is the milestone's note, which views show beside its kind.
@@ -42,10 +47,48 @@ _GENERIC = re.compile(r"(?i)(episode|épisode|episodio|folge|aflevering|エピ�
 Dated = tuple[int, int, "DateSpec", dict[str, Any]]  # season, episode, air day, the episode
 
 
+# The kinds that mark an episode (the plain next "episode" only points at one); the finales,
+# of which a season has one.
+MARKED = ("season-premiere", "mid-season-finale", "mid-season-premiere", "season-finale", "series-finale")
+FINALES = ("season-finale", "series-finale")
+_CODE = re.compile(r"S([0-9]{1,4})E([0-9]{1,5})(?![0-9])")
+
+
+def episode_of(note: str | None) -> tuple[int, int] | None:
+    """The (season, episode) a synced episode milestone's note starts with (``S2E08 …``)."""
+    m = _CODE.match(note or "")
+    return (int(m[1]), int(m[2])) if m else None
+
+
+def same_role(key: str, note: str | None, other_key: str, other_note: str | None) -> bool:
+    """Whether two different marked kinds speak of one episode (the season finale S2E08 and
+    the series finale S2E08), or are both the finale of one season (S2E08, then S2E10 once
+    TMDb lists two more): one of them is out of date."""
+    if key == other_key or key not in MARKED or other_key not in MARKED:
+        return False
+    a, b = episode_of(note), episode_of(other_note)
+    if a is None or b is None:
+        return False
+    return a == b or (key in FINALES and other_key in FINALES and a[0] == b[0])
+
+
 def _number(value: Any, top: int = 10_000) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < top:
         return value
     return None
+
+
+def companion(reference: Reference, doc: Any) -> Reference | None:
+    """The other page a TMDb title's episodes need: a series' current season (its premiere and
+    finales), a season's series (whether it has ended, and where its next episode is)."""
+    from hstrack.core.references import Reference as Ref
+
+    if reference.source != "tmdb":
+        return None
+    if reference.kind == "season":
+        return Ref("tmdb", "tv", reference.number)
+    number = season_to_read(doc) if reference.kind == "tv" else None
+    return None if number is None else Ref("tmdb", "season", reference.number, season=number)
 
 
 def season_to_read(doc: Any) -> int | None:
@@ -128,6 +171,43 @@ def facts(reference: Reference, doc: dict[str, Any], season_doc: Any, out: Fetch
                 day = _day(entry.get("air_date"))
                 if day is not None:
                     out.facts.append(Fact("season-premiere", day, source, ORIGIN, note=code(season, 1)))
+
+
+def season_facts(reference: Reference, season_doc: dict[str, Any], series_doc: Any, out: Fetched) -> None:
+    """Add a season's episode facts to ``out`` (a title linked to the season's page, not the
+    series'): its mid-season finale and premiere and its finale, and its next episode, as a
+    series-linked title gets them. Its premiere is its release (the season's ``air_date``),
+    not repeated. What only the series says needs its document: whether the finale ends the
+    series, and where the show is now. Without it, the finale and the next episode are not
+    said (a season finale said for want of the series' status would undo a series finale)."""
+    season = reference.season
+    if season is None:
+        return
+    source = reference.page()
+    episodes = _season_episodes(season_doc, season, out) or []
+    series = series_doc if isinstance(series_doc, dict) else None
+    status = series.get("status") if series is not None and isinstance(series.get("status"), str) else None
+    last_season = max(_season_numbers(series), default=season) if series is not None else season
+    marked = [(k, e) for k, e in _milestones(episodes, season, last_season, status)
+              if k != "season-premiere" and (series is not None or k not in FINALES)]  # fmt: skip
+    nxt = _next_in_season(series, season, episodes) if series is not None else None
+    if nxt is not None:
+        s, n, spec, raw = nxt
+        out.facts.append(Fact("episode", spec, source, ORIGIN, note=_note(raw, s, n)))
+    for kind, (s, n, spec, raw) in marked:
+        out.facts.append(Fact(kind, spec, source, ORIGIN, note=_note(raw, s, n)))
+
+
+def _next_in_season(series: dict[str, Any], season: int, episodes: list[Dated]) -> Dated | None:
+    """A season's next episode, by where the series is: its next episode (or, none scheduled,
+    the last aired) when that is in this season; the season's first episode when the series
+    is still before it; its last when the series has gone past it."""
+    now = _episode(series.get("next_episode_to_air")) or _episode(series.get("last_episode_to_air"))
+    if now is not None and now[0] == season:
+        return now
+    if not episodes:
+        return None
+    return episodes[-1] if now is not None and now[0] > season else episodes[0]
 
 
 def _season_numbers(doc: dict[str, Any]) -> list[int]:

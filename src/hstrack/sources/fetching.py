@@ -110,6 +110,7 @@ class Sources:
         environ: Mapping[str, str] | None = None,
         codes: CountryCodes | None = None,
         warn: Callable[[str], None] | None = None,
+        contact_said: bool = False,
     ) -> None:
         env = os.environ if environ is None else environ
         self.client = client
@@ -119,7 +120,8 @@ class Sources:
         self.token = self.credentials[0].value if self.credentials else None  # whether TMDb can be asked
         self.language = access.language(env)
         self.codes = codes
-        self.warn = warn
+        self.warn = warn  # a line for the user: Wikimedia's contact warning (unless said), a page left out
+        self.contact_said = contact_said
         self.contact = access.contact(env)
         seconds = run_deadline(env)
         self.budgets = {s: Budget(SOURCE_NAMES[s], seconds) for s in SOURCE_NAMES}
@@ -198,10 +200,9 @@ class Sources:
 
     def _say_contact(self) -> None:
         """Once, ever, per cache: Wikimedia asks tools for a way to reach whoever runs them."""
-        if self.contact is not None or self.warn is None:
-            return
-        warn, self.warn = self.warn, None
-        warn(access.CONTACT_WARNING)
+        if self.contact is None and self.warn is not None and not self.contact_said:
+            self.contact_said = True
+            self.warn(access.CONTACT_WARNING)
 
     # ------------------------------------------------------------------ find
 
@@ -277,7 +278,7 @@ class Sources:
                 continue
             try:
                 doc = self._tmdb_json(tmdb_docs.url(self.tmdb, ref, self.language.tmdb))
-                out[ref] = tmdb_docs.facts(ref, doc, self._season(ref, doc))
+                out[ref] = tmdb_docs.facts(ref, doc, self._companion(ref, doc))
             except (FetchError, tmdb_docs.Malformed) as exc:
                 out[ref] = Failed.of(exc)
             if progress:
@@ -286,21 +287,21 @@ class Sources:
             self.codes.save()
         return out
 
-    def _season(self, ref: Reference, doc: Any) -> Any:
-        """A series' current season document, for its premiere and finales; None when there
-        is none or it could not be fetched (the series' own facts still count)."""
-        from hstrack.core.references import Reference as Ref
+    def _companion(self, ref: Reference, doc: Any) -> Any:
+        """The other document a TMDb series or season needs for its episodes
+        (``episodes.companion``); None when there is none or it could not be fetched (the
+        title's own facts still count)."""
         from hstrack.sources import episodes
 
-        number = episodes.season_to_read(doc) if ref.kind == "tv" else None
-        if number is None:
+        other = episodes.companion(ref, doc)
+        if other is None:
             return None
-        season = Ref("tmdb", "season", ref.number, season=number)
         try:
-            return self._tmdb_json(tmdb_docs.url(self.tmdb, season, self.language.tmdb))
+            return self._tmdb_json(tmdb_docs.url(self.tmdb, other, self.language.tmdb))
         except FetchError as exc:
             if self.warn:
-                self.warn(f"{ref.text}: season {number} left out ({reason(exc)})")
+                said = "its series" if other.kind == "tv" else f"season {other.season}"
+                self.warn(f"{ref.text}: {said} left out ({reason(exc)})")
             return None
 
     def _fetch_wikidata(

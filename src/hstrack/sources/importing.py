@@ -5,7 +5,8 @@ Two steps, as ``sync`` has them: ``resolve`` asks the sources (outside the store
 ``apply`` changes a document (under it, or a copy for a dry run). What holds:
 
 - **Idempotent**: an entry whose page (or IMDb id) a title is already linked to is
-  ``tracked``, never added twice; so is an entry that names a page an earlier row took.
+  ``tracked``, never added twice; so is an entry that names a page an earlier row took,
+  and an ambiguous one of whose candidates a title is linked to (chosen before).
 - **Never a guess**: an IMDb or TMDb id is followed; a name and a year are matched only
   when one candidate fits (``lookup.fitting``); anything else is ``ambiguous``, listed
   with its candidates for a file of choices or a prompt, and added only once chosen.
@@ -52,6 +53,7 @@ class Row:
     why: str | None = None
     candidates: list[Candidate] = field(default_factory=list)
     dated: bool = False  # its dates came with it (else: the next sync brings them)
+    left_out: bool = False  # skipped by the user's choice (kept in a file of choices)
 
     @property
     def fetchable(self) -> list[str]:
@@ -87,11 +89,7 @@ def resolve(
         elif _tracked(row, [*([entry.tmdb] if entry.tmdb else []), *own], known):
             pass
         elif entry.key in choices:
-            chosen = choices[entry.key]
-            if chosen == SKIP:
-                row.action, row.why = "skipped", "you chose to leave it out"
-            else:
-                row.links = [chosen, *own]
+            choose(row, choices[entry.key])
         elif entry.tmdb:
             row.links = [entry.tmdb, *own]
         elif sources is None:
@@ -115,6 +113,8 @@ def resolve(
                 fits = fitting(found, entry.name, None if entry.imdb else entry.year, entry.kind)
                 if entry.imdb and not fits:
                     fits = found  # the id is the title's: its kind or year as a list says it may differ
+                if len(fits) > 1 and (taken := [c for c in fits if c.reference in known]):
+                    fits = taken[:1]  # chosen before (a file of choices, the prompt): tracked, not asked again
                 if len(fits) == 1:
                     row.links = [fits[0].reference, *own]
                 elif fits:
@@ -137,6 +137,17 @@ def resolve(
         if progress is not None and sources is not None:
             progress(1)
     return rows
+
+
+def choose(row: Row, reference: str) -> None:
+    """Settle a row the user chose for (in a file of choices or at the prompt): linked to the
+    candidate ``reference``, or left out (``SKIP``: its candidates are kept, so a file of
+    choices still lists them)."""
+    if reference == SKIP:
+        row.action, row.why, row.left_out = "skipped", "you chose to leave it out", True
+        return
+    own = [f"imdb:{row.entry.imdb}"] if row.entry.imdb else []
+    row.action, row.links, row.why, row.candidates = "added", [reference, *own], None, []
 
 
 def _down(exc: Exception) -> bool:
@@ -205,6 +216,8 @@ def apply(
 
 
 def _released_by_file(entry: Entry, now: datetime) -> bool:
+    if entry.kind == "season" and not entry.released:
+        return False  # a season item's year is its show's first (Trakt's), not the season's
     if entry.released:  # a day that has come, or a month that has ended
         today = now.date().isoformat()[: len(entry.released)]
         return entry.released <= today if len(entry.released) == 10 else entry.released < today
@@ -264,13 +277,13 @@ def write_choices(rows: list[Row], where: str, service: str, now: datetime) -> s
         f"# hstrack import --from {service} FILE --choices THIS-FILE. A title whose boxes are all empty waits.",
     ]
     for row in rows:
-        if row.action != "ambiguous":
-            continue
+        if row.action != "ambiguous" and not row.left_out:
+            continue  # those left out stay so: rewriting the file must not bring them back
         lines += ["", f"title\t{row.entry.key}\tline {row.entry.line}: {row.entry.shown}"]
         for c in row.candidates:
             fields = ["[ ]", c.reference, str(c.year or "-"), c.kind or "-", c.label, c.description or ""]
             lines.append("\t".join(fields).rstrip("\t"))
-        lines.append(f"[ ]\t{SKIP}")
+        lines.append(f"[{'x' if row.left_out else ' '}]\t{SKIP}")
     return "\n".join(lines) + "\n"
 
 

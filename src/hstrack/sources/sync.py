@@ -23,6 +23,10 @@ Who wins (the README's "Keeping dates current" says the same):
   vandalism as news): ``hstrack unset`` removes it. Nor does the other source's wider date
   that holds it undo it ("2027" from Wikidata for TMDb's 14 Feb 2027): the same fact, less
   well known. The source that set it is followed even when it comes to know less.
+- But an episode carries one kind (``episodes.same_role``): when a source marks an episode
+  anew (the season finale S2E08 is the series finale once the show has ended), the
+  milestone it synced for that episode under the other kind is removed, recorded in the
+  history, not kept beside it. One a person typed stays.
 """
 
 from __future__ import annotations
@@ -246,6 +250,7 @@ def reconcile(doc: Document, title_id: str, answers: list[Fetched], now: datetim
     facts, outcomes = choose(title_id, answers)
     for fact in facts:
         outcomes.extend(apply_fact(title, fact, now))
+    outcomes.extend(_one_kind_per_episode(title, facts, now))
     if title.country is None:  # the country of origin, as TMDb (else Wikidata) says: kept once known
         said = [a.country for a in sorted(answers, key=lambda a: a.reference.source != "tmdb") if a.country]
         if said:
@@ -257,6 +262,33 @@ def reconcile(doc: Document, title_id: str, answers: list[Fetched], now: datetim
         if p.origin in answered and (p.origin, p.milestone) not in given:
             outcomes.extend(_withdraw(title, p.milestone, p.origin))
     return outcomes
+
+
+def _one_kind_per_episode(title: Title, facts: list[Fact], now: datetime) -> list[Outcome]:
+    """Remove the milestones a source synced for an episode it now marks as another kind
+    (a season finale that is now the series finale; a mid-season finale that became the
+    finale). What a person typed stays: it is never removed silently."""
+    from hstrack.core.model.replay import milestone_then, record_change
+    from hstrack.core.report.assess import label
+    from hstrack.core.report.history import history_row
+    from hstrack.sources.episodes import same_role
+
+    given = {f.key for f in facts}
+    stamp = now.isoformat(timespec="seconds")
+    out: list[Outcome] = []
+    for key in sorted(title.milestones):
+        old = title.milestones[key]
+        if key in given or old.origin is None:
+            continue
+        new = next((f for f in facts if f.origin == old.origin and same_role(key, old.note, f.key, f.note)), None)
+        if new is None:
+            continue
+        was = milestone_then(title, key, stamp)
+        change = Change(recorded=stamp, milestone=key, old=was, new=None, origin=new.origin)
+        record_change(title, change)
+        summary = f"{history_row(change, now).summary}: {(new.note or '').split(' ')[0]} is the {label(new.key)}"
+        out.append(Outcome(title.id, "changed", key, summary, new.origin, new.source, change))
+    return out
 
 
 def confirm(doc: Document, title_id: str, outcomes: list[Outcome], now: datetime) -> list[Outcome]:

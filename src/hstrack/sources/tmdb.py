@@ -13,7 +13,8 @@ Shapes read, from TMDb's API reference:
   theatrical, 4 digital, 5 physical, 6 TV: ``regions.TMDB_TYPES``) with a ``note``;
 - ``/tv/{id}`` (https://developer.themoviedb.org/reference/tv-series-details): ``status``,
   ``first_air_date``, and its episodes (``sources.episodes``); ``/tv/{id}/season/{n}``
-  (https://developer.themoviedb.org/reference/tv-season-details): ``air_date``.
+  (https://developer.themoviedb.org/reference/tv-season-details): ``air_date`` and its
+  episodes, read with its series' document (``sources.episodes``).
 
 A TMDb date is a calendar day, never an instant: ``2026-10-03T00:00:00.000Z`` in
 ``release_dates`` is the day 3 October 2026 in that country, not midnight UTC (which is the
@@ -150,10 +151,12 @@ def _check(doc: Any, reference: Reference) -> dict[str, Any]:
     return doc
 
 
-def facts(reference: Reference, doc: Any, season_doc: Any = None) -> Fetched:
+def facts(reference: Reference, doc: Any, companion: Any = None) -> Fetched:
     """What a movie, series or season document says of the title's milestones; for a
-    series, with its current season's document (``episodes.season_to_read``) when fetched."""
+    series, with its current season's document (``episodes.season_to_read``), and for a
+    season with its series' document, when fetched (``episodes``)."""
     from hstrack.core.regions import TMDB_TYPES, is_region, make_key
+    from hstrack.sources import episodes
 
     doc = _check(doc, reference)
     source = reference.page()
@@ -164,6 +167,7 @@ def facts(reference: Reference, doc: Any, season_doc: Any = None) -> Fetched:
             out.facts.append(Fact("release", spec, source, ORIGIN))
         elif why:
             out.notes.append(f"air_date: left out {why}")
+        episodes.season_facts(reference, doc, companion, out)
         return out
     is_movie = reference.kind == "movie"
     out = Fetched(reference, clean_text(doc.get("title") if is_movie else doc.get("name")), KINDS[reference.kind])
@@ -178,9 +182,7 @@ def facts(reference: Reference, doc: Any, season_doc: Any = None) -> Fetched:
             out.facts.append(Fact("release", spec, source, ORIGIN))
         elif why:
             out.notes.append(f"first_air_date: left out {why}")
-        from hstrack.sources import episodes
-
-        episodes.facts(reference, doc, season_doc, out)
+        episodes.facts(reference, doc, companion, out)
         return out
     by_key: dict[str, list[tuple[DateSpec, str | None]]] = {}
     block = doc.get("release_dates")

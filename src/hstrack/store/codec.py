@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from hstrack.core.model.unknown import NumberWatch
 
 if TYPE_CHECKING:
     from hstrack.core.model.document import Document
+    from hstrack.core.model.title import Title
 
 
 DOCTOR_HINT = "; run hstrack doctor"
@@ -35,6 +37,8 @@ def dumps(doc: Document) -> bytes:
     integers beyond 64 bits, which only fields hstrack does not know can hold (see
     model.NumberWatch): for those, the exact encoder below.
     """
+    if doc.partial:  # read without its history for a view: writing it would lose the history
+        raise StoreError("a store read for a view is never written; nothing was changed")
     NumberWatch.seen = False
     data = doc.to_json()
     if not NumberWatch.seen:
@@ -45,6 +49,42 @@ def dumps(doc: Document) -> bytes:
         except TypeError:  # an integer orjson cannot write
             pass
     return (indented_json(data) + "\n").encode("utf-8")
+
+
+def dumps_pieces(doc: Document) -> Iterator[bytes]:
+    """``dumps(doc)`` in pieces, a title at a time (an export of a large store is written as
+    it is made): joined, the same bytes. The store's own fields are written around an
+    empty titles array, whose one line at two spaces' indent is where the titles go."""
+    import dataclasses
+
+    if doc.partial:
+        raise StoreError("a store read for a view is never written; nothing was changed")
+    shell = dumps(dataclasses.replace(doc, titles={}))
+    marker = b'\n  "titles": []'
+    if not doc.titles or shell.count(marker) != 1:
+        yield dumps(doc)
+        return
+    at = shell.index(marker)
+    yield shell[:at] + b'\n  "titles": [\n'
+    for i, key in enumerate(sorted(doc.titles)):
+        yield (b",\n" if i else b"") + title_text(doc.titles[key])
+    yield b"\n  ]" + shell[at + len(marker) :]
+
+
+def title_text(title: Title) -> bytes:
+    """A title's bytes as ``dumps`` writes them inside a store (from its ``    {`` to its
+    ``    }``): the same encoders, its lines indented as the titles array indents them
+    (JSON text never holds a raw newline inside a string, so every newline is a line's)."""
+    NumberWatch.seen = False
+    data = title.to_json()
+    if not NumberWatch.seen:
+        import orjson
+
+        try:
+            return b"    " + orjson.dumps(data, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
+        except TypeError:  # an integer orjson cannot write
+            pass
+    return ("    " + indented_json(data, "    ")).encode("utf-8")
 
 
 def indented_json(value: object, indent: str = "") -> str:

@@ -142,9 +142,12 @@ def refresh_completion_cache(store: StoreParts, doc: Document | None = None, hel
     return text
 
 
-def refresh_all(store: StoreParts, doc: Document | None, now: datetime, written: bytes | None = None) -> None:
+def refresh_all(
+    store: StoreParts, doc: Document | None, now: datetime, written: bytes | None = None, known: str | None = None
+) -> None:
     """Under the lock, right after the store was replaced (with ``written``, by a change
-    that holds ``doc``): every derived file. They are a convenience: a failure to write
+    that holds ``doc``; ``known``: their SHA-256, as the kept version records it): every
+    derived file. They are a convenience: a failure to write
     one must never fail a change."""
     if doc is None:  # undo, restore: read the store once for the caches (and the index)
         with contextlib.suppress(Exception):
@@ -153,7 +156,7 @@ def refresh_all(store: StoreParts, doc: Document | None, now: datetime, written:
         from hstrack.store.index import after_write
 
         with contextlib.suppress(OSError, StoreError):
-            after_write(store.layout, written, doc)
+            after_write(store.layout, written, doc, known)
     with contextlib.suppress(Exception):
         refresh_prompt_cache(store, doc, now, held=True)
     with contextlib.suppress(Exception):

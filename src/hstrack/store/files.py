@@ -30,9 +30,25 @@ def read_all(fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def sha256(raw: bytes) -> str:
-    # The standard library's own SHA-256 (``_sha256``; ``_sha2`` from 3.12): hashlib loads
-    # OpenSSL first, 2.5 ms of every write. The same digest either way.
+# A file's bytes, whole or in pieces (a change spliced into a large store is the bytes
+# before it, the title's new bytes and the bytes after it: never joined, never copied).
+Data = bytes | list[bytes | memoryview]
+
+
+def sha256(raw: Data) -> str:
+    # The standard library's own SHA-256 (``_sha256``; ``_sha2`` from 3.12) for small
+    # stores: hashlib loads OpenSSL first, 2.5 ms of every write. A large store is hashed
+    # through OpenSSL, whose SHA-256 uses the CPU's instructions for it: 0.5 s rather than
+    # 3 s for 100 MB here. The same digest either way.
+    if isinstance(raw, list) and sum(len(piece) for piece in raw) <= 1 << 20:
+        raw = b"".join(raw)
+    if isinstance(raw, list) or len(raw) > 1 << 20:
+        from hashlib import sha256 as fast
+
+        hashed = fast()
+        for piece in [raw] if isinstance(raw, bytes) else raw:
+            hashed.update(piece)
+        return hashed.hexdigest()
     try:
         from _sha256 import sha256 as digest  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
@@ -96,13 +112,16 @@ def read_bounded(path: Path | str, limit: int, follow: bool = True) -> tuple[byt
         st = os.fstat(fd)
         if st.st_size > limit:
             raise TooLarge(st.st_size, limit)
-        chunks, size = [], 0
-        while chunk := os.read(fd, min(1 << 20, limit + 1 - size)):
+        # One read of the size the file says (and a byte more, to see it grew): a 100 MB
+        # store read in pieces and joined would be held twice over for a moment.
+        chunks = [os.read(fd, st.st_size + 1)]
+        size = len(chunks[0])
+        while chunks[-1] and size <= limit and (chunk := os.read(fd, min(1 << 20, limit + 1 - size))):
             chunks.append(chunk)
             size += len(chunk)
-            if size > limit:
-                raise TooLarge(size, limit)
-        return b"".join(chunks), st
+        if size > limit:
+            raise TooLarge(size, limit)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks), st
     finally:
         os.close(fd)
 
@@ -173,7 +192,7 @@ def regular_or_missing(path: Path) -> bool:
 
 
 def write_atomic(
-    data: bytes | Iterable[bytes],
+    data: bytes | Iterable[bytes | memoryview],
     target: Path,
     mode: int | None = None,
     durable: bool = True,

@@ -68,7 +68,8 @@ class Index:
     A plain class, not a dataclass: it is made on the path of every one-title command,
     where creating a dataclass costs more than the whole look-up."""
 
-    __slots__ = ("checked_ns", "conflicts", "digest", "kinds", "places", "schema", "spans", "store")
+    __slots__ = ("canonical", "checked_ns", "conflicts", "digest", "kinds", "places", "schema", "sha256", "spans",
+                 "store")  # fmt: skip
 
     def __init__(
         self,
@@ -80,6 +81,8 @@ class Index:
         kinds: list[str],
         conflicts: list[str],
         spans: bytes,
+        canonical: bool = False,
+        sha256: str | None = None,
     ) -> None:
         self.store = store
         self.checked_ns = checked_ns
@@ -92,6 +95,14 @@ class Index:
         # layout. Kept as text: a look-up finds one id in it (ids are slugs, so '"id":['
         # occurs once) instead of building 10,000 entries to use one.
         self.spans = spans
+        # The store's bytes are exactly what hstrack writes for its content (a writer's own
+        # bytes): only then can a change of one title be spliced into them (hstrack.store.splice)
+        # and give the bytes a whole rewrite gives.
+        self.canonical = canonical
+        # The SHA-256 of the store's bytes, as the version a writer kept of them records it;
+        # kept once the index is settled, so the next change need not hash 100 MB again to
+        # tell whether the store is still its last version. None when not known.
+        self.sha256 = sha256
 
     def has_places(self) -> bool:
         return self.places
@@ -122,6 +133,35 @@ class Index:
             return None
         return offset, length
 
+    def located(self) -> list[tuple[str, int, int]] | None:
+        """Every title's (id, offset, length), in the file's order, when the spans can
+        describe the titles array of a store of the index's size, as hstrack writes one:
+        whole numbers, each block right after the one before (a comma and a line break
+        between), none past the end; None otherwise (the whole store then speaks for
+        itself). An index that left a title out, or pointed one at a copy elsewhere in the
+        file, must not answer."""
+        import orjson
+
+        try:
+            spans = orjson.loads(self.spans)
+        except orjson.JSONDecodeError:
+            return None
+        if type(spans) is not dict:
+            return None
+        located: list[tuple[str, int, int]] = []
+        after = None
+        for title_id, span in spans.items():
+            if type(span) is not list or len(span) != 2 or any(type(n) is not int for n in span):
+                return None
+            offset, length = span
+            if offset < 1 or length < 12 or (after is not None and offset != after + 2):
+                return None
+            after = offset + length
+            located.append((title_id, offset, length))
+        if after is not None and after > self.store[2]:
+            return None
+        return located
+
     def to_bytes(self) -> bytes:
         import orjson
 
@@ -133,6 +173,8 @@ class Index:
             "places": self.places,
             "kinds": self.kinds,
             "conflicts": self.conflicts,
+            "canonical": self.canonical,
+            "sha256": self.sha256,
         }
         return orjson.dumps(header) + b"\n" + orjson.dumps(facts) + b"\n" + self.spans + b"\n"
 
@@ -145,14 +187,12 @@ def is_racy(checked_ns: int, ctime_ns: int) -> bool:
 
 
 def digest_of(raw: bytes) -> str:
-    """BLAKE2b of the store's bytes (as strong as SHA-256, about as fast here): from the
-    standard library's own ``_blake2``, since ``hashlib`` loads OpenSSL (about 2.5 ms)
-    on the one-title commands' path."""
-    try:
-        from _blake2 import blake2b
-    except ImportError:  # a Python built without it
-        from hashlib import blake2b
-    return blake2b(raw, digest_size=32).hexdigest()
+    """SHA-256 of the store's bytes: the digest the kept versions record, so a writer hashes
+    what it wrote once, for both (``hstrack.store.files.sha256``, which avoids loading
+    OpenSSL on the one-title commands' path)."""
+    from hstrack.store.files import sha256
+
+    return sha256(raw)
 
 
 def index_path(store_path: Path) -> Path:
@@ -187,7 +227,15 @@ def in_layout(raw: bytes, data: Any) -> bool:
         return False
 
 
-def build(raw: bytes, st: os.stat_result, doc: Document, order: list[str] | None, read_ns: int | None) -> Index:
+def build(
+    raw: bytes,
+    st: os.stat_result,
+    doc: Document,
+    order: list[str] | None,
+    read_ns: int | None,
+    canonical: bool = False,
+    known: str | None = None,
+) -> Index:
     """The index of ``raw``, the bytes of the store ``doc`` read in full and valid, whose
     identity was ``st`` when they were read. ``order``: the title ids in the order ``raw``
     holds them, when ``raw`` is in hstrack's own layout (see ``in_layout``); None when it
@@ -197,9 +245,9 @@ def build(raw: bytes, st: os.stat_result, doc: Document, order: list[str] | None
     spans = title_spans(raw, order) if order is not None else b"null"
     store = identity_of(st)
     checked = store[4] if read_ns is None else read_ns
-    digest = digest_of(raw) if is_racy(checked, store[4]) else None
+    digest = (known or digest_of(raw)) if is_racy(checked, store[4]) else None
     return Index(store, checked, digest, doc.read_schema, doc.has_places(), sorted(doc.milestone_kinds()),
-                 [c.title for c in doc.conflicts], spans)  # fmt: skip
+                 [c.title for c in doc.conflicts], spans, canonical and spans != b"null", known)  # fmt: skip
 
 
 def load(path: Path) -> Index | None:
@@ -227,6 +275,8 @@ def load(path: Path) -> Index | None:
             kinds=[str(k) for k in facts["kinds"]],
             conflicts=[str(c) for c in facts["conflicts"]],
             spans=spans,
+            canonical=facts.get("canonical") is True,
+            sha256=facts["sha256"] if isinstance(facts.get("sha256"), str) else None,
         )
     except (KeyError, TypeError, ValueError, IndexError, AttributeError):
         return None
@@ -335,7 +385,7 @@ def read_title(layout: Layout, lock: Callable[[], StoreLock], title_id: str) -> 
     return _title_from(text, title_id, index)
 
 
-def after_write(layout: Layout, written: bytes, doc: Document) -> None:
+def after_write(layout: Layout, written: bytes, doc: Document, known: str | None = None) -> None:
     """The index of what this writer just wrote: in hstrack's layout by construction,
     titles in id order (``Document.to_json``). Racy by construction too (see
     ``hstrack.store.index``), so it carries the digest readers check."""
@@ -344,7 +394,7 @@ def after_write(layout: Layout, written: bytes, doc: Document) -> None:
     st = os.stat(layout.path)
     if st.st_size != len(written):
         return  # changed already by someone else: leave it to the next reader
-    index = build(written, st, doc, sorted(doc.titles), None)
+    index = build(written, st, doc, sorted(doc.titles), None, canonical=True, known=known)
     write_atomic(index.to_bytes(), layout.index_path, durable=False)
 
 

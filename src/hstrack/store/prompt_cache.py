@@ -303,12 +303,20 @@ def _expires(doc: Document, now: datetime, horizon: date) -> int:
 
 
 def build(
-    doc: Document, now: datetime, pref: Preference = WORLDWIDE, store: str = "", *, rule: str = DEFAULT_RULE
+    doc: Document,
+    now: datetime,
+    pref: Preference = WORLDWIDE,
+    store: str = "",
+    *,
+    rule: str = DEFAULT_RULE,
+    expires: int | None = None,
 ) -> str:
     """The cache text for ``doc`` as of ``now`` (an aware datetime in the viewer's zone),
     for a viewer with ``pref`` (their region and media: which release is theirs), built
     from the store file whose identity is ``store`` (``store_identity``), showing what
-    ``rule`` (``prompt_rule``) chooses when nothing is pinned."""
+    ``rule`` (``prompt_rule``) chooses when nothing is pinned. ``expires``: the moment it
+    goes stale, when the caller knows it from titles ``doc`` does not hold (a change
+    spliced into one title, ``hstrack.store.splice``)."""
     assert now.tzinfo is not None
     horizon = _horizon(now)
     pinned = doc.titles.get(doc.pin_title) if doc.pin_title else None
@@ -323,7 +331,7 @@ def build(
         else:
             merged.append(row)
     last = int(merged[-1][1]) if merged else day_number(horizon)
-    valid = f"valid{SEP}{zone_id()}{SEP}{_expires(doc, now, horizon)}"
+    valid = f"valid{SEP}{zone_id()}{SEP}{_expires(doc, now, horizon) if expires is None else expires}"
     lines = [HEADER, f"horizon{SEP}{last}{SEP}{store}", valid, *(SEP.join(row) for row in merged)]
     return "\n".join(lines) + "\n"
 

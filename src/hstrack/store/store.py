@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, TypeVar
 from hstrack.core.errors import StoreError
 from hstrack.core.model.document import OLDEST_CURRENT, SCHEMA_VERSION, Document
 from hstrack.store.codec import DOCTOR_HINT, dumps, parse_bytes, parse_with_data
-from hstrack.store.files import NotAFile, TooLarge, read_regular_stat, sha256, write_atomic
+from hstrack.store.files import Data, NotAFile, TooLarge, read_regular_stat, sha256, write_atomic
 from hstrack.store.layout import Layout
 
 if TYPE_CHECKING:
@@ -93,12 +93,22 @@ class Store:
         except OSError as exc:
             raise StoreError(f"cannot read {self.given}: {exc.strerror}") from None
 
-    def read(self, held: bool = False) -> Document:
+    def read(self, held: bool = False, history: bool = True, view: bool = False) -> Document:
         """The whole document. On the way, the index (``hstrack.store.index``) is brought
         up to date when it is not, since the store was read and checked in full anyway;
-        ``held``: the caller holds the write lock."""
+        ``held``: the caller holds the write lock. ``view``: for a command that reads
+        every title and writes nothing: read a title at a time through the index when it
+        vouches for the store (``hstrack.store.stream``), ``history=False`` without the
+        titles' history (a document then never written)."""
         from hstrack.store.index import after_read
 
+        if view:
+            from hstrack.store.stream import read_streamed
+
+            with contextlib.suppress(OSError):
+                streamed = read_streamed(self.layout, history)
+                if streamed is not None:
+                    return streamed
         read_ns = time.time_ns()
         raw, st = self._read_raw_stat()
         doc, data = parse_with_data(raw, self.given, DOCTOR_HINT)
@@ -142,6 +152,7 @@ class Store:
         describe: Callable[[T], str | None],
         now: datetime,
         elsewhere: bool = False,
+        title_id: str | None = None,
     ) -> T:
         """Lock, read, ``apply`` to the document, and write it back if it changed.
 
@@ -149,7 +160,9 @@ class Store:
         ``elsewhere``: its facts come from elsewhere (an import, a sync), so ``undo`` does
         not step back over it. Nothing is written unless the whole new document was built;
         an older schema is migrated here, on the first write, with the old file kept as a
-        backup first.
+        backup first. ``title_id``: the one title the change is about; when the index
+        vouches for the store, only that title is read and its bytes spliced into the
+        file (``hstrack.store.splice``), the same bytes a whole rewrite writes.
         """
         from hstrack.core.collector import paused
         from hstrack.store.derived import refresh_all
@@ -157,27 +170,48 @@ class Store:
         # The collector paused for the whole change: reading, writing and the caches make
         # some 600,000 objects at 10,000 titles, none in a cycle (see hstrack.core.collector).
         with self.locked(), paused():
-            raw = self.read_raw()
-            doc = parse_bytes(raw, self.given)
+            raw, st = self._read_raw_stat()
+            opened = None
+            if title_id is not None:
+                from hstrack.store.splice import open_title
+
+                opened = open_title(self.layout, raw, st, title_id)
+            doc = parse_bytes(raw, self.given) if opened is None else opened[0]
             if doc.newer:
                 raise StoreError(
                     f"{self.given} was written by a newer hstrack (schema {doc.read_schema}; this one writes "
                     f"{SCHEMA_VERSION}); upgrade hstrack to change it. Nothing was changed"
                 )
-            self.kept.settle(raw)
+            # The index records the SHA-256 of the bytes it vouches for: no need to hash them again.
+            known = opened[1].index.sha256 if opened is not None else None
+            self.kept.settle(raw, known)
             result = apply(doc)
             description = describe(result)
             if description is None:
                 return result
-            new = dumps(doc)
-            if new == raw:
+            new: Data | None = opened[1].pieces_after(doc) if opened is not None else None
+            if new is None:
+                if opened is not None:  # it reached beyond its title: made again on the whole store
+                    opened = None
+                    doc = parse_bytes(raw, self.given)
+                    result = apply(doc)
+                    description = describe(result)
+                    if description is None:
+                        return result
+                new = dumps(doc)
+            if new == raw or (opened is not None and opened[1].unchanged):
                 return result
-            self._keep_current(raw, now, doc.read_schema)
-            self._write_version(new, description, now, elsewhere)
-            refresh_all(self, doc, now, new)
+            self._keep_current(raw, now, doc.read_schema, known)
+            version = self._write_version(new, description, now, elsewhere)
+            if opened is not None:
+                from hstrack.store.splice import refresh
+
+                refresh(self, opened[1], doc, now, version.digest)
+            else:
+                refresh_all(self, doc, now, new if isinstance(new, bytes) else None, version.digest)
             return result
 
-    def _write_version(self, new: bytes, description: str, now: datetime, elsewhere: bool = False) -> Version:
+    def _write_version(self, new: Data, description: str, now: datetime, elsewhere: bool = False) -> Version:
         """Keep ``new`` as a pending version, replace the store with it, then commit it."""
         from hstrack.store.versions import PENDING
 
@@ -191,13 +225,13 @@ class Store:
         self.kept.rotate()
         return version
 
-    def _keep_current(self, raw: bytes, now: datetime, schema: int) -> None:
+    def _keep_current(self, raw: bytes, now: datetime, schema: int, known: str | None = None) -> None:
         """Before a change, make sure the version on disk is kept too: a store that was
         edited by hand, pulled from git, or written by an older schema since our last
         version would otherwise have no backup to go back to. The store holds it, so it is
         kept as committed at once."""
         versions = self.kept.committed()
-        if versions and versions[-1].digest == sha256(raw):
+        if versions and versions[-1].digest == (known or sha256(raw)):
             return
         if schema < OLDEST_CURRENT:
             self.kept.keep(raw, f"the store before migrating from schema {schema}", now, state=None)

@@ -93,9 +93,13 @@ def identity(path: str) -> str | None:
 
 def build(doc: Document | None, store_identity: str) -> str:
     """The cache text for ``doc`` (None: a store that cannot be read, so no titles)."""
+    from hstrack.core.model.milestone import sorted_milestones  # a writer's path, never a Tab press's
+
     lines = [HEADER, f"store{SEP}{store_identity}"]
     for title in doc.titles.values() if doc is not None else ():
-        kinds = " ".join(k for k in title.milestones if is_slug(k))
+        # In the store's order, not the order the milestones were set in: the same store
+        # gives the same cache whether it was read whole or changed a title at a time.
+        kinds = " ".join(k for k in (m.key for m in sorted_milestones(title.milestones.values())) if is_slug(k))
         platform, name = clean(title.platform or "", None), clean(title.name, None)
         lines.append(SEP.join((title.id, kinds, platform, name)))
     return "\n".join(lines) + "\n"

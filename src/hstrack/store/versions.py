@@ -23,7 +23,7 @@ from pathlib import Path
 
 from hstrack.core.errors import StoreError
 from hstrack.store.codec import parse_bytes
-from hstrack.store.files import NEW_STORE_MODE, SIDECAR_LIMIT, read_regular, sha256, write_atomic
+from hstrack.store.files import NEW_STORE_MODE, SIDECAR_LIMIT, Data, read_regular, sha256, write_atomic
 
 KEEP = 10
 
@@ -129,7 +129,7 @@ class Versions:
                                  "recovered"))  # fmt: skip
         return found
 
-    def keep(self, data: bytes, description: str, now: datetime, state: str | None, elsewhere: bool = False) -> Version:
+    def keep(self, data: Data, description: str, now: datetime, state: str | None, elsewhere: bool = False) -> Version:
         """Write a version: its record first (so data is never left without one by a write
         of ours), then its data. Old versions beyond ``KEEP`` go, data before record."""
         existing = self.highest_sequence()
@@ -190,12 +190,17 @@ class Versions:
             with contextlib.suppress(OSError):
                 path.unlink()
 
-    def settle(self, current: bytes | None) -> None:
+    def settle(self, current: bytes | None, known: str | None = None) -> None:
         """Under the lock: resolve what interrupted writers left (see PENDING above). With
         ``current`` None (no store, or an unreadable one) nothing can be checked against
-        the store, so pending versions are only set aside, never committed."""
-        digest = sha256(current) if current is not None else None
+        the store, so pending versions are only set aside, never committed. ``known``:
+        ``current``'s digest, when the caller has it; else it is worked out only if some
+        version is left unsettled (hashing a 100 MB store is most of a small change)."""
         records = self.records(include_unsettled=True)
+        if current is None or not any(v.state in (PENDING, UNDOING) for v in records):
+            digest = None
+        else:
+            digest = known or sha256(current)
         committed = [v for v in records if v.state == "committed"]
         for version in records:
             if not version.path.exists():

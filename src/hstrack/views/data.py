@@ -183,10 +183,10 @@ class _Objects:
 
     def milestone(self, a: Assessed) -> dict[str, Any]:
         m = a.milestone
-        # Everything milestone() reads but the source, note and origin (kind, region and
-        # medium make the key), so two milestones with the same shape share every other value.
-        shape = (id(m.date), a.state, a.days_until, a.days_since, a.since, a.seconds_until, m.tentative, m.kind,
-                 m.region, m.medium)  # fmt: skip
+        # Everything milestone() reads but the kind, key, region, medium, source, note and
+        # origin, so two milestones on the same date, seen the same way, share every other
+        # value (a synced film's releases in 24 places share few dates, but a store shares many).
+        shape = (id(m.date), a.state, a.days_until, a.days_since, a.since, a.seconds_until, m.tentative)
         known = self._shapes.get(shape)
         # The first milestone of a shape is kept with its object, so its DateSpec's id
         # cannot be another's while the shape is remembered; checked all the same.
@@ -194,9 +194,29 @@ class _Objects:
             data = milestone(a)
             self._shapes[shape] = (a, data)
             return data
-        data = known[1].copy()
-        data["source"], data["note"], data["origin"] = m.source, m.note, m.origin
-        return data
+        d = known[1]
+        return {
+            "kind": m.kind,
+            "text": d["text"],
+            "date": d["date"],
+            "precision": d["precision"],
+            "earliest": d["earliest"],
+            "latest": d["latest"],
+            "zone": d["zone"],
+            "tentative": m.tentative,
+            "source": m.source,
+            "note": m.note,
+            "state": d["state"],
+            "reached": d["reached"],
+            "days_until": d["days_until"],
+            "days_since": d["days_since"],
+            "countdown": d["countdown"],
+            "edtf": d["edtf"],
+            "key": a.key,
+            "region": m.region,
+            "medium": m.medium,
+            "origin": m.origin,
+        }
 
     def title(self, r: TitleReport) -> dict[str, Any]:
         """:func:`title` without details, the same object."""

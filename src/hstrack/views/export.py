@@ -429,9 +429,11 @@ def export_chunks(
     """The export as the bytes of the file in pieces, to be written as they come, so
     memory holds one title's part of an ICS or CSV file at a time, not the whole file.
     ``places``: (regions, media) to keep among releases and premieres (regions.wanted);
-    the JSON format is the store's own and always whole, so it is one piece."""
+    the JSON format is the store's own and always whole, written a title at a time."""
     if fmt == "json":
-        return iter((to_json(doc),))
+        from hstrack.store.codec import dumps_pieces
+
+        return dumps_pieces(doc)
     if fmt == "ics":
         return ics_chunks(doc, now, windows, places, feed)
     if fmt == "csv":

@@ -55,6 +55,8 @@ class Document:
     pin_set: str | None = None  # when the pin was last set or taken away (a merge keeps the later)
     # Titles a git merge left undecided (hstrack.sharing.merge); written only when there are any.
     conflicts: list[Conflict] = field(default_factory=list)
+    # Read without the titles' history, for a view (``hstrack.store.stream``): never written.
+    partial: bool = False
 
     @property
     def newer(self) -> bool:

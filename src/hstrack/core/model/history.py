@@ -11,7 +11,7 @@ from hstrack.core.model.milestone import Milestone, _milestone_fields
 from hstrack.core.model.unknown import _extra
 
 
-@dataclass
+@dataclass(slots=True)
 class Change:
     """One recorded change of one milestone: when, and the milestone before and after."""
 

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from hstrack.core.dates.spec import DateSpec
 
 
-@dataclass
+@dataclass(slots=True)
 class Milestone:
     kind: str
     date: DateSpec

@@ -66,7 +66,7 @@ def named(m: Milestone) -> str:
     return episode[0] if m.kind == "episode" else f"{label(m.key)} {episode[0]}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assessed:
     """A milestone seen from ``now``."""
 

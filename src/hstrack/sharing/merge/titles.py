@@ -176,9 +176,10 @@ def merge_credits(t: TitleMerge) -> None:
         if t.three_way:
             keep = {n for n in common if n in ours and n in theirs} | (set(ours) - set(common))
             keep |= set(theirs) - set(common)
-        else:  # both sides' names, but one a side records removing after the other added it
+        else:  # both sides' names, but one a side lacks and records removing after the other added it
             keep = {n for n in set(ours) | set(theirs)
-                    if not _removed_later(role, n, t.before_edits if n not in ours else t.incoming.edits,
+                    if (n in ours and n in theirs)  # both hold it: whatever either removed once, it came back
+                    or not _removed_later(role, n, t.before_edits if n not in ours else t.incoming.edits,
                                           t.incoming.edits if n not in ours else t.before_edits)}  # fmt: skip
         names = in_order(keep, common if t.three_way else ours, str, ours, theirs)
         if names:
