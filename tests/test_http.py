@@ -509,7 +509,7 @@ def test_each_source_has_a_budget_for_the_whole_run(raw: Any, tmp_path: Path, mo
     for _ in range(2):  # two whole deadlines: the budget
         # The socket's time-out and the watchdog end the exchange at the same moment when
         # what is left of the budget is less than a deadline: either may say so first.
-        with pytest.raises(H.FetchError, match="took more than|no answer within"):
+        with pytest.raises(H.FetchError, match=r"took more than|no answer within"):
             made.get(server.url)
     started = time.monotonic()
     with pytest.raises(H.FetchError, match=r"gave up: this source's answers took more than 0.6 s in all"):
