@@ -331,14 +331,12 @@ def _write(layout: Layout, lock: Callable[[], StoreLock], text: bytes, st: os.st
             write_atomic(text, layout.index_path, durable=False)
 
 
-def read_title(layout: Layout, lock: Callable[[], StoreLock], title_id: str) -> tuple[Index, Title | None] | None:
-    """One title read through the index, with what the index knows of the whole store;
-    the title is None when the store has no such id. None when the index cannot
-    answer (missing, stale, racy and not matching, a layout it does not cover, the
-    store changing while it is read): the caller reads the whole store instead, which
-    also reports any damage."""
-    from hstrack.core.errors import StoreError
-    from hstrack.store.files import STORE_LIMIT, open_regular, read_all
+def open_vouched(layout: Layout) -> tuple[Index, int, os.stat_result] | None:
+    """The index, and the store opened (the caller closes the descriptor) with its status,
+    when the index may speak for that very file: it locates titles, and the store's
+    identity is the one it recorded and within the bound of a store (a reader of a title
+    or of every title through the index, ``hstrack.store.stream``). None otherwise."""
+    from hstrack.store.files import STORE_LIMIT, open_regular
 
     index = load(layout.index_path)
     if index is None or not index.locates:
@@ -347,10 +345,27 @@ def read_title(layout: Layout, lock: Callable[[], StoreLock], title_id: str) -> 
         fd = open_regular(layout.path)
     except OSError:
         return None
+    st = os.fstat(fd)
+    if identity_of(st) != index.store or st.st_size > STORE_LIMIT:
+        os.close(fd)
+        return None
+    return index, fd, st
+
+
+def read_title(layout: Layout, lock: Callable[[], StoreLock], title_id: str) -> tuple[Index, Title | None] | None:
+    """One title read through the index, with what the index knows of the whole store;
+    the title is None when the store has no such id. None when the index cannot
+    answer (missing, stale, racy and not matching, a layout it does not cover, the
+    store changing while it is read): the caller reads the whole store instead, which
+    also reports any damage."""
+    from hstrack.core.errors import StoreError
+    from hstrack.store.files import read_all
+
+    opened = open_vouched(layout)
+    if opened is None:
+        return None
+    index, fd, st = opened
     try:
-        st = os.fstat(fd)
-        if identity_of(st) != index.store or st.st_size > STORE_LIMIT:
-            return None
         whole = None
         if index.racy:
             read_ns = time.time_ns()

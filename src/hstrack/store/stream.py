@@ -48,19 +48,14 @@ def read_streamed(layout: Layout, history: bool) -> Document | None:
     from hstrack.core.model.reading import document_from_json
     from hstrack.core.model.shape import ShapeError
     from hstrack.core.model.unknown import NumberWatch
-    from hstrack.store.files import open_regular
-    from hstrack.store.index import identity_of, load
+    from hstrack.store.index import identity_of, open_vouched
 
-    index = load(layout.index_path)
-    if index is None or not index.locates:
+    opened = open_vouched(layout)  # the same rules as a one-title read, the store's bound among them
+    if opened is None:
         return None
+    index, fd, st = opened
     try:
-        fd = open_regular(layout.path)
-    except OSError:
-        return None
-    try:
-        st = os.fstat(fd)
-        if identity_of(st) != index.store or (index.racy and not _settled(layout, index, fd, st)):
+        if index.racy and not _settled(layout, index, fd, st):
             return None
         located = index.located()
         if located is None:
