@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -253,3 +254,26 @@ def by_id(events: dict[str, Any], store: Path) -> dict[str, Any]:
         uid, _, rest = key.partition(".")
         found[f"{ids.get(uid, uid)}.{rest}"] = value
     return found
+
+
+def on_pty_stderr(argv: list[str], env: dict[str, str]) -> tuple[int, str, str]:
+    """Run with stderr on a pty, stdout a pipe: (exit code, stdout, what the terminal got)."""
+    import pty
+    import select
+
+    primary, secondary = pty.openpty()
+    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=secondary, stdin=subprocess.DEVNULL,
+                          env=env) as process:  # fmt: skip
+        os.close(secondary)
+        out = process.communicate(timeout=60)[0].decode()
+        drawn = b""
+        while select.select([primary], [], [], 0.5)[0]:
+            try:
+                piece = os.read(primary, 65536)
+            except OSError:  # the terminal's other end closed
+                break
+            if not piece:
+                break
+            drawn += piece
+    os.close(primary)
+    return process.returncode, out, drawn.decode("utf-8", "replace")

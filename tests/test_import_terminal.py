@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
-from .conftest import validate_output, validate_store
+from .conftest import on_pty_stderr, validate_output, validate_store
 from .test_watchlists import NOW, TMDb, _hit, _movie, _show
 
 SCRIPT = Path(sys.executable).with_name("hstrack")
@@ -221,29 +221,6 @@ def test_interactive_off_a_terminal_is_a_usage_error_and_writes_nothing(
 # ---------------------------------------------------------------------------- the progress bar
 
 
-def _on_pty_stderr(argv: list[str], env: dict[str, str]) -> tuple[int, str, str]:
-    """Run with stderr on a pty, stdout a pipe: (exit code, stdout, what the terminal got)."""
-    import pty
-    import select
-
-    primary, secondary = pty.openpty()
-    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=secondary, stdin=subprocess.DEVNULL,
-                          env=env) as process:  # fmt: skip
-        os.close(secondary)
-        out = process.communicate(timeout=60)[0].decode()
-        drawn = b""
-        while select.select([primary], [], [], 0.5)[0]:
-            try:
-                piece = os.read(primary, 65536)
-            except OSError:  # the terminal's other end closed
-                break
-            if not piece:
-                break
-            drawn += piece
-    os.close(primary)
-    return process.returncode, out, drawn.decode("utf-8", "replace")
-
-
 def test_the_progress_bar_is_drawn_on_a_terminal_and_never_into_a_pipe(
     served: TMDb, httpserver: HTTPServer, tmp_path: Path
 ) -> None:
@@ -251,7 +228,7 @@ def test_the_progress_bar_is_drawn_on_a_terminal_and_never_into_a_pipe(
     names = ["Salt Lake", "Undertow", "Glass Road", "Kingfisher", "Nowhere At All"]
     file = watchlist(tmp_path, *names)
     argv = [str(SCRIPT), "import", "--from", "letterboxd", str(file), "--dry-run", "--json"]
-    code, out, drawn = _on_pty_stderr(argv, env)
+    code, out, drawn = on_pty_stderr(argv, env)
     assert code == 0, drawn
     assert "matching" in drawn
     assert "100%" in drawn

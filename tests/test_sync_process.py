@@ -17,7 +17,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from . import source_documents as D
-from .conftest import validate_output, validate_store
+from .conftest import on_pty_stderr, validate_output, validate_store
 
 SCRIPT = Path(sys.executable).with_name("hstrack")
 
@@ -281,35 +281,18 @@ def test_what_a_source_gave_that_was_left_out_is_said_and_inert(hs: Any, sources
 
 def test_the_progress_bar_is_drawn_on_a_terminal_and_reaches_the_end(hs: Any, sources: FakeSources,
                                                                      httpserver: HTTPServer) -> None:  # fmt: skip
-    import pty
-    import select
-
     sources.entities["Q9100005"] = D.film_entity() | {"id": "Q9100005", "title": "Q9100005"}
     pages = [f"wikidata:{D.FILM}", f"wikidata:{D.FILM}", f"wikidata:{D.SEASON}", "wikidata:Q9100005",
              f"tmdb:movie/{D.MOVIE}"]  # fmt: skip
     for n, page in enumerate(pages):  # two titles on one page: fetched once, counted once
         hs("add", f"Film {n}", "--kind", "film")
         hs("link", f"film-{n}", page)
-    primary, secondary = pty.openpty()
     env = {"PATH": os.environ.get("PATH", ""), "HSTRACK_HOME": str(hs.store.parent), "TZ": "Europe/London",
            "HSTRACK_NOW": "2026-11-27T12:00:00+00:00", "LANG": "C.UTF-8", "TERM": "xterm", "COLUMNS": "80",
            "HSTRACK_WIKIDATA_URL": httpserver.url_for("/").rstrip("/"), "HSTRACK_TMDB_URL": httpserver.url_for("/3"),
            "HSTRACK_TMDB_TOKEN": "t0ken"}  # fmt: skip
-    with subprocess.Popen([str(SCRIPT), "sync"], stdout=subprocess.PIPE, stderr=secondary, env=env) as process:
-        os.close(secondary)
-        out = process.communicate(timeout=60)[0].decode()
-        drawn = b""
-        while select.select([primary], [], [], 0.5)[0]:
-            try:
-                piece = os.read(primary, 65536)
-            except OSError:  # the terminal's other end closed
-                break
-            if not piece:
-                break
-            drawn += piece
-    os.close(primary)
-    text = drawn.decode("utf-8", "replace")
-    assert process.returncode == 0, text
+    code, out, text = on_pty_stderr([str(SCRIPT), "sync"], env)
+    assert code == 0, text
     assert "syncing" in text
     assert "100%" in text  # it counted what it fetched: 4 pages, not 5 links
     assert "synced 5 of 5 titles" in text
